@@ -1,0 +1,81 @@
+/**
+ * The HTTP server: Apollo at /graphql, health probes, and (later) ingest and metrics, on one
+ * express app. Listening on port 0 picks a free port, which the tests use.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { GraphExecutor } from '../graph/executor';
+import type { Logger } from '../log/logger';
+import { SERVER_VERSION } from '../version';
+import type { ApiContext } from './context';
+import { createErrorFormatter } from './errors';
+import { healthRouter } from './http/health';
+import { resolvers } from './resolvers';
+import { loadTypeDefs } from './schema';
+
+export interface ServerDeps {
+  executor: GraphExecutor;
+  logger: Logger;
+}
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  /** Largest accepted GraphQL request body. */
+  bodyLimit?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  httpServer: Server;
+  apollo: ApolloServer<ApiContext>;
+  close(): Promise<void>;
+}
+
+export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServer<ApiContext> {
+  return new ApolloServer<ApiContext>({
+    typeDefs: loadTypeDefs(),
+    resolvers,
+    formatError: createErrorFormatter(deps.logger),
+    includeStacktraceInErrorResponses: false,
+    plugins: httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : [],
+  });
+}
+
+export function contextFor(deps: ServerDeps): ApiContext {
+  return { executor: deps.executor, logger: deps.logger, serverVersion: SERVER_VERSION };
+}
+
+export async function startServer(deps: ServerDeps, options: ListenOptions): Promise<RunningServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const apollo = createApollo(deps, httpServer);
+  await apollo.start();
+
+  app.use(healthRouter(deps.executor, deps.logger));
+  app.use(
+    '/graphql',
+    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    expressMiddleware(apollo, { context: async () => contextFor(deps) }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}/graphql`;
+  return {
+    url,
+    httpServer,
+    apollo,
+    // Apollo's drain plugin stops accepting, lets in-flight requests finish, then closes.
+    close: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,33 @@
+/** The `atomgraph` command line. Each subcommand lives in its own file beside this one. */
+import { Command } from 'commander';
+import { ConfigError } from '../config/env';
+import { AppError } from '../errors/codes';
+import { SERVER_VERSION } from '../version';
+import { migrateCommand } from './migrate';
+import { serveCommand } from './serve';
+
+const program = new Command()
+  .name('atomgraph')
+  .description('LimaCharlie EDR telemetry as a Neo4j graph you can hunt in')
+  .version(SERVER_VERSION);
+
+program
+  .command('serve')
+  .description('serve the GraphQL API (starts the local Neo4j when NEO4J_URI is unset)')
+  .option('--host <host>', 'address to listen on (default HOST or 127.0.0.1)')
+  .option('--port <port>', 'port to listen on (default PORT or 4000)')
+  .action(serveCommand);
+
+program.command('migrate').description('create the constraints and indexes the graph needs').action(migrateCommand);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  // One clear line for expected failures; a stack only for the unexpected.
+  if (error instanceof ConfigError || error instanceof AppError) {
+    process.stderr.write(`atomgraph: ${error.message}\n`);
+  } else if (error instanceof Error && /connect|ECONNREFUSED|ServiceUnavailable/i.test(`${error.message} ${(error as { code?: string }).code ?? ''}`)) {
+    process.stderr.write(`atomgraph: cannot reach Neo4j: ${error.message}\n`);
+  } else {
+    process.stderr.write(`atomgraph: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+/** `atomgraph serve`: migrate the schema, then serve the API until SIGINT/SIGTERM. */
+import { startServer } from '../api/server';
+import { migrate } from '../graph/schema/migrate';
+import { createRuntime } from '../runtime';
+
+export interface ServeOptions {
+  host?: string;
+  port?: string;
+}
+
+export async function serveCommand(options: ServeOptions): Promise<void> {
+  const runtime = await createRuntime({
+    overrides: { HOST: options.host, PORT: options.port },
+    startLocalNeo4jIfUnset: true,
+  });
+  const { config, logger } = runtime;
+  await migrate(runtime.executor);
+  const server = await startServer(
+    { executor: runtime.executor, logger },
+    { host: config.HOST, port: config.PORT },
+  );
+  logger.info({ url: server.url, neo4j: runtime.uri }, 'atomgraph is serving');
+  process.stdout.write(`atomgraph serving GraphQL at ${server.url}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    await server.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

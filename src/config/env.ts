@@ -1,0 +1,67 @@
+/**
+ * The only module that reads `process.env`. Every setting is validated with zod and every problem
+ * is reported at once, so an operator fixes a bad deployment in one pass instead of one per restart.
+ * Explicit input (CLI flags, test overrides) is merged over the environment by the callers via
+ * `loadConfig(overrides)`; nothing else in the tree may touch `process.env` (lint enforces it).
+ */
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const configSchema = z.object({
+  /** Unset means "use the local embedded Neo4j" (`npm start` starts it). */
+  NEO4J_URI: z
+    .string()
+    .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^\s]+$/, 'must be a bolt://, neo4j://, bolt+s:// or neo4j+s:// URI')
+    .optional(),
+  NEO4J_USERNAME: z.string().min(1).default('neo4j'),
+  NEO4J_PASSWORD: z.string().min(1).default('atomgraph-dev'),
+  NEO4J_DATABASE: z.string().regex(/^[A-Za-z][A-Za-z0-9.-]{0,62}$/, 'must be a Neo4j database name').default('neo4j'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(4000),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** How long a Cypher transaction may run before Neo4j aborts it. */
+  NEO4J_TX_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** How long to wait for a pooled connection; bounds every request when Neo4j is down. */
+  NEO4J_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Upper bound for the driver's retries of transient errors in managed transactions. */
+  NEO4J_MAX_RETRY_MS: z.coerce.number().int().nonnegative().default(15_000),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = Partial<Record<keyof Config, string | number | undefined>>;
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parses a set of raw settings; throws one ConfigError listing every problem. */
+export function parseConfig(raw: ConfigInput): Config {
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return result.data;
+}
+
+/** The environment's settings with explicit overrides on top. */
+export function loadConfig(overrides: ConfigInput = {}): Config {
+  const fromEnv: ConfigInput = {};
+  for (const key of Object.keys(configSchema.shape) as (keyof Config)[]) {
+    fromEnv[key] = process.env[key];
+  }
+  return parseConfig({ ...fromEnv, ...overrides });
+}
+
+/** Settings that are safe to print: secrets are masked. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return { ...config, NEO4J_PASSWORD: '***' };
+}

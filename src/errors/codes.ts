@@ -1,0 +1,37 @@
+/**
+ * Every client-visible error carries one of these codes in `extensions.code` (GraphQL) or `code`
+ * (plain HTTP). Anything not listed becomes INTERNAL_SERVER_ERROR without internals.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+  DATABASE_TIMEOUT: 'DATABASE_TIMEOUT',
+  NOT_FOUND: 'NOT_FOUND',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error meant for the client: the message is safe to show and the code is stable. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** For exhaustive switches: the compiler proves this is never reached. */
+export class UnreachableCaseError extends Error {
+  constructor(value: never) {
+    super(`unreachable case: ${JSON.stringify(value)}`);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The single place that runs Cypher. Every statement is a named constant with `$parameters`;
+ * reads go through managed read transactions (routed to secondaries on a cluster), writes through
+ * write transactions, each with a timeout and metadata naming the query so it shows in
+ * `SHOW TRANSACTIONS` and the query log. Neo4j errors become the project's error codes here.
+ */
+import type { Driver, ManagedTransaction, QueryResult, RecordShape } from 'neo4j-driver';
+import { AppError, ErrorCode } from '../errors/codes';
+
+export interface NamedQuery {
+  /** Shown in transaction metadata and debug logs. */
+  readonly name: string;
+  readonly cypher: string;
+}
+
+export interface QueryListener {
+  (event: { name: string; params: Record<string, unknown>; ms: number; mode: 'READ' | 'WRITE' }): void;
+}
+
+export interface ExecutorOptions {
+  database: string;
+  timeoutMs: number;
+  onQuery?: QueryListener;
+}
+
+export class GraphExecutor {
+  constructor(
+    readonly driver: Driver,
+    private readonly options: ExecutorOptions,
+  ) {}
+
+  read<R extends RecordShape = RecordShape>(query: NamedQuery, params: Record<string, unknown> = {}): Promise<QueryResult<R>> {
+    return this.run('READ', query, params);
+  }
+
+  write<R extends RecordShape = RecordShape>(query: NamedQuery, params: Record<string, unknown> = {}): Promise<QueryResult<R>> {
+    return this.run('WRITE', query, params);
+  }
+
+  private async run<R extends RecordShape>(
+    mode: 'READ' | 'WRITE',
+    query: NamedQuery,
+    params: Record<string, unknown>,
+  ): Promise<QueryResult<R>> {
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: mode });
+    const started = performance.now();
+    const txConfig = { timeout: this.options.timeoutMs, metadata: { app: 'atomgraph', query: query.name } };
+    try {
+      // The work function may be retried on transient errors, so it only runs the query and
+      // consumes its result (QueryResult is fully buffered by tx.run's promise).
+      const work = async (tx: ManagedTransaction): Promise<QueryResult<R>> => tx.run<R>(query.cypher, params);
+      const result = mode === 'READ' ? await session.executeRead(work, txConfig) : await session.executeWrite(work, txConfig);
+      return result;
+    } catch (error) {
+      throw toAppError(error, query.name);
+    } finally {
+      this.options.onQuery?.({ name: query.name, params, ms: performance.now() - started, mode });
+      await session.close();
+    }
+  }
+}
+
+/** Maps driver and server errors to client-safe errors; unknown ones pass through unchanged. */
+export function toAppError(error: unknown, queryName: string): unknown {
+  if (error instanceof AppError) return error;
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string') return error;
+  if (code === 'ServiceUnavailable' || code === 'SessionExpired' || code.startsWith('Neo.TransientError.General.DatabaseUnavailable')) {
+    return new AppError(ErrorCode.DATABASE_UNAVAILABLE, `the graph database is unavailable (${queryName})`);
+  }
+  if (code.startsWith('Neo.ClientError.Transaction.TransactionTimedOut') || code.includes('TransactionTimedOut')) {
+    return new AppError(ErrorCode.DATABASE_TIMEOUT, `the query ${queryName} took longer than the configured timeout`);
+  }
+  if (code === 'Neo.ClientError.Security.Unauthorized') {
+    return new AppError(ErrorCode.DATABASE_UNAVAILABLE, 'the graph database refused our credentials (check NEO4J_USERNAME/NEO4J_PASSWORD)');
+  }
+  return error;
+}

@@ -1,0 +1,19 @@
+/** Brings the database schema up to date; safe to run any number of times, at every start. */
+import type { GraphExecutor } from '../executor';
+import { AWAIT_INDEXES, SCHEMA_STATEMENTS } from './statements';
+
+export interface MigrationReport {
+  applied: string[];
+}
+
+export async function migrate(executor: GraphExecutor, awaitSeconds = 300): Promise<MigrationReport> {
+  const applied: string[] = [];
+  // One statement per transaction: Neo4j does not allow schema and data changes, or several
+  // schema changes racing on the same label, to share a transaction.
+  for (const statement of SCHEMA_STATEMENTS) {
+    await executor.write(statement);
+    applied.push(statement.name);
+  }
+  await executor.write(AWAIT_INDEXES, { seconds: awaitSeconds });
+  return { applied };
+}
