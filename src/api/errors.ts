@@ -2,8 +2,7 @@
  * Shapes every error a client sees: AppErrors keep their code and message; GraphQL's own errors
  * keep theirs; anything else becomes INTERNAL_SERVER_ERROR with no internals, and is logged.
  */
-import type { GraphQLFormattedError } from 'graphql';
-import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError, ErrorCode } from '../errors/codes';
 import type { Logger } from '../log/logger';
 
@@ -19,7 +18,7 @@ const PASS_THROUGH = new Set<string>([
 
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
     if (original instanceof AppError) {
       return {
         message: original.message,

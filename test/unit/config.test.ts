@@ -1,0 +1,44 @@
+import { ConfigError, describeConfig, parseConfig } from '../../src/config/env';
+
+describe('config', () => {
+  it('applies defaults when nothing is set', () => {
+    const config = parseConfig({});
+    expect(config.HOST).toBe('127.0.0.1');
+    expect(config.PORT).toBe(4000);
+    expect(config.NEO4J_URI).toBeUndefined();
+    expect(config.NEO4J_DATABASE).toBe('neo4j');
+    expect(config.LOG_LEVEL).toBe('info');
+  });
+
+  it('coerces numbers from strings and keeps explicit values', () => {
+    const config = parseConfig({ PORT: '8080', NEO4J_URI: 'neo4j+s://db.example.com', LOG_LEVEL: 'debug' });
+    expect(config.PORT).toBe(8080);
+    expect(config.NEO4J_URI).toBe('neo4j+s://db.example.com');
+    expect(config.LOG_LEVEL).toBe('debug');
+  });
+
+  it('reports every problem at once', () => {
+    let caught: unknown;
+    try {
+      parseConfig({ PORT: 'eighty', NEO4J_URI: 'http://nope', LOG_LEVEL: 'loud', NEO4J_DATABASE: 'bad name!' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/PORT/);
+    expect(problems.join('\n')).toMatch(/NEO4J_URI: must be a bolt/);
+    expect(problems.join('\n')).toMatch(/LOG_LEVEL/);
+    expect(problems.join('\n')).toMatch(/NEO4J_DATABASE/);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(parseConfig({ NEO4J_URI: '' }).NEO4J_URI).toBeUndefined();
+  });
+
+  it('never shows the password when described', () => {
+    const described = describeConfig(parseConfig({ NEO4J_PASSWORD: 's3cret' }));
+    expect(JSON.stringify(described)).not.toContain('s3cret');
+  });
+});

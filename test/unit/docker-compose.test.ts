@@ -1,0 +1,55 @@
+// No Docker engine runs here, so docker-compose.yml is kept correct by reading it: these checks
+// catch drift between it, the Dockerfile and the configuration the API actually accepts.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { configSchema } from '../../src/config/env';
+
+const root = join(__dirname, '..', '..');
+
+interface Service {
+  image?: string;
+  build?: string;
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  volumes?: string[];
+  ports?: string[];
+}
+
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+
+describe('docker-compose.yml', () => {
+  const neo4j = compose.services['neo4j'];
+  const api = compose.services['api'];
+
+  it('runs the official Neo4j 5.26 community image with a healthcheck and a named volume', () => {
+    expect(neo4j?.image).toMatch(/^neo4j:5\.26(\.\d+)?-community$/);
+    expect(neo4j?.healthcheck?.test.join(' ')).toContain('cypher-shell');
+    const dataVolume = neo4j?.volumes?.find((v) => v.endsWith(':/data'));
+    expect(dataVolume).toBeDefined();
+    expect(Object.keys(compose.volumes)).toContain(dataVolume?.split(':')[0]);
+    expect(neo4j?.environment?.['NEO4J_AUTH']).toMatch(/^neo4j\//);
+  });
+
+  it('builds the API from the repo and starts it after Neo4j is healthy', () => {
+    expect(api?.build).toBe('.');
+    expect(api?.depends_on?.['neo4j']?.condition).toBe('service_healthy');
+    expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toMatch(/CMD \["node", "bin\/atomgraph.js", "serve"\]/);
+  });
+
+  it('gives the API only settings the config module knows, valid ones, pointing at the neo4j service', () => {
+    const env = api?.environment ?? {};
+    for (const key of Object.keys(env)) expect(Object.keys(configSchema.shape)).toContain(key);
+    const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(/\$\{(\w+):-([^}]*)\}/g, '$2')]));
+    expect(() => configSchema.parse(resolved)).not.toThrow();
+    expect(env['NEO4J_URI']).toBe('bolt://neo4j:7687');
+    // Both services read the same password.
+    expect(env['NEO4J_PASSWORD']).toBe('${NEO4J_PASSWORD:-atomgraph-dev}');
+    expect(neo4j?.environment?.['NEO4J_AUTH']).toBe('neo4j/${NEO4J_PASSWORD:-atomgraph-dev}');
+    expect(api?.ports?.[0]).toMatch(new RegExp(`:${env['PORT']}$`));
+  });
+});

@@ -1,0 +1,27 @@
+import { GraphQLError } from 'graphql';
+import { createErrorFormatter } from '../../src/api/errors';
+import { AppError, ErrorCode } from '../../src/errors/codes';
+import { createLogger } from '../../src/log/logger';
+
+const format = createErrorFormatter(createLogger('silent'));
+
+describe('client-visible errors', () => {
+  it('keeps the code and message of an AppError', () => {
+    const error = new GraphQLError('wrapped', { originalError: new AppError(ErrorCode.LIMIT_EXCEEDED, 'first is above 500', { max: 500 }) });
+    const formatted = format({ message: 'wrapped', path: ['events'] }, error);
+    expect(formatted).toEqual({ message: 'first is above 500', path: ['events'], extensions: { code: 'LIMIT_EXCEEDED', max: 500 } });
+  });
+
+  it('hides anything unexpected behind INTERNAL_SERVER_ERROR, without internals', () => {
+    const error = new GraphQLError('boom', { originalError: new Error('password=hunter2 at /srv/secret.ts:12') });
+    const formatted = format({ message: 'password=hunter2 at /srv/secret.ts:12', extensions: { stacktrace: ['x'] } }, error);
+    expect(formatted.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    expect(JSON.stringify(formatted)).not.toContain('hunter2');
+  });
+
+  it('passes GraphQL validation errors through without a stack trace', () => {
+    const error = new GraphQLError('Cannot query field "nope"');
+    const formatted = format({ message: 'Cannot query field "nope"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', stacktrace: ['x'] } }, error);
+    expect(formatted).toEqual({ message: 'Cannot query field "nope"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  });
+});
