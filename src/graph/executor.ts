@@ -17,6 +17,8 @@ export interface QueryListener {
   (event: { name: string; params: Record<string, unknown>; ms: number; mode: 'READ' | 'WRITE' }): void;
 }
 
+export type TxRunner = (query: NamedQuery, params?: Record<string, unknown>) => Promise<QueryResult>;
+
 export interface ExecutorOptions {
   database: string;
   timeoutMs: number;
@@ -35,6 +37,26 @@ export class GraphExecutor {
 
   write<R extends RecordShape = RecordShape>(query: NamedQuery, params: Record<string, unknown> = {}): Promise<QueryResult<R>> {
     return this.run('WRITE', query, params);
+  }
+
+  /**
+   * Several statements in one write transaction (all or nothing). `work` may run more than once
+   * when Neo4j reports a transient error, so it must not have side effects outside the transaction.
+   */
+  async writeTransaction<T>(name: string, work: (run: TxRunner) => Promise<T>): Promise<T> {
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
+    const started = performance.now();
+    try {
+      return await session.executeWrite(
+        (tx) => work(async (query, params = {}) => tx.run(query.cypher, params)),
+        { timeout: this.options.timeoutMs, metadata: { app: 'atomgraph', query: name } },
+      );
+    } catch (error) {
+      throw toAppError(error, name);
+    } finally {
+      this.options.onQuery?.({ name, params: {}, ms: performance.now() - started, mode: 'WRITE' });
+      await session.close();
+    }
   }
 
   private async run<R extends RecordShape>(
