@@ -1,0 +1,197 @@
+/**
+ * A parsed record -> the rows the graph writer stores: validation against the catalogue, the
+ * node key, promoted hunting properties, indicators, sensor facts, and inner events (the EVENTS[]
+ * of THREAD_INJECTION and SENSITIVE_PROCESS_ACCESS) as events of their own.
+ */
+import { eventTypeSpec, isProcessType, PROMOTED_PROPERTIES, promotedValues, validateEvent, type Routing } from '../catalogue';
+import { type IndicatorKind, indicatorUid, normalizeIndicator } from '../domain/indicators';
+import type { EventRow, IndicatorRow, SensorRow } from '../graph/writer/rows';
+import { type JsonValue, stringifyJson } from './parse';
+import { eventUid } from '../domain/keys';
+import { normalizeEpochMs } from '../domain/time';
+
+export type NormalizeResult = { ok: true; rows: EventRow[] } | { ok: false; reason: string };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Labels are only ever names of this shape (they enter Cypher through $(...), never by concatenation). */
+const LABEL = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/** Addresses every host has; as indicators they would join unrelated hosts and grow giant nodes. */
+const NON_INDICATOR_IPS = new Set(['0.0.0.0', '127.0.0.1', '::', '::1', '255.255.255.255', '']);
+
+/**
+ * The classic catalogue shows some bodies wrapped in a key equal to their type
+ * (`{"STARTING_UP": {...}}`); the envelope carries them unwrapped. Accept both.
+ */
+function unwrapBody(record: Record<string, unknown>): Record<string, unknown> {
+  const routing = record['routing'];
+  const body = record['event'];
+  const type = isRecord(routing) ? routing['event_type'] : undefined;
+  if (typeof type === 'string' && isRecord(body)) {
+    const keys = Object.keys(body);
+    const inner = body[type];
+    if (keys.length === 1 && keys[0] === type && isRecord(inner)) return { ...record, event: inner };
+  }
+  return record;
+}
+
+export function normalizeRecord(value: JsonValue): NormalizeResult {
+  if (!isRecord(value)) return { ok: false, reason: `expected an event object {"routing": {...}, "event": {...}}, got ${Array.isArray(value) ? 'an array' : typeof value}` };
+  const record = unwrapBody(value);
+  const validated = validateEvent(record);
+  if (!validated.ok) return { ok: false, reason: validated.errors.join('; ') };
+  const rows: EventRow[] = [];
+  // The stored original is the record as it came (wrapped or not), so nothing about it is lost.
+  const problem = collectRows(record, validated.value.routing, validated.value.event, null, rows, value);
+  return problem ? { ok: false, reason: problem } : { ok: true, rows };
+}
+
+function collectRows(
+  record: Record<string, unknown>,
+  routing: Routing,
+  body: Record<string, unknown>,
+  container: EventRow | null,
+  rows: EventRow[],
+  original: unknown = record,
+): string | null {
+  const oid = routing.oid;
+  if (container && container.props['oid'] !== oid) {
+    return `inner event ${routing.this ?? routing.event_id ?? ''} belongs to org ${oid}, its carrier to ${String(container.props['oid'])}: events never link across orgs`;
+  }
+  const atom = nonEmpty(routing.this);
+  const eventId = nonEmpty(routing.event_id);
+  if (!atom && !eventId) return 'routing has neither "this" (the event atom) nor "event_id": the event cannot be identified';
+  const uid = eventUid(oid, atom, eventId);
+  const row = buildRow(original, routing, body, uid, container?.uid ?? null);
+  rows.push(row);
+  const innerKey = eventTypeSpec(routing.event_type)?.innerEvents;
+  const inner = innerKey ? body[innerKey] : undefined;
+  if (Array.isArray(inner)) {
+    for (const child of inner) {
+      if (!isRecord(child)) continue; // validateEvent already rejected anything malformed
+      const childRecord = unwrapBody(child);
+      const validated = validateEvent(childRecord);
+      if (!validated.ok) return validated.errors.join('; ');
+      const problem = collectRows(childRecord, validated.value.routing, validated.value.event, row, rows);
+      if (problem) return problem;
+    }
+  }
+  return null;
+}
+
+function buildRow(
+  record: unknown,
+  routing: Routing,
+  body: Record<string, unknown>,
+  uid: string,
+  containerUid: string | null,
+): EventRow {
+  const oid = routing.oid;
+  const type = routing.event_type;
+  const time = BigInt(routing.event_time);
+  const parentAtom = nonEmpty(routing.parent);
+  const targetAtom = nonEmpty(routing.target);
+  const promoted = promotedValues(type, body);
+  const bodyTime = normalizeEpochMs(body['TIMESTAMP']);
+
+  const props: Record<string, unknown> = {
+    uid,
+    oid,
+    type,
+    time,
+    raw: stringifyJson(record),
+  };
+  setIf(props, 'atom', nonEmpty(routing.this));
+  setIf(props, 'eventId', nonEmpty(routing.event_id));
+  setIf(props, 'sid', nonEmpty(routing.sid));
+  setIf(props, 'did', nonEmpty(routing.did));
+  setIf(props, 'iid', nonEmpty(routing.iid));
+  setIf(props, 'investigationId', nonEmpty(routing.investigation_id));
+  setIf(props, 'hostname', nonEmpty(routing.hostname));
+  setIf(props, 'intIp', nonEmpty(routing.int_ip));
+  setIf(props, 'extIp', nonEmpty(routing.ext_ip));
+  setIf(props, 'plat', toBigInt(routing.plat));
+  setIf(props, 'arch', toBigInt(routing.arch));
+  setIf(props, 'moduleId', toBigInt(routing.moduleid));
+  if (routing.tags && routing.tags.length > 0) props['tags'] = routing.tags;
+  setIf(props, 'parentAtom', parentAtom);
+  setIf(props, 'targetAtom', targetAtom);
+  setIf(props, 'bodyTime', bodyTime);
+  for (const [name, value] of Object.entries(promoted)) props[name] = storable(value);
+
+  const labels = [type].filter((l) => LABEL.test(l));
+  if (isProcessType(type)) labels.push('Process');
+
+  return {
+    uid,
+    labels,
+    props,
+    parentUid: parentAtom ? eventUid(oid, parentAtom, null) : null,
+    parentAtom,
+    targetUid: targetAtom ? eventUid(oid, targetAtom, null) : null,
+    targetAtom,
+    containerUid,
+    indicators: indicatorsOf(oid, promoted, nonEmpty(routing.int_ip)),
+    sensor: sensorOf(routing, time),
+  };
+}
+
+function indicatorsOf(oid: string, promoted: ReturnType<typeof promotedValues>, ownIp: string | null): IndicatorRow[] {
+  const out: IndicatorRow[] = [];
+  const seen = new Set<string>();
+  for (const [field, value] of Object.entries(promoted) as [keyof typeof PROMOTED_PROPERTIES, unknown][]) {
+    const spec = PROMOTED_PROPERTIES[field];
+    const kind: IndicatorKind | undefined = 'indicator' in spec ? spec.indicator : undefined;
+    if (!kind) continue;
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) {
+      if (typeof v !== 'string') continue;
+      const normalized = normalizeIndicator(kind, v);
+      if (normalized.length === 0) continue;
+      // A host's own address and loopback say nothing about who it talked to.
+      if (kind === 'IP' && (NON_INDICATOR_IPS.has(normalized) || normalized === ownIp)) continue;
+      const uid = indicatorUid(oid, kind, normalized);
+      if (seen.has(uid)) continue;
+      seen.add(uid);
+      out.push({ uid, kind, value: normalized, field });
+    }
+  }
+  return out;
+}
+
+function sensorOf(routing: Routing, time: bigint): SensorRow | null {
+  const sid = nonEmpty(routing.sid);
+  if (!sid) return null;
+  const facts: Record<string, unknown> = {};
+  setIf(facts, 'hostname', nonEmpty(routing.hostname));
+  setIf(facts, 'intIp', nonEmpty(routing.int_ip));
+  setIf(facts, 'extIp', nonEmpty(routing.ext_ip));
+  setIf(facts, 'plat', toBigInt(routing.plat));
+  setIf(facts, 'arch', toBigInt(routing.arch));
+  setIf(facts, 'did', nonEmpty(routing.did));
+  if (routing.tags && routing.tags.length > 0) facts['tags'] = routing.tags;
+  return { uid: `${routing.oid}/${sid}`, oid: routing.oid, sid, time, facts };
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Neo4j integers are signed 64-bit; a larger unsigned value is kept as its exact digits instead. */
+function storable(value: unknown): unknown {
+  return typeof value === 'bigint' && (value < INT64_MIN || value > INT64_MAX) ? value.toString() : value;
+}
+
+function nonEmpty(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+function toBigInt(value: unknown): bigint | null {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+  return null;
+}
+
+function setIf(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== null && value !== undefined) target[key] = value;
+}

@@ -1,0 +1,122 @@
+/**
+ * The one ingest pipeline behind every way in (CLI, HTTP, GraphQL):
+ * raw records -> lossless parse -> zod validation -> normalisation -> batched graph writes.
+ * A bad record is rejected alone, with its position and reason; everything else is stored.
+ * One batch is written while the next one is being prepared, so parsing overlaps the database.
+ */
+import type { GraphExecutor } from '../graph/executor';
+import type { EventRow } from '../graph/writer/rows';
+import { writeBatch } from '../graph/writer/write-batch';
+import { normalizeRecord } from './normalize';
+import { parseJson } from './parse';
+import type { InputItem } from './read';
+
+export interface Reject {
+  source: string;
+  line: number;
+  reason: string;
+  text: string;
+}
+
+export interface IngestSummary {
+  /** Records read from the input (good and bad). */
+  records: number;
+  /** Events stored for the first time (inner events of THREAD_INJECTION etc. count too). */
+  stored: number;
+  /** Events that were already in the graph. */
+  duplicates: number;
+  /** Records rejected, each reported through onReject. */
+  rejected: number;
+  /** True when stopped by the abort signal before the input ended. */
+  interrupted: boolean;
+}
+
+export interface IngestOptions {
+  executor: GraphExecutor;
+  batchSize?: number;
+  onReject?: (reject: Reject) => void;
+  onProgress?: (summary: Readonly<IngestSummary>) => void;
+  /** Called after each committed batch with the rows stored (the live feed hooks in here). */
+  onCommitted?: (rows: readonly EventRow[]) => void;
+  /** Aborting stops after the batch in flight is committed. */
+  signal?: AbortSignal;
+  /** Only events of these orgs are accepted (API keys scoped to orgs); others are rejected. */
+  allowedOrgs?: ReadonlySet<string>;
+}
+
+const MAX_REJECT_TEXT = 4096;
+
+export async function ingest(input: AsyncIterable<InputItem>, options: IngestOptions): Promise<IngestSummary> {
+  const batchSize = options.batchSize ?? 2000;
+  const summary: IngestSummary = { records: 0, stored: 0, duplicates: 0, rejected: 0, interrupted: false };
+  let inFlight: Promise<void> | null = null;
+  // A failed write is remembered and rethrown at the next flush, so it is never unhandled.
+  let writeError: unknown = null;
+  const settle = async () => {
+    if (inFlight) await inFlight;
+    inFlight = null;
+    if (writeError) throw writeError;
+  };
+  let batch: EventRow[] = [];
+
+  const reject = (source: string, line: number, reason: string, text: string) => {
+    summary.rejected += 1;
+    options.onReject?.({ source, line, reason, text: text.length > MAX_REJECT_TEXT ? `${text.slice(0, MAX_REJECT_TEXT)}…` : text });
+  };
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    await settle(); // at most one write at a time; the next batch builds meanwhile
+    inFlight = writeBatch(options.executor, rows).then((result) => {
+      summary.stored += result.stored;
+      summary.duplicates += result.duplicates;
+      if (result.stored > 0 && options.onCommitted) {
+        const stored = new Set(result.storedUids);
+        options.onCommitted(rows.filter((r) => stored.has(r.uid)));
+      }
+      options.onProgress?.(summary);
+    }, (error: unknown) => {
+      writeError = error;
+    });
+  };
+
+  try {
+    for await (const item of input) {
+      if (options.signal?.aborted) {
+        summary.interrupted = true;
+        break;
+      }
+      summary.records += 1;
+      if (item.kind === 'problem') {
+        reject(item.source, item.line, item.reason, item.text);
+        continue;
+      }
+      const parsed = parseJson(item.text);
+      if (!parsed.ok) {
+        reject(item.source, item.line, parsed.reason, item.text);
+        continue;
+      }
+      const normalized = normalizeRecord(parsed.value);
+      if (!normalized.ok) {
+        reject(item.source, item.line, normalized.reason, item.text);
+        continue;
+      }
+      const org = normalized.rows[0]?.props['oid'];
+      if (options.allowedOrgs && (typeof org !== 'string' || !options.allowedOrgs.has(org))) {
+        reject(item.source, item.line, `org ${String(org)} is not one this key may write to`, item.text);
+        continue;
+      }
+      batch.push(...normalized.rows);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+    await settle();
+  } finally {
+    // Never leave a write running behind the caller's back, even when reading failed.
+    if (inFlight) await inFlight;
+  }
+  options.onProgress?.(summary);
+  return summary;
+}

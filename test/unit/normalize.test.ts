@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizeRecord } from '../../src/ingest/normalize';
+import { parseJson, type JsonValue } from '../../src/ingest/parse';
+import { normalizeEpochMs } from '../../src/domain/time';
+import { indicatorUid } from '../../src/domain/indicators';
+
+const samples = join(__dirname, '..', '..', '..', 'shared', 'samples');
+
+function parse(text: string): JsonValue {
+  const result = parseJson(text);
+  if (!result.ok) throw new Error(result.reason);
+  return result.value;
+}
+
+const routing = (extra: Record<string, unknown> = {}) => ({
+  this: 'aaaa0001',
+  parent: 'pppp0001',
+  event_type: 'NEW_PROCESS',
+  event_time: 1629204374140,
+  event_id: 'e-1',
+  oid: 'org-1',
+  sid: 'sensor-1',
+  hostname: 'host-1',
+  int_ip: '10.0.0.5',
+  plat: 268435456,
+  arch: 2,
+  ...extra,
+});
+
+describe('normalizeRecord', () => {
+  it('keys an event by org and atom, with PARENT and TARGET keys in the same org', () => {
+    const result = normalizeRecord(parse(JSON.stringify({ routing: routing({ target: 'tttt0001' }), event: { FILE_PATH: 'C:\\x.exe' } })));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const [row] = result.rows;
+    expect(row?.uid).toBe('org-1/aaaa0001');
+    expect(row?.parentUid).toBe('org-1/pppp0001');
+    expect(row?.targetUid).toBe('org-1/tttt0001');
+    expect(row?.labels).toEqual(['NEW_PROCESS', 'Process']);
+    expect(row?.props).toMatchObject({ oid: 'org-1', type: 'NEW_PROCESS', time: 1629204374140n, plat: 268435456n, filePath: 'C:\\x.exe' });
+    expect(row?.sensor).toMatchObject({ uid: 'org-1/sensor-1', facts: { hostname: 'host-1', intIp: '10.0.0.5' } });
+  });
+
+  it('keys an event without an atom by its event_id', () => {
+    const { this: _drop, ...noAtom } = routing({ event_type: 'RECEIPT' });
+    const result = normalizeRecord(parse(JSON.stringify({ routing: noAtom, event: {} })));
+    expect(result.ok && result.rows[0]?.uid).toBe('org-1/event:e-1');
+  });
+
+  it('rejects an event with neither atom nor event_id, saying why', () => {
+    const { this: _a, event_id: _b, ...neither } = routing();
+    const result = normalizeRecord(parse(JSON.stringify({ routing: neither, event: {} })));
+    expect(result).toEqual({ ok: false, reason: expect.stringMatching(/neither "this".*nor "event_id"/) });
+  });
+
+  it('rejects a wrongly typed field with its path', () => {
+    const result = normalizeRecord(parse(JSON.stringify({ routing: routing(), event: { PROCESS_ID: 'abc' } })));
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining('event.PROCESS_ID') });
+  });
+
+  it('unwraps a body wrapped in a key equal to its type, as the classic catalogue shows it', () => {
+    const result = normalizeRecord(parse(JSON.stringify({ routing: routing({ event_type: 'STARTING_UP' }), event: { STARTING_UP: { TIMESTAMP: 1455854079 } } })));
+    expect(result.ok && result.rows[0]?.props['bodyTime']).toBe(1455854079000n);
+  });
+
+  it('keeps 64-bit integers exactly in the stored original', () => {
+    const text = `{"routing":${JSON.stringify(routing({ event_type: 'EXEC_OOB' }))},"event":{"STACK_TRACES":[{"STACK_TRACE_FRAMES":[{"STACK_TRACE_FRAME_PC":4035225266123964416}],"THREAD_ID":1}]}}`;
+    const result = normalizeRecord(parse(text));
+    expect(result.ok && result.rows[0]?.props['raw']).toContain('4035225266123964416');
+  });
+
+  it('makes the inner events of THREAD_INJECTION events of their own, contained by the carrier', () => {
+    const text = readFileSync(join(samples, 'lc-doc-thread-injection.json'), 'utf8');
+    const value = parse(text) as Record<string, JsonValue>;
+    const carrier = { routing: routing({ event_type: 'THREAD_INJECTION', this: 'carrier', oid: 'bc76d608-9d83-4c6c-bdd5-f86bbd385a94' }), event: value['event'] };
+    const result = normalizeRecord(parse(JSON.stringify(carrier)));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const inner = (value['event'] as { EVENTS: unknown[] }).EVENTS;
+    expect(result.rows).toHaveLength(1 + inner.length);
+    for (const row of result.rows.slice(1)) expect(row.containerUid).toBe(result.rows[0]?.uid);
+  });
+
+  it('refuses inner events of another org: nothing links across orgs', () => {
+    const text = readFileSync(join(samples, 'lc-doc-thread-injection.json'), 'utf8');
+    const value = parse(text) as Record<string, JsonValue>;
+    const carrier = { routing: routing({ event_type: 'THREAD_INJECTION', this: 'carrier', oid: 'some-other-org' }), event: value['event'] };
+    const result = normalizeRecord(parse(JSON.stringify(carrier)));
+    expect(result).toEqual({ ok: false, reason: expect.stringMatching(/never link across orgs/) });
+  });
+
+  it('derives indicators, leaving out the host’s own address', () => {
+    const body = { SOURCE: { IP_ADDRESS: '10.0.0.5', PORT: 5000 }, DESTINATION: { IP_ADDRESS: '10.0.0.9', PORT: 445 }, PROCESS_ID: 4 };
+    const result = normalizeRecord(parse(JSON.stringify({ routing: routing({ event_type: 'NEW_TCP4_CONNECTION' }), event: body })));
+    expect(result.ok && result.rows[0]?.indicators).toEqual([{ uid: indicatorUid('org-1', 'IP', '10.0.0.9'), kind: 'IP', value: '10.0.0.9', field: 'dstIp' }]);
+  });
+
+  it('accepts every real sample line', () => {
+    const lines = readFileSync(join(samples, 'secops-doc-edr-samples.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
+    for (const line of lines) expect(normalizeRecord(parse(line))).toMatchObject({ ok: true });
+  });
+});
+
+describe('normalizeEpochMs', () => {
+  it.each([
+    [1456285660, 1456285660000n],
+    [1468335512047, 1468335512047n],
+    [1468335512047123, 1468335512047n],
+    [1468335512047123456n, 1468335512047n],
+    ['x', null],
+    [-5, null],
+  ])('%p -> %p', (input, expected) => {
+    expect(normalizeEpochMs(input)).toBe(expected);
+  });
+});
