@@ -1,0 +1,37 @@
+/**
+ * The shape the graph writer takes: one row per event, already validated and normalised by
+ * src/ingest. Values are Neo4j-ready (integers as bigint so they are stored as INTEGER, not FLOAT).
+ */
+export interface EventRow {
+  /** Node key: `${oid}/${atom}`, or `${oid}/event:${eventId}` for events without an atom. */
+  uid: string;
+  /** Labels beside :Event, from the catalogue (validated identifiers only). */
+  labels: string[];
+  /** Every property of the node except `placeholder`. */
+  props: Record<string, unknown>;
+  parentUid: string | null;
+  parentAtom: string | null;
+  targetUid: string | null;
+  targetAtom: string | null;
+  /** For events carried inside another (THREAD_INJECTION EVENTS[]): the carrier's uid. */
+  containerUid: string | null;
+  indicators: IndicatorRow[];
+  sensor: SensorRow | null;
+}
+
+export interface IndicatorRow {
+  uid: string;
+  kind: string;
+  value: string;
+  /** The promoted field it came from, e.g. `hash`, `dstIp`, `domain`. */
+  field: string;
+}
+
+export interface SensorRow {
+  uid: string;
+  oid: string;
+  sid: string;
+  time: bigint;
+  /** Descriptive facts (hostname, IPs, platform...); the newest event's facts win. */
+  facts: Record<string, unknown>;
+}

@@ -1,0 +1,75 @@
+/**
+ * Cypher of the ingest path. Values enter only as $parameters; labels come from the catalogue and
+ * enter through dynamic-label syntax, never by string building.
+ *
+ * Order-independence: a referenced event that has not arrived is a placeholder node
+ * {uid, atom, oid, placeholder: true}; when its event arrives the same node is completed. An event
+ * that is already complete is never written again, so duplicates change nothing and edges are
+ * created exactly once, when their event is first stored.
+ */
+import type { NamedQuery } from '../executor';
+
+export const WRITE_EVENTS: NamedQuery = {
+  name: 'ingest: write events',
+  cypher: `
+UNWIND $rows AS r
+MERGE (e:Event {uid: r.uid})
+WITH e, r, e.placeholder AS was
+WHERE was IS NULL OR was = true
+SET e += r.props, e.placeholder = false
+SET e:$(r.labels)
+WITH e, r
+CALL (e, r) {
+  WITH r WHERE r.parentUid IS NOT NULL
+  MERGE (p:Event {uid: r.parentUid})
+    ON CREATE SET p.atom = r.parentAtom, p.oid = r.props.oid, p.placeholder = true
+  CREATE (e)-[:PARENT]->(p)
+}
+CALL (e, r) {
+  WITH r WHERE r.targetUid IS NOT NULL
+  MERGE (t:Event {uid: r.targetUid})
+    ON CREATE SET t.atom = r.targetAtom, t.oid = r.props.oid, t.placeholder = true
+  CREATE (e)-[:TARGET]->(t)
+}
+CALL (e, r) {
+  WITH r WHERE r.containerUid IS NOT NULL
+  MATCH (c:Event {uid: r.containerUid})
+  CREATE (c)-[:CONTAINS]->(e)
+}
+CALL (e, r) {
+  UNWIND r.indicators AS x
+  MERGE (i:Indicator {uid: x.uid})
+    ON CREATE SET i.oid = r.props.oid, i.kind = x.kind, i.value = x.value
+  CREATE (e)-[:OBSERVED {field: x.field}]->(i)
+}
+RETURN r.uid AS uid`,
+};
+
+/** Per-sensor aggregates over the events this batch actually stored. */
+export const UPDATE_SENSORS: NamedQuery = {
+  name: 'ingest: update sensors',
+  cypher: `
+UNWIND $sensors AS s
+MERGE (n:Sensor {uid: s.uid})
+  ON CREATE SET n.oid = s.oid, n.sid = s.sid, n.eventCount = 0, n.firstSeen = s.firstSeen,
+                n.lastSeen = s.lastSeen, n.factsFrom = ''
+SET n.eventCount = n.eventCount + s.count,
+    n.firstSeen = CASE WHEN s.firstSeen < n.firstSeen THEN s.firstSeen ELSE n.firstSeen END
+WITH n, s
+WHERE s.lastSeen > n.lastSeen OR (s.lastSeen = n.lastSeen AND s.factsFrom >= n.factsFrom)
+SET n += s.facts, n.lastSeen = s.lastSeen, n.factsFrom = s.factsFrom`,
+};
+
+/** Which hosts saw which indicator, when first and last, how often: "who else has this hash" is one hop. */
+export const UPDATE_SIGHTINGS: NamedQuery = {
+  name: 'ingest: update sightings',
+  cypher: `
+UNWIND $sightings AS x
+MATCH (s:Sensor {uid: x.sensorUid})
+MATCH (i:Indicator {uid: x.indicatorUid})
+MERGE (s)-[w:SAW]->(i)
+  ON CREATE SET w.count = 0, w.firstSeen = x.firstSeen, w.lastSeen = x.lastSeen
+SET w.count = w.count + x.count,
+    w.firstSeen = CASE WHEN x.firstSeen < w.firstSeen THEN x.firstSeen ELSE w.firstSeen END,
+    w.lastSeen = CASE WHEN x.lastSeen > w.lastSeen THEN x.lastSeen ELSE w.lastSeen END`,
+};

@@ -1,0 +1,101 @@
+/**
+ * Writes one batch of event rows in one transaction: events with their edges, then the sensor and
+ * sighting aggregates of the events that were new. All or nothing, so a batch interrupted by a
+ * crash or Ctrl-C is simply written again on the next run.
+ */
+import type { GraphExecutor } from '../executor';
+import type { EventRow } from './rows';
+import { UPDATE_SENSORS, UPDATE_SIGHTINGS, WRITE_EVENTS } from './statements';
+
+export interface BatchWriteResult {
+  /** Events stored for the first time. */
+  stored: number;
+  /** Events that were already complete in the graph (or repeated within the batch). */
+  duplicates: number;
+  /** uids of the stored events, in input order. */
+  storedUids: string[];
+}
+
+interface SensorAggregate {
+  uid: string;
+  oid: string;
+  sid: string;
+  count: number;
+  firstSeen: bigint;
+  lastSeen: bigint;
+  factsFrom: string;
+  facts: Record<string, unknown>;
+}
+
+interface SightingAggregate {
+  sensorUid: string;
+  indicatorUid: string;
+  count: number;
+  firstSeen: bigint;
+  lastSeen: bigint;
+}
+
+export async function writeBatch(executor: GraphExecutor, rows: readonly EventRow[]): Promise<BatchWriteResult> {
+  // A repeat inside one batch would be seen as new twice by the same statement; keep the first.
+  const unique = new Map<string, EventRow>();
+  for (const row of rows) if (!unique.has(row.uid)) unique.set(row.uid, row);
+  const batch = [...unique.values()];
+
+  const storedUids = await executor.writeTransaction('ingest: write batch', async (run) => {
+    const result = await run(WRITE_EVENTS, { rows: batch });
+    const stored = result.records.map((r) => r.get('uid') as string);
+    const fresh = stored.map((uid) => unique.get(uid)).filter((r): r is EventRow => r !== undefined);
+    const { sensors, sightings } = aggregate(fresh);
+    if (sensors.length > 0) await run(UPDATE_SENSORS, { sensors });
+    if (sightings.length > 0) await run(UPDATE_SIGHTINGS, { sightings });
+    return stored;
+  });
+  return { stored: storedUids.length, duplicates: rows.length - storedUids.length, storedUids };
+}
+
+function aggregate(rows: readonly EventRow[]): { sensors: SensorAggregate[]; sightings: SightingAggregate[] } {
+  const sensors = new Map<string, SensorAggregate>();
+  const sightings = new Map<string, SightingAggregate>();
+  for (const row of rows) {
+    const sensor = row.sensor;
+    if (!sensor) continue;
+    const time = sensor.time;
+    const s = sensors.get(sensor.uid);
+    if (!s) {
+      sensors.set(sensor.uid, {
+        uid: sensor.uid,
+        oid: sensor.oid,
+        sid: sensor.sid,
+        count: 1,
+        firstSeen: time,
+        lastSeen: time,
+        factsFrom: row.uid,
+        facts: sensor.facts,
+      });
+    } else {
+      s.count += 1;
+      if (time < s.firstSeen) s.firstSeen = time;
+      // The newest event describes the host; ties go to the larger uid so order never matters.
+      if (time > s.lastSeen || (time === s.lastSeen && row.uid > s.factsFrom)) {
+        s.lastSeen = time;
+        s.factsFrom = row.uid;
+        s.facts = sensor.facts;
+      }
+    }
+    const seen = new Set<string>();
+    for (const indicator of row.indicators) {
+      if (seen.has(indicator.uid)) continue; // one event counts once per indicator
+      seen.add(indicator.uid);
+      const key = `${sensor.uid}\u0000${indicator.uid}`;
+      const w = sightings.get(key);
+      if (!w) {
+        sightings.set(key, { sensorUid: sensor.uid, indicatorUid: indicator.uid, count: 1, firstSeen: time, lastSeen: time });
+      } else {
+        w.count += 1;
+        if (time < w.firstSeen) w.firstSeen = time;
+        if (time > w.lastSeen) w.lastSeen = time;
+      }
+    }
+  }
+  return { sensors: [...sensors.values()], sightings: [...sightings.values()] };
+}
