@@ -6,4 +6,5 @@ export interface ApiContext {
   executor: GraphExecutor;
   logger: Logger;
   serverVersion: string;
+  ingestBatchSize: number;
 }

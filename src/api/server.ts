@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import type { Config } from '../config/env';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -13,11 +14,14 @@ import type { Logger } from '../log/logger';
 import { SERVER_VERSION } from '../version';
 import type { ApiContext } from './context';
 import { createErrorFormatter } from './errors';
+import { losslessJsonBody } from './http/graphql-body';
 import { healthRouter } from './http/health';
+import { ingestRouter } from './http/ingest';
 import { resolvers } from './resolvers';
 import { loadTypeDefs } from './schema';
 
 export interface ServerDeps {
+  config: Config;
   executor: GraphExecutor;
   logger: Logger;
 }
@@ -25,8 +29,6 @@ export interface ServerDeps {
 export interface ListenOptions {
   host: string;
   port: number;
-  /** Largest accepted GraphQL request body. */
-  bodyLimit?: string;
 }
 
 export interface RunningServer {
@@ -47,7 +49,7 @@ export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServe
 }
 
 export function contextFor(deps: ServerDeps): ApiContext {
-  return { executor: deps.executor, logger: deps.logger, serverVersion: SERVER_VERSION };
+  return { executor: deps.executor, logger: deps.logger, serverVersion: SERVER_VERSION, ingestBatchSize: deps.config.INGEST_BATCH_SIZE };
 }
 
 export async function startServer(deps: ServerDeps, options: ListenOptions): Promise<RunningServer> {
@@ -59,8 +61,17 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
 
   app.use(healthRouter(deps.executor, deps.logger));
   app.use(
+    ingestRouter({
+      executor: deps.executor,
+      logger: deps.logger,
+      secret: deps.config.INGEST_SECRET,
+      maxBytes: deps.config.INGEST_MAX_BYTES,
+      batchSize: deps.config.INGEST_BATCH_SIZE,
+    }),
+  );
+  app.use(
     '/graphql',
-    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    losslessJsonBody(deps.config.GRAPHQL_MAX_BYTES),
     expressMiddleware(apollo, { context: async () => contextFor(deps) }),
   );
 

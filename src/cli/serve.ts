@@ -16,7 +16,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const { config, logger } = runtime;
   await migrate(runtime.executor);
   const server = await startServer(
-    { executor: runtime.executor, logger },
+    { config, executor: runtime.executor, logger },
     { host: config.HOST, port: config.PORT },
   );
   logger.info({ url: server.url, neo4j: runtime.uri }, 'atomgraph is serving');

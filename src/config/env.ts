@@ -28,6 +28,14 @@ export const configSchema = z.object({
   NEO4J_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Upper bound for the driver's retries of transient errors in managed transactions. */
   NEO4J_MAX_RETRY_MS: z.coerce.number().int().nonnegative().default(15_000),
+  /** When set, POST /ingest requires `lc-signature`: the hex HMAC-SHA256 of the body with this secret. */
+  INGEST_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Largest accepted POST /ingest body (bytes, before and after gunzip). */
+  INGEST_MAX_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  /** Events per write transaction for HTTP and GraphQL ingest. */
+  INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(2000),
+  /** Largest accepted GraphQL request body (bytes). */
+  GRAPHQL_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -63,5 +71,5 @@ export function loadConfig(overrides: ConfigInput = {}): Config {
 
 /** Settings that are safe to print: secrets are masked. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  return { ...config, NEO4J_PASSWORD: '***' };
+  return { ...config, NEO4J_PASSWORD: '***', INGEST_SECRET: config.INGEST_SECRET ? '***' : undefined };
 }

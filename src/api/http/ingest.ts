@@ -1,0 +1,72 @@
+/**
+ * POST /ingest for LimaCharlie Outputs: `webhook` (one JSON event per request, as the raw body or
+ * the form field `data`) and `webhook_bulk` (newline-delimited events, gzip allowed). Replies 200
+ * only after every batch is committed, with counts and the errors of the lines it rejected.
+ */
+import type { Request, Response } from 'express';
+import { Router } from 'express';
+import { AppError, ErrorCode } from '../../errors/codes';
+import type { GraphExecutor } from '../../graph/executor';
+import { ingest, type Reject } from '../../ingest/pipeline';
+import { readBuffer } from '../../ingest/read';
+import { verifySignature } from '../../ingest/signature';
+import type { Logger } from '../../log/logger';
+import { decodeBody, readRawBody } from './raw-body';
+
+export interface IngestRouteOptions {
+  executor: GraphExecutor;
+  logger: Logger;
+  secret: string | undefined;
+  maxBytes: number;
+  batchSize: number;
+}
+
+/** At most this many per-line errors in a reply; the count says how many there were. */
+const MAX_ERRORS_IN_REPLY = 1000;
+
+const STATUS: Partial<Record<string, number>> = {
+  [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
+  [ErrorCode.BAD_USER_INPUT]: 400,
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.DATABASE_UNAVAILABLE]: 503,
+  [ErrorCode.DATABASE_TIMEOUT]: 503,
+};
+
+export function ingestRouter(options: IngestRouteOptions): Router {
+  const router = Router();
+  router.post('/ingest', async (req: Request, res: Response) => {
+    try {
+      const wire = await readRawBody(req, options.maxBytes);
+      if (options.secret && !verifySignature(options.secret, wire, req.header('lc-signature'))) {
+        throw new AppError(ErrorCode.UNAUTHENTICATED, 'missing or wrong lc-signature (hex HMAC-SHA256 of the body)');
+      }
+      const body = extractEvents(decodeBody(wire, req.header('content-encoding'), options.maxBytes), req.header('content-type'));
+      if (body.length === 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'the body holds no events');
+      const errors: Pick<Reject, 'line' | 'reason'>[] = [];
+      const summary = await ingest(readBuffer(body, 'request'), {
+        executor: options.executor,
+        batchSize: options.batchSize,
+        onReject: (r) => {
+          if (errors.length < MAX_ERRORS_IN_REPLY) errors.push({ line: r.line, reason: r.reason });
+        },
+      });
+      res.status(200).json({ accepted: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, errors });
+    } catch (error) {
+      const app = error instanceof AppError ? error : null;
+      if (!app) options.logger.error({ err: error }, 'ingest request failed');
+      const code = app?.code ?? ErrorCode.INTERNAL_SERVER_ERROR;
+      res.status(STATUS[code] ?? 500).json({ code, message: app?.message ?? 'Internal server error' });
+    }
+  });
+  return router;
+}
+
+/** The form field `data` of a urlencoded webhook body, or the body itself. */
+function extractEvents(body: Buffer, contentType: string | undefined): Buffer {
+  if (/application\/x-www-form-urlencoded/i.test(contentType ?? '')) {
+    const data = new URLSearchParams(body.toString('utf8')).get('data');
+    if (data === null) throw new AppError(ErrorCode.BAD_USER_INPUT, 'a form body must carry the events in the field "data"');
+    return Buffer.from(data, 'utf8');
+  }
+  return body;
+}

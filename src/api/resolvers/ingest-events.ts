@@ -1,0 +1,28 @@
+import { AppError, ErrorCode } from '../../errors/codes';
+import { ingest } from '../../ingest/pipeline';
+import { stringifyJson } from '../../ingest/parse';
+import type { InputItem } from '../../ingest/read';
+import type { MutationResolvers } from '../generated/resolvers-types';
+
+/** Most events one mutation may carry; bulk loads belong on POST /ingest or the CLI. */
+export const MAX_EVENTS_PER_MUTATION = 10_000;
+
+export const ingestEvents: MutationResolvers['ingestEvents'] = async (_parent, args, ctx) => {
+  if (args.events.length > MAX_EVENTS_PER_MUTATION) {
+    throw new AppError(ErrorCode.LIMIT_EXCEEDED, `ingestEvents takes at most ${MAX_EVENTS_PER_MUTATION} events per call`, { max: MAX_EVENTS_PER_MUTATION });
+  }
+  const errors: { index: number; reason: string }[] = [];
+  const summary = await ingest(asRecords(args.events as unknown[]), {
+    executor: ctx.executor,
+    batchSize: ctx.ingestBatchSize,
+    onReject: (r) => errors.push({ index: r.line, reason: r.reason }),
+  });
+  return { accepted: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, errors };
+};
+
+/** The pipeline takes text; events already parsed by GraphQL go back to text losslessly (bigint-aware). */
+async function* asRecords(events: unknown[]): AsyncIterable<InputItem> {
+  for (const [index, event] of events.entries()) {
+    yield { kind: 'record', source: 'ingestEvents', line: index, text: stringifyJson(event) };
+  }
+}

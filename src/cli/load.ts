@@ -1,0 +1,83 @@
+/**
+ * `atomgraph load <file|dir|->...`: streams LimaCharlie events into the graph. Exit 0 whenever the
+ * input was read to the end (rejects or not); a fatal error (Neo4j unreachable after the driver's
+ * retries) exits non-zero with one line. Ctrl-C stops after the batch in flight; running the same
+ * command again completes the rest, since stored events are skipped as duplicates.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { SingleBar } from 'cli-progress';
+import { migrate } from '../graph/schema/migrate';
+import { ingest, type IngestSummary, type Reject } from '../ingest/pipeline';
+import { openInputs } from '../ingest/read';
+import { createRuntime } from '../runtime';
+
+export interface LoadOptions {
+  batchSize: string;
+  rejects?: string;
+  progress: boolean;
+}
+
+export async function loadCommand(inputs: string[], options: LoadOptions): Promise<void> {
+  const batchSize = Number(options.batchSize);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000) {
+    throw new Error(`--batch-size must be a whole number from 1 to 50000, got ${options.batchSize}`);
+  }
+  const runtime = await createRuntime({ startLocalNeo4jIfUnset: true });
+  const rejectsOut: WriteStream | null = options.rejects ? createWriteStream(options.rejects) : null;
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\nstopping after the batch in flight (Ctrl-C again to quit at once)\n');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+
+  const showBar = options.progress && process.stderr.isTTY === true;
+  const bar = showBar
+    ? new SingleBar({
+        format: 'loading | {value} records | {stored} stored | {duplicates} duplicates | {rejected} rejected | {rate} events/s',
+        stream: process.stderr,
+        hideCursor: true,
+      })
+    : null;
+  const started = performance.now();
+  bar?.start(0, 0, { stored: 0, duplicates: 0, rejected: 0, rate: 0 });
+
+  let firstRejects = 0;
+  const onReject = (reject: Reject) => {
+    rejectsOut?.write(`${JSON.stringify({ source: reject.source, line: reject.line, reason: reject.reason, text: reject.text })}\n`);
+    if (!rejectsOut && firstRejects < 20) {
+      firstRejects += 1;
+      process.stderr.write(`rejected ${reject.source}:${reject.line}: ${reject.reason}\n`);
+    }
+  };
+  const onProgress = (s: Readonly<IngestSummary>) => {
+    const seconds = (performance.now() - started) / 1000;
+    bar?.update(s.records, { stored: s.stored, duplicates: s.duplicates, rejected: s.rejected, rate: Math.round((s.stored + s.duplicates) / seconds) });
+  };
+
+  try {
+    await migrate(runtime.executor);
+    const summary = await ingest(openInputs(inputs), {
+      executor: runtime.executor,
+      batchSize,
+      onReject,
+      onProgress,
+      signal: controller.signal,
+    });
+    bar?.stop();
+    const seconds = (performance.now() - started) / 1000;
+    const rate = Math.round((summary.stored + summary.duplicates) / Math.max(seconds, 0.001));
+    process.stdout.write(
+      `${summary.interrupted ? 'interrupted' : 'done'}: ${summary.records} records read, ${summary.stored} events loaded, ` +
+        `${summary.duplicates} already present, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (${rate} events/s)\n`,
+    );
+    if (summary.rejected > 0 && !rejectsOut) process.stdout.write('rerun with --rejects FILE to keep every rejected line with its reason\n');
+    if (summary.interrupted) process.exitCode = 130;
+  } finally {
+    bar?.stop();
+    process.removeListener('SIGINT', onSigint);
+    await new Promise<void>((resolve) => (rejectsOut ? rejectsOut.end(resolve) : resolve()));
+    await runtime.close();
+  }
+}
