@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/env';
 import { AppError } from '../errors/codes';
 import { SERVER_VERSION } from '../version';
+import { loadCommand } from './load';
 import { migrateCommand } from './migrate';
 import { serveCommand } from './serve';
 
@@ -17,6 +18,15 @@ program
   .option('--host <host>', 'address to listen on (default HOST or 127.0.0.1)')
   .option('--port <port>', 'port to listen on (default PORT or 4000)')
   .action(serveCommand);
+
+program
+  .command('load')
+  .description('load LimaCharlie events from files, directories (recursive) or - for stdin; JSONL, JSON arrays, gzip')
+  .argument('<inputs...>', 'files, directories, or - for stdin')
+  .option('--batch-size <n>', 'events per write transaction', '2000')
+  .option('--rejects <file>', 'write rejected records as JSONL with source, line, reason and text')
+  .option('--no-progress', 'no progress bar, even on a terminal')
+  .action(loadCommand);
 
 program.command('migrate').description('create the constraints and indexes the graph needs').action(migrateCommand);
 

@@ -38,6 +38,9 @@ function unwrapBody(record: Record<string, unknown>): Record<string, unknown> {
 
 export function normalizeRecord(value: JsonValue): NormalizeResult {
   if (!isRecord(value)) return { ok: false, reason: `expected an event object {"routing": {...}, "event": {...}}, got ${Array.isArray(value) ? 'an array' : typeof value}` };
+  if (!('event' in value) && 'detect' in value && 'cat' in value) {
+    return { ok: false, reason: 'a detection record (the detection stream: cat, detect, detect_id), not telemetry: not stored as an event' };
+  }
   const record = unwrapBody(value);
   const validated = validateEvent(record);
   if (!validated.ok) return { ok: false, reason: validated.errors.join('; ') };
@@ -102,19 +105,13 @@ function buildRow(
     time,
     raw: stringifyJson(record),
   };
+  // Only what queries filter or sort on lives on the node; everything else is in `raw`, and the
+  // host's descriptive facts (IPs, platform, tags) live once on its Sensor node. Each property
+  // costs ingest time, so this list stays short (see docs/graph-model.md).
   setIf(props, 'atom', nonEmpty(routing.this));
   setIf(props, 'eventId', nonEmpty(routing.event_id));
   setIf(props, 'sid', nonEmpty(routing.sid));
-  setIf(props, 'did', nonEmpty(routing.did));
-  setIf(props, 'iid', nonEmpty(routing.iid));
-  setIf(props, 'investigationId', nonEmpty(routing.investigation_id));
   setIf(props, 'hostname', nonEmpty(routing.hostname));
-  setIf(props, 'intIp', nonEmpty(routing.int_ip));
-  setIf(props, 'extIp', nonEmpty(routing.ext_ip));
-  setIf(props, 'plat', toBigInt(routing.plat));
-  setIf(props, 'arch', toBigInt(routing.arch));
-  setIf(props, 'moduleId', toBigInt(routing.moduleid));
-  if (routing.tags && routing.tags.length > 0) props['tags'] = routing.tags;
   setIf(props, 'parentAtom', parentAtom);
   setIf(props, 'targetAtom', targetAtom);
   setIf(props, 'bodyTime', bodyTime);

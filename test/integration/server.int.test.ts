@@ -12,7 +12,7 @@ describe('HTTP server against a real Neo4j', () => {
 
   beforeAll(async () => {
     runtime = await testRuntime();
-    server = await startServer({ executor: runtime.executor, logger: runtime.logger }, { host: '127.0.0.1', port: 0 });
+    server = await startServer({ config: runtime.config, executor: runtime.executor, logger: runtime.logger }, { host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
     await server.close();
@@ -60,7 +60,7 @@ describe('HTTP server against a real Neo4j', () => {
     const config = parseConfig({ NEO4J_URI: 'bolt://127.0.0.1:1', NEO4J_ACQUIRE_TIMEOUT_MS: 2000, NEO4J_MAX_RETRY_MS: 0 });
     const driver = createDriver(config);
     const executor = new GraphExecutor(driver, { database: 'neo4j', timeoutMs: 2000 });
-    const dead = await startServer({ executor, logger: createLogger('silent') }, { host: '127.0.0.1', port: 0 });
+    const dead = await startServer({ config, executor, logger: createLogger('silent') }, { host: '127.0.0.1', port: 0 });
     try {
       const response = await fetch(`${new URL(dead.url).origin}/readyz`);
       expect(response.status).toBe(503);

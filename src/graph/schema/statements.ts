@@ -19,7 +19,6 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
     cypher: 'CREATE CONSTRAINT indicator_uid IF NOT EXISTS FOR (i:Indicator) REQUIRE i.uid IS UNIQUE',
   },
   { name: 'index event_atom', cypher: 'CREATE INDEX event_atom IF NOT EXISTS FOR (e:Event) ON (e.atom)' },
-  { name: 'index event_event_id', cypher: 'CREATE INDEX event_event_id IF NOT EXISTS FOR (e:Event) ON (e.eventId)' },
   { name: 'index event_time', cypher: 'CREATE INDEX event_time IF NOT EXISTS FOR (e:Event) ON (e.time)' },
   {
     name: 'index event_sensor_time',
@@ -29,16 +28,8 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
     name: 'index event_type_time',
     cypher: 'CREATE INDEX event_type_time IF NOT EXISTS FOR (e:Event) ON (e.type, e.time)',
   },
-  {
-    name: 'index event_org_time',
-    cypher: 'CREATE INDEX event_org_time IF NOT EXISTS FOR (e:Event) ON (e.oid, e.time)',
-  },
   { name: 'index sensor_int_ip', cypher: 'CREATE INDEX sensor_int_ip IF NOT EXISTS FOR (s:Sensor) ON (s.intIp)' },
   { name: 'index sensor_hostname', cypher: 'CREATE INDEX sensor_hostname IF NOT EXISTS FOR (s:Sensor) ON (s.hostname)' },
-  {
-    name: 'index indicator_kind_value',
-    cypher: 'CREATE INDEX indicator_kind_value IF NOT EXISTS FOR (i:Indicator) ON (i.kind, i.value)',
-  },
 ];
 
 export const AWAIT_INDEXES: NamedQuery = {

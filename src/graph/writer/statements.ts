@@ -1,6 +1,7 @@
 /**
  * Cypher of the ingest path. Values enter only as $parameters; labels come from the catalogue and
- * enter through dynamic-label syntax, never by string building.
+ * enter through dynamic-label syntax, never by string building. The only generated text is the
+ * property map, built from the constant list in columns.ts.
  *
  * Order-independence: a referenced event that has not arrived is a placeholder node
  * {uid, atom, oid, placeholder: true}; when its event arrives the same node is completed. An event
@@ -8,41 +9,44 @@
  * created exactly once, when their event is first stored.
  */
 import type { NamedQuery } from '../executor';
+import { propertyMapCypher, ROW } from './columns';
 
 export const WRITE_EVENTS: NamedQuery = {
   name: 'ingest: write events',
   cypher: `
 UNWIND $rows AS r
-MERGE (e:Event {uid: r.uid})
-WITH e, r, e.placeholder AS was
+WITH r, r[${ROW.props}] AS p, r[${ROW.props}][1] AS oid
+MERGE (e:Event {uid: r[${ROW.uid}]})
+WITH e, r, p, oid, e.placeholder AS was
 WHERE was IS NULL OR was = true
-SET e += r.props, e.placeholder = false
-SET e:$(r.labels)
-WITH e, r
-CALL (e, r) {
-  WITH r WHERE r.parentUid IS NOT NULL
-  MERGE (p:Event {uid: r.parentUid})
-    ON CREATE SET p.atom = r.parentAtom, p.oid = r.props.oid, p.placeholder = true
+SET e = ${propertyMapCypher('p')}, e.placeholder = false
+SET e:$(r[${ROW.labels}])
+WITH e, r, oid
+CALL (e, r, oid) {
+  WITH r WHERE r[${ROW.parentUid}] IS NOT NULL
+  MERGE (p:Event {uid: r[${ROW.parentUid}]})
+    ON CREATE SET p.atom = r[${ROW.parentAtom}], p.oid = oid, p.placeholder = true
   CREATE (e)-[:PARENT]->(p)
 }
-CALL (e, r) {
-  WITH r WHERE r.targetUid IS NOT NULL
-  MERGE (t:Event {uid: r.targetUid})
-    ON CREATE SET t.atom = r.targetAtom, t.oid = r.props.oid, t.placeholder = true
+CALL (e, r, oid) {
+  WITH r WHERE r[${ROW.targetUid}] IS NOT NULL
+  MERGE (t:Event {uid: r[${ROW.targetUid}]})
+    ON CREATE SET t.atom = r[${ROW.targetAtom}], t.oid = oid, t.placeholder = true
   CREATE (e)-[:TARGET]->(t)
 }
-CALL (e, r) {
-  WITH r WHERE r.containerUid IS NOT NULL
-  MATCH (c:Event {uid: r.containerUid})
+CALL (e, r, oid) {
+  WITH r WHERE r[${ROW.containerUid}] IS NOT NULL
+  MERGE (c:Event {uid: r[${ROW.containerUid}]})
+    ON CREATE SET c.oid = oid, c.placeholder = true
   CREATE (c)-[:CONTAINS]->(e)
 }
-CALL (e, r) {
-  UNWIND r.indicators AS x
-  MERGE (i:Indicator {uid: x.uid})
-    ON CREATE SET i.oid = r.props.oid, i.kind = x.kind, i.value = x.value
-  CREATE (e)-[:OBSERVED {field: x.field}]->(i)
+CALL (e, r, oid) {
+  UNWIND r[${ROW.indicators}] AS x
+  MERGE (i:Indicator {uid: x[0]})
+    ON CREATE SET i.oid = oid, i.kind = x[1], i.value = x[2]
+  CREATE (e)-[:OBSERVED {field: x[3]}]->(i)
 }
-RETURN r.uid AS uid`,
+RETURN r[${ROW.uid}] AS uid`,
 };
 
 /** Per-sensor aggregates over the events this batch actually stored. */

@@ -4,6 +4,7 @@
  * crash or Ctrl-C is simply written again on the next run.
  */
 import type { GraphExecutor } from '../executor';
+import { encodeRow } from './columns';
 import type { EventRow } from './rows';
 import { UPDATE_SENSORS, UPDATE_SIGHTINGS, WRITE_EVENTS } from './statements';
 
@@ -42,7 +43,7 @@ export async function writeBatch(executor: GraphExecutor, rows: readonly EventRo
   const batch = [...unique.values()];
 
   const storedUids = await executor.writeTransaction('ingest: write batch', async (run) => {
-    const result = await run(WRITE_EVENTS, { rows: batch });
+    const result = await run(WRITE_EVENTS, { rows: batch.map(encodeRow) });
     const stored = result.records.map((r) => r.get('uid') as string);
     const fresh = stored.map((uid) => unique.get(uid)).filter((r): r is EventRow => r !== undefined);
     const { sensors, sightings } = aggregate(fresh);

@@ -1,0 +1,128 @@
+/**
+ * Independent views of what a set of records should become, and of what the graph holds, for
+ * integration tests. The expectations are computed from the input with plain JSON handling, not
+ * through the ingest code under test.
+ */
+import type { Driver } from 'neo4j-driver';
+
+export interface ExpectedGraph {
+  events: Set<string>;
+  placeholders: Set<string>;
+  parentEdges: number;
+  targetEdges: number;
+}
+
+type Rec = { routing?: Record<string, unknown>; event?: Record<string, unknown> };
+
+const CARRIERS = new Set(['THREAD_INJECTION', 'SENSITIVE_PROCESS_ACCESS']);
+
+/** Event keys (atom, else event_id) with their parent/target references, inner events included. */
+export function expectedGraph(records: readonly Rec[]): ExpectedGraph {
+  const events = new Set<string>();
+  const parents = new Map<string, string>();
+  const targets = new Map<string, string>();
+  const visit = (rec: Rec) => {
+    const r = rec.routing ?? {};
+    const key = (r['this'] as string | undefined) || `event:${r['event_id'] as string}`;
+    if (!events.has(key)) {
+      events.add(key);
+      if (r['parent']) parents.set(key, r['parent'] as string);
+      if (r['target']) targets.set(key, r['target'] as string);
+    }
+    const inner = rec.event?.['EVENTS'];
+    if (CARRIERS.has(r['event_type'] as string) && Array.isArray(inner)) inner.forEach((c) => visit(c as Rec));
+  };
+  records.forEach(visit);
+  const placeholders = new Set<string>();
+  for (const ref of [...parents.values(), ...targets.values()]) if (!events.has(ref)) placeholders.add(ref);
+  return { events, placeholders, parentEdges: parents.size, targetEdges: targets.size };
+}
+
+export interface GraphCounts {
+  events: number;
+  placeholders: number;
+  parentEdges: number;
+  targetEdges: number;
+  nodes: number;
+  relationships: number;
+  properties: number;
+}
+
+/** Counts of everything belonging to one org: events, placeholders, sensors, indicators and their edges. */
+export async function graphCounts(driver: Driver, oid: string): Promise<GraphCounts> {
+  const session = driver.session();
+  try {
+    const result = await session.run(
+      `MATCH (n {oid: $oid})
+       WITH collect(n) AS nodes
+       CALL (nodes) {
+         UNWIND nodes AS n
+         OPTIONAL MATCH (n)-[r]->()
+         RETURN count(r) AS relationships, sum(CASE type(r) WHEN 'PARENT' THEN 1 ELSE 0 END) AS parentEdges,
+                sum(CASE type(r) WHEN 'TARGET' THEN 1 ELSE 0 END) AS targetEdges,
+                sum(size(keys(r))) AS relProps
+       }
+       RETURN size(nodes) AS nodes,
+              size([n IN nodes WHERE n:Event AND n.placeholder = false]) AS events,
+              size([n IN nodes WHERE n:Event AND n.placeholder = true]) AS placeholders,
+              reduce(s = 0, n IN nodes | s + size(keys(n))) + relProps AS properties,
+              relationships, parentEdges, targetEdges`,
+      { oid },
+    );
+    const rec = result.records[0];
+    const num = (k: string) => Number(rec?.get(k) ?? 0);
+    return {
+      events: num('events'),
+      placeholders: num('placeholders'),
+      parentEdges: num('parentEdges'),
+      targetEdges: num('targetEdges'),
+      nodes: num('nodes'),
+      relationships: num('relationships'),
+      properties: num('properties'),
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * The whole of one org's subgraph as sorted text lines, with the org and org-derived keys taken
+ * out, so two orgs loaded from the same events in different orders can be compared for equality.
+ */
+export async function graphDump(driver: Driver, oid: string): Promise<string[]> {
+  const session = driver.session();
+  const ident = (n: { labels: string[]; properties: Record<string, unknown> }) =>
+    n.labels.includes('Indicator') ? `I:${String(n.properties['kind'])}:${String(n.properties['value'])}` : String(n.properties['uid']).replace(`${oid}/`, '');
+  try {
+    const nodes = await session.run('MATCH (n {oid: $oid}) RETURN n', { oid });
+    const lines = nodes.records.map((r) => {
+      const n = r.get('n') as { labels: string[]; properties: Record<string, unknown> };
+      const props = Object.entries(n.properties)
+        .filter(([k]) => k !== 'oid' && k !== 'uid' && !(n.labels.includes('Sensor') && k === 'factsFrom'))
+        .map(([k, v]) => [k, typeof v === 'string' ? v.replace(oid, '<org>') : v])
+        .sort(([a], [b]) => String(a).localeCompare(String(b)));
+      return `N ${ident(n)} ${[...n.labels].sort().join(':')} ${JSON.stringify(props, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
+    });
+    const edges = await session.run('MATCH (a {oid: $oid})-[r]->(b) RETURN a, type(r) AS t, properties(r) AS p, b', { oid });
+    for (const r of edges.records) {
+      const p = JSON.stringify(Object.entries(r.get('p') as object).sort(), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+      lines.push(`E ${ident(r.get('a'))} -${r.get('t') as string}-> ${ident(r.get('b'))} ${p}`);
+    }
+    return lines.sort();
+  } finally {
+    await session.close();
+  }
+}
+
+/** Records with their org replaced (inner events too), so one fixture can be loaded into many orgs. */
+export function withOrg<T extends Rec>(records: readonly T[], oid: string): T[] {
+  const swap = (rec: Rec): Rec => {
+    const inner = rec.event?.['EVENTS'];
+    return {
+      ...rec,
+      routing: { ...(rec.routing ?? {}), oid },
+      ...(rec.event ? { event: Array.isArray(inner) ? { ...rec.event, EVENTS: inner.map((c) => swap(c as Rec)) } : rec.event } : {}),
+    };
+  };
+  return records.map((r) => swap(r) as T);
+}
