@@ -4,6 +4,7 @@ import { normalizeRecord } from '../../src/ingest/normalize';
 import { parseJson, type JsonValue } from '../../src/ingest/parse';
 import { normalizeEpochMs } from '../../src/domain/time';
 import { indicatorUid } from '../../src/domain/indicators';
+import { isEventProperty } from '../../src/graph/writer/columns';
 
 const samples = join(__dirname, '..', '..', '..', 'shared', 'samples');
 
@@ -38,8 +39,9 @@ describe('normalizeRecord', () => {
     expect(row?.parentUid).toBe('org-1/pppp0001');
     expect(row?.targetUid).toBe('org-1/tttt0001');
     expect(row?.labels).toEqual(['NEW_PROCESS', 'Process']);
-    expect(row?.props).toMatchObject({ oid: 'org-1', type: 'NEW_PROCESS', time: 1629204374140n, plat: 268435456n, filePath: 'C:\\x.exe' });
-    expect(row?.sensor).toMatchObject({ uid: 'org-1/sensor-1', facts: { hostname: 'host-1', intIp: '10.0.0.5' } });
+    expect(row?.props).toMatchObject({ oid: 'org-1', type: 'NEW_PROCESS', time: 1629204374140n, hostname: 'host-1', filePath: 'C:\\x.exe' });
+    expect(row?.sensor).toMatchObject({ uid: 'org-1/sensor-1', facts: { hostname: 'host-1', intIp: '10.0.0.5', plat: 268435456n } });
+    for (const key of Object.keys(row?.props ?? {})) expect(isEventProperty(key)).toBe(true);
   });
 
   it('keys an event without an atom by its event_id', () => {
