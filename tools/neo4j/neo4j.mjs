@@ -427,6 +427,15 @@ export async function stopNeo4j(opts = {}) {
 }
 
 /** @returns {{running: boolean, uri?: string, pid?: number}} */
+/** Fetches the jars and compiles the launcher without starting anything (CI's provisioning step). */
+export async function provisionNeo4j(opts = {}) {
+  const o = resolveOptions(opts);
+  checkJava();
+  await ensureJars(o);
+  const classes = await ensureLauncher(o);
+  return { libDir: o.libDir, classes };
+}
+
 export function statusNeo4j(opts = {}) {
   const o = resolveOptions(opts);
   const running = readRunning(o);
@@ -469,6 +478,11 @@ async function main(argv) {
     exitWithParent: false, // the CLI exits right away; the server is meant to stay up
   };
   const cmd = positionals[0];
+  if (cmd === 'provision') {
+    const r = await provisionNeo4j(opts);
+    console.log(`Neo4j ${NEO4J_VERSION} ready to start: jars in ${r.libDir}, launcher in ${r.classes}`);
+    return 0;
+  }
   if (cmd === 'start') {
     const r = await startNeo4j(opts);
     console.log(r.alreadyRunning ? `Neo4j already running at ${r.uri} (pid ${r.pid})` : `Neo4j ${NEO4J_VERSION} running at ${r.uri} (pid ${r.pid}, user ${r.auth ? r.user : '(auth off)'}, log ${r.logFile})`);
@@ -485,7 +499,7 @@ async function main(argv) {
     else console.log(r.starting ? `Neo4j is starting (pid ${r.pid})` : `Neo4j running at ${r.uri} (pid ${r.pid})`);
     return r.running ? 0 : 3; // 3 = not running, as LSB init scripts do
   }
-  console.error('usage: node tools/neo4j/neo4j.mjs start|stop|status [options]  (see tools/neo4j/README.md)');
+  console.error('usage: node tools/neo4j/neo4j.mjs provision|start|stop|status [options]  (see tools/neo4j/README.md)');
   return 2;
 }
 
