@@ -1,0 +1,170 @@
+/**
+ * `npm run bench:ingest`: ingest speed and memory, side by side in one run, on the same Neo4j:
+ *   - cli:     `atomgraph load` as users run it (a child process; its peak RSS is measured);
+ *   - naive:   one transaction per event, the same write statement (on a sample, it is slow);
+ *   - ceiling: one raw UNWIND statement per batch with no validation (nodes and PARENT/TARGET edges).
+ * Sizes via BENCH_EVENTS (default 100000); the CLI also runs on 4x that to show RSS stays flat.
+ * Results: bench/results/ingest-<timestamp>.json, and a table on stdout for docs/benchmarks.md.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import neo4j from 'neo4j-driver';
+import { writeCorpus } from './lib/corpus';
+import { benchNeo4j, type BenchNeo4j } from './lib/neo4j';
+import { parseConfig } from '../src/config/env';
+import { createDriver } from '../src/graph/driver';
+import { GraphExecutor } from '../src/graph/executor';
+import { migrate } from '../src/graph/schema/migrate';
+import { writeBatch } from '../src/graph/writer/write-batch';
+import { normalizeRecord } from '../src/ingest/normalize';
+import { parseJson } from '../src/ingest/parse';
+
+const ROOT = join(__dirname, '..');
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
+const NAIVE_EVENTS = Number(process.env['BENCH_NAIVE_EVENTS'] ?? 2_000);
+const BATCH = Number(process.env['BENCH_BATCH'] ?? 2000);
+
+interface Result {
+  path: string;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  peakRssMb?: number;
+}
+
+async function runCli(db: BenchNeo4j, file: string, events: number, label: string): Promise<Result> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'load', file, '--batch-size', String(BATCH), '--no-progress'], {
+    env: { ...process.env, NEO4J_URI: db.uri, NEO4J_USERNAME: db.user, NEO4J_PASSWORD: db.password, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let peakKb = 0;
+  const poll = setInterval(() => {
+    try {
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+    } catch {
+      /* the process has ended */
+    }
+  }, 200);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  clearInterval(poll);
+  if (code !== 0) throw new Error(`atomgraph load exited ${code}: ${out}`);
+  const seconds = (performance.now() - started) / 1000;
+  process.stderr.write(`  ${label}: ${out.trim()}\n`);
+  return { path: label, events, seconds, eventsPerSecond: Math.round(events / seconds), peakRssMb: Math.round(peakKb / 1024) };
+}
+
+function rowsOf(file: string, limit: number) {
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).slice(0, limit);
+  return lines.flatMap((l) => {
+    const p = parseJson(l);
+    const n = p.ok ? normalizeRecord(p.value) : null;
+    return n && n.ok ? n.rows : [];
+  });
+}
+
+async function runNaive(executor: GraphExecutor, file: string): Promise<Result> {
+  const rows = rowsOf(file, NAIVE_EVENTS);
+  const started = performance.now();
+  for (const row of rows) await writeBatch(executor, [row]);
+  const seconds = (performance.now() - started) / 1000;
+  return { path: 'naive: one transaction per event', events: rows.length, seconds, eventsPerSecond: Math.round(rows.length / seconds) };
+}
+
+const CEILING = `
+UNWIND $rows AS r
+MERGE (e:Event {uid: r[0]})
+SET e.raw = r[1]
+WITH e, r
+CALL (e, r) { WITH r WHERE r[2] IS NOT NULL MERGE (p:Event {uid: r[2]}) CREATE (e)-[:PARENT]->(p) }
+CALL (e, r) { WITH r WHERE r[3] IS NOT NULL MERGE (t:Event {uid: r[3]}) CREATE (e)-[:TARGET]->(t) }`;
+
+async function runCeiling(driver: ReturnType<typeof createDriver>, file: string, events: number): Promise<Result> {
+  // Plain JSON.parse, no validation, no indicators or sensors: what the database can take at best.
+  const { createReadStream } = await import('node:fs');
+  const { createInterface } = await import('node:readline');
+  const started = performance.now();
+  let batch: unknown[][] = [];
+  let count = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    const session = driver.session();
+    try {
+      await session.executeWrite((tx) => tx.run(CEILING, { rows }));
+    } finally {
+      await session.close();
+    }
+  };
+  for await (const line of createInterface({ input: createReadStream(file) })) {
+    if (!line.trim()) continue;
+    const e = JSON.parse(line) as { routing: Record<string, string | undefined> };
+    const r = e.routing;
+    const oid = `ceiling-${r['oid'] ?? ''}`;
+    batch.push([`${oid}/${r['this'] ?? ''}`, line, r['parent'] ? `${oid}/${r['parent']}` : null, r['target'] ? `${oid}/${r['target']}` : null]);
+    count++;
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  const seconds = (performance.now() - started) / 1000;
+  return { path: 'ceiling: raw UNWIND per batch, no validation', events: count, seconds, eventsPerSecond: Math.round(events / seconds) };
+}
+
+async function main(): Promise<void> {
+  const db = await benchNeo4j(process.env);
+  const dir = join(tmpdir(), `atomgraph-bench-ingest-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const config = parseConfig({ NEO4J_URI: db.uri, NEO4J_USERNAME: db.user, NEO4J_PASSWORD: db.password });
+  const driver = createDriver(config);
+  const executor = new GraphExecutor(driver, { database: 'neo4j', timeoutMs: 600_000 });
+  try {
+    await migrate(executor);
+    const tag = Date.now().toString(36);
+    const small = join(dir, 'small.jsonl');
+    const large = join(dir, 'large.jsonl');
+    await writeCorpus(small, EVENTS, `${tag}-s`);
+    await writeCorpus(large, EVENTS * 4, `${tag}-l`);
+    const naiveFile = join(dir, 'naive.jsonl');
+    await writeCorpus(naiveFile, NAIVE_EVENTS, `${tag}-n`);
+    const ceilingFile = join(dir, 'ceiling.jsonl');
+    await writeCorpus(ceilingFile, EVENTS, `${tag}-c`);
+
+    process.stderr.write(`ingest benchmark: ${EVENTS} events (and ${EVENTS * 4} for the memory check), batch ${BATCH}, Neo4j ${db.uri}\n`);
+    const results: Result[] = [];
+    results.push(await runCli(db, small, EVENTS, `cli: atomgraph load (${EVENTS} events)`));
+    results.push(await runCeiling(driver, ceilingFile, EVENTS));
+    results.push(await runNaive(executor, naiveFile));
+    results.push(await runCli(db, large, EVENTS * 4, `cli: atomgraph load (${EVENTS * 4} events)`));
+
+    const ceiling = results[1]!.eventsPerSecond;
+    const cli = results[0]!.eventsPerSecond;
+    const summary = {
+      date: new Date().toISOString(),
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      batchSize: BATCH,
+      results,
+      cliShareOfCeiling: Math.round((cli / ceiling) * 100) / 100,
+    };
+    const outFile = join(ROOT, 'bench', 'results', `ingest-${summary.date.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(outFile, `${JSON.stringify(summary, null, 2)}\n`);
+    process.stdout.write(`\n| path | events | seconds | events/s | peak RSS (MB) |\n|---|---:|---:|---:|---:|\n`);
+    for (const r of results) process.stdout.write(`| ${r.path} | ${r.events} | ${r.seconds.toFixed(1)} | ${r.eventsPerSecond} | ${r.peakRssMb ?? '-'} |\n`);
+    process.stdout.write(`\nCLI at ${Math.round(summary.cliShareOfCeiling * 100)}% of the ceiling. Written to ${outFile}\n`);
+  } finally {
+    await driver.close();
+    await db.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void neo4j; // the driver module is loaded once here so the first measured path does not pay for it
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:ingest failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
