@@ -36,7 +36,11 @@ function unwrapBody(record: Record<string, unknown>): Record<string, unknown> {
   return record;
 }
 
-export function normalizeRecord(value: JsonValue): NormalizeResult {
+/**
+ * `text`, when given, is the record's source text: stored as `raw` as it came (the most lossless
+ * form, and it spares re-serialising). Without it, the record is serialised losslessly.
+ */
+export function normalizeRecord(value: JsonValue, text?: string): NormalizeResult {
   if (!isRecord(value)) return { ok: false, reason: `expected an event object {"routing": {...}, "event": {...}}, got ${Array.isArray(value) ? 'an array' : typeof value}` };
   if (!('event' in value) && 'detect' in value && 'cat' in value) {
     return { ok: false, reason: 'a detection record (the detection stream: cat, detect, detect_id), not telemetry: not stored as an event' };
@@ -46,7 +50,7 @@ export function normalizeRecord(value: JsonValue): NormalizeResult {
   if (!validated.ok) return { ok: false, reason: validated.errors.join('; ') };
   const rows: EventRow[] = [];
   // The stored original is the record as it came (wrapped or not), so nothing about it is lost.
-  const problem = collectRows(record, validated.value.routing, validated.value.event, null, rows, value);
+  const problem = collectRows(record, validated.value.routing, validated.value.event, null, rows, text ?? value);
   return problem ? { ok: false, reason: problem } : { ok: true, rows };
 }
 
@@ -103,7 +107,7 @@ function buildRow(
     oid,
     type,
     time,
-    raw: stringifyJson(record),
+    raw: typeof record === 'string' ? record : stringifyJson(record),
   };
   // Only what queries filter or sort on lives on the node; everything else is in `raw`, and the
   // host's descriptive facts (IPs, platform, tags) live once on its Sensor node. Each property

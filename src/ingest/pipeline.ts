@@ -40,6 +40,8 @@ export interface IngestOptions {
   onCommitted?: (rows: readonly EventRow[]) => void;
   /** Aborting stops after the batch in flight is committed. */
   signal?: AbortSignal;
+  /** Batches written at the same time (default 2); 1 writes strictly one after another. */
+  concurrency?: number;
   /** Only events of these orgs are accepted (API keys scoped to orgs); others are rejected. */
   allowedOrgs?: ReadonlySet<string>;
 }
@@ -49,12 +51,13 @@ const MAX_REJECT_TEXT = 4096;
 export async function ingest(input: AsyncIterable<InputItem>, options: IngestOptions): Promise<IngestSummary> {
   const batchSize = options.batchSize ?? 2000;
   const summary: IngestSummary = { records: 0, stored: 0, duplicates: 0, rejected: 0, interrupted: false };
-  let inFlight: Promise<void> | null = null;
+  const concurrency = options.concurrency ?? 2;
+  const inFlight = new Set<Promise<void>>();
   // A failed write is remembered and rethrown at the next flush, so it is never unhandled.
   let writeError: unknown = null;
-  const settle = async () => {
-    if (inFlight) await inFlight;
-    inFlight = null;
+  /** Waits until fewer than `limit` writes are running, then reports any write that failed. */
+  const settle = async (limit: number) => {
+    while (inFlight.size >= limit && inFlight.size > 0) await Promise.race(inFlight);
     if (writeError) throw writeError;
   };
   let batch: EventRow[] = [];
@@ -68,8 +71,9 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
     if (batch.length === 0) return;
     const rows = batch;
     batch = [];
-    await settle(); // at most one write at a time; the next batch builds meanwhile
-    inFlight = writeBatch(options.executor, rows).then((result) => {
+    // A second write in flight lets the driver pack one batch while Neo4j runs the other.
+    await settle(concurrency);
+    const write: Promise<void> = writeBatch(options.executor, rows).then((result) => {
       summary.stored += result.stored;
       summary.duplicates += result.duplicates;
       if (result.stored > 0 && options.onCommitted) {
@@ -79,7 +83,8 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
       options.onProgress?.(summary);
     }, (error: unknown) => {
       writeError = error;
-    });
+    }).finally(() => inFlight.delete(write));
+    inFlight.add(write);
   };
 
   try {
@@ -98,7 +103,7 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
         reject(item.source, item.line, parsed.reason, item.text);
         continue;
       }
-      const normalized = normalizeRecord(parsed.value);
+      const normalized = normalizeRecord(parsed.value, item.text);
       if (!normalized.ok) {
         reject(item.source, item.line, normalized.reason, item.text);
         continue;
@@ -112,10 +117,10 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
       if (batch.length >= batchSize) await flush();
     }
     await flush();
-    await settle();
+    await settle(1);
   } finally {
     // Never leave a write running behind the caller's back, even when reading failed.
-    if (inFlight) await inFlight;
+    await Promise.allSettled(inFlight);
   }
   options.onProgress?.(summary);
   return summary;
