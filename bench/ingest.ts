@@ -136,6 +136,11 @@ async function main(): Promise<void> {
     await writeCorpus(ceilingFile, EVENTS, `${tag}-c`);
 
     process.stderr.write(`ingest benchmark: ${EVENTS} events (and ${EVENTS * 4} for the memory check), batch ${BATCH}, Neo4j ${db.uri}\n`);
+    // Warm-up, not reported: a fresh JVM and store are several times slower for their first
+    // tens of thousands of writes, which would penalise whichever path ran first.
+    const warm = join(dir, 'warm.jsonl');
+    await writeCorpus(warm, Math.min(EVENTS, 30_000), `${tag}-w`);
+    await runCli(db, warm, Math.min(EVENTS, 30_000), 'warm-up');
     const results: Result[] = [];
     results.push(await runCli(db, small, EVENTS, `cli: atomgraph load (${EVENTS} events)`));
     results.push(await runCeiling(driver, ceilingFile, EVENTS));
