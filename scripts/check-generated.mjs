@@ -2,8 +2,8 @@
 // Regenerates into the working tree, then asks git whether anything changed.
 import { execFileSync } from 'node:child_process';
 
-const GENERATED = ['src/api/generated'];
-execFileSync('npx', ['graphql-codegen', '--config', 'codegen.yml'], { stdio: 'inherit' });
+const GENERATED = ['schema.graphql', 'src/api/generated'];
+execFileSync('npm', ['run', '--silent', 'codegen'], { stdio: 'inherit' });
 const changed = execFileSync('git', ['status', '--porcelain', '--', ...GENERATED], { encoding: 'utf8' }).trim();
 if (changed) {
   console.error(`generated code is stale; run \`npm run codegen\` and commit:\n${changed}`);

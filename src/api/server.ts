@@ -10,15 +10,17 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { GraphExecutor } from '../graph/executor';
+import { EventReader } from '../graph/reader/events';
 import type { Logger } from '../log/logger';
 import { SERVER_VERSION } from '../version';
 import type { ApiContext } from './context';
 import { createErrorFormatter } from './errors';
 import { losslessJsonBody } from './http/graphql-body';
 import { healthRouter } from './http/health';
+import { createLoaders } from './loaders';
 import { ingestRouter } from './http/ingest';
 import { resolvers } from './resolvers';
-import { loadTypeDefs } from './schema';
+import { loadTypeDefs } from './schema/load';
 
 export interface ServerDeps {
   config: Config;
@@ -49,7 +51,18 @@ export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServe
 }
 
 export function contextFor(deps: ServerDeps): ApiContext {
-  return { executor: deps.executor, logger: deps.logger, serverVersion: SERVER_VERSION, ingestBatchSize: deps.config.INGEST_BATCH_SIZE };
+  const reader = new EventReader(deps.executor);
+  const orgScope = null; // every org, until API keys scope requests
+  return {
+    executor: deps.executor,
+    reader,
+    loaders: createLoaders(reader, orgScope),
+    orgScope,
+    limits: { maxDepth: deps.config.API_MAX_DEPTH },
+    logger: deps.logger,
+    serverVersion: SERVER_VERSION,
+    ingestBatchSize: deps.config.INGEST_BATCH_SIZE,
+  };
 }
 
 export async function startServer(deps: ServerDeps, options: ListenOptions): Promise<RunningServer> {

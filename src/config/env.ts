@@ -34,6 +34,8 @@ export const configSchema = z.object({
   INGEST_MAX_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
   /** Events per write transaction for HTTP and GraphQL ingest. */
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(2000),
+  /** Largest maxDepth a client may ask for in ancestry and tree queries. */
+  API_MAX_DEPTH: z.coerce.number().int().min(1).max(1000).default(256),
   /** Largest accepted GraphQL request body (bytes). */
   GRAPHQL_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
 });

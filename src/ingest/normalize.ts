@@ -112,7 +112,8 @@ function buildRow(
   // Only what queries filter or sort on lives on the node; everything else is in `raw`, and the
   // host's descriptive facts (IPs, platform, tags) live once on its Sensor node. Each property
   // costs ingest time, so this list stays short (see docs/graph-model.md).
-  setIf(props, 'atom', nonEmpty(routing.this));
+  // Events without an atom are addressed as `event:<event_id>`, the key's own suffix.
+  props['atom'] = nonEmpty(routing.this) ?? `event:${nonEmpty(routing.event_id) ?? ''}`;
   setIf(props, 'eventId', nonEmpty(routing.event_id));
   setIf(props, 'sid', nonEmpty(routing.sid));
   setIf(props, 'hostname', nonEmpty(routing.hostname));

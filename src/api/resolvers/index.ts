@@ -1,11 +1,20 @@
-/** The resolver map: one small file per root field, assembled here. */
+/** The resolver map: one small file per root field, plus the event types built from the catalogue. */
+import { eventResolvers } from '../events/resolvers';
 import type { Resolvers } from '../generated/resolvers-types';
 import { JSONScalar } from '../scalars/json';
+import { DateTimeScalar, LongScalar } from '../scalars/long';
+import { ancestors } from './ancestors';
+import { event } from './event';
 import { ingestEvents } from './ingest-events';
 import { version } from './version';
 
-export const resolvers: Resolvers = {
+const rootResolvers: Resolvers = {
   JSON: JSONScalar,
-  Query: { version },
+  Long: LongScalar,
+  DateTime: DateTimeScalar,
+  Query: { version, event, ancestors },
   Mutation: { ingestEvents },
 };
+
+// Event types and their fields follow from the catalogue at start-up, as their SDL does.
+export const resolvers = { ...eventResolvers(), ...rootResolvers } as Resolvers;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const SCHEMA_PATH = join(__dirname, '..', '..', 'schema.graphql');
+export const SCHEMA_PATH = join(__dirname, '..', '..', '..', 'schema.graphql');
 
 export function loadTypeDefs(): string {
   return readFileSync(SCHEMA_PATH, 'utf8');

@@ -1,0 +1,105 @@
+/**
+ * Resolvers of the event types, built from the catalogue at start-up (as the SDL is): every event
+ * type gets the common Event fields plus one resolver per body field, reading the stored original
+ * by its LimaCharlie key and converting by the catalogue's type. Nothing here is per type by hand.
+ */
+import type { GraphQLFieldResolver, GraphQLTypeResolver } from 'graphql';
+import { allEventTypes, allObjectTypes, eventTypeSpec, FAMILIES, fieldsOf, type Family, type FieldType } from '../../catalogue';
+import { AppError, ErrorCode } from '../../errors/codes';
+import type { EventNode } from '../../graph/reader/events';
+import type { ApiContext } from '../context';
+import { eventFieldName, familyUnionName } from '../schema/event-types';
+import { architectureOf, original, platformOf } from './view';
+
+type Resolver = GraphQLFieldResolver<unknown, ApiContext, Record<string, unknown>>;
+
+/** A stored value as the catalogue's type says; a value of another shape reads as null. */
+export function convert(value: unknown, type: FieldType): unknown {
+  if (value === undefined || value === null) return null;
+  switch (type.kind) {
+    case 'list':
+      return Array.isArray(value) ? value.map((v) => convert(v, type.of)) : null;
+    case 'object':
+      return typeof value === 'object' && !Array.isArray(value) ? value : null;
+    case 'scalar':
+      switch (type.scalar) {
+        case 'string':
+        case 'atom':
+          return typeof value === 'string' ? value : null;
+        case 'int32':
+          return typeof value === 'number' && Number.isInteger(value) ? value : null;
+        case 'int64':
+        case 'timestamp':
+          return typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) ? value : null;
+        case 'float':
+          return typeof value === 'number' ? value : null;
+        case 'bool01':
+          return value === true || value === 1 ? true : value === false || value === 0 ? false : null;
+        case 'json':
+          return value;
+      }
+  }
+}
+
+export function checkDepth(maxDepth: number, cap: number): number {
+  if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new AppError(ErrorCode.BAD_USER_INPUT, 'maxDepth must be a whole number of at least 1');
+  if (maxDepth > cap) throw new AppError(ErrorCode.LIMIT_EXCEEDED, `maxDepth ${maxDepth} is above the limit of ${cap}`, { max: cap });
+  return maxDepth;
+}
+
+const routing = (n: EventNode) => original(n).routing;
+const routingString = (key: string) => (n: EventNode) => {
+  const v = routing(n)[key];
+  return typeof v === 'string' && v.length > 0 ? v : null;
+};
+
+/** The Event interface's fields, for every type that implements it. */
+const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: ApiContext) => unknown> = {
+  atom: (n) => n.atom,
+  eventType: (n) => n.type ?? 'MISSING',
+  eventTime: (n) => n.time,
+  eventId: (n) => n.eventId,
+  orgId: (n) => n.oid,
+  sensorId: (n) => n.sid,
+  hostname: (n) => n.hostname,
+  platform: (n) => platformOf(routing(n)['plat']),
+  architecture: (n) => architectureOf(routing(n)['arch']),
+  tags: (n) => {
+    const tags = routing(n)['tags'];
+    return Array.isArray(tags) ? tags.filter((t) => typeof t === 'string') : [];
+  },
+  intIp: routingString('int_ip'),
+  extIp: routingString('ext_ip'),
+  parentAtom: (n) => n.parentAtom,
+  targetAtom: (n) => n.targetAtom,
+  bodyTime: (n) => n.bodyTime,
+  raw: (n) => (n.raw ? (JSON.parse(JSON.stringify(original(n), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as unknown) : null),
+  // The parent's node exists even when it never arrived (a placeholder), so this is never a
+  // silent null for a referenced parent: it resolves to a MissingEvent.
+  parent: (n, _args, ctx) => (n.parentAtom ? ctx.loaders.eventByUid.load(`${n.oid}/${n.parentAtom}`) : null),
+  ancestors: (n, args, ctx) => ctx.reader.ancestors(n.uid, checkDepth(Number(args['maxDepth'] ?? 64), ctx.limits.maxDepth), ctx.orgScope),
+};
+
+export const resolveEventType: GraphQLTypeResolver<EventNode, ApiContext> = (n) =>
+  n.placeholder ? 'MissingEvent' : (eventTypeSpec(n.type ?? '')?.graphqlName ?? 'GenericEvent');
+
+export function eventResolvers(): Record<string, Record<string, Resolver | GraphQLTypeResolver<EventNode, ApiContext>>> {
+  const map: Record<string, Record<string, Resolver | GraphQLTypeResolver<EventNode, ApiContext>>> = {};
+  const common = Object.fromEntries(Object.entries(COMMON).map(([k, f]) => [k, ((n, args, ctx) => f(n as EventNode, args, ctx)) as Resolver]));
+  map['Event'] = { __resolveType: resolveEventType };
+  map['AnyEvent'] = { __resolveType: resolveEventType };
+  for (const family of Object.keys(FAMILIES) as Family[]) map[familyUnionName(family)] = { __resolveType: resolveEventType };
+  map['GenericEvent'] = { ...common };
+  map['MissingEvent'] = { ...common };
+  for (const spec of allEventTypes()) {
+    const fields: Record<string, Resolver> = { ...common };
+    for (const f of fieldsOf(spec.fields)) fields[eventFieldName(f.key, f.graphqlName)] = ((n) => convert(original(n as EventNode).event[f.key], f.type)) as Resolver;
+    map[spec.graphqlName] = fields;
+  }
+  for (const object of allObjectTypes()) {
+    const fields: Record<string, Resolver> = {};
+    for (const f of fieldsOf(object.fields)) fields[f.graphqlName] = ((o) => convert((o as Record<string, unknown>)[f.key], f.type)) as Resolver;
+    map[object.name] = fields;
+  }
+  return map;
+}

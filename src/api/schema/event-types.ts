@@ -1,0 +1,124 @@
+/**
+ * The event part of the GraphQL schema, generated from the catalogue so that fifty-odd event types
+ * are described once (src/catalogue) and never again by hand. `npm run schema:generate` writes it
+ * into schema.graphql between the GENERATED markers; CI fails when the file is stale.
+ */
+import { allEventTypes, allObjectTypes, FAMILIES, fieldsOf, type Family, type FieldType } from '../../catalogue';
+import { pascalCase } from '../../catalogue/names';
+
+export const BEGIN_MARKER = '# BEGIN GENERATED event types (npm run schema:generate; do not edit)';
+export const END_MARKER = '# END GENERATED event types';
+
+/** Fields every event has, in the Event interface and in every type implementing it. */
+export const EVENT_INTERFACE_FIELDS = `  "The event's atom (routing.this); for events without one, \`event:<event_id>\`."
+  atom: ID!
+  "routing.event_type, e.g. NEW_PROCESS."
+  eventType: String!
+  "routing.event_time."
+  eventTime: DateTime
+  "routing.event_id."
+  eventId: String
+  "The organisation (routing.oid)."
+  orgId: String!
+  "The sensor (routing.sid)."
+  sensorId: String
+  hostname: String
+  platform: Platform
+  architecture: Architecture
+  tags: [String!]!
+  intIp: String
+  extIp: String
+  "routing.parent: for a process its parent process, for activity the process that did it."
+  parentAtom: ID
+  "routing.target: e.g. the process a remote thread went into."
+  targetAtom: ID
+  "The body's TIMESTAMP in milliseconds (seconds in older events are converted)."
+  bodyTime: DateTime
+  "The whole original event, lossless (integers beyond 2^53 as exact strings)."
+  raw: JSON
+  "The event routing.parent names; a MissingEvent when it never arrived."
+  parent: Event
+  "The chain to the root, nearest first; ends at the root or at a MissingEvent."
+  ancestors(maxDepth: Int = 64): [Event!]!`;
+
+const INTERFACE_FIELD_NAMES = new Set([...EVENT_INTERFACE_FIELDS.matchAll(/^\s+(\w+)[(:]/gm)].map((m) => m[1]));
+
+/** Body fields whose names would clash with the Event interface's get these names instead. */
+const RENAMED: Record<string, string> = { PARENT: 'parentProcess', PARENT_ATOM: 'parentProcessAtom' };
+
+/** The GraphQL name of a body field of an event type: camelCase, unless it clashes with Event's own fields. */
+export function eventFieldName(key: string, camel: string): string {
+  if (!INTERFACE_FIELD_NAMES.has(camel)) return camel;
+  return RENAMED[key] ?? `body${camel.charAt(0).toUpperCase()}${camel.slice(1)}`;
+}
+
+function scalarType(type: FieldType): string {
+  switch (type.kind) {
+    case 'object':
+      return type.object;
+    case 'list':
+      return `[${scalarType(type.of)}]`;
+    case 'scalar':
+      switch (type.scalar) {
+        case 'string':
+          return 'String';
+        case 'int32':
+          return 'Int';
+        case 'int64':
+        case 'timestamp':
+          return 'Long';
+        case 'float':
+          return 'Float';
+        case 'bool01':
+          return 'Boolean';
+        case 'atom':
+          return 'ID';
+        case 'json':
+          return 'JSON';
+      }
+  }
+}
+
+const describe = (text: string | undefined) => (text ? `  ${JSON.stringify(text.replace(/\s+/g, ' ').trim())}\n` : '');
+
+/** A union per family, named after it: `union ProcessEvent = NewProcess | ExistingProcess | ...`. */
+export function familyUnionName(family: Family): string {
+  return `${pascalCase(family)}Event`;
+}
+
+export function eventTypesSdl(): string {
+  const out: string[] = [
+    `"A LimaCharlie event: one node of the graph, keyed by its atom."\ninterface Event {\n${EVENT_INTERFACE_FIELDS}\n}\n`,
+    `"An event of a type the catalogue does not describe: its body is in raw."\ntype GenericEvent implements Event {\n${EVENT_INTERFACE_FIELDS}\n}\n`,
+    `"An event that other events name (as parent or target) but that never arrived: only its atom is known."\ntype MissingEvent implements Event {\n${EVENT_INTERFACE_FIELDS}\n}\n`,
+  ];
+  for (const object of allObjectTypes()) {
+    out.push(`${JSON.stringify(object.description)}\ntype ${object.name} {`);
+    for (const f of fieldsOf(object.fields)) out.push(`${describe(f.description)}  ${f.graphqlName}: ${scalarType(f.type)}`);
+    out.push('}\n');
+  }
+  const byFamily = new Map<Family, string[]>();
+  for (const spec of allEventTypes()) {
+    byFamily.set(spec.family, [...(byFamily.get(spec.family) ?? []), spec.graphqlName]);
+    out.push(`${JSON.stringify(`${spec.name}: ${spec.description}`)}\ntype ${spec.graphqlName} implements Event {`);
+    out.push(EVENT_INTERFACE_FIELDS);
+    for (const f of fieldsOf(spec.fields)) out.push(`${describe(f.description)}  ${eventFieldName(f.key, f.graphqlName)}: ${scalarType(f.type)}`);
+    out.push('}\n');
+  }
+  for (const family of Object.keys(FAMILIES) as Family[]) {
+    const members = family === 'OTHER' ? [...(byFamily.get(family) ?? []), 'GenericEvent'] : byFamily.get(family);
+    if (!members || members.length === 0) continue;
+    out.push(`${JSON.stringify(FAMILIES[family])}\nunion ${familyUnionName(family)} = ${members.join(' | ')}\n`);
+  }
+  const all = [...allEventTypes().map((s) => s.graphqlName), 'GenericEvent', 'MissingEvent'];
+  out.push(`"Any event."\nunion AnyEvent = ${all.join(' | ')}`);
+  return out.join('\n');
+}
+
+/** schema.graphql with its generated section replaced by the catalogue's current SDL. */
+export function withGeneratedSection(schema: string): string {
+  const start = schema.indexOf(BEGIN_MARKER);
+  const end = schema.indexOf(END_MARKER);
+  if (start < 0 || end < start) throw new Error(`schema.graphql must contain the lines "${BEGIN_MARKER}" and "${END_MARKER}"`);
+  return `${schema.slice(0, start)}${BEGIN_MARKER}\n${eventTypesSdl()}\n${schema.slice(end)}`;
+}

@@ -1,0 +1,115 @@
+/**
+ * Reading events: by atom, by key (batched for DataLoader), and the ancestry chain. Every query
+ * applies the caller's org scope inside the Cypher (`$orgs` null means every org).
+ */
+import type { Node } from 'neo4j-driver';
+import type { GraphExecutor, NamedQuery } from '../executor';
+
+/** An event as the graph holds it; the API maps it to GraphQL types. */
+export interface EventNode {
+  uid: string;
+  oid: string;
+  atom: string;
+  type: string | null;
+  placeholder: boolean;
+  time: bigint | null;
+  bodyTime: bigint | null;
+  eventId: string | null;
+  sid: string | null;
+  hostname: string | null;
+  parentAtom: string | null;
+  targetAtom: string | null;
+  raw: string | null;
+}
+
+/** How deep an ancestry walk can ever go; the API's own cap is configured below this. */
+export const ANCESTRY_HARD_LIMIT = 1000;
+
+export const EVENT_BY_ATOM: NamedQuery = {
+  name: 'event by atom',
+  cypher: `
+MATCH (e:Event {atom: $atom})
+WHERE ($orgs IS NULL OR e.oid IN $orgs) AND ($orgId IS NULL OR e.oid = $orgId)
+RETURN e ORDER BY e.placeholder, e.oid LIMIT 1`,
+};
+
+export const EVENTS_BY_UID: NamedQuery = {
+  name: 'events by uid',
+  cypher: `
+UNWIND $uids AS uid
+MATCH (e:Event {uid: uid})
+WHERE $orgs IS NULL OR e.oid IN $orgs
+RETURN e`,
+};
+
+/**
+ * Ancestry follows PARENT edges up to the hard limit; a PARENT cycle (possible in hand-made or
+ * corrupted input) cannot loop, since a path never repeats an edge, and each ancestor keeps its
+ * smallest depth.
+ */
+export const ANCESTORS: NamedQuery = {
+  name: 'ancestors',
+  cypher: `
+MATCH (e:Event {uid: $uid})
+WHERE $orgs IS NULL OR e.oid IN $orgs
+MATCH p = (e)-[:PARENT*1..${ANCESTRY_HARD_LIMIT}]->(a:Event)
+WITH a, min(length(p)) AS depth
+WHERE depth <= $maxDepth
+RETURN a AS e, depth ORDER BY depth`,
+};
+
+function toBigInt(value: unknown): bigint | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') return BigInt(value);
+  if (typeof value === 'object' && value !== null && 'toBigInt' in value) return (value as { toBigInt(): bigint }).toBigInt();
+  return null;
+}
+
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+export function toEventNode(node: Node): EventNode {
+  const p = node.properties as Record<string, unknown>;
+  return {
+    uid: String(p['uid']),
+    oid: String(p['oid']),
+    atom: String(p['atom'] ?? ''),
+    type: str(p['type']),
+    placeholder: p['placeholder'] === true,
+    time: toBigInt(p['time']),
+    bodyTime: toBigInt(p['bodyTime']),
+    eventId: str(p['eventId']),
+    sid: str(p['sid']),
+    hostname: str(p['hostname']),
+    parentAtom: str(p['parentAtom']),
+    targetAtom: str(p['targetAtom']),
+    raw: str(p['raw']),
+  };
+}
+
+export type OrgScope = readonly string[] | null;
+
+export class EventReader {
+  constructor(private readonly executor: GraphExecutor) {}
+
+  async byAtom(atom: string, orgs: OrgScope, orgId: string | null): Promise<EventNode | null> {
+    const result = await this.executor.read(EVENT_BY_ATOM, { atom, orgs, orgId });
+    const record = result.records[0];
+    return record ? toEventNode(record.get('e') as Node) : null;
+  }
+
+  /** For DataLoader: one round trip for any number of keys, answers in key order. */
+  async byUids(uids: readonly string[], orgs: OrgScope): Promise<(EventNode | null)[]> {
+    const result = await this.executor.read(EVENTS_BY_UID, { uids, orgs });
+    const found = new Map(result.records.map((r) => {
+      const node = toEventNode(r.get('e') as Node);
+      return [node.uid, node] as const;
+    }));
+    return uids.map((uid) => found.get(uid) ?? null);
+  }
+
+  async ancestors(uid: string, maxDepth: number, orgs: OrgScope): Promise<EventNode[]> {
+    const result = await this.executor.read(ANCESTORS, { uid, maxDepth: BigInt(maxDepth), orgs });
+    return result.records.map((r) => toEventNode(r.get('e') as Node));
+  }
+}
