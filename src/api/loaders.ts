@@ -1,13 +1,22 @@
-/** Per-request DataLoaders: N events asking for their parents cost one round trip, not N. */
+/** Per-request DataLoaders: N events asking for their parents (or children...) cost one round trip, not N. */
 import DataLoader from 'dataloader';
 import type { EventNode, EventReader, OrgScope } from '../graph/reader/events';
+import type { NeighbourRequest, Page, TreeReader } from '../graph/reader/trees';
 
 export interface Loaders {
   eventByUid: DataLoader<string, EventNode | null>;
+  children: DataLoader<NeighbourRequest, Page, string>;
+  targetedBy: DataLoader<NeighbourRequest, Page, string>;
+  childTypeCounts: DataLoader<string, { eventType: string; count: number }[]>;
 }
 
-export function createLoaders(reader: EventReader, orgScope: OrgScope): Loaders {
+const requestKey = (r: NeighbourRequest) => JSON.stringify([r.uid, r.types, r.first, r.after]);
+
+export function createLoaders(reader: EventReader, trees: TreeReader, orgScope: OrgScope): Loaders {
   return {
     eventByUid: new DataLoader((uids: readonly string[]) => reader.byUids(uids, orgScope), { maxBatchSize: 1000 }),
+    children: new DataLoader((reqs: readonly NeighbourRequest[]) => trees.neighbours('PARENT', reqs, orgScope), { cacheKeyFn: requestKey, maxBatchSize: 500 }),
+    targetedBy: new DataLoader((reqs: readonly NeighbourRequest[]) => trees.neighbours('TARGET', reqs, orgScope), { cacheKeyFn: requestKey, maxBatchSize: 500 }),
+    childTypeCounts: new DataLoader((uids: readonly string[]) => trees.childTypeCounts(uids, orgScope), { maxBatchSize: 1000 }),
   };
 }

@@ -11,6 +11,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import type { GraphExecutor } from '../graph/executor';
 import { EventReader } from '../graph/reader/events';
+import { TreeReader } from '../graph/reader/trees';
 import type { Logger } from '../log/logger';
 import { SERVER_VERSION } from '../version';
 import type { ApiContext } from './context';
@@ -52,13 +53,15 @@ export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServe
 
 export function contextFor(deps: ServerDeps): ApiContext {
   const reader = new EventReader(deps.executor);
+  const trees = new TreeReader(deps.executor);
   const orgScope = null; // every org, until API keys scope requests
   return {
     executor: deps.executor,
     reader,
-    loaders: createLoaders(reader, orgScope),
+    trees,
+    loaders: createLoaders(reader, trees, orgScope),
     orgScope,
-    limits: { maxDepth: deps.config.API_MAX_DEPTH },
+    limits: { maxDepth: deps.config.API_MAX_DEPTH, maxTreeDepth: deps.config.API_MAX_TREE_DEPTH, maxPage: deps.config.API_MAX_PAGE },
     logger: deps.logger,
     serverVersion: SERVER_VERSION,
     ingestBatchSize: deps.config.INGEST_BATCH_SIZE,

@@ -36,6 +36,10 @@ export const configSchema = z.object({
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(2000),
   /** Largest maxDepth a client may ask for in ancestry and tree queries. */
   API_MAX_DEPTH: z.coerce.number().int().min(1).max(1000).default(256),
+  /** Largest page (`first`) a client may ask for. */
+  API_MAX_PAGE: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Largest maxDepth for descendants (trees fan out; ancestry is a chain and uses API_MAX_DEPTH). */
+  API_MAX_TREE_DEPTH: z.coerce.number().int().min(1).max(100).default(32),
   /** Largest accepted GraphQL request body (bytes). */
   GRAPHQL_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
 });

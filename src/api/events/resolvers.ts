@@ -9,6 +9,7 @@ import { AppError, ErrorCode } from '../../errors/codes';
 import type { EventNode } from '../../graph/reader/events';
 import type { ApiContext } from '../context';
 import { eventFieldName, familyUnionName } from '../schema/event-types';
+import { checkFirst, checkTypes, toConnection } from './connection';
 import { architectureOf, original, platformOf } from './view';
 
 type Resolver = GraphQLFieldResolver<unknown, ApiContext, Record<string, unknown>>;
@@ -78,6 +79,37 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
   // silent null for a referenced parent: it resolves to a MissingEvent.
   parent: (n, _args, ctx) => (n.parentAtom ? ctx.loaders.eventByUid.load(`${n.oid}/${n.parentAtom}`) : null),
   ancestors: (n, args, ctx) => ctx.reader.ancestors(n.uid, checkDepth(Number(args['maxDepth'] ?? 64), ctx.limits.maxDepth), ctx.orgScope),
+  children: async (n, args, ctx) =>
+    toConnection(
+      await ctx.loaders.children.load({
+        uid: n.uid,
+        types: checkTypes(args['eventTypes'] as string[] | null),
+        first: checkFirst(Number(args['first'] ?? 50), ctx.limits.maxPage),
+        after: (args['after'] as string | null) ?? null,
+      }),
+    ),
+  childTypeCounts: (n, _args, ctx) => ctx.loaders.childTypeCounts.load(n.uid),
+  target: (n, _args, ctx) => (n.targetAtom ? ctx.loaders.eventByUid.load(`${n.oid}/${n.targetAtom}`) : null),
+  targetedBy: async (n, args, ctx) =>
+    toConnection(
+      await ctx.loaders.targetedBy.load({
+        uid: n.uid,
+        types: null,
+        first: checkFirst(Number(args['first'] ?? 50), ctx.limits.maxPage),
+        after: (args['after'] as string | null) ?? null,
+      }),
+    ),
+  descendants: async (n, args, ctx) =>
+    toConnection(
+      await ctx.trees.descendants(
+        n.uid,
+        checkDepth(Number(args['maxDepth'] ?? 16), ctx.limits.maxTreeDepth),
+        checkTypes(args['eventTypes'] as string[] | null),
+        checkFirst(Number(args['first'] ?? 100), ctx.limits.maxPage),
+        (args['after'] as string | null) ?? null,
+        ctx.orgScope,
+      ),
+    ),
 };
 
 export const resolveEventType: GraphQLTypeResolver<EventNode, ApiContext> = (n) =>

@@ -42,6 +42,12 @@ export type AutorunChange = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -66,8 +72,12 @@ export type AutorunChange = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -75,6 +85,30 @@ export type AutorunChange = Event & {
 /** AUTORUN_CHANGE: An autorun was changed. */
 export type AutorunChangeAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** AUTORUN_CHANGE: An autorun was changed. */
+export type AutorunChangeChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** AUTORUN_CHANGE: An autorun was changed. */
+export type AutorunChangeDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** AUTORUN_CHANGE: An autorun was changed. */
+export type AutorunChangeTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A program started automatically, and where that is configured */
@@ -96,6 +130,12 @@ export type CloudNotification = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -124,14 +164,42 @@ export type CloudNotification = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** CLOUD_NOTIFICATION: Receipt from the sensor for a task sent to it, with high-level errors if any. */
 export type CloudNotificationAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** CLOUD_NOTIFICATION: Receipt from the sensor for a task sent to it, with high-level errors if any. */
+export type CloudNotificationChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** CLOUD_NOTIFICATION: Receipt from the sensor for a task sent to it, with high-level errors if any. */
+export type CloudNotificationDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** CLOUD_NOTIFICATION: Receipt from the sensor for a task sent to it, with high-level errors if any. */
+export type CloudNotificationTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** CODE_IDENTITY: A file hash and path combination seen for the first time. */
@@ -144,6 +212,12 @@ export type CodeIdentity = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   error?: Maybe<Scalars['Long']['output']>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
@@ -176,8 +250,12 @@ export type CodeIdentity = Event & {
   sensorId?: Maybe<Scalars['String']['output']>;
   signature?: Maybe<CodeSignature>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -185,6 +263,30 @@ export type CodeIdentity = Event & {
 /** CODE_IDENTITY: A file hash and path combination seen for the first time. */
 export type CodeIdentityAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** CODE_IDENTITY: A file hash and path combination seen for the first time. */
+export type CodeIdentityChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** CODE_IDENTITY: A file hash and path combination seen for the first time. */
+export type CodeIdentityDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** CODE_IDENTITY: A file hash and path combination seen for the first time. */
+export type CodeIdentityTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Signature of an executable file */
@@ -209,6 +311,12 @@ export type Connected = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -231,14 +339,42 @@ export type Connected = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** CONNECTED: The sensor connected to the cloud; IS_SEGREGATED says whether it is network-isolated. */
 export type ConnectedAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** CONNECTED: The sensor connected to the cloud; IS_SEGREGATED says whether it is network-isolated. */
+export type ConnectedChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** CONNECTED: The sensor connected to the cloud; IS_SEGREGATED says whether it is network-isolated. */
+export type ConnectedDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** CONNECTED: The sensor connected to the cloud; IS_SEGREGATED says whether it is network-isolated. */
+export type ConnectedTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** DATA_DROPPED: The sensor was offline long enough that its buffer overflowed and events were lost. */
@@ -251,6 +387,12 @@ export type DataDropped = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -272,14 +414,42 @@ export type DataDropped = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** DATA_DROPPED: The sensor was offline long enough that its buffer overflowed and events were lost. */
 export type DataDroppedAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DATA_DROPPED: The sensor was offline long enough that its buffer overflowed and events were lost. */
+export type DataDroppedChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DATA_DROPPED: The sensor was offline long enough that its buffer overflowed and events were lost. */
+export type DataDroppedDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DATA_DROPPED: The sensor was offline long enough that its buffer overflowed and events were lost. */
+export type DataDroppedTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Matches reported by the sensor itself (YARA) */
@@ -295,6 +465,12 @@ export type DirListRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -316,14 +492,42 @@ export type DirListRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** DIR_LIST_REP: Reply to a directory list request. */
 export type DirListRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DIR_LIST_REP: Reply to a directory list request. */
+export type DirListRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DIR_LIST_REP: Reply to a directory list request. */
+export type DirListRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DIR_LIST_REP: Reply to a directory list request. */
+export type DirListRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Name resolutions */
@@ -339,6 +543,12 @@ export type DnsRequest = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   dnsFlags?: Maybe<Scalars['Int']['output']>;
   /** record type, 1 A, 28 AAAA... */
   dnsType?: Maybe<Scalars['Int']['output']>;
@@ -368,8 +578,12 @@ export type DnsRequest = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -377,6 +591,30 @@ export type DnsRequest = Event & {
 /** DNS_REQUEST: A DNS answer: the requested domain and one answer (N answers make N events). */
 export type DnsRequestAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DNS_REQUEST: A DNS answer: the requested domain and one answer (N answers make N events). */
+export type DnsRequestChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DNS_REQUEST: A DNS answer: the requested domain and one answer (N answers make N events). */
+export type DnsRequestDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DNS_REQUEST: A DNS answer: the requested domain and one answer (N answers make N events). */
+export type DnsRequestTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** DRIVER_CHANGE: A driver was changed. */
@@ -389,6 +627,12 @@ export type DriverChange = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** service DLL */
   dll?: Maybe<Scalars['String']['output']>;
   /** routing.event_id. */
@@ -422,8 +666,12 @@ export type DriverChange = Event & {
   svcState?: Maybe<Scalars['Int']['output']>;
   svcType?: Maybe<Scalars['Int']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -431,6 +679,30 @@ export type DriverChange = Event & {
 /** DRIVER_CHANGE: A driver was changed. */
 export type DriverChangeAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DRIVER_CHANGE: A driver was changed. */
+export type DriverChangeChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DRIVER_CHANGE: A driver was changed. */
+export type DriverChangeDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DRIVER_CHANGE: A driver was changed. */
+export type DriverChangeTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** enrollment: A sensor enrolled into the organization for the first time. */
@@ -443,6 +715,12 @@ export type Enrollment = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -467,14 +745,42 @@ export type Enrollment = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** enrollment: A sensor enrolled into the organization for the first time. */
 export type EnrollmentAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** enrollment: A sensor enrolled into the organization for the first time. */
+export type EnrollmentChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** enrollment: A sensor enrolled into the organization for the first time. */
+export type EnrollmentDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** enrollment: A sensor enrolled into the organization for the first time. */
+export type EnrollmentTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A LimaCharlie event: one node of the graph, keyed by its atom. */
@@ -486,6 +792,12 @@ export type Event = {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -507,14 +819,62 @@ export type Event = {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** A LimaCharlie event: one node of the graph, keyed by its atom. */
 export type EventAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A LimaCharlie event: one node of the graph, keyed by its atom. */
+export type EventChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A LimaCharlie event: one node of the graph, keyed by its atom. */
+export type EventDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A LimaCharlie event: one node of the graph, keyed by its atom. */
+export type EventTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of events. */
+export type EventConnection = {
+  __typename?: 'EventConnection';
+  edges: Array<EventEdge>;
+  /** The events of this page, when cursors and depths are not needed. */
+  nodes: Array<Event>;
+  pageInfo: PageInfo;
+  /** All matching events, not just this page. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type EventEdge = {
+  __typename?: 'EventEdge';
+  /** Pass as `after` to get the events after this one. Stays valid while ingest goes on. */
+  cursor: Scalars['String']['output'];
+  /** Distance from the event the query started at (1 for its children); 0 where it does not apply. */
+  depth: Scalars['Int']['output'];
+  node: Event;
 };
 
 /** EXEC_OOB: Code executing out of bounds (like a thread injection), with stack traces. */
@@ -528,8 +888,14 @@ export type ExecOob = Event & {
   baseAddress?: Maybe<Scalars['Long']['output']>;
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
   commandLine?: Maybe<Scalars['String']['output']>;
   creationTime?: Maybe<Scalars['Long']['output']>;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -566,8 +932,12 @@ export type ExecOob = Event & {
   sensorId?: Maybe<Scalars['String']['output']>;
   stackTraces?: Maybe<Array<Maybe<StackTrace>>>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   /** the atom of this process */
   thisAtom?: Maybe<Scalars['ID']['output']>;
   threads?: Maybe<Scalars['Int']['output']>;
@@ -581,6 +951,30 @@ export type ExecOobAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+/** EXEC_OOB: Code executing out of bounds (like a thread injection), with stack traces. */
+export type ExecOobChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** EXEC_OOB: Code executing out of bounds (like a thread injection), with stack traces. */
+export type ExecOobDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** EXEC_OOB: Code executing out of bounds (like a thread injection), with stack traces. */
+export type ExecOobTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** EXISTING_PROCESS: A process already running when the sensor started. */
 export type ExistingProcess = Event & {
   __typename?: 'ExistingProcess';
@@ -592,8 +986,14 @@ export type ExistingProcess = Event & {
   baseAddress?: Maybe<Scalars['Long']['output']>;
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
   commandLine?: Maybe<Scalars['String']['output']>;
   creationTime?: Maybe<Scalars['Long']['output']>;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -629,8 +1029,12 @@ export type ExistingProcess = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   /** the atom of this process */
   thisAtom?: Maybe<Scalars['ID']['output']>;
   threads?: Maybe<Scalars['Int']['output']>;
@@ -644,6 +1048,30 @@ export type ExistingProcessAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+/** EXISTING_PROCESS: A process already running when the sensor started. */
+export type ExistingProcessChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** EXISTING_PROCESS: A process already running when the sensor started. */
+export type ExistingProcessDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** EXISTING_PROCESS: A process already running when the sensor started. */
+export type ExistingProcessTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** FILE_CREATE: A file was created. */
 export type FileCreate = Event & {
   __typename?: 'FileCreate';
@@ -654,6 +1082,12 @@ export type FileCreate = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -677,8 +1111,12 @@ export type FileCreate = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -686,6 +1124,30 @@ export type FileCreate = Event & {
 /** FILE_CREATE: A file was created. */
 export type FileCreateAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_CREATE: A file was created. */
+export type FileCreateChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_CREATE: A file was created. */
+export type FileCreateDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_CREATE: A file was created. */
+export type FileCreateTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** FILE_DEL_REP: Reply to a file deletion request. */
@@ -698,6 +1160,12 @@ export type FileDelRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -719,14 +1187,42 @@ export type FileDelRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** FILE_DEL_REP: Reply to a file deletion request. */
 export type FileDelRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_DEL_REP: Reply to a file deletion request. */
+export type FileDelRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_DEL_REP: Reply to a file deletion request. */
+export type FileDelRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_DEL_REP: Reply to a file deletion request. */
+export type FileDelRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** FILE_DELETE: A file was deleted. */
@@ -739,6 +1235,12 @@ export type FileDelete = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -762,8 +1264,12 @@ export type FileDelete = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -771,6 +1277,30 @@ export type FileDelete = Event & {
 /** FILE_DELETE: A file was deleted. */
 export type FileDeleteAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_DELETE: A file was deleted. */
+export type FileDeleteChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_DELETE: A file was deleted. */
+export type FileDeleteDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_DELETE: A file was deleted. */
+export type FileDeleteTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** File creation, change, deletion, reads and documents */
@@ -786,6 +1316,12 @@ export type FileGetRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -807,14 +1343,42 @@ export type FileGetRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** FILE_GET_REP: Reply to a file retrieval request. */
 export type FileGetRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_GET_REP: Reply to a file retrieval request. */
+export type FileGetRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_GET_REP: Reply to a file retrieval request. */
+export type FileGetRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_GET_REP: Reply to a file retrieval request. */
+export type FileGetRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** FILE_HASH_REP: Reply to a file hash request. */
@@ -827,6 +1391,12 @@ export type FileHashRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -848,14 +1418,42 @@ export type FileHashRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** FILE_HASH_REP: Reply to a file hash request. */
 export type FileHashRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_HASH_REP: Reply to a file hash request. */
+export type FileHashRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_HASH_REP: Reply to a file hash request. */
+export type FileHashRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_HASH_REP: Reply to a file hash request. */
+export type FileHashRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** FILE_INFO_REP: Reply to a file information request. */
@@ -868,6 +1466,12 @@ export type FileInfoRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -889,14 +1493,42 @@ export type FileInfoRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** FILE_INFO_REP: Reply to a file information request. */
 export type FileInfoRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_INFO_REP: Reply to a file information request. */
+export type FileInfoRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_INFO_REP: Reply to a file information request. */
+export type FileInfoRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_INFO_REP: Reply to a file information request. */
+export type FileInfoRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** FILE_MODIFIED: A file was modified. */
@@ -909,6 +1541,12 @@ export type FileModified = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -932,8 +1570,12 @@ export type FileModified = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -941,6 +1583,30 @@ export type FileModified = Event & {
 /** FILE_MODIFIED: A file was modified. */
 export type FileModifiedAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_MODIFIED: A file was modified. */
+export type FileModifiedChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_MODIFIED: A file was modified. */
+export type FileModifiedDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_MODIFIED: A file was modified. */
+export type FileModifiedTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** FILE_MOV_REP: Reply to a file move request. */
@@ -953,6 +1619,12 @@ export type FileMovRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -974,14 +1646,42 @@ export type FileMovRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** FILE_MOV_REP: Reply to a file move request. */
 export type FileMovRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_MOV_REP: Reply to a file move request. */
+export type FileMovRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_MOV_REP: Reply to a file move request. */
+export type FileMovRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_MOV_REP: Reply to a file move request. */
+export type FileMovRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** FILE_READ: A file was read. */
@@ -994,6 +1694,12 @@ export type FileRead = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1017,8 +1723,12 @@ export type FileRead = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -1026,6 +1736,30 @@ export type FileRead = Event & {
 /** FILE_READ: A file was read. */
 export type FileReadAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_READ: A file was read. */
+export type FileReadChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_READ: A file was read. */
+export type FileReadDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_READ: A file was read. */
+export type FileReadTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** FILE_TYPE_ACCESSED: A new process touched a watched file type (like .doc); a sign of exfiltration. */
@@ -1038,6 +1772,12 @@ export type FileTypeAccessed = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1063,8 +1803,12 @@ export type FileTypeAccessed = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -1072,6 +1816,30 @@ export type FileTypeAccessed = Event & {
 /** FILE_TYPE_ACCESSED: A new process touched a watched file type (like .doc); a sign of exfiltration. */
 export type FileTypeAccessedAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_TYPE_ACCESSED: A new process touched a watched file type (like .doc); a sign of exfiltration. */
+export type FileTypeAccessedChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_TYPE_ACCESSED: A new process touched a watched file type (like .doc); a sign of exfiltration. */
+export type FileTypeAccessedDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_TYPE_ACCESSED: A new process touched a watched file type (like .doc); a sign of exfiltration. */
+export type FileTypeAccessedTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** An event of a type the catalogue does not describe: its body is in raw. */
@@ -1084,6 +1852,12 @@ export type GenericEvent = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1105,14 +1879,42 @@ export type GenericEvent = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** An event of a type the catalogue does not describe: its body is in raw. */
 export type GenericEventAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** An event of a type the catalogue does not describe: its body is in raw. */
+export type GenericEventChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** An event of a type the catalogue does not describe: its body is in raw. */
+export type GenericEventDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** An event of a type the catalogue does not describe: its body is in raw. */
+export type GenericEventTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** GET_DOCUMENT_REP: Reply to a doc_cache_get request for a cached document. */
@@ -1125,6 +1927,12 @@ export type GetDocumentRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1146,14 +1954,42 @@ export type GetDocumentRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** GET_DOCUMENT_REP: Reply to a doc_cache_get request for a cached document. */
 export type GetDocumentRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** GET_DOCUMENT_REP: Reply to a doc_cache_get request for a cached document. */
+export type GetDocumentRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** GET_DOCUMENT_REP: Reply to a doc_cache_get request for a cached document. */
+export type GetDocumentRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** GET_DOCUMENT_REP: Reply to a doc_cache_get request for a cached document. */
+export type GetDocumentRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Handles opened to other processes */
@@ -1180,6 +2016,12 @@ export type HiddenModuleDetected = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1201,14 +2043,42 @@ export type HiddenModuleDetected = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** HIDDEN_MODULE_DETECTED: An executable module was found in memory without the operating system knowing it. */
 export type HiddenModuleDetectedAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** HIDDEN_MODULE_DETECTED: An executable module was found in memory without the operating system knowing it. */
+export type HiddenModuleDetectedChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** HIDDEN_MODULE_DETECTED: An executable module was found in memory without the operating system knowing it. */
+export type HiddenModuleDetectedDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** HIDDEN_MODULE_DETECTED: An executable module was found in memory without the operating system knowing it. */
+export type HiddenModuleDetectedTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** HISTORY_DUMP_REP: Reply to a history dump request; the historic events come alongside, not inside. */
@@ -1221,6 +2091,12 @@ export type HistoryDumpRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1242,14 +2118,42 @@ export type HistoryDumpRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** HISTORY_DUMP_REP: Reply to a history dump request; the historic events come alongside, not inside. */
 export type HistoryDumpRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** HISTORY_DUMP_REP: Reply to a history dump request; the historic events come alongside, not inside. */
+export type HistoryDumpRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** HISTORY_DUMP_REP: Reply to a history dump request; the historic events come alongside, not inside. */
+export type HistoryDumpRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** HISTORY_DUMP_REP: Reply to a history dump request; the historic events come alongside, not inside. */
+export type HistoryDumpRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** HTTP_REQUEST: An HTTP request made by a browser (Chrome/Edge sensors). */
@@ -1262,6 +2166,12 @@ export type HttpRequest = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1283,14 +2193,42 @@ export type HttpRequest = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** HTTP_REQUEST: An HTTP request made by a browser (Chrome/Edge sensors). */
 export type HttpRequestAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** HTTP_REQUEST: An HTTP request made by a browser (Chrome/Edge sensors). */
+export type HttpRequestChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** HTTP_REQUEST: An HTTP request made by a browser (Chrome/Edge sensors). */
+export type HttpRequestDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** HTTP_REQUEST: An HTTP request made by a browser (Chrome/Edge sensors). */
+export type HttpRequestTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Hashes and signatures of code */
@@ -1325,6 +2263,12 @@ export type MemFindHandlesRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1346,14 +2290,42 @@ export type MemFindHandlesRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** MEM_FIND_HANDLES_REP: Reply to a find handles request. */
 export type MemFindHandlesRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_FIND_HANDLES_REP: Reply to a find handles request. */
+export type MemFindHandlesRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_FIND_HANDLES_REP: Reply to a find handles request. */
+export type MemFindHandlesRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_FIND_HANDLES_REP: Reply to a find handles request. */
+export type MemFindHandlesRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** MEM_FIND_STRING_REP: Reply to a find string in memory request. */
@@ -1366,6 +2338,12 @@ export type MemFindStringRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1387,14 +2365,42 @@ export type MemFindStringRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** MEM_FIND_STRING_REP: Reply to a find string in memory request. */
 export type MemFindStringRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_FIND_STRING_REP: Reply to a find string in memory request. */
+export type MemFindStringRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_FIND_STRING_REP: Reply to a find string in memory request. */
+export type MemFindStringRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_FIND_STRING_REP: Reply to a find string in memory request. */
+export type MemFindStringRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** MEM_HANDLES_REP: Reply to a request listing memory handles. */
@@ -1407,6 +2413,12 @@ export type MemHandlesRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1428,14 +2440,42 @@ export type MemHandlesRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** MEM_HANDLES_REP: Reply to a request listing memory handles. */
 export type MemHandlesRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_HANDLES_REP: Reply to a request listing memory handles. */
+export type MemHandlesRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_HANDLES_REP: Reply to a request listing memory handles. */
+export type MemHandlesRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_HANDLES_REP: Reply to a request listing memory handles. */
+export type MemHandlesRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** MEM_MAP_REP: Reply to a memory map request. */
@@ -1448,6 +2488,12 @@ export type MemMapRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1469,14 +2515,42 @@ export type MemMapRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** MEM_MAP_REP: Reply to a memory map request. */
 export type MemMapRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_MAP_REP: Reply to a memory map request. */
+export type MemMapRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_MAP_REP: Reply to a memory map request. */
+export type MemMapRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_MAP_REP: Reply to a memory map request. */
+export type MemMapRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** MEM_READ_REP: Reply to a memory read request. */
@@ -1489,6 +2563,12 @@ export type MemReadRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1510,14 +2590,42 @@ export type MemReadRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** MEM_READ_REP: Reply to a memory read request. */
 export type MemReadRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_READ_REP: Reply to a memory read request. */
+export type MemReadRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_READ_REP: Reply to a memory read request. */
+export type MemReadRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_READ_REP: Reply to a memory read request. */
+export type MemReadRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** MEM_STRINGS_REP: Reply to a request listing the strings in memory. */
@@ -1530,6 +2638,12 @@ export type MemStringsRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1551,14 +2665,42 @@ export type MemStringsRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** MEM_STRINGS_REP: Reply to a request listing the strings in memory. */
 export type MemStringsRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_STRINGS_REP: Reply to a request listing the strings in memory. */
+export type MemStringsRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_STRINGS_REP: Reply to a request listing the strings in memory. */
+export type MemStringsRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_STRINGS_REP: Reply to a request listing the strings in memory. */
+export type MemStringsRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** An event that other events name (as parent or target) but that never arrived: only its atom is known. */
@@ -1571,6 +2713,12 @@ export type MissingEvent = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1592,14 +2740,42 @@ export type MissingEvent = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** An event that other events name (as parent or target) but that never arrived: only its atom is known. */
 export type MissingEventAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** An event that other events name (as parent or target) but that never arrived: only its atom is known. */
+export type MissingEventChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** An event that other events name (as parent or target) but that never arrived: only its atom is known. */
+export type MissingEventDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** An event that other events name (as parent or target) but that never arrived: only its atom is known. */
+export type MissingEventTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Modules (DLLs) loaded or found in memory */
@@ -1616,6 +2792,12 @@ export type ModuleLoad = Event & {
   baseAddress?: Maybe<Scalars['Long']['output']>;
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1643,8 +2825,12 @@ export type ModuleLoad = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -1652,6 +2838,30 @@ export type ModuleLoad = Event & {
 /** MODULE_LOAD: A module (a DLL on Windows) was loaded into a process. */
 export type ModuleLoadAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MODULE_LOAD: A module (a DLL on Windows) was loaded into a process. */
+export type ModuleLoadChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MODULE_LOAD: A module (a DLL on Windows) was loaded into a process. */
+export type ModuleLoadDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MODULE_LOAD: A module (a DLL on Windows) was loaded into a process. */
+export type ModuleLoadTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** MODULE_MEM_DISK_MISMATCH: A module in memory differs from its file on disk (possible process hollowing). */
@@ -1664,6 +2874,12 @@ export type ModuleMemDiskMismatch = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1685,14 +2901,42 @@ export type ModuleMemDiskMismatch = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** MODULE_MEM_DISK_MISMATCH: A module in memory differs from its file on disk (possible process hollowing). */
 export type ModuleMemDiskMismatchAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MODULE_MEM_DISK_MISMATCH: A module in memory differs from its file on disk (possible process hollowing). */
+export type ModuleMemDiskMismatchChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MODULE_MEM_DISK_MISMATCH: A module in memory differs from its file on disk (possible process hollowing). */
+export type ModuleMemDiskMismatchDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MODULE_MEM_DISK_MISMATCH: A module in memory differs from its file on disk (possible process hollowing). */
+export type ModuleMemDiskMismatchTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Mutation = {
@@ -1733,8 +2977,14 @@ export type NetworkConnections = Event & {
   baseAddress?: Maybe<Scalars['Long']['output']>;
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
   commandLine?: Maybe<Scalars['String']['output']>;
   creationTime?: Maybe<Scalars['Long']['output']>;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1770,8 +3020,12 @@ export type NetworkConnections = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   /** the atom of this process */
   thisAtom?: Maybe<Scalars['ID']['output']>;
   threads?: Maybe<Scalars['Int']['output']>;
@@ -1783,6 +3037,30 @@ export type NetworkConnections = Event & {
 /** NETWORK_CONNECTIONS: A process and the connections it made (NETWORK_ACTIVITY). */
 export type NetworkConnectionsAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NETWORK_CONNECTIONS: A process and the connections it made (NETWORK_ACTIVITY). */
+export type NetworkConnectionsChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NETWORK_CONNECTIONS: A process and the connections it made (NETWORK_ACTIVITY). */
+export type NetworkConnectionsDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NETWORK_CONNECTIONS: A process and the connections it made (NETWORK_ACTIVITY). */
+export type NetworkConnectionsTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** One end of a connection */
@@ -1805,6 +3083,12 @@ export type NetworkSummary = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1827,14 +3111,42 @@ export type NetworkSummary = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** NETWORK_SUMMARY: A process with its first connections, sent when it exits or reaches 10 connections. */
 export type NetworkSummaryAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NETWORK_SUMMARY: A process with its first connections, sent when it exits or reaches 10 connections. */
+export type NetworkSummaryChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NETWORK_SUMMARY: A process with its first connections, sent when it exits or reaches 10 connections. */
+export type NetworkSummaryDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NETWORK_SUMMARY: A process with its first connections, sent when it exits or reaches 10 connections. */
+export type NetworkSummaryTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** NEW_DOCUMENT: A file matching the document locations and extensions was created and cached (doc_cache_get). */
@@ -1847,6 +3159,12 @@ export type NewDocument = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1871,8 +3189,12 @@ export type NewDocument = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -1880,6 +3202,30 @@ export type NewDocument = Event & {
 /** NEW_DOCUMENT: A file matching the document locations and extensions was created and cached (doc_cache_get). */
 export type NewDocumentAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_DOCUMENT: A file matching the document locations and extensions was created and cached (doc_cache_get). */
+export type NewDocumentChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_DOCUMENT: A file matching the document locations and extensions was created and cached (doc_cache_get). */
+export type NewDocumentDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_DOCUMENT: A file matching the document locations and extensions was created and cached (doc_cache_get). */
+export type NewDocumentTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** NEW_NAMED_PIPE: A named pipe was created. */
@@ -1892,6 +3238,12 @@ export type NewNamedPipe = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1915,8 +3267,12 @@ export type NewNamedPipe = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -1924,6 +3280,30 @@ export type NewNamedPipe = Event & {
 /** NEW_NAMED_PIPE: A named pipe was created. */
 export type NewNamedPipeAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_NAMED_PIPE: A named pipe was created. */
+export type NewNamedPipeChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_NAMED_PIPE: A named pipe was created. */
+export type NewNamedPipeDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_NAMED_PIPE: A named pipe was created. */
+export type NewNamedPipeTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** NEW_PROCESS: A new process started. */
@@ -1937,8 +3317,14 @@ export type NewProcess = Event & {
   baseAddress?: Maybe<Scalars['Long']['output']>;
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
   commandLine?: Maybe<Scalars['String']['output']>;
   creationTime?: Maybe<Scalars['Long']['output']>;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1974,8 +3360,12 @@ export type NewProcess = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   /** the atom of this process */
   thisAtom?: Maybe<Scalars['ID']['output']>;
   threads?: Maybe<Scalars['Int']['output']>;
@@ -1989,6 +3379,30 @@ export type NewProcessAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+/** NEW_PROCESS: A new process started. */
+export type NewProcessChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_PROCESS: A new process started. */
+export type NewProcessDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_PROCESS: A new process started. */
+export type NewProcessTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** NEW_REMOTE_THREAD: A process created a thread in another process (routing.target), typical of code injection. */
 export type NewRemoteThread = Event & {
   __typename?: 'NewRemoteThread';
@@ -1997,8 +3411,16 @@ export type NewRemoteThread = Event & {
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
   atom: Scalars['ID']['output'];
+  /** the target process (routing.target) */
+  bodyTarget?: Maybe<ProcessSnapshot>;
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2026,10 +3448,12 @@ export type NewRemoteThread = Event & {
   /** the process acting */
   source?: Maybe<ProcessSnapshot>;
   tags: Array<Scalars['String']['output']>;
-  /** the target process (routing.target) */
-  target?: Maybe<ProcessSnapshot>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   threadId?: Maybe<Scalars['Int']['output']>;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
@@ -2038,6 +3462,30 @@ export type NewRemoteThread = Event & {
 /** NEW_REMOTE_THREAD: A process created a thread in another process (routing.target), typical of code injection. */
 export type NewRemoteThreadAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_REMOTE_THREAD: A process created a thread in another process (routing.target), typical of code injection. */
+export type NewRemoteThreadChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_REMOTE_THREAD: A process created a thread in another process (routing.target), typical of code injection. */
+export type NewRemoteThreadDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_REMOTE_THREAD: A process created a thread in another process (routing.target), typical of code injection. */
+export type NewRemoteThreadTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** NEW_TCP4_CONNECTION: A TCPv4 connection was established, inbound or outbound. */
@@ -2050,6 +3498,12 @@ export type NewTcp4Connection = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   destination?: Maybe<NetworkEndpoint>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
@@ -2075,8 +3529,12 @@ export type NewTcp4Connection = Event & {
   source?: Maybe<NetworkEndpoint>;
   state?: Maybe<Scalars['Int']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -2084,6 +3542,30 @@ export type NewTcp4Connection = Event & {
 /** NEW_TCP4_CONNECTION: A TCPv4 connection was established, inbound or outbound. */
 export type NewTcp4ConnectionAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_TCP4_CONNECTION: A TCPv4 connection was established, inbound or outbound. */
+export type NewTcp4ConnectionChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_TCP4_CONNECTION: A TCPv4 connection was established, inbound or outbound. */
+export type NewTcp4ConnectionDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_TCP4_CONNECTION: A TCPv4 connection was established, inbound or outbound. */
+export type NewTcp4ConnectionTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** NEW_TCP6_CONNECTION: A TCPv6 connection was established, inbound or outbound. */
@@ -2096,6 +3578,12 @@ export type NewTcp6Connection = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   destination?: Maybe<NetworkEndpoint>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
@@ -2121,8 +3609,12 @@ export type NewTcp6Connection = Event & {
   source?: Maybe<NetworkEndpoint>;
   state?: Maybe<Scalars['Int']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -2130,6 +3622,30 @@ export type NewTcp6Connection = Event & {
 /** NEW_TCP6_CONNECTION: A TCPv6 connection was established, inbound or outbound. */
 export type NewTcp6ConnectionAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_TCP6_CONNECTION: A TCPv6 connection was established, inbound or outbound. */
+export type NewTcp6ConnectionChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_TCP6_CONNECTION: A TCPv6 connection was established, inbound or outbound. */
+export type NewTcp6ConnectionDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_TCP6_CONNECTION: A TCPv6 connection was established, inbound or outbound. */
+export type NewTcp6ConnectionTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** NEW_UDP4_CONNECTION: A UDPv4 socket "connection" was established, inbound or outbound. */
@@ -2142,6 +3658,12 @@ export type NewUdp4Connection = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   destination?: Maybe<NetworkEndpoint>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
@@ -2171,8 +3693,12 @@ export type NewUdp4Connection = Event & {
   source?: Maybe<NetworkEndpoint>;
   state?: Maybe<Scalars['Int']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -2180,6 +3706,30 @@ export type NewUdp4Connection = Event & {
 /** NEW_UDP4_CONNECTION: A UDPv4 socket "connection" was established, inbound or outbound. */
 export type NewUdp4ConnectionAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_UDP4_CONNECTION: A UDPv4 socket "connection" was established, inbound or outbound. */
+export type NewUdp4ConnectionChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_UDP4_CONNECTION: A UDPv4 socket "connection" was established, inbound or outbound. */
+export type NewUdp4ConnectionDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_UDP4_CONNECTION: A UDPv4 socket "connection" was established, inbound or outbound. */
+export type NewUdp4ConnectionTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** NEW_UDP6_CONNECTION: A UDPv6 socket "connection" was established, inbound or outbound. */
@@ -2192,6 +3742,12 @@ export type NewUdp6Connection = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   destination?: Maybe<NetworkEndpoint>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
@@ -2221,8 +3777,12 @@ export type NewUdp6Connection = Event & {
   source?: Maybe<NetworkEndpoint>;
   state?: Maybe<Scalars['Int']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -2230,6 +3790,30 @@ export type NewUdp6Connection = Event & {
 /** NEW_UDP6_CONNECTION: A UDPv6 socket "connection" was established, inbound or outbound. */
 export type NewUdp6ConnectionAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_UDP6_CONNECTION: A UDPv6 socket "connection" was established, inbound or outbound. */
+export type NewUdp6ConnectionChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_UDP6_CONNECTION: A UDPv6 socket "connection" was established, inbound or outbound. */
+export type NewUdp6ConnectionDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_UDP6_CONNECTION: A UDPv6 socket "connection" was established, inbound or outbound. */
+export type NewUdp6ConnectionTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** ONGOING_IDENTITY: Code signature information, sent even when not new (CODE_IDENTITY without the first-seen filter). */
@@ -2242,6 +3826,12 @@ export type OngoingIdentity = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   error?: Maybe<Scalars['Long']['output']>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
@@ -2274,8 +3864,12 @@ export type OngoingIdentity = Event & {
   sensorId?: Maybe<Scalars['String']['output']>;
   signature?: Maybe<CodeSignature>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -2283,6 +3877,30 @@ export type OngoingIdentity = Event & {
 /** ONGOING_IDENTITY: Code signature information, sent even when not new (CODE_IDENTITY without the first-seen filter). */
 export type OngoingIdentityAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** ONGOING_IDENTITY: Code signature information, sent even when not new (CODE_IDENTITY without the first-seen filter). */
+export type OngoingIdentityChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** ONGOING_IDENTITY: Code signature information, sent even when not new (CODE_IDENTITY without the first-seen filter). */
+export type OngoingIdentityDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** ONGOING_IDENTITY: Code signature information, sent even when not new (CODE_IDENTITY without the first-seen filter). */
+export type OngoingIdentityTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** OPEN_NAMED_PIPE: A named pipe was opened. */
@@ -2295,6 +3913,12 @@ export type OpenNamedPipe = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2318,8 +3942,12 @@ export type OpenNamedPipe = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -2327,6 +3955,30 @@ export type OpenNamedPipe = Event & {
 /** OPEN_NAMED_PIPE: A named pipe was opened. */
 export type OpenNamedPipeAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OPEN_NAMED_PIPE: A named pipe was opened. */
+export type OpenNamedPipeChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OPEN_NAMED_PIPE: A named pipe was opened. */
+export type OpenNamedPipeDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OPEN_NAMED_PIPE: A named pipe was opened. */
+export type OpenNamedPipeTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** OS_AUTORUNS_REP: Reply to an autoruns listing request. */
@@ -2340,6 +3992,12 @@ export type OsAutorunsRep = Event & {
   autoruns?: Maybe<Array<Maybe<AutorunEntry>>>;
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2361,8 +4019,12 @@ export type OsAutorunsRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -2370,6 +4032,30 @@ export type OsAutorunsRep = Event & {
 /** OS_AUTORUNS_REP: Reply to an autoruns listing request. */
 export type OsAutorunsRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_AUTORUNS_REP: Reply to an autoruns listing request. */
+export type OsAutorunsRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_AUTORUNS_REP: Reply to an autoruns listing request. */
+export type OsAutorunsRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_AUTORUNS_REP: Reply to an autoruns listing request. */
+export type OsAutorunsRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** OS_DRIVERS_REP: Reply to a drivers listing request. */
@@ -2382,6 +4068,12 @@ export type OsDriversRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2404,14 +4096,42 @@ export type OsDriversRep = Event & {
   sensorId?: Maybe<Scalars['String']['output']>;
   svcs?: Maybe<Array<Maybe<ServiceEntry>>>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** OS_DRIVERS_REP: Reply to a drivers listing request. */
 export type OsDriversRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_DRIVERS_REP: Reply to a drivers listing request. */
+export type OsDriversRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_DRIVERS_REP: Reply to a drivers listing request. */
+export type OsDriversRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_DRIVERS_REP: Reply to a drivers listing request. */
+export type OsDriversRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** OS_KILL_PROCESS_REP: Reply to a kill process request. */
@@ -2424,6 +4144,12 @@ export type OsKillProcessRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2445,14 +4171,42 @@ export type OsKillProcessRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** OS_KILL_PROCESS_REP: Reply to a kill process request. */
 export type OsKillProcessRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_KILL_PROCESS_REP: Reply to a kill process request. */
+export type OsKillProcessRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_KILL_PROCESS_REP: Reply to a kill process request. */
+export type OsKillProcessRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_KILL_PROCESS_REP: Reply to a kill process request. */
+export type OsKillProcessRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** OS_PACKAGES_REP: Packages installed on the system (os_packages). */
@@ -2465,6 +4219,12 @@ export type OsPackagesRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2487,14 +4247,42 @@ export type OsPackagesRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** OS_PACKAGES_REP: Packages installed on the system (os_packages). */
 export type OsPackagesRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_PACKAGES_REP: Packages installed on the system (os_packages). */
+export type OsPackagesRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_PACKAGES_REP: Packages installed on the system (os_packages). */
+export type OsPackagesRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_PACKAGES_REP: Packages installed on the system (os_packages). */
+export type OsPackagesRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** OS_PROCESSES_REP: Reply to a process listing request. */
@@ -2507,6 +4295,12 @@ export type OsProcessesRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2528,14 +4322,42 @@ export type OsProcessesRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** OS_PROCESSES_REP: Reply to a process listing request. */
 export type OsProcessesRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_PROCESSES_REP: Reply to a process listing request. */
+export type OsProcessesRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_PROCESSES_REP: Reply to a process listing request. */
+export type OsProcessesRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_PROCESSES_REP: Reply to a process listing request. */
+export type OsProcessesRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** OS_SERVICES_REP: Reply to a services listing request. */
@@ -2548,6 +4370,12 @@ export type OsServicesRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2570,14 +4398,42 @@ export type OsServicesRep = Event & {
   sensorId?: Maybe<Scalars['String']['output']>;
   svcs?: Maybe<Array<Maybe<ServiceEntry>>>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** OS_SERVICES_REP: Reply to a services listing request. */
 export type OsServicesRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_SERVICES_REP: Reply to a services listing request. */
+export type OsServicesRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_SERVICES_REP: Reply to a services listing request. */
+export type OsServicesRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_SERVICES_REP: Reply to a services listing request. */
+export type OsServicesRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Anything else, including event types the catalogue does not describe */
@@ -2588,6 +4444,12 @@ export type PackageEntry = {
   __typename?: 'PackageEntry';
   packageName?: Maybe<Scalars['String']['output']>;
   packageVersion?: Maybe<Scalars['String']['output']>;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
 };
 
 /** Named pipes */
@@ -2613,6 +4475,12 @@ export type ProcessEnvironment = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** NAME=value */
   environment?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
   /** routing.event_id. */
@@ -2637,8 +4505,12 @@ export type ProcessEnvironment = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -2646,6 +4518,30 @@ export type ProcessEnvironment = Event & {
 /** PROCESS_ENVIRONMENT: The environment variables of a process. */
 export type ProcessEnvironmentAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** PROCESS_ENVIRONMENT: The environment variables of a process. */
+export type ProcessEnvironmentChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** PROCESS_ENVIRONMENT: The environment variables of a process. */
+export type ProcessEnvironmentDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** PROCESS_ENVIRONMENT: The environment variables of a process. */
+export type ProcessEnvironmentTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Process start, existence, end and environment */
@@ -2687,6 +4583,12 @@ export type Query = {
    */
   ancestors: Array<Event>;
   /**
+   * The tree below an event, breadth-first (a process tree with eventTypes: ["NEW_PROCESS",
+   * "EXISTING_PROCESS"]): every node with its depth, so a client can draw it from parentAtom and depth.
+   * Only events of eventTypes are followed. maxDepth and first are capped (LIMIT_EXCEEDED above).
+   */
+  descendants: EventConnection;
+  /**
    * One event by its atom (routing.this), or `event:<event_id>` for events without one.
    * With several orgs in scope, `orgId` picks one; without it the first match is returned.
    */
@@ -2699,6 +4601,17 @@ export type Query = {
 /** atomgraph: LimaCharlie EDR telemetry as a graph you can hunt in. */
 export type QueryAncestorsArgs = {
   atom: Scalars['ID']['input'];
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+  orgId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** atomgraph: LimaCharlie EDR telemetry as a graph you can hunt in. */
+export type QueryDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  atom: Scalars['ID']['input'];
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
   orgId?: InputMaybe<Scalars['String']['input']>;
 };
@@ -2720,6 +4633,12 @@ export type Receipt = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   error?: Maybe<Scalars['Long']['output']>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
@@ -2742,14 +4661,42 @@ export type Receipt = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** RECEIPT: Acknowledgement of a command, with its error code. */
 export type ReceiptAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** RECEIPT: Acknowledgement of a command, with its error code. */
+export type ReceiptChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** RECEIPT: Acknowledgement of a command, with its error code. */
+export type ReceiptDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** RECEIPT: Acknowledgement of a command, with its error code. */
+export type ReceiptTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** REGISTRY_CREATE: A registry key or value was created. */
@@ -2762,6 +4709,12 @@ export type RegistryCreate = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2785,8 +4738,12 @@ export type RegistryCreate = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -2794,6 +4751,30 @@ export type RegistryCreate = Event & {
 /** REGISTRY_CREATE: A registry key or value was created. */
 export type RegistryCreateAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_CREATE: A registry key or value was created. */
+export type RegistryCreateChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_CREATE: A registry key or value was created. */
+export type RegistryCreateDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_CREATE: A registry key or value was created. */
+export type RegistryCreateTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** REGISTRY_DELETE: A registry key or value was deleted. */
@@ -2806,6 +4787,12 @@ export type RegistryDelete = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2829,8 +4816,12 @@ export type RegistryDelete = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -2838,6 +4829,30 @@ export type RegistryDelete = Event & {
 /** REGISTRY_DELETE: A registry key or value was deleted. */
 export type RegistryDeleteAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_DELETE: A registry key or value was deleted. */
+export type RegistryDeleteChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_DELETE: A registry key or value was deleted. */
+export type RegistryDeleteDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_DELETE: A registry key or value was deleted. */
+export type RegistryDeleteTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Registry keys and values */
@@ -2853,6 +4868,12 @@ export type RegistryListRep = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   error?: Maybe<Scalars['Long']['output']>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
@@ -2880,14 +4901,42 @@ export type RegistryListRep = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** REGISTRY_LIST_REP: Keys and values under a registry key (reg_list). */
 export type RegistryListRepAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_LIST_REP: Keys and values under a registry key (reg_list). */
+export type RegistryListRepChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_LIST_REP: Keys and values under a registry key (reg_list). */
+export type RegistryListRepDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_LIST_REP: Keys and values under a registry key (reg_list). */
+export type RegistryListRepTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A value under a registry key (REGISTRY_LIST_REP) */
@@ -2909,6 +4958,12 @@ export type RegistryWrite = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2936,8 +4991,12 @@ export type RegistryWrite = Event & {
   /** bytes */
   size?: Maybe<Scalars['Long']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
   /** REG_* type code */
   type?: Maybe<Scalars['Int']['output']>;
@@ -2947,6 +5006,30 @@ export type RegistryWrite = Event & {
 /** REGISTRY_WRITE: A registry value was written. */
 export type RegistryWriteAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_WRITE: A registry value was written. */
+export type RegistryWriteChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_WRITE: A registry value was written. */
+export type RegistryWriteDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_WRITE: A registry value was written. */
+export type RegistryWriteTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** REMOTE_PROCESS_HANDLE: A process opened a handle to another (routing.target) with VM_READ, VM_WRITE or PROCESS_CREATE_THREAD. */
@@ -2959,8 +5042,16 @@ export type RemoteProcessHandle = Event & {
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
   atom: Scalars['ID']['output'];
+  /** the target process (routing.target) */
+  bodyTarget?: Maybe<ProcessSnapshot>;
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2988,10 +5079,12 @@ export type RemoteProcessHandle = Event & {
   /** the process acting */
   source?: Maybe<ProcessSnapshot>;
   tags: Array<Scalars['String']['output']>;
-  /** the target process (routing.target) */
-  target?: Maybe<ProcessSnapshot>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -2999,6 +5092,30 @@ export type RemoteProcessHandle = Event & {
 /** REMOTE_PROCESS_HANDLE: A process opened a handle to another (routing.target) with VM_READ, VM_WRITE or PROCESS_CREATE_THREAD. */
 export type RemoteProcessHandleAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REMOTE_PROCESS_HANDLE: A process opened a handle to another (routing.target) with VM_READ, VM_WRITE or PROCESS_CREATE_THREAD. */
+export type RemoteProcessHandleChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REMOTE_PROCESS_HANDLE: A process opened a handle to another (routing.target) with VM_READ, VM_WRITE or PROCESS_CREATE_THREAD. */
+export type RemoteProcessHandleDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REMOTE_PROCESS_HANDLE: A process opened a handle to another (routing.target) with VM_READ, VM_WRITE or PROCESS_CREATE_THREAD. */
+export type RemoteProcessHandleTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Replies to commands sent to a sensor (*_REP) */
@@ -3014,6 +5131,12 @@ export type SensitiveProcessAccess = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3037,14 +5160,42 @@ export type SensitiveProcessAccess = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** SENSITIVE_PROCESS_ACCESS: A sensitive process (like lsass.exe) was accessed, carried as the events that make it up (EVENTS). */
 export type SensitiveProcessAccessAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SENSITIVE_PROCESS_ACCESS: A sensitive process (like lsass.exe) was accessed, carried as the events that make it up (EVENTS). */
+export type SensitiveProcessAccessChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SENSITIVE_PROCESS_ACCESS: A sensitive process (like lsass.exe) was accessed, carried as the events that make it up (EVENTS). */
+export type SensitiveProcessAccessDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SENSITIVE_PROCESS_ACCESS: A sensitive process (like lsass.exe) was accessed, carried as the events that make it up (EVENTS). */
+export type SensitiveProcessAccessTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Sensor lifecycle, receipts and notifications */
@@ -3060,6 +5211,12 @@ export type ServiceChange = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** service DLL */
   dll?: Maybe<Scalars['String']['output']>;
   /** routing.event_id. */
@@ -3093,8 +5250,12 @@ export type ServiceChange = Event & {
   svcState?: Maybe<Scalars['Int']['output']>;
   svcType?: Maybe<Scalars['Int']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -3102,6 +5263,30 @@ export type ServiceChange = Event & {
 /** SERVICE_CHANGE: A service was changed. */
 export type ServiceChangeAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SERVICE_CHANGE: A service was changed. */
+export type ServiceChangeChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SERVICE_CHANGE: A service was changed. */
+export type ServiceChangeDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SERVICE_CHANGE: A service was changed. */
+export type ServiceChangeTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A service or driver */
@@ -3134,6 +5319,12 @@ export type ShuttingDown = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3155,8 +5346,12 @@ export type ShuttingDown = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -3164,6 +5359,30 @@ export type ShuttingDown = Event & {
 /** SHUTTING_DOWN: The sensor is shutting down (may be missing after an abrupt host shutdown). */
 export type ShuttingDownAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SHUTTING_DOWN: The sensor is shutting down (may be missing after an abrupt host shutdown). */
+export type ShuttingDownChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SHUTTING_DOWN: The sensor is shutting down (may be missing after an abrupt host shutdown). */
+export type ShuttingDownDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SHUTTING_DOWN: The sensor is shutting down (may be missing after an abrupt host shutdown). */
+export type ShuttingDownTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** SSH_LOGIN: A user logged in over SSH. */
@@ -3176,6 +5395,12 @@ export type SshLogin = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3197,8 +5422,12 @@ export type SshLogin = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
   userName?: Maybe<Scalars['String']['output']>;
 };
@@ -3207,6 +5436,30 @@ export type SshLogin = Event & {
 /** SSH_LOGIN: A user logged in over SSH. */
 export type SshLoginAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SSH_LOGIN: A user logged in over SSH. */
+export type SshLoginChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SSH_LOGIN: A user logged in over SSH. */
+export type SshLoginDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SSH_LOGIN: A user logged in over SSH. */
+export type SshLoginTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** One frame: program counter, stack and frame pointers (64-bit, beyond 2^53 in the seed) */
@@ -3234,6 +5487,12 @@ export type StartingUp = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3255,8 +5514,12 @@ export type StartingUp = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -3264,6 +5527,30 @@ export type StartingUp = Event & {
 /** STARTING_UP: The sensor started. */
 export type StartingUpAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** STARTING_UP: The sensor started. */
+export type StartingUpChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** STARTING_UP: The sensor started. */
+export type StartingUpDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** STARTING_UP: The sensor started. */
+export type StartingUpTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** TERMINATE_PROCESS: A process exited. */
@@ -3276,6 +5563,12 @@ export type TerminateProcess = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3299,8 +5592,12 @@ export type TerminateProcess = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -3308,6 +5605,30 @@ export type TerminateProcess = Event & {
 /** TERMINATE_PROCESS: A process exited. */
 export type TerminateProcessAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** TERMINATE_PROCESS: A process exited. */
+export type TerminateProcessChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** TERMINATE_PROCESS: A process exited. */
+export type TerminateProcessDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** TERMINATE_PROCESS: A process exited. */
+export type TerminateProcessTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** TERMINATE_TCP4_CONNECTION: A TCPv4 connection ended. */
@@ -3320,6 +5641,12 @@ export type TerminateTcp4Connection = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   destination?: Maybe<NetworkEndpoint>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
@@ -3345,8 +5672,12 @@ export type TerminateTcp4Connection = Event & {
   source?: Maybe<NetworkEndpoint>;
   state?: Maybe<Scalars['Int']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -3354,6 +5685,30 @@ export type TerminateTcp4Connection = Event & {
 /** TERMINATE_TCP4_CONNECTION: A TCPv4 connection ended. */
 export type TerminateTcp4ConnectionAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** TERMINATE_TCP4_CONNECTION: A TCPv4 connection ended. */
+export type TerminateTcp4ConnectionChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** TERMINATE_TCP4_CONNECTION: A TCPv4 connection ended. */
+export type TerminateTcp4ConnectionDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** TERMINATE_TCP4_CONNECTION: A TCPv4 connection ended. */
+export type TerminateTcp4ConnectionTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** TERMINATE_TCP6_CONNECTION: A TCPv6 connection ended. */
@@ -3366,6 +5721,12 @@ export type TerminateTcp6Connection = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   destination?: Maybe<NetworkEndpoint>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
@@ -3391,8 +5752,12 @@ export type TerminateTcp6Connection = Event & {
   source?: Maybe<NetworkEndpoint>;
   state?: Maybe<Scalars['Int']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
 };
 
@@ -3400,6 +5765,30 @@ export type TerminateTcp6Connection = Event & {
 /** TERMINATE_TCP6_CONNECTION: A TCPv6 connection ended. */
 export type TerminateTcp6ConnectionAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** TERMINATE_TCP6_CONNECTION: A TCPv6 connection ended. */
+export type TerminateTcp6ConnectionChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** TERMINATE_TCP6_CONNECTION: A TCPv6 connection ended. */
+export type TerminateTcp6ConnectionDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** TERMINATE_TCP6_CONNECTION: A TCPv6 connection ended. */
+export type TerminateTcp6ConnectionTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Threads started or code run in another process */
@@ -3415,6 +5804,12 @@ export type ThreadInjection = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3438,14 +5833,48 @@ export type ThreadInjection = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** THREAD_INJECTION: A thread injection, carried as the events that make it up (EVENTS). */
 export type ThreadInjectionAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** THREAD_INJECTION: A thread injection, carried as the events that make it up (EVENTS). */
+export type ThreadInjectionChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** THREAD_INJECTION: A thread injection, carried as the events that make it up (EVENTS). */
+export type ThreadInjectionDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** THREAD_INJECTION: A thread injection, carried as the events that make it up (EVENTS). */
+export type ThreadInjectionTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type TypeCount = {
+  __typename?: 'TypeCount';
+  count: Scalars['Int']['output'];
+  eventType: Scalars['String']['output'];
 };
 
 /** Users seen or logging in */
@@ -3461,6 +5890,12 @@ export type UserLogin = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3482,8 +5917,12 @@ export type UserLogin = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
   userName?: Maybe<Scalars['String']['output']>;
 };
@@ -3492,6 +5931,30 @@ export type UserLogin = Event & {
 /** USER_LOGIN: A user logged in. */
 export type UserLoginAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** USER_LOGIN: A user logged in. */
+export type UserLoginChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** USER_LOGIN: A user logged in. */
+export type UserLoginDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** USER_LOGIN: A user logged in. */
+export type UserLoginTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** USER_OBSERVED: A user was seen on the host. */
@@ -3504,6 +5967,12 @@ export type UserObserved = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3525,8 +5994,12 @@ export type UserObserved = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
   timestamp?: Maybe<Scalars['Long']['output']>;
   userName?: Maybe<Scalars['String']['output']>;
 };
@@ -3535,6 +6008,30 @@ export type UserObserved = Event & {
 /** USER_OBSERVED: A user was seen on the host. */
 export type UserObservedAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** USER_OBSERVED: A user was seen on the host. */
+export type UserObservedChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** USER_OBSERVED: A user was seen on the host. */
+export type UserObservedDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** USER_OBSERVED: A user was seen on the host. */
+export type UserObservedTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type VersionInfo = {
@@ -3557,6 +6054,12 @@ export type VolumeMount = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3578,14 +6081,42 @@ export type VolumeMount = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** VOLUME_MOUNT: A volume was mounted. */
 export type VolumeMountAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** VOLUME_MOUNT: A volume was mounted. */
+export type VolumeMountChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** VOLUME_MOUNT: A volume was mounted. */
+export type VolumeMountDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** VOLUME_MOUNT: A volume was mounted. */
+export type VolumeMountTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** YARA_DETECTION: A YARA scan found a match. */
@@ -3598,6 +6129,12 @@ export type YaraDetection = Event & {
   atom: Scalars['ID']['output'];
   /** The body's TIMESTAMP in milliseconds (seconds in older events are converted). */
   bodyTime?: Maybe<Scalars['DateTime']['output']>;
+  /** How many children of each type, most first: a summary before paging through children. */
+  childTypeCounts: Array<TypeCount>;
+  /** Events whose parent this is (a process's child processes and activity), oldest first. */
+  children: EventConnection;
+  /** The tree below this event, breadth-first; each edge carries its depth. */
+  descendants: EventConnection;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3619,14 +6156,42 @@ export type YaraDetection = Event & {
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
+  /** The event routing.target names (e.g. the process a remote thread went into). */
+  target?: Maybe<Event>;
   /** routing.target: e.g. the process a remote thread went into. */
   targetAtom?: Maybe<Scalars['ID']['output']>;
+  /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
+  targetedBy: EventConnection;
 };
 
 
 /** YARA_DETECTION: A YARA scan found a match. */
 export type YaraDetectionAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** YARA_DETECTION: A YARA scan found a match. */
+export type YaraDetectionChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** YARA_DETECTION: A YARA scan found a match. */
+export type YaraDetectionDescendantsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** YARA_DETECTION: A YARA scan found a match. */
+export type YaraDetectionTargetedByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3701,177 +6266,177 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   AnyEvent:
-    | ( Partial<Omit<AutorunChange, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'AutorunChange' } )
-    | ( Partial<Omit<CloudNotification, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'CloudNotification' } )
-    | ( Partial<Omit<CodeIdentity, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'CodeIdentity' } )
-    | ( Partial<Omit<Connected, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'Connected' } )
-    | ( Partial<Omit<DataDropped, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'DataDropped' } )
-    | ( Partial<Omit<DirListRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'DirListRep' } )
-    | ( Partial<Omit<DnsRequest, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'DnsRequest' } )
-    | ( Partial<Omit<DriverChange, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'DriverChange' } )
-    | ( Partial<Omit<Enrollment, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'Enrollment' } )
-    | ( Partial<Omit<ExecOob, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ExecOob' } )
-    | ( Partial<Omit<ExistingProcess, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ExistingProcess' } )
-    | ( Partial<Omit<FileCreate, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileCreate' } )
-    | ( Partial<Omit<FileDelRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileDelRep' } )
-    | ( Partial<Omit<FileDelete, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileDelete' } )
-    | ( Partial<Omit<FileGetRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileGetRep' } )
-    | ( Partial<Omit<FileHashRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileHashRep' } )
-    | ( Partial<Omit<FileInfoRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileInfoRep' } )
-    | ( Partial<Omit<FileModified, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileModified' } )
-    | ( Partial<Omit<FileMovRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileMovRep' } )
-    | ( Partial<Omit<FileRead, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileRead' } )
-    | ( Partial<Omit<FileTypeAccessed, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileTypeAccessed' } )
-    | ( Partial<Omit<GenericEvent, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'GenericEvent' } )
-    | ( Partial<Omit<GetDocumentRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'GetDocumentRep' } )
-    | ( Partial<Omit<HiddenModuleDetected, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'HiddenModuleDetected' } )
-    | ( Partial<Omit<HistoryDumpRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'HistoryDumpRep' } )
-    | ( Partial<Omit<HttpRequest, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'HttpRequest' } )
-    | ( Partial<Omit<MemFindHandlesRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'MemFindHandlesRep' } )
-    | ( Partial<Omit<MemFindStringRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'MemFindStringRep' } )
-    | ( Partial<Omit<MemHandlesRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'MemHandlesRep' } )
-    | ( Partial<Omit<MemMapRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'MemMapRep' } )
-    | ( Partial<Omit<MemReadRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'MemReadRep' } )
-    | ( Partial<Omit<MemStringsRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'MemStringsRep' } )
-    | ( Partial<Omit<MissingEvent, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'MissingEvent' } )
-    | ( Partial<Omit<ModuleLoad, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ModuleLoad' } )
-    | ( Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ModuleMemDiskMismatch' } )
-    | ( Partial<Omit<NetworkConnections, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NetworkConnections' } )
-    | ( Partial<Omit<NetworkSummary, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NetworkSummary' } )
-    | ( Partial<Omit<NewDocument, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewDocument' } )
-    | ( Partial<Omit<NewNamedPipe, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewNamedPipe' } )
-    | ( Partial<Omit<NewProcess, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewProcess' } )
-    | ( Partial<Omit<NewRemoteThread, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewRemoteThread' } )
-    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewTcp4Connection' } )
-    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewTcp6Connection' } )
-    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewUdp4Connection' } )
-    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewUdp6Connection' } )
-    | ( Partial<Omit<OngoingIdentity, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OngoingIdentity' } )
-    | ( Partial<Omit<OpenNamedPipe, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OpenNamedPipe' } )
-    | ( Partial<Omit<OsAutorunsRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OsAutorunsRep' } )
-    | ( Partial<Omit<OsDriversRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OsDriversRep' } )
-    | ( Partial<Omit<OsKillProcessRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OsKillProcessRep' } )
-    | ( Partial<Omit<OsPackagesRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OsPackagesRep' } )
-    | ( Partial<Omit<OsProcessesRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OsProcessesRep' } )
-    | ( Partial<Omit<OsServicesRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OsServicesRep' } )
-    | ( Partial<Omit<ProcessEnvironment, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ProcessEnvironment' } )
-    | ( Partial<Omit<Receipt, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'Receipt' } )
-    | ( Partial<Omit<RegistryCreate, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'RegistryCreate' } )
-    | ( Partial<Omit<RegistryDelete, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'RegistryDelete' } )
-    | ( Partial<Omit<RegistryListRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'RegistryListRep' } )
-    | ( Partial<Omit<RegistryWrite, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'RegistryWrite' } )
-    | ( Partial<Omit<RemoteProcessHandle, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'RemoteProcessHandle' } )
-    | ( Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'SensitiveProcessAccess' } )
-    | ( Partial<Omit<ServiceChange, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ServiceChange' } )
-    | ( Partial<Omit<ShuttingDown, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ShuttingDown' } )
-    | ( Partial<Omit<SshLogin, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'SshLogin' } )
-    | ( Partial<Omit<StartingUp, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'StartingUp' } )
-    | ( Partial<Omit<TerminateProcess, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'TerminateProcess' } )
-    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'TerminateTcp4Connection' } )
-    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'TerminateTcp6Connection' } )
-    | ( Partial<Omit<ThreadInjection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ThreadInjection' } )
-    | ( Partial<Omit<UserLogin, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'UserLogin' } )
-    | ( Partial<Omit<UserObserved, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'UserObserved' } )
-    | ( Partial<Omit<VolumeMount, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'VolumeMount' } )
-    | ( Partial<Omit<YaraDetection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'YaraDetection' } )
+    | ( Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'AutorunChange' } )
+    | ( Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CloudNotification' } )
+    | ( Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CodeIdentity' } )
+    | ( Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Connected' } )
+    | ( Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DataDropped' } )
+    | ( Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DirListRep' } )
+    | ( Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DnsRequest' } )
+    | ( Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DriverChange' } )
+    | ( Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Enrollment' } )
+    | ( Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExecOob' } )
+    | ( Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExistingProcess' } )
+    | ( Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileCreate' } )
+    | ( Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelRep' } )
+    | ( Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelete' } )
+    | ( Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileGetRep' } )
+    | ( Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileHashRep' } )
+    | ( Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileInfoRep' } )
+    | ( Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileModified' } )
+    | ( Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileMovRep' } )
+    | ( Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileRead' } )
+    | ( Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileTypeAccessed' } )
+    | ( Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GenericEvent' } )
+    | ( Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GetDocumentRep' } )
+    | ( Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HiddenModuleDetected' } )
+    | ( Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HistoryDumpRep' } )
+    | ( Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HttpRequest' } )
+    | ( Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindHandlesRep' } )
+    | ( Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindStringRep' } )
+    | ( Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemHandlesRep' } )
+    | ( Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemMapRep' } )
+    | ( Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemReadRep' } )
+    | ( Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemStringsRep' } )
+    | ( Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MissingEvent' } )
+    | ( Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleLoad' } )
+    | ( Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleMemDiskMismatch' } )
+    | ( Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkConnections' } )
+    | ( Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkSummary' } )
+    | ( Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewDocument' } )
+    | ( Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewNamedPipe' } )
+    | ( Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewProcess' } )
+    | ( Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewRemoteThread' } )
+    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp4Connection' } )
+    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp6Connection' } )
+    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp4Connection' } )
+    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp6Connection' } )
+    | ( Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OngoingIdentity' } )
+    | ( Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OpenNamedPipe' } )
+    | ( Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsAutorunsRep' } )
+    | ( Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsDriversRep' } )
+    | ( Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsKillProcessRep' } )
+    | ( Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsPackagesRep' } )
+    | ( Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsProcessesRep' } )
+    | ( Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsServicesRep' } )
+    | ( Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ProcessEnvironment' } )
+    | ( Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Receipt' } )
+    | ( Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryCreate' } )
+    | ( Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryDelete' } )
+    | ( Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryListRep' } )
+    | ( Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryWrite' } )
+    | ( Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RemoteProcessHandle' } )
+    | ( Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SensitiveProcessAccess' } )
+    | ( Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ServiceChange' } )
+    | ( Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ShuttingDown' } )
+    | ( Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SshLogin' } )
+    | ( Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'StartingUp' } )
+    | ( Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateProcess' } )
+    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp4Connection' } )
+    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp6Connection' } )
+    | ( Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ThreadInjection' } )
+    | ( Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserLogin' } )
+    | ( Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserObserved' } )
+    | ( Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'VolumeMount' } )
+    | ( Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'YaraDetection' } )
   ;
-  DetectionEvent: ( Partial<Omit<YaraDetection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'YaraDetection' } );
-  DnsEvent: ( Partial<Omit<DnsRequest, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'DnsRequest' } );
+  DetectionEvent: ( Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'YaraDetection' } );
+  DnsEvent: ( Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DnsRequest' } );
   FileEvent:
-    | ( Partial<Omit<FileCreate, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileCreate' } )
-    | ( Partial<Omit<FileDelete, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileDelete' } )
-    | ( Partial<Omit<FileModified, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileModified' } )
-    | ( Partial<Omit<FileRead, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileRead' } )
-    | ( Partial<Omit<FileTypeAccessed, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileTypeAccessed' } )
-    | ( Partial<Omit<NewDocument, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewDocument' } )
-    | ( Partial<Omit<VolumeMount, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'VolumeMount' } )
+    | ( Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileCreate' } )
+    | ( Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelete' } )
+    | ( Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileModified' } )
+    | ( Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileRead' } )
+    | ( Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileTypeAccessed' } )
+    | ( Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewDocument' } )
+    | ( Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'VolumeMount' } )
   ;
   HandleEvent:
-    | ( Partial<Omit<RemoteProcessHandle, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'RemoteProcessHandle' } )
-    | ( Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'SensitiveProcessAccess' } )
+    | ( Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RemoteProcessHandle' } )
+    | ( Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SensitiveProcessAccess' } )
   ;
   IdentityEvent:
-    | ( Partial<Omit<CodeIdentity, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'CodeIdentity' } )
-    | ( Partial<Omit<OngoingIdentity, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OngoingIdentity' } )
+    | ( Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CodeIdentity' } )
+    | ( Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OngoingIdentity' } )
   ;
   ModuleEvent:
-    | ( Partial<Omit<HiddenModuleDetected, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'HiddenModuleDetected' } )
-    | ( Partial<Omit<ModuleLoad, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ModuleLoad' } )
-    | ( Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ModuleMemDiskMismatch' } )
+    | ( Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HiddenModuleDetected' } )
+    | ( Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleLoad' } )
+    | ( Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleMemDiskMismatch' } )
   ;
   NetworkEvent:
-    | ( Partial<Omit<HttpRequest, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'HttpRequest' } )
-    | ( Partial<Omit<NetworkConnections, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NetworkConnections' } )
-    | ( Partial<Omit<NetworkSummary, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NetworkSummary' } )
-    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewTcp4Connection' } )
-    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewTcp6Connection' } )
-    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewUdp4Connection' } )
-    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewUdp6Connection' } )
-    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'TerminateTcp4Connection' } )
-    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'TerminateTcp6Connection' } )
+    | ( Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HttpRequest' } )
+    | ( Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkConnections' } )
+    | ( Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkSummary' } )
+    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp4Connection' } )
+    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp6Connection' } )
+    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp4Connection' } )
+    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp6Connection' } )
+    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp4Connection' } )
+    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp6Connection' } )
   ;
-  OtherEvent: ( Partial<Omit<GenericEvent, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'GenericEvent' } );
+  OtherEvent: ( Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GenericEvent' } );
   PipeEvent:
-    | ( Partial<Omit<NewNamedPipe, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewNamedPipe' } )
-    | ( Partial<Omit<OpenNamedPipe, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OpenNamedPipe' } )
+    | ( Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewNamedPipe' } )
+    | ( Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OpenNamedPipe' } )
   ;
   ProcessEvent:
-    | ( Partial<Omit<ExistingProcess, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ExistingProcess' } )
-    | ( Partial<Omit<NewProcess, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewProcess' } )
-    | ( Partial<Omit<ProcessEnvironment, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ProcessEnvironment' } )
-    | ( Partial<Omit<TerminateProcess, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'TerminateProcess' } )
+    | ( Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExistingProcess' } )
+    | ( Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewProcess' } )
+    | ( Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ProcessEnvironment' } )
+    | ( Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateProcess' } )
   ;
   RegistryEvent:
-    | ( Partial<Omit<RegistryCreate, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'RegistryCreate' } )
-    | ( Partial<Omit<RegistryDelete, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'RegistryDelete' } )
-    | ( Partial<Omit<RegistryWrite, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'RegistryWrite' } )
+    | ( Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryCreate' } )
+    | ( Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryDelete' } )
+    | ( Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryWrite' } )
   ;
   ReplyEvent:
-    | ( Partial<Omit<DirListRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'DirListRep' } )
-    | ( Partial<Omit<FileDelRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileDelRep' } )
-    | ( Partial<Omit<FileGetRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileGetRep' } )
-    | ( Partial<Omit<FileHashRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileHashRep' } )
-    | ( Partial<Omit<FileInfoRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileInfoRep' } )
-    | ( Partial<Omit<FileMovRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'FileMovRep' } )
-    | ( Partial<Omit<GetDocumentRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'GetDocumentRep' } )
-    | ( Partial<Omit<HistoryDumpRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'HistoryDumpRep' } )
-    | ( Partial<Omit<MemFindHandlesRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'MemFindHandlesRep' } )
-    | ( Partial<Omit<MemFindStringRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'MemFindStringRep' } )
-    | ( Partial<Omit<MemHandlesRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'MemHandlesRep' } )
-    | ( Partial<Omit<MemMapRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'MemMapRep' } )
-    | ( Partial<Omit<MemReadRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'MemReadRep' } )
-    | ( Partial<Omit<MemStringsRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'MemStringsRep' } )
-    | ( Partial<Omit<OsAutorunsRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OsAutorunsRep' } )
-    | ( Partial<Omit<OsDriversRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OsDriversRep' } )
-    | ( Partial<Omit<OsKillProcessRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OsKillProcessRep' } )
-    | ( Partial<Omit<OsPackagesRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OsPackagesRep' } )
-    | ( Partial<Omit<OsProcessesRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OsProcessesRep' } )
-    | ( Partial<Omit<OsServicesRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'OsServicesRep' } )
-    | ( Partial<Omit<RegistryListRep, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'RegistryListRep' } )
+    | ( Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DirListRep' } )
+    | ( Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelRep' } )
+    | ( Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileGetRep' } )
+    | ( Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileHashRep' } )
+    | ( Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileInfoRep' } )
+    | ( Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileMovRep' } )
+    | ( Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GetDocumentRep' } )
+    | ( Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HistoryDumpRep' } )
+    | ( Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindHandlesRep' } )
+    | ( Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindStringRep' } )
+    | ( Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemHandlesRep' } )
+    | ( Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemMapRep' } )
+    | ( Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemReadRep' } )
+    | ( Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemStringsRep' } )
+    | ( Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsAutorunsRep' } )
+    | ( Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsDriversRep' } )
+    | ( Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsKillProcessRep' } )
+    | ( Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsPackagesRep' } )
+    | ( Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsProcessesRep' } )
+    | ( Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsServicesRep' } )
+    | ( Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryListRep' } )
   ;
   SensorEvent:
-    | ( Partial<Omit<CloudNotification, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'CloudNotification' } )
-    | ( Partial<Omit<Connected, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'Connected' } )
-    | ( Partial<Omit<DataDropped, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'DataDropped' } )
-    | ( Partial<Omit<Enrollment, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'Enrollment' } )
-    | ( Partial<Omit<Receipt, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'Receipt' } )
-    | ( Partial<Omit<ShuttingDown, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ShuttingDown' } )
-    | ( Partial<Omit<StartingUp, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'StartingUp' } )
+    | ( Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CloudNotification' } )
+    | ( Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Connected' } )
+    | ( Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DataDropped' } )
+    | ( Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Enrollment' } )
+    | ( Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Receipt' } )
+    | ( Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ShuttingDown' } )
+    | ( Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'StartingUp' } )
   ;
   ServiceEvent:
-    | ( Partial<Omit<AutorunChange, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'AutorunChange' } )
-    | ( Partial<Omit<DriverChange, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'DriverChange' } )
-    | ( Partial<Omit<ServiceChange, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ServiceChange' } )
+    | ( Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'AutorunChange' } )
+    | ( Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DriverChange' } )
+    | ( Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ServiceChange' } )
   ;
   ThreadEvent:
-    | ( Partial<Omit<ExecOob, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ExecOob' } )
-    | ( Partial<Omit<NewRemoteThread, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'NewRemoteThread' } )
-    | ( Partial<Omit<ThreadInjection, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'ThreadInjection' } )
+    | ( Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExecOob' } )
+    | ( Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewRemoteThread' } )
+    | ( Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ThreadInjection' } )
   ;
   UserEvent:
-    | ( Partial<Omit<SshLogin, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'SshLogin' } )
-    | ( Partial<Omit<UserLogin, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'UserLogin' } )
-    | ( Partial<Omit<UserObserved, 'ancestors' | 'parent'> & { ancestors: Array<_RefType['Event']>, parent?: Maybe<_RefType['Event']> }> & { __typename: 'UserObserved' } )
+    | ( Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SshLogin' } )
+    | ( Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserLogin' } )
+    | ( Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserObserved' } )
   ;
 };
 
@@ -3880,42 +6445,44 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
 export type ResolversTypes = {
   AnyEvent: ResolverTypeWrapper<EventNode>;
   Architecture: ResolverTypeWrapper<Partial<Architecture>>;
-  AutorunChange: ResolverTypeWrapper<Partial<Omit<AutorunChange, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  AutorunChange: ResolverTypeWrapper<Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   AutorunEntry: ResolverTypeWrapper<Partial<AutorunEntry>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
-  CloudNotification: ResolverTypeWrapper<Partial<Omit<CloudNotification, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  CodeIdentity: ResolverTypeWrapper<Partial<Omit<CodeIdentity, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  CloudNotification: ResolverTypeWrapper<Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  CodeIdentity: ResolverTypeWrapper<Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   CodeSignature: ResolverTypeWrapper<Partial<CodeSignature>>;
-  Connected: ResolverTypeWrapper<Partial<Omit<Connected, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  DataDropped: ResolverTypeWrapper<Partial<Omit<DataDropped, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  Connected: ResolverTypeWrapper<Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  DataDropped: ResolverTypeWrapper<Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   DetectionEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DetectionEvent']>>;
-  DirListRep: ResolverTypeWrapper<Partial<Omit<DirListRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  DirListRep: ResolverTypeWrapper<Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   DnsEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DnsEvent']>>;
-  DnsRequest: ResolverTypeWrapper<Partial<Omit<DnsRequest, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  DriverChange: ResolverTypeWrapper<Partial<Omit<DriverChange, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  Enrollment: ResolverTypeWrapper<Partial<Omit<Enrollment, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  DnsRequest: ResolverTypeWrapper<Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  DriverChange: ResolverTypeWrapper<Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  Enrollment: ResolverTypeWrapper<Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   Event: ResolverTypeWrapper<EventNode>;
-  ExecOob: ResolverTypeWrapper<Partial<Omit<ExecOob, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  ExistingProcess: ResolverTypeWrapper<Partial<Omit<ExistingProcess, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  FileCreate: ResolverTypeWrapper<Partial<Omit<FileCreate, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  FileDelRep: ResolverTypeWrapper<Partial<Omit<FileDelRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  FileDelete: ResolverTypeWrapper<Partial<Omit<FileDelete, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  EventConnection: ResolverTypeWrapper<Partial<Omit<EventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['EventEdge']>, nodes: Array<ResolversTypes['Event']> }>>;
+  EventEdge: ResolverTypeWrapper<Partial<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>>;
+  ExecOob: ResolverTypeWrapper<Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ExistingProcess: ResolverTypeWrapper<Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileCreate: ResolverTypeWrapper<Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileDelRep: ResolverTypeWrapper<Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileDelete: ResolverTypeWrapper<Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   FileEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['FileEvent']>>;
-  FileGetRep: ResolverTypeWrapper<Partial<Omit<FileGetRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  FileHashRep: ResolverTypeWrapper<Partial<Omit<FileHashRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  FileInfoRep: ResolverTypeWrapper<Partial<Omit<FileInfoRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  FileModified: ResolverTypeWrapper<Partial<Omit<FileModified, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  FileMovRep: ResolverTypeWrapper<Partial<Omit<FileMovRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  FileRead: ResolverTypeWrapper<Partial<Omit<FileRead, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  FileTypeAccessed: ResolverTypeWrapper<Partial<Omit<FileTypeAccessed, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  GenericEvent: ResolverTypeWrapper<Partial<Omit<GenericEvent, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  GetDocumentRep: ResolverTypeWrapper<Partial<Omit<GetDocumentRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  FileGetRep: ResolverTypeWrapper<Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileHashRep: ResolverTypeWrapper<Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileInfoRep: ResolverTypeWrapper<Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileModified: ResolverTypeWrapper<Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileMovRep: ResolverTypeWrapper<Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileRead: ResolverTypeWrapper<Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileTypeAccessed: ResolverTypeWrapper<Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  GenericEvent: ResolverTypeWrapper<Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  GetDocumentRep: ResolverTypeWrapper<Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   HandleEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['HandleEvent']>>;
   HcpIdent: ResolverTypeWrapper<Partial<HcpIdent>>;
-  HiddenModuleDetected: ResolverTypeWrapper<Partial<Omit<HiddenModuleDetected, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  HistoryDumpRep: ResolverTypeWrapper<Partial<Omit<HistoryDumpRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  HttpRequest: ResolverTypeWrapper<Partial<Omit<HttpRequest, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  HiddenModuleDetected: ResolverTypeWrapper<Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  HistoryDumpRep: ResolverTypeWrapper<Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  HttpRequest: ResolverTypeWrapper<Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
   IdentityEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['IdentityEvent']>>;
   IngestError: ResolverTypeWrapper<Partial<IngestError>>;
@@ -3923,118 +6490,122 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   JSON: ResolverTypeWrapper<Partial<Scalars['JSON']['output']>>;
   Long: ResolverTypeWrapper<Partial<Scalars['Long']['output']>>;
-  MemFindHandlesRep: ResolverTypeWrapper<Partial<Omit<MemFindHandlesRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  MemFindStringRep: ResolverTypeWrapper<Partial<Omit<MemFindStringRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  MemHandlesRep: ResolverTypeWrapper<Partial<Omit<MemHandlesRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  MemMapRep: ResolverTypeWrapper<Partial<Omit<MemMapRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  MemReadRep: ResolverTypeWrapper<Partial<Omit<MemReadRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  MemStringsRep: ResolverTypeWrapper<Partial<Omit<MemStringsRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  MissingEvent: ResolverTypeWrapper<Partial<Omit<MissingEvent, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  MemFindHandlesRep: ResolverTypeWrapper<Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemFindStringRep: ResolverTypeWrapper<Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemHandlesRep: ResolverTypeWrapper<Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemMapRep: ResolverTypeWrapper<Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemReadRep: ResolverTypeWrapper<Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemStringsRep: ResolverTypeWrapper<Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MissingEvent: ResolverTypeWrapper<Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ModuleEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ModuleEvent']>>;
-  ModuleLoad: ResolverTypeWrapper<Partial<Omit<ModuleLoad, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  ModuleMemDiskMismatch: ResolverTypeWrapper<Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  ModuleLoad: ResolverTypeWrapper<Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ModuleMemDiskMismatch: ResolverTypeWrapper<Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NetworkActivity: ResolverTypeWrapper<Partial<NetworkActivity>>;
-  NetworkConnections: ResolverTypeWrapper<Partial<Omit<NetworkConnections, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  NetworkConnections: ResolverTypeWrapper<Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   NetworkEndpoint: ResolverTypeWrapper<Partial<NetworkEndpoint>>;
   NetworkEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['NetworkEvent']>>;
-  NetworkSummary: ResolverTypeWrapper<Partial<Omit<NetworkSummary, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  NewDocument: ResolverTypeWrapper<Partial<Omit<NewDocument, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  NewNamedPipe: ResolverTypeWrapper<Partial<Omit<NewNamedPipe, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  NewProcess: ResolverTypeWrapper<Partial<Omit<NewProcess, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  NewRemoteThread: ResolverTypeWrapper<Partial<Omit<NewRemoteThread, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  NewTcp4Connection: ResolverTypeWrapper<Partial<Omit<NewTcp4Connection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  NewTcp6Connection: ResolverTypeWrapper<Partial<Omit<NewTcp6Connection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  NewUdp4Connection: ResolverTypeWrapper<Partial<Omit<NewUdp4Connection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  NewUdp6Connection: ResolverTypeWrapper<Partial<Omit<NewUdp6Connection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  OngoingIdentity: ResolverTypeWrapper<Partial<Omit<OngoingIdentity, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  OpenNamedPipe: ResolverTypeWrapper<Partial<Omit<OpenNamedPipe, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  OsAutorunsRep: ResolverTypeWrapper<Partial<Omit<OsAutorunsRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  OsDriversRep: ResolverTypeWrapper<Partial<Omit<OsDriversRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  OsKillProcessRep: ResolverTypeWrapper<Partial<Omit<OsKillProcessRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  OsPackagesRep: ResolverTypeWrapper<Partial<Omit<OsPackagesRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  OsProcessesRep: ResolverTypeWrapper<Partial<Omit<OsProcessesRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  OsServicesRep: ResolverTypeWrapper<Partial<Omit<OsServicesRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  NetworkSummary: ResolverTypeWrapper<Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewDocument: ResolverTypeWrapper<Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewNamedPipe: ResolverTypeWrapper<Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewProcess: ResolverTypeWrapper<Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewRemoteThread: ResolverTypeWrapper<Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewTcp4Connection: ResolverTypeWrapper<Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewTcp6Connection: ResolverTypeWrapper<Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewUdp4Connection: ResolverTypeWrapper<Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewUdp6Connection: ResolverTypeWrapper<Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OngoingIdentity: ResolverTypeWrapper<Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OpenNamedPipe: ResolverTypeWrapper<Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsAutorunsRep: ResolverTypeWrapper<Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsDriversRep: ResolverTypeWrapper<Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsKillProcessRep: ResolverTypeWrapper<Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsPackagesRep: ResolverTypeWrapper<Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsProcessesRep: ResolverTypeWrapper<Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsServicesRep: ResolverTypeWrapper<Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   OtherEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['OtherEvent']>>;
   PackageEntry: ResolverTypeWrapper<Partial<PackageEntry>>;
+  PageInfo: ResolverTypeWrapper<Partial<PageInfo>>;
   PipeEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PipeEvent']>>;
   Platform: ResolverTypeWrapper<Partial<Platform>>;
-  ProcessEnvironment: ResolverTypeWrapper<Partial<Omit<ProcessEnvironment, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  ProcessEnvironment: ResolverTypeWrapper<Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ProcessEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ProcessEvent']>>;
   ProcessSnapshot: ResolverTypeWrapper<Partial<ProcessSnapshot>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Receipt: ResolverTypeWrapper<Partial<Omit<Receipt, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  RegistryCreate: ResolverTypeWrapper<Partial<Omit<RegistryCreate, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  RegistryDelete: ResolverTypeWrapper<Partial<Omit<RegistryDelete, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  Receipt: ResolverTypeWrapper<Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  RegistryCreate: ResolverTypeWrapper<Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  RegistryDelete: ResolverTypeWrapper<Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   RegistryEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RegistryEvent']>>;
-  RegistryListRep: ResolverTypeWrapper<Partial<Omit<RegistryListRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  RegistryListRep: ResolverTypeWrapper<Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   RegistryValue: ResolverTypeWrapper<Partial<RegistryValue>>;
-  RegistryWrite: ResolverTypeWrapper<Partial<Omit<RegistryWrite, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  RemoteProcessHandle: ResolverTypeWrapper<Partial<Omit<RemoteProcessHandle, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  RegistryWrite: ResolverTypeWrapper<Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  RemoteProcessHandle: ResolverTypeWrapper<Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ReplyEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ReplyEvent']>>;
-  SensitiveProcessAccess: ResolverTypeWrapper<Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  SensitiveProcessAccess: ResolverTypeWrapper<Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   SensorEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SensorEvent']>>;
-  ServiceChange: ResolverTypeWrapper<Partial<Omit<ServiceChange, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  ServiceChange: ResolverTypeWrapper<Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ServiceEntry: ResolverTypeWrapper<Partial<ServiceEntry>>;
   ServiceEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ServiceEvent']>>;
-  ShuttingDown: ResolverTypeWrapper<Partial<Omit<ShuttingDown, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  SshLogin: ResolverTypeWrapper<Partial<Omit<SshLogin, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  ShuttingDown: ResolverTypeWrapper<Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  SshLogin: ResolverTypeWrapper<Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   StackFrame: ResolverTypeWrapper<Partial<StackFrame>>;
   StackTrace: ResolverTypeWrapper<Partial<StackTrace>>;
-  StartingUp: ResolverTypeWrapper<Partial<Omit<StartingUp, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  StartingUp: ResolverTypeWrapper<Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
-  TerminateProcess: ResolverTypeWrapper<Partial<Omit<TerminateProcess, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  TerminateTcp4Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  TerminateTcp6Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  TerminateProcess: ResolverTypeWrapper<Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  TerminateTcp4Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  TerminateTcp6Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ThreadEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ThreadEvent']>>;
-  ThreadInjection: ResolverTypeWrapper<Partial<Omit<ThreadInjection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  ThreadInjection: ResolverTypeWrapper<Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  TypeCount: ResolverTypeWrapper<Partial<TypeCount>>;
   UserEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UserEvent']>>;
-  UserLogin: ResolverTypeWrapper<Partial<Omit<UserLogin, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  UserObserved: ResolverTypeWrapper<Partial<Omit<UserObserved, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  UserLogin: ResolverTypeWrapper<Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  UserObserved: ResolverTypeWrapper<Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   VersionInfo: ResolverTypeWrapper<Partial<VersionInfo>>;
-  VolumeMount: ResolverTypeWrapper<Partial<Omit<VolumeMount, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
-  YaraDetection: ResolverTypeWrapper<Partial<Omit<YaraDetection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']> }>>;
+  VolumeMount: ResolverTypeWrapper<Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  YaraDetection: ResolverTypeWrapper<Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AnyEvent: EventNode;
-  AutorunChange: Partial<Omit<AutorunChange, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  AutorunChange: Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   AutorunEntry: Partial<AutorunEntry>;
   Boolean: Partial<Scalars['Boolean']['output']>;
-  CloudNotification: Partial<Omit<CloudNotification, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  CodeIdentity: Partial<Omit<CodeIdentity, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  CloudNotification: Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  CodeIdentity: Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   CodeSignature: Partial<CodeSignature>;
-  Connected: Partial<Omit<Connected, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  DataDropped: Partial<Omit<DataDropped, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  Connected: Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  DataDropped: Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   DateTime: Partial<Scalars['DateTime']['output']>;
   DetectionEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['DetectionEvent']>;
-  DirListRep: Partial<Omit<DirListRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  DirListRep: Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   DnsEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['DnsEvent']>;
-  DnsRequest: Partial<Omit<DnsRequest, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  DriverChange: Partial<Omit<DriverChange, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  Enrollment: Partial<Omit<Enrollment, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  DnsRequest: Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  DriverChange: Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  Enrollment: Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   Event: EventNode;
-  ExecOob: Partial<Omit<ExecOob, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  ExistingProcess: Partial<Omit<ExistingProcess, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  FileCreate: Partial<Omit<FileCreate, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  FileDelRep: Partial<Omit<FileDelRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  FileDelete: Partial<Omit<FileDelete, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  EventConnection: Partial<Omit<EventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['EventEdge']>, nodes: Array<ResolversParentTypes['Event']> }>;
+  EventEdge: Partial<Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] }>;
+  ExecOob: Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ExistingProcess: Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileCreate: Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileDelRep: Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileDelete: Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   FileEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['FileEvent']>;
-  FileGetRep: Partial<Omit<FileGetRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  FileHashRep: Partial<Omit<FileHashRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  FileInfoRep: Partial<Omit<FileInfoRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  FileModified: Partial<Omit<FileModified, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  FileMovRep: Partial<Omit<FileMovRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  FileRead: Partial<Omit<FileRead, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  FileTypeAccessed: Partial<Omit<FileTypeAccessed, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  GenericEvent: Partial<Omit<GenericEvent, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  GetDocumentRep: Partial<Omit<GetDocumentRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  FileGetRep: Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileHashRep: Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileInfoRep: Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileModified: Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileMovRep: Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileRead: Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileTypeAccessed: Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  GenericEvent: Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  GetDocumentRep: Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   HandleEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['HandleEvent']>;
   HcpIdent: Partial<HcpIdent>;
-  HiddenModuleDetected: Partial<Omit<HiddenModuleDetected, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  HistoryDumpRep: Partial<Omit<HistoryDumpRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  HttpRequest: Partial<Omit<HttpRequest, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  HiddenModuleDetected: Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  HistoryDumpRep: Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  HttpRequest: Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ID: Partial<Scalars['ID']['output']>;
   IdentityEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['IdentityEvent']>;
   IngestError: Partial<IngestError>;
@@ -4042,76 +6613,78 @@ export type ResolversParentTypes = {
   Int: Partial<Scalars['Int']['output']>;
   JSON: Partial<Scalars['JSON']['output']>;
   Long: Partial<Scalars['Long']['output']>;
-  MemFindHandlesRep: Partial<Omit<MemFindHandlesRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  MemFindStringRep: Partial<Omit<MemFindStringRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  MemHandlesRep: Partial<Omit<MemHandlesRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  MemMapRep: Partial<Omit<MemMapRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  MemReadRep: Partial<Omit<MemReadRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  MemStringsRep: Partial<Omit<MemStringsRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  MissingEvent: Partial<Omit<MissingEvent, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  MemFindHandlesRep: Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemFindStringRep: Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemHandlesRep: Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemMapRep: Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemReadRep: Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemStringsRep: Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MissingEvent: Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ModuleEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ModuleEvent']>;
-  ModuleLoad: Partial<Omit<ModuleLoad, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  ModuleMemDiskMismatch: Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  ModuleLoad: Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ModuleMemDiskMismatch: Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   Mutation: Record<PropertyKey, never>;
   NetworkActivity: Partial<NetworkActivity>;
-  NetworkConnections: Partial<Omit<NetworkConnections, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  NetworkConnections: Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   NetworkEndpoint: Partial<NetworkEndpoint>;
   NetworkEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['NetworkEvent']>;
-  NetworkSummary: Partial<Omit<NetworkSummary, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  NewDocument: Partial<Omit<NewDocument, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  NewNamedPipe: Partial<Omit<NewNamedPipe, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  NewProcess: Partial<Omit<NewProcess, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  NewRemoteThread: Partial<Omit<NewRemoteThread, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  NewTcp4Connection: Partial<Omit<NewTcp4Connection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  NewTcp6Connection: Partial<Omit<NewTcp6Connection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  NewUdp4Connection: Partial<Omit<NewUdp4Connection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  NewUdp6Connection: Partial<Omit<NewUdp6Connection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  OngoingIdentity: Partial<Omit<OngoingIdentity, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  OpenNamedPipe: Partial<Omit<OpenNamedPipe, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  OsAutorunsRep: Partial<Omit<OsAutorunsRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  OsDriversRep: Partial<Omit<OsDriversRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  OsKillProcessRep: Partial<Omit<OsKillProcessRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  OsPackagesRep: Partial<Omit<OsPackagesRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  OsProcessesRep: Partial<Omit<OsProcessesRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  OsServicesRep: Partial<Omit<OsServicesRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  NetworkSummary: Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewDocument: Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewNamedPipe: Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewProcess: Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewRemoteThread: Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewTcp4Connection: Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewTcp6Connection: Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewUdp4Connection: Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewUdp6Connection: Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OngoingIdentity: Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OpenNamedPipe: Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsAutorunsRep: Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsDriversRep: Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsKillProcessRep: Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsPackagesRep: Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsProcessesRep: Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsServicesRep: Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   OtherEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['OtherEvent']>;
   PackageEntry: Partial<PackageEntry>;
+  PageInfo: Partial<PageInfo>;
   PipeEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['PipeEvent']>;
-  ProcessEnvironment: Partial<Omit<ProcessEnvironment, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  ProcessEnvironment: Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ProcessEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ProcessEvent']>;
   ProcessSnapshot: Partial<ProcessSnapshot>;
   Query: Record<PropertyKey, never>;
-  Receipt: Partial<Omit<Receipt, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  RegistryCreate: Partial<Omit<RegistryCreate, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  RegistryDelete: Partial<Omit<RegistryDelete, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  Receipt: Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  RegistryCreate: Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  RegistryDelete: Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   RegistryEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['RegistryEvent']>;
-  RegistryListRep: Partial<Omit<RegistryListRep, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  RegistryListRep: Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   RegistryValue: Partial<RegistryValue>;
-  RegistryWrite: Partial<Omit<RegistryWrite, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  RemoteProcessHandle: Partial<Omit<RemoteProcessHandle, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  RegistryWrite: Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  RemoteProcessHandle: Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ReplyEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ReplyEvent']>;
-  SensitiveProcessAccess: Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  SensitiveProcessAccess: Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   SensorEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['SensorEvent']>;
-  ServiceChange: Partial<Omit<ServiceChange, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  ServiceChange: Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ServiceEntry: Partial<ServiceEntry>;
   ServiceEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ServiceEvent']>;
-  ShuttingDown: Partial<Omit<ShuttingDown, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  SshLogin: Partial<Omit<SshLogin, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  ShuttingDown: Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  SshLogin: Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   StackFrame: Partial<StackFrame>;
   StackTrace: Partial<StackTrace>;
-  StartingUp: Partial<Omit<StartingUp, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  StartingUp: Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   String: Partial<Scalars['String']['output']>;
-  TerminateProcess: Partial<Omit<TerminateProcess, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  TerminateTcp4Connection: Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  TerminateTcp6Connection: Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  TerminateProcess: Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  TerminateTcp4Connection: Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  TerminateTcp6Connection: Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ThreadEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ThreadEvent']>;
-  ThreadInjection: Partial<Omit<ThreadInjection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  ThreadInjection: Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  TypeCount: Partial<TypeCount>;
   UserEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['UserEvent']>;
-  UserLogin: Partial<Omit<UserLogin, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  UserObserved: Partial<Omit<UserObserved, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  UserLogin: Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  UserObserved: Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   VersionInfo: Partial<VersionInfo>;
-  VolumeMount: Partial<Omit<VolumeMount, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
-  YaraDetection: Partial<Omit<YaraDetection, 'ancestors' | 'parent'> & { ancestors: Array<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']> }>;
+  VolumeMount: Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  YaraDetection: Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
 };
 
 export type AnyEventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['AnyEvent'] = ResolversParentTypes['AnyEvent']> = {
@@ -4123,6 +6696,9 @@ export type AutorunChangeResolvers<ContextType = ApiContext, ParentType extends 
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<AutorunChangeChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<AutorunChangeDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4139,7 +6715,9 @@ export type AutorunChangeResolvers<ContextType = ApiContext, ParentType extends 
   registryKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<AutorunChangeTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -4155,6 +6733,9 @@ export type CloudNotificationResolvers<ContextType = ApiContext, ParentType exte
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<CloudNotificationChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<CloudNotificationDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4172,7 +6753,9 @@ export type CloudNotificationResolvers<ContextType = ApiContext, ParentType exte
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<CloudNotificationTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4181,6 +6764,9 @@ export type CodeIdentityResolvers<ContextType = ApiContext, ParentType extends R
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<CodeIdentityChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<CodeIdentityDescendantsArgs, 'first' | 'maxDepth'>>;
   error?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -4203,7 +6789,9 @@ export type CodeIdentityResolvers<ContextType = ApiContext, ParentType extends R
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   signature?: Resolver<Maybe<ResolversTypes['CodeSignature']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<CodeIdentityTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -4222,6 +6810,9 @@ export type ConnectedResolvers<ContextType = ApiContext, ParentType extends Reso
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ConnectedChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ConnectedDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4236,7 +6827,9 @@ export type ConnectedResolvers<ContextType = ApiContext, ParentType extends Reso
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ConnectedTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4245,6 +6838,9 @@ export type DataDroppedResolvers<ContextType = ApiContext, ParentType extends Re
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DataDroppedChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DataDroppedDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4258,7 +6854,9 @@ export type DataDroppedResolvers<ContextType = ApiContext, ParentType extends Re
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DataDroppedTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4275,6 +6873,9 @@ export type DirListRepResolvers<ContextType = ApiContext, ParentType extends Res
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DirListRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DirListRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4288,7 +6889,9 @@ export type DirListRepResolvers<ContextType = ApiContext, ParentType extends Res
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DirListRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4301,6 +6904,9 @@ export type DnsRequestResolvers<ContextType = ApiContext, ParentType extends Res
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DnsRequestChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DnsRequestDescendantsArgs, 'first' | 'maxDepth'>>;
   dnsFlags?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   dnsType?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   domainName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -4320,7 +6926,9 @@ export type DnsRequestResolvers<ContextType = ApiContext, ParentType extends Res
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DnsRequestTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -4330,6 +6938,9 @@ export type DriverChangeResolvers<ContextType = ApiContext, ParentType extends R
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DriverChangeChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DriverChangeDescendantsArgs, 'first' | 'maxDepth'>>;
   dll?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -4352,7 +6963,9 @@ export type DriverChangeResolvers<ContextType = ApiContext, ParentType extends R
   svcState?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   svcType?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DriverChangeTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -4362,6 +6975,9 @@ export type EnrollmentResolvers<ContextType = ApiContext, ParentType extends Res
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<EnrollmentChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<EnrollmentDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4378,12 +6994,27 @@ export type EnrollmentResolvers<ContextType = ApiContext, ParentType extends Res
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<EnrollmentTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type EventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = {
   __resolveType: TypeResolveFn<'AutorunChange' | 'CloudNotification' | 'CodeIdentity' | 'Connected' | 'DataDropped' | 'DirListRep' | 'DnsRequest' | 'DriverChange' | 'Enrollment' | 'ExecOob' | 'ExistingProcess' | 'FileCreate' | 'FileDelRep' | 'FileDelete' | 'FileGetRep' | 'FileHashRep' | 'FileInfoRep' | 'FileModified' | 'FileMovRep' | 'FileRead' | 'FileTypeAccessed' | 'GenericEvent' | 'GetDocumentRep' | 'HiddenModuleDetected' | 'HistoryDumpRep' | 'HttpRequest' | 'MemFindHandlesRep' | 'MemFindStringRep' | 'MemHandlesRep' | 'MemMapRep' | 'MemReadRep' | 'MemStringsRep' | 'MissingEvent' | 'ModuleLoad' | 'ModuleMemDiskMismatch' | 'NetworkConnections' | 'NetworkSummary' | 'NewDocument' | 'NewNamedPipe' | 'NewProcess' | 'NewRemoteThread' | 'NewTcp4Connection' | 'NewTcp6Connection' | 'NewUdp4Connection' | 'NewUdp6Connection' | 'OngoingIdentity' | 'OpenNamedPipe' | 'OsAutorunsRep' | 'OsDriversRep' | 'OsKillProcessRep' | 'OsPackagesRep' | 'OsProcessesRep' | 'OsServicesRep' | 'ProcessEnvironment' | 'Receipt' | 'RegistryCreate' | 'RegistryDelete' | 'RegistryListRep' | 'RegistryWrite' | 'RemoteProcessHandle' | 'SensitiveProcessAccess' | 'ServiceChange' | 'ShuttingDown' | 'SshLogin' | 'StartingUp' | 'TerminateProcess' | 'TerminateTcp4Connection' | 'TerminateTcp6Connection' | 'ThreadInjection' | 'UserLogin' | 'UserObserved' | 'VolumeMount' | 'YaraDetection', ParentType, ContextType>;
+};
+
+export type EventConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['EventConnection'] = ResolversParentTypes['EventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['EventEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EventEdgeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['EventEdge'] = ResolversParentTypes['EventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  depth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
 };
 
 export type ExecOobResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ExecOob'] = ResolversParentTypes['ExecOob']> = {
@@ -4392,8 +7023,11 @@ export type ExecOobResolvers<ContextType = ApiContext, ParentType extends Resolv
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ExecOobChildrenArgs, 'first'>>;
   commandLine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationTime?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ExecOobDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4417,7 +7051,9 @@ export type ExecOobResolvers<ContextType = ApiContext, ParentType extends Resolv
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   stackTraces?: Resolver<Maybe<Array<Maybe<ResolversTypes['StackTrace']>>>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ExecOobTargetedByArgs, 'first'>>;
   thisAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   threads?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -4431,8 +7067,11 @@ export type ExistingProcessResolvers<ContextType = ApiContext, ParentType extend
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ExistingProcessChildrenArgs, 'first'>>;
   commandLine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationTime?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ExistingProcessDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4455,7 +7094,9 @@ export type ExistingProcessResolvers<ContextType = ApiContext, ParentType extend
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ExistingProcessTargetedByArgs, 'first'>>;
   thisAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   threads?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -4468,6 +7109,9 @@ export type FileCreateResolvers<ContextType = ApiContext, ParentType extends Res
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileCreateChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileCreateDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4483,7 +7127,9 @@ export type FileCreateResolvers<ContextType = ApiContext, ParentType extends Res
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileCreateTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -4493,6 +7139,9 @@ export type FileDelRepResolvers<ContextType = ApiContext, ParentType extends Res
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileDelRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileDelRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4506,7 +7155,9 @@ export type FileDelRepResolvers<ContextType = ApiContext, ParentType extends Res
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileDelRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4515,6 +7166,9 @@ export type FileDeleteResolvers<ContextType = ApiContext, ParentType extends Res
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileDeleteChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileDeleteDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4530,7 +7184,9 @@ export type FileDeleteResolvers<ContextType = ApiContext, ParentType extends Res
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileDeleteTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -4544,6 +7200,9 @@ export type FileGetRepResolvers<ContextType = ApiContext, ParentType extends Res
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileGetRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileGetRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4557,7 +7216,9 @@ export type FileGetRepResolvers<ContextType = ApiContext, ParentType extends Res
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileGetRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4566,6 +7227,9 @@ export type FileHashRepResolvers<ContextType = ApiContext, ParentType extends Re
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileHashRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileHashRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4579,7 +7243,9 @@ export type FileHashRepResolvers<ContextType = ApiContext, ParentType extends Re
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileHashRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4588,6 +7254,9 @@ export type FileInfoRepResolvers<ContextType = ApiContext, ParentType extends Re
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileInfoRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileInfoRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4601,7 +7270,9 @@ export type FileInfoRepResolvers<ContextType = ApiContext, ParentType extends Re
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileInfoRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4610,6 +7281,9 @@ export type FileModifiedResolvers<ContextType = ApiContext, ParentType extends R
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileModifiedChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileModifiedDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4625,7 +7299,9 @@ export type FileModifiedResolvers<ContextType = ApiContext, ParentType extends R
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileModifiedTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -4635,6 +7311,9 @@ export type FileMovRepResolvers<ContextType = ApiContext, ParentType extends Res
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileMovRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileMovRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4648,7 +7327,9 @@ export type FileMovRepResolvers<ContextType = ApiContext, ParentType extends Res
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileMovRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4657,6 +7338,9 @@ export type FileReadResolvers<ContextType = ApiContext, ParentType extends Resol
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileReadChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileReadDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4672,7 +7356,9 @@ export type FileReadResolvers<ContextType = ApiContext, ParentType extends Resol
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileReadTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -4682,6 +7368,9 @@ export type FileTypeAccessedResolvers<ContextType = ApiContext, ParentType exten
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileTypeAccessedChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileTypeAccessedDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4698,7 +7387,9 @@ export type FileTypeAccessedResolvers<ContextType = ApiContext, ParentType exten
   ruleName?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileTypeAccessedTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -4708,6 +7399,9 @@ export type GenericEventResolvers<ContextType = ApiContext, ParentType extends R
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<GenericEventChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<GenericEventDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4721,7 +7415,9 @@ export type GenericEventResolvers<ContextType = ApiContext, ParentType extends R
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<GenericEventTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4730,6 +7426,9 @@ export type GetDocumentRepResolvers<ContextType = ApiContext, ParentType extends
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<GetDocumentRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<GetDocumentRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4743,7 +7442,9 @@ export type GetDocumentRepResolvers<ContextType = ApiContext, ParentType extends
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<GetDocumentRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4764,6 +7465,9 @@ export type HiddenModuleDetectedResolvers<ContextType = ApiContext, ParentType e
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HiddenModuleDetectedChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HiddenModuleDetectedDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4777,7 +7481,9 @@ export type HiddenModuleDetectedResolvers<ContextType = ApiContext, ParentType e
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HiddenModuleDetectedTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4786,6 +7492,9 @@ export type HistoryDumpRepResolvers<ContextType = ApiContext, ParentType extends
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HistoryDumpRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HistoryDumpRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4799,7 +7508,9 @@ export type HistoryDumpRepResolvers<ContextType = ApiContext, ParentType extends
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HistoryDumpRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4808,6 +7519,9 @@ export type HttpRequestResolvers<ContextType = ApiContext, ParentType extends Re
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HttpRequestChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HttpRequestDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4821,7 +7535,9 @@ export type HttpRequestResolvers<ContextType = ApiContext, ParentType extends Re
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HttpRequestTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4854,6 +7570,9 @@ export type MemFindHandlesRepResolvers<ContextType = ApiContext, ParentType exte
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemFindHandlesRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemFindHandlesRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4867,7 +7586,9 @@ export type MemFindHandlesRepResolvers<ContextType = ApiContext, ParentType exte
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemFindHandlesRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4876,6 +7597,9 @@ export type MemFindStringRepResolvers<ContextType = ApiContext, ParentType exten
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemFindStringRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemFindStringRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4889,7 +7613,9 @@ export type MemFindStringRepResolvers<ContextType = ApiContext, ParentType exten
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemFindStringRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4898,6 +7624,9 @@ export type MemHandlesRepResolvers<ContextType = ApiContext, ParentType extends 
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemHandlesRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemHandlesRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4911,7 +7640,9 @@ export type MemHandlesRepResolvers<ContextType = ApiContext, ParentType extends 
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemHandlesRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4920,6 +7651,9 @@ export type MemMapRepResolvers<ContextType = ApiContext, ParentType extends Reso
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemMapRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemMapRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4933,7 +7667,9 @@ export type MemMapRepResolvers<ContextType = ApiContext, ParentType extends Reso
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemMapRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4942,6 +7678,9 @@ export type MemReadRepResolvers<ContextType = ApiContext, ParentType extends Res
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemReadRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemReadRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4955,7 +7694,9 @@ export type MemReadRepResolvers<ContextType = ApiContext, ParentType extends Res
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemReadRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4964,6 +7705,9 @@ export type MemStringsRepResolvers<ContextType = ApiContext, ParentType extends 
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemStringsRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemStringsRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4977,7 +7721,9 @@ export type MemStringsRepResolvers<ContextType = ApiContext, ParentType extends 
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemStringsRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -4986,6 +7732,9 @@ export type MissingEventResolvers<ContextType = ApiContext, ParentType extends R
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MissingEventChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MissingEventDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4999,7 +7748,9 @@ export type MissingEventResolvers<ContextType = ApiContext, ParentType extends R
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MissingEventTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -5013,6 +7764,9 @@ export type ModuleLoadResolvers<ContextType = ApiContext, ParentType extends Res
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ModuleLoadChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ModuleLoadDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5032,7 +7786,9 @@ export type ModuleLoadResolvers<ContextType = ApiContext, ParentType extends Res
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ModuleLoadTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5042,6 +7798,9 @@ export type ModuleMemDiskMismatchResolvers<ContextType = ApiContext, ParentType 
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ModuleMemDiskMismatchChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ModuleMemDiskMismatchDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5055,7 +7814,9 @@ export type ModuleMemDiskMismatchResolvers<ContextType = ApiContext, ParentType 
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ModuleMemDiskMismatchTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -5079,8 +7840,11 @@ export type NetworkConnectionsResolvers<ContextType = ApiContext, ParentType ext
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NetworkConnectionsChildrenArgs, 'first'>>;
   commandLine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationTime?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NetworkConnectionsDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5103,7 +7867,9 @@ export type NetworkConnectionsResolvers<ContextType = ApiContext, ParentType ext
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NetworkConnectionsTargetedByArgs, 'first'>>;
   thisAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   threads?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -5125,6 +7891,9 @@ export type NetworkSummaryResolvers<ContextType = ApiContext, ParentType extends
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NetworkSummaryChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NetworkSummaryDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5139,7 +7908,9 @@ export type NetworkSummaryResolvers<ContextType = ApiContext, ParentType extends
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NetworkSummaryTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -5148,6 +7919,9 @@ export type NewDocumentResolvers<ContextType = ApiContext, ParentType extends Re
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewDocumentChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewDocumentDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5164,7 +7938,9 @@ export type NewDocumentResolvers<ContextType = ApiContext, ParentType extends Re
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewDocumentTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5174,6 +7950,9 @@ export type NewNamedPipeResolvers<ContextType = ApiContext, ParentType extends R
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewNamedPipeChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewNamedPipeDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5189,7 +7968,9 @@ export type NewNamedPipeResolvers<ContextType = ApiContext, ParentType extends R
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewNamedPipeTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5200,8 +7981,11 @@ export type NewProcessResolvers<ContextType = ApiContext, ParentType extends Res
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewProcessChildrenArgs, 'first'>>;
   commandLine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationTime?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewProcessDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5224,7 +8008,9 @@ export type NewProcessResolvers<ContextType = ApiContext, ParentType extends Res
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewProcessTargetedByArgs, 'first'>>;
   thisAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   threads?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -5236,7 +8022,11 @@ export type NewRemoteThreadResolvers<ContextType = ApiContext, ParentType extend
   ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewRemoteThreadAncestorsArgs, 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  bodyTarget?: Resolver<Maybe<ResolversTypes['ProcessSnapshot']>, ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewRemoteThreadChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewRemoteThreadDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5253,8 +8043,9 @@ export type NewRemoteThreadResolvers<ContextType = ApiContext, ParentType extend
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['ProcessSnapshot']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  target?: Resolver<Maybe<ResolversTypes['ProcessSnapshot']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewRemoteThreadTargetedByArgs, 'first'>>;
   threadId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -5265,6 +8056,9 @@ export type NewTcp4ConnectionResolvers<ContextType = ApiContext, ParentType exte
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewTcp4ConnectionChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewTcp4ConnectionDescendantsArgs, 'first' | 'maxDepth'>>;
   destination?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -5282,7 +8076,9 @@ export type NewTcp4ConnectionResolvers<ContextType = ApiContext, ParentType exte
   source?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewTcp4ConnectionTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5292,6 +8088,9 @@ export type NewTcp6ConnectionResolvers<ContextType = ApiContext, ParentType exte
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewTcp6ConnectionChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewTcp6ConnectionDescendantsArgs, 'first' | 'maxDepth'>>;
   destination?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -5309,7 +8108,9 @@ export type NewTcp6ConnectionResolvers<ContextType = ApiContext, ParentType exte
   source?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewTcp6ConnectionTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5319,6 +8120,9 @@ export type NewUdp4ConnectionResolvers<ContextType = ApiContext, ParentType exte
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewUdp4ConnectionChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewUdp4ConnectionDescendantsArgs, 'first' | 'maxDepth'>>;
   destination?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -5338,7 +8142,9 @@ export type NewUdp4ConnectionResolvers<ContextType = ApiContext, ParentType exte
   source?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewUdp4ConnectionTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5348,6 +8154,9 @@ export type NewUdp6ConnectionResolvers<ContextType = ApiContext, ParentType exte
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewUdp6ConnectionChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewUdp6ConnectionDescendantsArgs, 'first' | 'maxDepth'>>;
   destination?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -5367,7 +8176,9 @@ export type NewUdp6ConnectionResolvers<ContextType = ApiContext, ParentType exte
   source?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewUdp6ConnectionTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5377,6 +8188,9 @@ export type OngoingIdentityResolvers<ContextType = ApiContext, ParentType extend
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OngoingIdentityChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OngoingIdentityDescendantsArgs, 'first' | 'maxDepth'>>;
   error?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -5399,7 +8213,9 @@ export type OngoingIdentityResolvers<ContextType = ApiContext, ParentType extend
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   signature?: Resolver<Maybe<ResolversTypes['CodeSignature']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OngoingIdentityTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5409,6 +8225,9 @@ export type OpenNamedPipeResolvers<ContextType = ApiContext, ParentType extends 
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OpenNamedPipeChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OpenNamedPipeDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5424,7 +8243,9 @@ export type OpenNamedPipeResolvers<ContextType = ApiContext, ParentType extends 
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OpenNamedPipeTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5435,6 +8256,9 @@ export type OsAutorunsRepResolvers<ContextType = ApiContext, ParentType extends 
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   autoruns?: Resolver<Maybe<Array<Maybe<ResolversTypes['AutorunEntry']>>>, ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsAutorunsRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsAutorunsRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5448,7 +8272,9 @@ export type OsAutorunsRepResolvers<ContextType = ApiContext, ParentType extends 
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsAutorunsRepTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5458,6 +8284,9 @@ export type OsDriversRepResolvers<ContextType = ApiContext, ParentType extends R
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsDriversRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsDriversRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5472,7 +8301,9 @@ export type OsDriversRepResolvers<ContextType = ApiContext, ParentType extends R
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   svcs?: Resolver<Maybe<Array<Maybe<ResolversTypes['ServiceEntry']>>>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsDriversRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -5481,6 +8312,9 @@ export type OsKillProcessRepResolvers<ContextType = ApiContext, ParentType exten
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsKillProcessRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsKillProcessRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5494,7 +8328,9 @@ export type OsKillProcessRepResolvers<ContextType = ApiContext, ParentType exten
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsKillProcessRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -5503,6 +8339,9 @@ export type OsPackagesRepResolvers<ContextType = ApiContext, ParentType extends 
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsPackagesRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsPackagesRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5517,7 +8356,9 @@ export type OsPackagesRepResolvers<ContextType = ApiContext, ParentType extends 
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsPackagesRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -5526,6 +8367,9 @@ export type OsProcessesRepResolvers<ContextType = ApiContext, ParentType extends
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsProcessesRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsProcessesRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5539,7 +8383,9 @@ export type OsProcessesRepResolvers<ContextType = ApiContext, ParentType extends
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsProcessesRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -5548,6 +8394,9 @@ export type OsServicesRepResolvers<ContextType = ApiContext, ParentType extends 
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsServicesRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsServicesRepDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5562,7 +8411,9 @@ export type OsServicesRepResolvers<ContextType = ApiContext, ParentType extends 
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   svcs?: Resolver<Maybe<Array<Maybe<ResolversTypes['ServiceEntry']>>>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsServicesRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -5575,6 +8426,11 @@ export type PackageEntryResolvers<ContextType = ApiContext, ParentType extends R
   packageVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type PageInfoResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type PipeEventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['PipeEvent'] = ResolversParentTypes['PipeEvent']> = {
   __resolveType: TypeResolveFn<'NewNamedPipe' | 'OpenNamedPipe', ParentType, ContextType>;
 };
@@ -5584,6 +8440,9 @@ export type ProcessEnvironmentResolvers<ContextType = ApiContext, ParentType ext
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ProcessEnvironmentChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ProcessEnvironmentDescendantsArgs, 'first' | 'maxDepth'>>;
   environment?: Resolver<Maybe<Array<Maybe<ResolversTypes['String']>>>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -5599,7 +8458,9 @@ export type ProcessEnvironmentResolvers<ContextType = ApiContext, ParentType ext
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ProcessEnvironmentTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5629,6 +8490,7 @@ export type ProcessSnapshotResolvers<ContextType = ApiContext, ParentType extend
 
 export type QueryResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryAncestorsArgs, 'atom' | 'maxDepth'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryDescendantsArgs, 'atom' | 'first' | 'maxDepth'>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'atom'>>;
   version?: Resolver<ResolversTypes['VersionInfo'], ParentType, ContextType>;
 };
@@ -5638,6 +8500,9 @@ export type ReceiptResolvers<ContextType = ApiContext, ParentType extends Resolv
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ReceiptChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ReceiptDescendantsArgs, 'first' | 'maxDepth'>>;
   error?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -5652,7 +8517,9 @@ export type ReceiptResolvers<ContextType = ApiContext, ParentType extends Resolv
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ReceiptTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -5661,6 +8528,9 @@ export type RegistryCreateResolvers<ContextType = ApiContext, ParentType extends
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryCreateChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryCreateDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5676,7 +8546,9 @@ export type RegistryCreateResolvers<ContextType = ApiContext, ParentType extends
   registryKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryCreateTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5686,6 +8558,9 @@ export type RegistryDeleteResolvers<ContextType = ApiContext, ParentType extends
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryDeleteChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryDeleteDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5701,7 +8576,9 @@ export type RegistryDeleteResolvers<ContextType = ApiContext, ParentType extends
   registryKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryDeleteTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5715,6 +8592,9 @@ export type RegistryListRepResolvers<ContextType = ApiContext, ParentType extend
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryListRepChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryListRepDescendantsArgs, 'first' | 'maxDepth'>>;
   error?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -5732,7 +8612,9 @@ export type RegistryListRepResolvers<ContextType = ApiContext, ParentType extend
   root?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryListRepTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -5747,6 +8629,9 @@ export type RegistryWriteResolvers<ContextType = ApiContext, ParentType extends 
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryWriteChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryWriteDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5764,7 +8649,9 @@ export type RegistryWriteResolvers<ContextType = ApiContext, ParentType extends 
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryWriteTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -5775,7 +8662,11 @@ export type RemoteProcessHandleResolvers<ContextType = ApiContext, ParentType ex
   ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RemoteProcessHandleAncestorsArgs, 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  bodyTarget?: Resolver<Maybe<ResolversTypes['ProcessSnapshot']>, ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RemoteProcessHandleChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RemoteProcessHandleDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5792,8 +8683,9 @@ export type RemoteProcessHandleResolvers<ContextType = ApiContext, ParentType ex
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['ProcessSnapshot']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  target?: Resolver<Maybe<ResolversTypes['ProcessSnapshot']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RemoteProcessHandleTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5807,6 +8699,9 @@ export type SensitiveProcessAccessResolvers<ContextType = ApiContext, ParentType
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<SensitiveProcessAccessChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<SensitiveProcessAccessDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5821,7 +8716,9 @@ export type SensitiveProcessAccessResolvers<ContextType = ApiContext, ParentType
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<SensitiveProcessAccessTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -5834,6 +8731,9 @@ export type ServiceChangeResolvers<ContextType = ApiContext, ParentType extends 
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ServiceChangeChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ServiceChangeDescendantsArgs, 'first' | 'maxDepth'>>;
   dll?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -5856,7 +8756,9 @@ export type ServiceChangeResolvers<ContextType = ApiContext, ParentType extends 
   svcState?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   svcType?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ServiceChangeTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5882,6 +8784,9 @@ export type ShuttingDownResolvers<ContextType = ApiContext, ParentType extends R
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ShuttingDownChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ShuttingDownDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5895,7 +8800,9 @@ export type ShuttingDownResolvers<ContextType = ApiContext, ParentType extends R
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ShuttingDownTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5905,6 +8812,9 @@ export type SshLoginResolvers<ContextType = ApiContext, ParentType extends Resol
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<SshLoginChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<SshLoginDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5918,7 +8828,9 @@ export type SshLoginResolvers<ContextType = ApiContext, ParentType extends Resol
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<SshLoginTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   userName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -5940,6 +8852,9 @@ export type StartingUpResolvers<ContextType = ApiContext, ParentType extends Res
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<StartingUpChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<StartingUpDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5953,7 +8868,9 @@ export type StartingUpResolvers<ContextType = ApiContext, ParentType extends Res
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<StartingUpTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5963,6 +8880,9 @@ export type TerminateProcessResolvers<ContextType = ApiContext, ParentType exten
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateProcessChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateProcessDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5978,7 +8898,9 @@ export type TerminateProcessResolvers<ContextType = ApiContext, ParentType exten
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateProcessTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5988,6 +8910,9 @@ export type TerminateTcp4ConnectionResolvers<ContextType = ApiContext, ParentTyp
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateTcp4ConnectionChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateTcp4ConnectionDescendantsArgs, 'first' | 'maxDepth'>>;
   destination?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -6005,7 +8930,9 @@ export type TerminateTcp4ConnectionResolvers<ContextType = ApiContext, ParentTyp
   source?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateTcp4ConnectionTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -6015,6 +8942,9 @@ export type TerminateTcp6ConnectionResolvers<ContextType = ApiContext, ParentTyp
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateTcp6ConnectionChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateTcp6ConnectionDescendantsArgs, 'first' | 'maxDepth'>>;
   destination?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -6032,7 +8962,9 @@ export type TerminateTcp6ConnectionResolvers<ContextType = ApiContext, ParentTyp
   source?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateTcp6ConnectionTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -6046,6 +8978,9 @@ export type ThreadInjectionResolvers<ContextType = ApiContext, ParentType extend
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ThreadInjectionChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ThreadInjectionDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -6060,8 +8995,15 @@ export type ThreadInjectionResolvers<ContextType = ApiContext, ParentType extend
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ThreadInjectionTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type TypeCountResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['TypeCount'] = ResolversParentTypes['TypeCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type UserEventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['UserEvent'] = ResolversParentTypes['UserEvent']> = {
@@ -6073,6 +9015,9 @@ export type UserLoginResolvers<ContextType = ApiContext, ParentType extends Reso
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<UserLoginChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<UserLoginDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -6086,7 +9031,9 @@ export type UserLoginResolvers<ContextType = ApiContext, ParentType extends Reso
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<UserLoginTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   userName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -6097,6 +9044,9 @@ export type UserObservedResolvers<ContextType = ApiContext, ParentType extends R
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<UserObservedChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<UserObservedDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -6110,7 +9060,9 @@ export type UserObservedResolvers<ContextType = ApiContext, ParentType extends R
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<UserObservedTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   userName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -6127,6 +9079,9 @@ export type VolumeMountResolvers<ContextType = ApiContext, ParentType extends Re
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<VolumeMountChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<VolumeMountDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -6140,7 +9095,9 @@ export type VolumeMountResolvers<ContextType = ApiContext, ParentType extends Re
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<VolumeMountTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -6149,6 +9106,9 @@ export type YaraDetectionResolvers<ContextType = ApiContext, ParentType extends 
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<YaraDetectionChildrenArgs, 'first'>>;
+  descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<YaraDetectionDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -6162,7 +9122,9 @@ export type YaraDetectionResolvers<ContextType = ApiContext, ParentType extends 
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<YaraDetectionTargetedByArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -6183,6 +9145,8 @@ export type Resolvers<ContextType = ApiContext> = {
   DriverChange?: DriverChangeResolvers<ContextType>;
   Enrollment?: EnrollmentResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
+  EventConnection?: EventConnectionResolvers<ContextType>;
+  EventEdge?: EventEdgeResolvers<ContextType>;
   ExecOob?: ExecOobResolvers<ContextType>;
   ExistingProcess?: ExistingProcessResolvers<ContextType>;
   FileCreate?: FileCreateResolvers<ContextType>;
@@ -6242,6 +9206,7 @@ export type Resolvers<ContextType = ApiContext> = {
   OsServicesRep?: OsServicesRepResolvers<ContextType>;
   OtherEvent?: OtherEventResolvers<ContextType>;
   PackageEntry?: PackageEntryResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   PipeEvent?: PipeEventResolvers<ContextType>;
   ProcessEnvironment?: ProcessEnvironmentResolvers<ContextType>;
   ProcessEvent?: ProcessEventResolvers<ContextType>;
@@ -6271,6 +9236,7 @@ export type Resolvers<ContextType = ApiContext> = {
   TerminateTcp6Connection?: TerminateTcp6ConnectionResolvers<ContextType>;
   ThreadEvent?: ThreadEventResolvers<ContextType>;
   ThreadInjection?: ThreadInjectionResolvers<ContextType>;
+  TypeCount?: TypeCountResolvers<ContextType>;
   UserEvent?: UserEventResolvers<ContextType>;
   UserLogin?: UserLoginResolvers<ContextType>;
   UserObserved?: UserObservedResolvers<ContextType>;

@@ -4,6 +4,7 @@ import type { Resolvers } from '../generated/resolvers-types';
 import { JSONScalar } from '../scalars/json';
 import { DateTimeScalar, LongScalar } from '../scalars/long';
 import { ancestors } from './ancestors';
+import { descendants } from './descendants';
 import { event } from './event';
 import { ingestEvents } from './ingest-events';
 import { version } from './version';
@@ -12,7 +13,7 @@ const rootResolvers: Resolvers = {
   JSON: JSONScalar,
   Long: LongScalar,
   DateTime: DateTimeScalar,
-  Query: { version, event, ancestors },
+  Query: { version, event, ancestors, descendants },
   Mutation: { ingestEvents },
 };
 

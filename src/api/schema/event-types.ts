@@ -39,7 +39,17 @@ export const EVENT_INTERFACE_FIELDS = `  "The event's atom (routing.this); for e
   "The event routing.parent names; a MissingEvent when it never arrived."
   parent: Event
   "The chain to the root, nearest first; ends at the root or at a MissingEvent."
-  ancestors(maxDepth: Int = 64): [Event!]!`;
+  ancestors(maxDepth: Int = 64): [Event!]!
+  "Events whose parent this is (a process's child processes and activity), oldest first."
+  children(eventTypes: [String!], first: Int = 50, after: String): EventConnection!
+  "How many children of each type, most first: a summary before paging through children."
+  childTypeCounts: [TypeCount!]!
+  "The event routing.target names (e.g. the process a remote thread went into)."
+  target: Event
+  "Events whose target this is (remote threads, handles opened to this process), oldest first."
+  targetedBy(first: Int = 50, after: String): EventConnection!
+  "The tree below this event, breadth-first; each edge carries its depth."
+  descendants(maxDepth: Int = 16, eventTypes: [String!], first: Int = 100, after: String): EventConnection!`;
 
 const INTERFACE_FIELD_NAMES = new Set([...EVENT_INTERFACE_FIELDS.matchAll(/^\s+(\w+)[(:]/gm)].map((m) => m[1]));
 

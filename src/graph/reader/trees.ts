@@ -1,0 +1,145 @@
+/**
+ * Process trees and an event's neighbourhood: descendants (breadth-first, with depth), direct
+ * children, and the events that target one. One round trip each; children and targetedBy take many
+ * parents at once so DataLoader can batch them.
+ */
+import type { Node } from 'neo4j-driver';
+import type { GraphExecutor, NamedQuery } from '../executor';
+import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
+import { type EventNode, type OrgScope, toEventNode } from './events';
+
+export interface TreeEdge {
+  node: EventNode;
+  depth: number;
+  cursor: string;
+}
+
+export interface Page {
+  totalCount: number;
+  edges: TreeEdge[];
+  hasNextPage: boolean;
+}
+
+/**
+ * Variable-length bounds must be literals in Cypher, and a bound applied after expansion would
+ * still walk the whole tree; so each depth has its own statement, made from this one template
+ * and chosen by a validated integer (like labels from an allowlist). Values stay $parameters.
+ * The predicate inside the quantified pattern prunes the walk to the requested types.
+ */
+const descendantsCache = new Map<number, NamedQuery>();
+export function descendantsQuery(depth: number): NamedQuery {
+  if (!Number.isInteger(depth) || depth < 1 || depth > 1000) throw new Error(`descendants depth must be 1..1000, got ${depth}`);
+  let query = descendantsCache.get(depth);
+  if (!query) {
+    query = {
+      name: `descendants (depth ${depth})`,
+      cypher: `
+MATCH (root:Event {uid: $uid})
+WHERE $orgs IS NULL OR root.oid IN $orgs
+MATCH (root) (()<-[:PARENT]-(x:Event WHERE $types IS NULL OR x.type IN $types)){1,${depth}}
+WITH last(x) AS d, min(size(x)) AS depth
+WITH d, depth, coalesce(d.time, 0) AS t
+ORDER BY depth, t, d.uid
+WITH collect({d: d, depth: depth, t: t}) AS rows
+RETURN size(rows) AS total,
+       [r IN rows WHERE $after IS NULL
+          OR r.depth > $after.d
+          OR (r.depth = $after.d AND (r.t > $after.t OR (r.t = $after.t AND r.d.uid > $after.uid)))][0..$limit] AS page`,
+    };
+    descendantsCache.set(depth, query);
+  }
+  return query;
+}
+
+/** Direct neighbours of many events at once: incoming PARENT (children) or TARGET (targetedBy). */
+function neighboursQuery(edge: 'PARENT' | 'TARGET'): NamedQuery {
+  return {
+    name: edge === 'PARENT' ? 'children' : 'targeted by',
+    cypher: `
+UNWIND $keys AS k
+MATCH (p:Event {uid: k.uid})
+WHERE $orgs IS NULL OR p.oid IN $orgs
+OPTIONAL MATCH (p)<-[:${edge}]-(c:Event)
+WHERE c IS NULL OR k.types IS NULL OR c.type IN k.types
+WITH k, c, coalesce(c.time, 0) AS t
+ORDER BY t, c.uid
+WITH k, [x IN collect({d: c, t: t}) WHERE x.d IS NOT NULL] AS rows
+RETURN k.key AS key, size(rows) AS total,
+       [r IN rows WHERE k.after IS NULL OR r.t > k.after.t OR (r.t = k.after.t AND r.d.uid > k.after.uid)][0..k.limit] AS page`,
+  };
+}
+export const CHILDREN = neighboursQuery('PARENT');
+export const TARGETED_BY = neighboursQuery('TARGET');
+
+export const CHILD_TYPE_COUNTS: NamedQuery = {
+  name: 'child type counts',
+  cypher: `
+UNWIND $uids AS uid
+MATCH (p:Event {uid: uid})
+WHERE $orgs IS NULL OR p.oid IN $orgs
+OPTIONAL MATCH (p)<-[:PARENT]-(c:Event)
+WITH uid, c.type AS type, count(c) AS n
+WHERE type IS NOT NULL
+RETURN uid, collect({eventType: type, count: n}) AS counts`,
+};
+
+export interface NeighbourRequest {
+  uid: string;
+  types: readonly string[] | null;
+  first: number;
+  after: string | null;
+}
+
+function toPage(total: unknown, page: { d: Node; depth?: unknown; t: unknown }[], first: number): Page {
+  const edges = page.slice(0, first).map((r) => {
+    const node = toEventNode(r.d);
+    const depth = r.depth === undefined ? 0 : Number(r.depth);
+    const key: CursorKey = { d: depth, t: String(r.t), uid: node.uid };
+    return { node, depth, cursor: encodeCursor(key) };
+  });
+  return { totalCount: Number(total), edges, hasNextPage: page.length > first };
+}
+
+const cursorParam = (after: string | null) => {
+  const key = decodeCursor(after);
+  return key ? { d: BigInt(key.d), t: BigInt(key.t), uid: key.uid } : null;
+};
+
+export class TreeReader {
+  constructor(private readonly executor: GraphExecutor) {}
+
+  async descendants(uid: string, maxDepth: number, types: readonly string[] | null, first: number, after: string | null, orgs: OrgScope): Promise<Page> {
+    const result = await this.executor.read(descendantsQuery(maxDepth), {
+      uid,
+      orgs,
+      types,
+      after: cursorParam(after),
+      limit: BigInt(first + 1), // one more than asked tells whether there is a next page
+    });
+    const record = result.records[0];
+    if (!record) return { totalCount: 0, edges: [], hasNextPage: false };
+    return toPage(record.get('total'), record.get('page') as { d: Node; depth: unknown; t: unknown }[], first);
+  }
+
+  /** For DataLoader: many (event, arguments) requests in one round trip, answers in request order. */
+  async neighbours(edge: 'PARENT' | 'TARGET', requests: readonly NeighbourRequest[], orgs: OrgScope): Promise<Page[]> {
+    const keys = requests.map((r, i) => ({ key: i, uid: r.uid, types: r.types, after: cursorParam(r.after), limit: BigInt(r.first + 1) }));
+    const result = await this.executor.read(edge === 'PARENT' ? CHILDREN : TARGETED_BY, { keys, orgs });
+    const byKey = new Map(result.records.map((r) => [Number(r.get('key')), r]));
+    return requests.map((req, i) => {
+      const record = byKey.get(i);
+      return record ? toPage(record.get('total'), record.get('page') as { d: Node; t: unknown }[], req.first) : { totalCount: 0, edges: [], hasNextPage: false };
+    });
+  }
+
+  async childTypeCounts(uids: readonly string[], orgs: OrgScope): Promise<{ eventType: string; count: number }[][]> {
+    const result = await this.executor.read(CHILD_TYPE_COUNTS, { uids, orgs });
+    const byUid = new Map(
+      result.records.map((r) => [
+        r.get('uid') as string,
+        (r.get('counts') as { eventType: string; count: unknown }[]).map((c) => ({ eventType: c.eventType, count: Number(c.count) })).sort((a, b) => b.count - a.count || a.eventType.localeCompare(b.eventType)),
+      ]),
+    );
+    return uids.map((uid) => byUid.get(uid) ?? []);
+  }
+}
