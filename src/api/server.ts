@@ -11,6 +11,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import type { GraphExecutor } from '../graph/executor';
 import { EventReader } from '../graph/reader/events';
+import { SightingReader } from '../graph/reader/sightings';
 import { TreeReader } from '../graph/reader/trees';
 import type { Logger } from '../log/logger';
 import { SERVER_VERSION } from '../version';
@@ -59,6 +60,7 @@ export function contextFor(deps: ServerDeps): ApiContext {
     executor: deps.executor,
     reader,
     trees,
+    sightings: new SightingReader(deps.executor),
     loaders: createLoaders(reader, trees, orgScope),
     orgScope,
     limits: { maxDepth: deps.config.API_MAX_DEPTH, maxTreeDepth: deps.config.API_MAX_TREE_DEPTH, maxPage: deps.config.API_MAX_PAGE },

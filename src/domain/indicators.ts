@@ -27,11 +27,16 @@ export function normalizeIndicator(kind: IndicatorKind, value: string): string {
 }
 
 /**
- * The key of an Indicator node. Hashed so that a 30 KB command line still fits an index entry
- * (range indexes cap keys near 8 KB); the readable value stays on the node.
+ * The same indicator in every org: a hash of kind and normalised value, so a 30 KB command line
+ * still fits an index entry (range indexes cap keys near 8 KB); the readable value stays on the node.
  */
+export function indicatorKey(kind: IndicatorKind, value: string): string {
+  return createHash('sha1').update(`${kind}\u0000${normalizeIndicator(kind, value)}`).digest('hex');
+}
+
+/** The key of an Indicator node: one per org, since nothing links across orgs. */
 export function indicatorUid(oid: string, kind: IndicatorKind, value: string): string {
-  return createHash('sha1').update(`${oid}\u0000${kind}\u0000${normalizeIndicator(kind, value)}`).digest('hex');
+  return `${oid}/${indicatorKey(kind, value)}`;
 }
 
 export function isIndicatorKind(value: string): value is IndicatorKind {

@@ -4,7 +4,7 @@
  * of THREAD_INJECTION and SENSITIVE_PROCESS_ACCESS) as events of their own.
  */
 import { eventTypeSpec, isProcessType, PROMOTED_PROPERTIES, promotedValues, validateEvent, type Routing } from '../catalogue';
-import { type IndicatorKind, indicatorUid, normalizeIndicator } from '../domain/indicators';
+import { type IndicatorKind, indicatorKey, indicatorUid, normalizeIndicator } from '../domain/indicators';
 import type { EventRow, IndicatorRow, SensorRow } from '../graph/writer/rows';
 import { type JsonValue, stringifyJson } from './parse';
 import { eventUid } from '../domain/keys';
@@ -156,7 +156,7 @@ function indicatorsOf(oid: string, promoted: ReturnType<typeof promotedValues>, 
       const uid = indicatorUid(oid, kind, normalized);
       if (seen.has(uid)) continue;
       seen.add(uid);
-      out.push({ uid, kind, value: normalized, field });
+      out.push({ uid, key: indicatorKey(kind, normalized), kind, value: normalized, field });
     }
   }
   return out;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { normalizeRecord } from '../../src/ingest/normalize';
 import { parseJson, type JsonValue } from '../../src/ingest/parse';
 import { normalizeEpochMs } from '../../src/domain/time';
-import { indicatorUid } from '../../src/domain/indicators';
+import { indicatorKey, indicatorUid } from '../../src/domain/indicators';
 import { isEventProperty } from '../../src/graph/writer/columns';
 
 const samples = join(__dirname, '..', '..', '..', 'shared', 'samples');
@@ -95,7 +95,7 @@ describe('normalizeRecord', () => {
   it('derives indicators, leaving out the host’s own address', () => {
     const body = { SOURCE: { IP_ADDRESS: '10.0.0.5', PORT: 5000 }, DESTINATION: { IP_ADDRESS: '10.0.0.9', PORT: 445 }, PROCESS_ID: 4 };
     const result = normalizeRecord(parse(JSON.stringify({ routing: routing({ event_type: 'NEW_TCP4_CONNECTION' }), event: body })));
-    expect(result.ok && result.rows[0]?.indicators).toEqual([{ uid: indicatorUid('org-1', 'IP', '10.0.0.9'), kind: 'IP', value: '10.0.0.9', field: 'dstIp' }]);
+    expect(result.ok && result.rows[0]?.indicators).toEqual([{ uid: indicatorUid('org-1', 'IP', '10.0.0.9'), key: indicatorKey('IP', '10.0.0.9'), kind: 'IP', value: '10.0.0.9', field: 'dstIp' }]);
   });
 
   it('accepts every real sample line', () => {

@@ -2234,6 +2234,15 @@ export type HttpRequestTargetedByArgs = {
 /** Hashes and signatures of code */
 export type IdentityEvent = CodeIdentity | OngoingIdentity;
 
+/** What hunters pivot on across hosts. Values match case-insensitively where the source system does (hashes, domains, Windows paths, users). */
+export type IndicatorKind =
+  | 'COMMAND_LINE'
+  | 'DOMAIN'
+  | 'FILE_PATH'
+  | 'HASH'
+  | 'IP'
+  | 'USER';
+
 export type IngestError = {
   __typename?: 'IngestError';
   /** Position of the event in the `events` argument, from 0. */
@@ -4465,6 +4474,20 @@ export type Platform =
   | 'OTHER'
   | 'WINDOWS';
 
+export type Prevalence = {
+  __typename?: 'Prevalence';
+  /** Events that carried it. */
+  events: Scalars['Int']['output'];
+  firstSeen?: Maybe<Scalars['DateTime']['output']>;
+  /** Hosts that saw it. */
+  hosts: Scalars['Int']['output'];
+  lastSeen?: Maybe<Scalars['DateTime']['output']>;
+  /** hosts / totalHosts (0 when there are no hosts). */
+  ratio: Scalars['Float']['output'];
+  /** Hosts in scope. */
+  totalHosts: Scalars['Int']['output'];
+};
+
 /** PROCESS_ENVIRONMENT: The environment variables of a process. */
 export type ProcessEnvironment = Event & {
   __typename?: 'ProcessEnvironment';
@@ -4593,6 +4616,13 @@ export type Query = {
    * With several orgs in scope, `orgId` picks one; without it the first match is returned.
    */
   event?: Maybe<Event>;
+  /** How rare an indicator is: on how many hosts, out of how many. */
+  prevalence: Prevalence;
+  /**
+   * Every host that saw an indicator (a hash, domain, IP, file path, command line or user), earliest
+   * first, with how often and when first and last; each with its events on that host.
+   */
+  sightings: SightingConnection;
   /** Versions of this server and of the Neo4j it reads. */
   version: VersionInfo;
 };
@@ -4621,6 +4651,24 @@ export type QueryDescendantsArgs = {
 export type QueryEventArgs = {
   atom: Scalars['ID']['input'];
   orgId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** atomgraph: LimaCharlie EDR telemetry as a graph you can hunt in. */
+export type QueryPrevalenceArgs = {
+  kind: IndicatorKind;
+  orgId?: InputMaybe<Scalars['String']['input']>;
+  value: Scalars['String']['input'];
+};
+
+
+/** atomgraph: LimaCharlie EDR telemetry as a graph you can hunt in. */
+export type QuerySightingsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind: IndicatorKind;
+  orgId?: InputMaybe<Scalars['String']['input']>;
+  value: Scalars['String']['input'];
 };
 
 /** RECEIPT: Acknowledgement of a command, with its error code. */
@@ -5383,6 +5431,42 @@ export type ShuttingDownDescendantsArgs = {
 export type ShuttingDownTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One host's sightings of an indicator. */
+export type Sighting = {
+  __typename?: 'Sighting';
+  /** Events on this host that carried it. */
+  count: Scalars['Int']['output'];
+  /** Those events, newest first (e.g. the DNS requests, with their processes as parent). */
+  events: EventConnection;
+  firstSeen: Scalars['DateTime']['output'];
+  hostname?: Maybe<Scalars['String']['output']>;
+  lastSeen: Scalars['DateTime']['output'];
+  orgId: Scalars['String']['output'];
+  sensorId: Scalars['String']['output'];
+};
+
+
+/** One host's sightings of an indicator. */
+export type SightingEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type SightingConnection = {
+  __typename?: 'SightingConnection';
+  edges: Array<SightingEdge>;
+  nodes: Array<Sighting>;
+  pageInfo: PageInfo;
+  /** Hosts that saw it. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SightingEdge = {
+  __typename?: 'SightingEdge';
+  cursor: Scalars['String']['output'];
+  node: Sighting;
 };
 
 /** SSH_LOGIN: A user logged in over SSH. */
@@ -6476,6 +6560,7 @@ export type ResolversTypes = {
   FileMovRep: ResolverTypeWrapper<Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   FileRead: ResolverTypeWrapper<Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   FileTypeAccessed: ResolverTypeWrapper<Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
   GenericEvent: ResolverTypeWrapper<Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   GetDocumentRep: ResolverTypeWrapper<Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   HandleEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['HandleEvent']>>;
@@ -6485,6 +6570,7 @@ export type ResolversTypes = {
   HttpRequest: ResolverTypeWrapper<Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
   IdentityEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['IdentityEvent']>>;
+  IndicatorKind: ResolverTypeWrapper<Partial<IndicatorKind>>;
   IngestError: ResolverTypeWrapper<Partial<IngestError>>;
   IngestResult: ResolverTypeWrapper<Partial<IngestResult>>;
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
@@ -6527,6 +6613,7 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<Partial<PageInfo>>;
   PipeEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PipeEvent']>>;
   Platform: ResolverTypeWrapper<Partial<Platform>>;
+  Prevalence: ResolverTypeWrapper<Partial<Prevalence>>;
   ProcessEnvironment: ResolverTypeWrapper<Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ProcessEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ProcessEvent']>>;
   ProcessSnapshot: ResolverTypeWrapper<Partial<ProcessSnapshot>>;
@@ -6546,6 +6633,9 @@ export type ResolversTypes = {
   ServiceEntry: ResolverTypeWrapper<Partial<ServiceEntry>>;
   ServiceEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ServiceEvent']>>;
   ShuttingDown: ResolverTypeWrapper<Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  Sighting: ResolverTypeWrapper<Partial<Omit<Sighting, 'events'> & { events: ResolversTypes['EventConnection'] }>>;
+  SightingConnection: ResolverTypeWrapper<Partial<Omit<SightingConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['SightingEdge']>, nodes: Array<ResolversTypes['Sighting']> }>>;
+  SightingEdge: ResolverTypeWrapper<Partial<Omit<SightingEdge, 'node'> & { node: ResolversTypes['Sighting'] }>>;
   SshLogin: ResolverTypeWrapper<Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   StackFrame: ResolverTypeWrapper<Partial<StackFrame>>;
   StackTrace: ResolverTypeWrapper<Partial<StackTrace>>;
@@ -6599,6 +6689,7 @@ export type ResolversParentTypes = {
   FileMovRep: Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   FileRead: Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   FileTypeAccessed: Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  Float: Partial<Scalars['Float']['output']>;
   GenericEvent: Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   GetDocumentRep: Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   HandleEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['HandleEvent']>;
@@ -6649,6 +6740,7 @@ export type ResolversParentTypes = {
   PackageEntry: Partial<PackageEntry>;
   PageInfo: Partial<PageInfo>;
   PipeEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['PipeEvent']>;
+  Prevalence: Partial<Prevalence>;
   ProcessEnvironment: Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ProcessEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ProcessEvent']>;
   ProcessSnapshot: Partial<ProcessSnapshot>;
@@ -6668,6 +6760,9 @@ export type ResolversParentTypes = {
   ServiceEntry: Partial<ServiceEntry>;
   ServiceEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ServiceEvent']>;
   ShuttingDown: Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  Sighting: Partial<Omit<Sighting, 'events'> & { events: ResolversParentTypes['EventConnection'] }>;
+  SightingConnection: Partial<Omit<SightingConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['SightingEdge']>, nodes: Array<ResolversParentTypes['Sighting']> }>;
+  SightingEdge: Partial<Omit<SightingEdge, 'node'> & { node: ResolversParentTypes['Sighting'] }>;
   SshLogin: Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   StackFrame: Partial<StackFrame>;
   StackTrace: Partial<StackTrace>;
@@ -8435,6 +8530,15 @@ export type PipeEventResolvers<ContextType = ApiContext, ParentType extends Reso
   __resolveType: TypeResolveFn<'NewNamedPipe' | 'OpenNamedPipe', ParentType, ContextType>;
 };
 
+export type PrevalenceResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Prevalence'] = ResolversParentTypes['Prevalence']> = {
+  events?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstSeen?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  hosts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastSeen?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  ratio?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  totalHosts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type ProcessEnvironmentResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ProcessEnvironment'] = ResolversParentTypes['ProcessEnvironment']> = {
   ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ProcessEnvironmentAncestorsArgs, 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
@@ -8492,6 +8596,8 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
   ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryAncestorsArgs, 'atom' | 'maxDepth'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryDescendantsArgs, 'atom' | 'first' | 'maxDepth'>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'atom'>>;
+  prevalence?: Resolver<ResolversTypes['Prevalence'], ParentType, ContextType, RequireFields<QueryPrevalenceArgs, 'kind' | 'value'>>;
+  sightings?: Resolver<ResolversTypes['SightingConnection'], ParentType, ContextType, RequireFields<QuerySightingsArgs, 'first' | 'kind' | 'value'>>;
   version?: Resolver<ResolversTypes['VersionInfo'], ParentType, ContextType>;
 };
 
@@ -8805,6 +8911,28 @@ export type ShuttingDownResolvers<ContextType = ApiContext, ParentType extends R
   targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ShuttingDownTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SightingResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Sighting'] = ResolversParentTypes['Sighting']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<SightingEventsArgs, 'first'>>;
+  firstSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  hostname?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  orgId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sensorId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SightingConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['SightingConnection'] = ResolversParentTypes['SightingConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['SightingEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Sighting']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SightingEdgeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['SightingEdge'] = ResolversParentTypes['SightingEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Sighting'], ParentType, ContextType>;
 };
 
 export type SshLoginResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['SshLogin'] = ResolversParentTypes['SshLogin']> = {
@@ -9208,6 +9336,7 @@ export type Resolvers<ContextType = ApiContext> = {
   PackageEntry?: PackageEntryResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PipeEvent?: PipeEventResolvers<ContextType>;
+  Prevalence?: PrevalenceResolvers<ContextType>;
   ProcessEnvironment?: ProcessEnvironmentResolvers<ContextType>;
   ProcessEvent?: ProcessEventResolvers<ContextType>;
   ProcessSnapshot?: ProcessSnapshotResolvers<ContextType>;
@@ -9227,6 +9356,9 @@ export type Resolvers<ContextType = ApiContext> = {
   ServiceEntry?: ServiceEntryResolvers<ContextType>;
   ServiceEvent?: ServiceEventResolvers<ContextType>;
   ShuttingDown?: ShuttingDownResolvers<ContextType>;
+  Sighting?: SightingResolvers<ContextType>;
+  SightingConnection?: SightingConnectionResolvers<ContextType>;
+  SightingEdge?: SightingEdgeResolvers<ContextType>;
   SshLogin?: SshLoginResolvers<ContextType>;
   StackFrame?: StackFrameResolvers<ContextType>;
   StackTrace?: StackTraceResolvers<ContextType>;

@@ -7,13 +7,15 @@ import { ancestors } from './ancestors';
 import { descendants } from './descendants';
 import { event } from './event';
 import { ingestEvents } from './ingest-events';
+import { prevalence, Sighting, sightings } from './sightings';
 import { version } from './version';
 
 const rootResolvers: Resolvers = {
   JSON: JSONScalar,
   Long: LongScalar,
   DateTime: DateTimeScalar,
-  Query: { version, event, ancestors, descendants },
+  Query: { version, event, ancestors, descendants, sightings, prevalence },
+  Sighting,
   Mutation: { ingestEvents },
 };
 

@@ -28,6 +28,7 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
     name: 'index event_type_time',
     cypher: 'CREATE INDEX event_type_time IF NOT EXISTS FOR (e:Event) ON (e.type, e.time)',
   },
+  { name: 'index indicator_key', cypher: 'CREATE INDEX indicator_key IF NOT EXISTS FOR (i:Indicator) ON (i.key)' },
   { name: 'index sensor_int_ip', cypher: 'CREATE INDEX sensor_int_ip IF NOT EXISTS FOR (s:Sensor) ON (s.intIp)' },
   { name: 'index sensor_hostname', cypher: 'CREATE INDEX sensor_hostname IF NOT EXISTS FOR (s:Sensor) ON (s.hostname)' },
 ];

@@ -42,7 +42,7 @@ export function encodeRow(row: EventRow): unknown[] {
     row.targetUid,
     row.targetAtom,
     row.containerUid,
-    row.indicators.map((i) => [i.uid, i.kind, i.value, i.field]),
+    row.indicators.map((i) => [i.uid, i.kind, i.value, i.field, i.key]),
     EVENT_PROPERTIES.map((name) => row.props[name] ?? null),
   ];
 }

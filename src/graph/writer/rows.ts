@@ -21,6 +21,8 @@ export interface EventRow {
 
 export interface IndicatorRow {
   uid: string;
+  /** The same indicator in any org (kind + value, hashed): what cross-org lookups seek on. */
+  key: string;
   kind: string;
   value: string;
   /** The promoted field it came from, e.g. `hash`, `dstIp`, `domain`. */

@@ -43,7 +43,7 @@ CALL (e, r, oid) {
 CALL (e, r, oid) {
   UNWIND r[${ROW.indicators}] AS x
   MERGE (i:Indicator {uid: x[0]})
-    ON CREATE SET i.oid = oid, i.kind = x[1], i.value = x[2]
+    ON CREATE SET i.oid = oid, i.kind = x[1], i.value = x[2], i.key = x[4]
   CREATE (e)-[:OBSERVED {field: x[3]}]->(i)
 }
 RETURN r[${ROW.uid}] AS uid`,

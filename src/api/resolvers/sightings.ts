@@ -1,0 +1,29 @@
+import { checkFirst, toConnection } from '../events/connection';
+import type { QueryResolvers, SightingResolvers } from '../generated/resolvers-types';
+import { decodeCursor } from '../../graph/reader/cursor';
+import type { Sighting as SightingRow } from '../../graph/reader/sightings';
+
+export const sightings: QueryResolvers['sightings'] = async (_parent, args, ctx) => {
+  const first = checkFirst(args.first ?? 50, ctx.limits.maxPage);
+  decodeCursor(args.after);
+  const page = await ctx.sightings.sightings(args.kind, args.value, args.orgId ?? null, first, args.after ?? null, ctx.orgScope);
+  return {
+    totalCount: page.totalCount,
+    edges: page.edges.map((node) => ({ cursor: node.cursor, node })),
+    nodes: page.edges,
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.edges[page.edges.length - 1]?.cursor ?? null },
+  };
+};
+
+export const prevalence: QueryResolvers['prevalence'] = async (_parent, args, ctx) => {
+  const p = await ctx.sightings.prevalence(args.kind, args.value, args.orgId ?? null, ctx.orgScope);
+  return { ...p, ratio: p.totalHosts === 0 ? 0 : p.hosts / p.totalHosts };
+};
+
+export const Sighting: SightingResolvers = {
+  events: async (parent, args, ctx) => {
+    const row = parent as unknown as SightingRow;
+    const first = checkFirst(args.first ?? 20, ctx.limits.maxPage);
+    return toConnection(await ctx.sightings.events(row.indicatorUid, row.sensorId, first, args.after ?? null, ctx.orgScope));
+  },
+};

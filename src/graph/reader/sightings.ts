@@ -1,0 +1,118 @@
+/**
+ * Cross-host pivots on indicators: which hosts saw a value (with counts and first/last seen, from
+ * the per-host SAW aggregates) and how rare it is. The indicator is found by its org-independent
+ * key (an index seek), then scoped to the caller's orgs.
+ */
+import type { Node } from 'neo4j-driver';
+import { indicatorKey, type IndicatorKind } from '../../domain/indicators';
+import type { GraphExecutor, NamedQuery } from '../executor';
+import { decodeCursor, encodeCursor } from './cursor';
+import { type EventNode, type OrgScope, toEventNode } from './events';
+
+export interface Sighting {
+  orgId: string;
+  sensorId: string;
+  hostname: string | null;
+  count: number;
+  firstSeen: bigint;
+  lastSeen: bigint;
+  /** Key of the indicator node, for paging its events on this host. */
+  indicatorUid: string;
+  cursor: string;
+}
+
+export const SIGHTINGS: NamedQuery = {
+  name: 'sightings',
+  cypher: `
+MATCH (i:Indicator {key: $key})
+WHERE ($orgs IS NULL OR i.oid IN $orgs) AND ($orgId IS NULL OR i.oid = $orgId)
+MATCH (s:Sensor)-[w:SAW]->(i)
+WITH i, s, w ORDER BY w.firstSeen, s.uid
+WITH collect({i: i, s: s, w: w}) AS rows
+RETURN size(rows) AS total,
+       [r IN rows WHERE $after IS NULL OR r.w.firstSeen > $after.t OR (r.w.firstSeen = $after.t AND r.s.uid > $after.uid)][0..$limit] AS page`,
+};
+
+export const PREVALENCE: NamedQuery = {
+  name: 'prevalence',
+  cypher: `
+MATCH (s:Sensor)
+WHERE ($orgs IS NULL OR s.oid IN $orgs) AND ($orgId IS NULL OR s.oid = $orgId)
+WITH count(s) AS totalHosts
+OPTIONAL MATCH (i:Indicator {key: $key})
+WHERE ($orgs IS NULL OR i.oid IN $orgs) AND ($orgId IS NULL OR i.oid = $orgId)
+OPTIONAL MATCH (s:Sensor)-[w:SAW]->(i)
+RETURN totalHosts, count(DISTINCT s) AS hosts, sum(w.count) AS events, min(w.firstSeen) AS firstSeen, max(w.lastSeen) AS lastSeen`,
+};
+
+/** Events of one host that carry the indicator, newest first. */
+export const SIGHTING_EVENTS: NamedQuery = {
+  name: 'sighting events',
+  cypher: `
+MATCH (i:Indicator {uid: $indicatorUid})<-[:OBSERVED]-(e:Event)
+WHERE e.sid = $sid AND ($orgs IS NULL OR e.oid IN $orgs)
+WITH e ORDER BY e.time DESC, e.uid DESC
+WITH collect(e) AS rows
+RETURN size(rows) AS total,
+       [x IN rows WHERE $after IS NULL OR x.time < $after.t OR (x.time = $after.t AND x.uid < $after.uid)][0..$limit] AS page`,
+};
+
+export interface Prevalence {
+  hosts: number;
+  totalHosts: number;
+  events: number;
+  firstSeen: bigint | null;
+  lastSeen: bigint | null;
+}
+
+const big = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(String(v)));
+const afterParam = (after: string | null) => {
+  const key = decodeCursor(after);
+  return key ? { t: BigInt(key.t), uid: key.uid } : null;
+};
+
+export class SightingReader {
+  constructor(private readonly executor: GraphExecutor) {}
+
+  async sightings(kind: IndicatorKind, value: string, orgId: string | null, first: number, after: string | null, orgs: OrgScope) {
+    const result = await this.executor.read(SIGHTINGS, { key: indicatorKey(kind, value), orgId, orgs, after: afterParam(after), limit: BigInt(first + 1) });
+    const record = result.records[0];
+    const rows = (record?.get('page') as { i: Node; s: Node; w: { properties: Record<string, unknown> } }[] | undefined) ?? [];
+    const edges: Sighting[] = rows.slice(0, first).map((r) => {
+      const s = r.s.properties as Record<string, unknown>;
+      const w = r.w.properties;
+      const firstSeen = big(w['firstSeen']) ?? 0n;
+      return {
+        orgId: String(s['oid']),
+        sensorId: String(s['sid']),
+        hostname: typeof s['hostname'] === 'string' ? s['hostname'] : null,
+        count: Number(w['count']),
+        firstSeen,
+        lastSeen: big(w['lastSeen']) ?? 0n,
+        indicatorUid: String(r.i.properties['uid']),
+        cursor: encodeCursor({ d: 0, t: firstSeen.toString(), uid: String(s['uid']) }),
+      };
+    });
+    return { totalCount: Number(record?.get('total') ?? 0), edges, hasNextPage: rows.length > first };
+  }
+
+  async prevalence(kind: IndicatorKind, value: string, orgId: string | null, orgs: OrgScope): Promise<Prevalence> {
+    const result = await this.executor.read(PREVALENCE, { key: indicatorKey(kind, value), orgId, orgs });
+    const r = result.records[0];
+    return {
+      hosts: Number(r?.get('hosts') ?? 0),
+      totalHosts: Number(r?.get('totalHosts') ?? 0),
+      events: Number(r?.get('events') ?? 0),
+      firstSeen: big(r?.get('firstSeen')),
+      lastSeen: big(r?.get('lastSeen')),
+    };
+  }
+
+  async events(indicatorUid: string, sid: string, first: number, after: string | null, orgs: OrgScope) {
+    const result = await this.executor.read(SIGHTING_EVENTS, { indicatorUid, sid, orgs, after: afterParam(after), limit: BigInt(first + 1) });
+    const record = result.records[0];
+    const rows = ((record?.get('page') as Node[] | undefined) ?? []).map(toEventNode);
+    const edges = rows.slice(0, first).map((node: EventNode) => ({ node, depth: 0, cursor: encodeCursor({ d: 0, t: String(node.time ?? 0n), uid: node.uid }) }));
+    return { totalCount: Number(record?.get('total') ?? 0), edges, hasNextPage: rows.length > first };
+  }
+}

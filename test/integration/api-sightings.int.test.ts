@@ -1,0 +1,99 @@
+// sightings and prevalence against a real Neo4j, compared with what the file implies.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApollo, contextFor } from '../../src/api/server';
+import { migrate } from '../../src/graph/schema/migrate';
+import type { Runtime } from '../../src/runtime';
+import { withOrg } from '../helpers/graph';
+import { ingestLines } from '../helpers/ingest';
+import { testRuntime, uniqueOrg } from '../helpers/runtime';
+
+type Rec = { routing: Record<string, unknown>; event: Record<string, unknown> };
+const dataset = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'datasets', 'otrf-empire-psexec.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as Rec);
+
+describe('sightings and prevalence through GraphQL', () => {
+  let runtime: Runtime;
+  const orgA = uniqueOrg('sightA');
+  const orgB = uniqueOrg('sightB');
+  const hosts = new Set(dataset.map((r) => r.routing['sid'] as string));
+
+  beforeAll(async () => {
+    runtime = await testRuntime();
+    await migrate(runtime.executor);
+    for (const org of [orgA, orgB]) await ingestLines(runtime.executor, withOrg(dataset, org).map((r) => JSON.stringify(r)));
+  });
+  afterAll(async () => runtime.close());
+
+  async function run(query: string, variables: Record<string, unknown> = {}) {
+    const deps = { config: runtime.config, executor: runtime.executor, logger: runtime.logger };
+    const apollo = createApollo(deps);
+    await apollo.start();
+    try {
+      const response = await apollo.executeOperation({ query, variables }, { contextValue: contextFor(deps) });
+      if (response.body.kind !== 'single') throw new Error('expected a single result');
+      return response.body.singleResult as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] };
+    } finally {
+      await apollo.stop();
+    }
+  }
+
+  /** Per host: events whose HASH is h (NEW_PROCESS and MODULE_LOAD carry it), first and last time. */
+  function expectedFor(hash: string) {
+    const per = new Map<string, { count: number; first: number; last: number }>();
+    for (const r of dataset) {
+      if (typeof r.event['HASH'] !== 'string' || r.event['HASH'].toLowerCase() !== hash.toLowerCase()) continue;
+      const sid = r.routing['sid'] as string;
+      const t = r.routing['event_time'] as number;
+      const cur = per.get(sid) ?? { count: 0, first: t, last: t };
+      per.set(sid, { count: cur.count + 1, first: Math.min(cur.first, t), last: Math.max(cur.last, t) });
+    }
+    return per;
+  }
+
+  it('lists the hosts that saw a hash, with counts and first/last seen, in one org', async () => {
+    // The hash seen on the most hosts in the file, then by most events.
+    const hashes = [...new Set(dataset.map((r) => r.event['HASH']).filter((h): h is string => typeof h === 'string' && h.length > 0))];
+    const hash = hashes.sort((a, b) => expectedFor(b).size - expectedFor(a).size || [...expectedFor(b).values()][0]!.count - [...expectedFor(a).values()][0]!.count)[0]!;
+    const expected = expectedFor(hash);
+    const result = await run(
+      `query($v: String!, $o: String) { sightings(kind: HASH, value: $v, orgId: $o) { totalCount nodes { orgId sensorId hostname count firstSeen lastSeen events(first: 3) { totalCount nodes { atom } } } } }`,
+      { v: hash.toUpperCase(), o: orgA },
+    );
+    expect(result.errors).toBeUndefined();
+    const c = result.data?.['sightings'] as { totalCount: number; nodes: { orgId: string; sensorId: string; count: number; firstSeen: string; lastSeen: string; events: { totalCount: number } }[] };
+    expect(c.totalCount).toBe(expected.size);
+    for (const s of c.nodes) {
+      const e = expected.get(s.sensorId)!;
+      expect(s.orgId).toBe(orgA);
+      expect(s).toMatchObject({ count: e.count, firstSeen: new Date(e.first).toISOString(), lastSeen: new Date(e.last).toISOString() });
+      expect(s.events.totalCount).toBe(e.count);
+    }
+  });
+
+  it('sees both orgs without an org filter, and never mixes their hosts', async () => {
+    const dns = dataset.find((r) => r.routing['event_type'] === 'DNS_REQUEST')!;
+    const domain = dns.event['DOMAIN_NAME'] as string;
+    const hostsWith = new Set(dataset.filter((r) => r.event['DOMAIN_NAME'] === domain).map((r) => r.routing['sid']));
+    const result = await run(`query($v: String!) { sightings(kind: DOMAIN, value: $v) { totalCount nodes { orgId sensorId events { nodes { parent { atom } } } } } }`, { v: `${domain}.` });
+    const c = result.data?.['sightings'] as { totalCount: number; nodes: { orgId: string; sensorId: string }[] };
+    expect(c.totalCount).toBe(hostsWith.size * 2);
+    expect(new Set(c.nodes.map((n) => n.orgId))).toEqual(new Set([orgA, orgB]));
+  });
+
+  it('says how rare a value is: hosts that saw it out of hosts in scope', async () => {
+    const hash = dataset.find((r) => r.routing['event_type'] === 'NEW_PROCESS' && typeof r.event['HASH'] === 'string')!.event['HASH'] as string;
+    const expected = expectedFor(hash);
+    const result = await run(`query($v: String!, $o: String) { prevalence(kind: HASH, value: $v, orgId: $o) { hosts totalHosts ratio events } }`, { v: hash, o: orgA });
+    expect(result.data?.['prevalence']).toEqual({
+      hosts: expected.size,
+      totalHosts: hosts.size,
+      ratio: expected.size / hosts.size,
+      events: [...expected.values()].reduce((n, e) => n + e.count, 0),
+    });
+    const none = await run(`{ prevalence(kind: DOMAIN, value: "never.seen.example") { hosts ratio } }`);
+    expect(none.data?.['prevalence']).toEqual({ hosts: 0, ratio: 0 });
+  });
+});
