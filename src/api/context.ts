@@ -1,6 +1,7 @@
 /** What every resolver receives: the graph readers, per-request loaders and limits, the caller's org scope. */
 import type { GraphExecutor } from '../graph/executor';
 import type { EventReader, OrgScope } from '../graph/reader/events';
+import type { SearchReader } from '../graph/reader/search';
 import type { SightingReader } from '../graph/reader/sightings';
 import type { TreeReader } from '../graph/reader/trees';
 import type { Logger } from '../log/logger';
@@ -20,6 +21,7 @@ export interface ApiContext {
   reader: EventReader;
   trees: TreeReader;
   sightings: SightingReader;
+  search: SearchReader;
   loaders: Loaders;
   /** Orgs the caller may read; null means all (until API keys fill it). */
   orgScope: OrgScope;

@@ -11,6 +11,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import type { GraphExecutor } from '../graph/executor';
 import { EventReader } from '../graph/reader/events';
+import { SearchReader } from '../graph/reader/search';
 import { SightingReader } from '../graph/reader/sightings';
 import { TreeReader } from '../graph/reader/trees';
 import type { Logger } from '../log/logger';
@@ -61,6 +62,7 @@ export function contextFor(deps: ServerDeps): ApiContext {
     reader,
     trees,
     sightings: new SightingReader(deps.executor),
+    search: new SearchReader(deps.executor),
     loaders: createLoaders(reader, trees, orgScope),
     orgScope,
     limits: { maxDepth: deps.config.API_MAX_DEPTH, maxTreeDepth: deps.config.API_MAX_TREE_DEPTH, maxPage: deps.config.API_MAX_PAGE },

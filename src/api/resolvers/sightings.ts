@@ -1,7 +1,6 @@
 import { checkFirst, toConnection } from '../events/connection';
 import type { QueryResolvers, SightingResolvers } from '../generated/resolvers-types';
 import { decodeCursor } from '../../graph/reader/cursor';
-import type { Sighting as SightingRow } from '../../graph/reader/sightings';
 
 export const sightings: QueryResolvers['sightings'] = async (_parent, args, ctx) => {
   const first = checkFirst(args.first ?? 50, ctx.limits.maxPage);
@@ -22,8 +21,7 @@ export const prevalence: QueryResolvers['prevalence'] = async (_parent, args, ct
 
 export const Sighting: SightingResolvers = {
   events: async (parent, args, ctx) => {
-    const row = parent as unknown as SightingRow;
     const first = checkFirst(args.first ?? 20, ctx.limits.maxPage);
-    return toConnection(await ctx.sightings.events(row.indicatorUid, row.sensorId, first, args.after ?? null, ctx.orgScope));
+    return toConnection(await ctx.sightings.events(parent.indicatorUid, parent.sensorId, first, args.after ?? null, ctx.orgScope));
   },
 };

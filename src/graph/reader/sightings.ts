@@ -9,7 +9,7 @@ import type { GraphExecutor, NamedQuery } from '../executor';
 import { decodeCursor, encodeCursor } from './cursor';
 import { type EventNode, type OrgScope, toEventNode } from './events';
 
-export interface Sighting {
+export interface SightingRow {
   orgId: string;
   sensorId: string;
   hostname: string | null;
@@ -78,7 +78,7 @@ export class SightingReader {
     const result = await this.executor.read(SIGHTINGS, { key: indicatorKey(kind, value), orgId, orgs, after: afterParam(after), limit: BigInt(first + 1) });
     const record = result.records[0];
     const rows = (record?.get('page') as { i: Node; s: Node; w: { properties: Record<string, unknown> } }[] | undefined) ?? [];
-    const edges: Sighting[] = rows.slice(0, first).map((r) => {
+    const edges: SightingRow[] = rows.slice(0, first).map((r) => {
       const s = r.s.properties as Record<string, unknown>;
       const w = r.w.properties;
       const firstSeen = big(w['firstSeen']) ?? 0n;

@@ -25,6 +25,10 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
     cypher: 'CREATE INDEX event_sensor_time IF NOT EXISTS FOR (e:Event) ON (e.sid, e.time)',
   },
   {
+    name: 'index event_org_time',
+    cypher: 'CREATE INDEX event_org_time IF NOT EXISTS FOR (e:Event) ON (e.oid, e.time)',
+  },
+  {
     name: 'index event_type_time',
     cypher: 'CREATE INDEX event_type_time IF NOT EXISTS FOR (e:Event) ON (e.type, e.time)',
   },

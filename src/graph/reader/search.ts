@@ -1,0 +1,147 @@
+/**
+ * Searching and counting events by filter (hunts 10-14), and listing sensors. The WHERE text comes
+ * from compileEventFilter (fixed fragments, values as parameters); grouping keys and sort orders
+ * come from the allowlists below.
+ */
+import type { Node } from 'neo4j-driver';
+import type { GraphExecutor, NamedQuery } from '../executor';
+import { decodeCursor, encodeCursor } from './cursor';
+import { compileEventFilter, type EventFilter } from './event-filter';
+import { type OrgScope, toEventNode } from './events';
+import type { Page } from './trees';
+
+export type EventOrder = 'TIME_DESC' | 'TIME_ASC';
+export type CountGroup = 'EVENT_TYPE' | 'HOSTNAME' | 'SENSOR' | 'HOUR' | 'DAY';
+
+const GROUP_KEYS: Record<CountGroup, string> = {
+  EVENT_TYPE: 'e.type',
+  HOSTNAME: 'e.hostname',
+  SENSOR: 'e.sid',
+  HOUR: '(e.time / 3600000) * 3600000',
+  DAY: '(e.time / 86400000) * 86400000',
+};
+
+const ORDER: Record<EventOrder, { by: string; after: string }> = {
+  TIME_DESC: { by: 'e.time DESC, e.uid DESC', after: '(e.time < $after.t OR (e.time = $after.t AND e.uid < $after.uid))' },
+  TIME_ASC: { by: 'e.time ASC, e.uid ASC', after: '(e.time > $after.t OR (e.time = $after.t AND e.uid > $after.uid))' },
+};
+
+export function searchQuery(where: string, order: EventOrder): NamedQuery {
+  return {
+    name: `events search (${order})`,
+    cypher: `
+CALL () { MATCH (e:Event) WHERE ${where} RETURN count(e) AS total }
+CALL () {
+  MATCH (e:Event) WHERE ${where} AND ($after IS NULL OR ${ORDER[order].after})
+  WITH e ORDER BY ${ORDER[order].by} LIMIT $limit
+  RETURN collect(e) AS page
+}
+RETURN total, page`,
+  };
+}
+
+export function countQuery(where: string, group: CountGroup): NamedQuery {
+  const timeBuckets = group === 'HOUR' || group === 'DAY';
+  return {
+    name: `event counts (${group})`,
+    cypher: `
+MATCH (e:Event) WHERE ${where}
+WITH ${GROUP_KEYS[group]} AS key, count(*) AS n
+WHERE key IS NOT NULL
+RETURN key, n ORDER BY ${timeBuckets ? 'key ASC' : 'n DESC, key ASC'} LIMIT $limit`,
+  };
+}
+
+export const SENSORS: NamedQuery = {
+  name: 'sensors',
+  cypher: `
+MATCH (s:Sensor)
+WHERE ($orgs IS NULL OR s.oid IN $orgs)
+  AND ($orgIds IS NULL OR s.oid IN $orgIds)
+  AND ($hostnames IS NULL OR toLower(s.hostname) IN $hostnames)
+WITH s ORDER BY s.uid
+WITH collect(s) AS rows
+RETURN size(rows) AS total, [x IN rows WHERE $after IS NULL OR x.uid > $after][0..$limit] AS page`,
+};
+
+export interface SensorNode {
+  uid: string;
+  oid: string;
+  sid: string;
+  hostname: string | null;
+  intIp: string | null;
+  extIp: string | null;
+  plat: bigint | null;
+  arch: bigint | null;
+  tags: string[];
+  firstSeen: bigint | null;
+  lastSeen: bigint | null;
+  eventCount: number;
+}
+
+const big = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(String(v)));
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+export function toSensorNode(node: Node): SensorNode {
+  const p = node.properties as Record<string, unknown>;
+  return {
+    uid: String(p['uid']),
+    oid: String(p['oid']),
+    sid: String(p['sid']),
+    hostname: str(p['hostname']),
+    intIp: str(p['intIp']),
+    extIp: str(p['extIp']),
+    plat: big(p['plat']),
+    arch: big(p['arch']),
+    tags: Array.isArray(p['tags']) ? (p['tags'] as unknown[]).filter((t): t is string => typeof t === 'string') : [],
+    firstSeen: big(p['firstSeen']),
+    lastSeen: big(p['lastSeen']),
+    eventCount: Number(p['eventCount'] ?? 0),
+  };
+}
+
+export class SearchReader {
+  constructor(private readonly executor: GraphExecutor) {}
+
+  async events(filter: EventFilter | null, order: EventOrder, first: number, after: string | null, orgs: OrgScope): Promise<Page> {
+    const { where, params } = compileEventFilter(filter, 'e', orgs);
+    const key = decodeCursor(after);
+    const result = await this.executor.read(searchQuery(where, order), {
+      ...params,
+      after: key ? { t: BigInt(key.t), uid: key.uid } : null,
+      limit: BigInt(first + 1),
+    });
+    const record = result.records[0];
+    const nodes = ((record?.get('page') as Node[] | undefined) ?? []).map(toEventNode);
+    const edges = nodes.slice(0, first).map((node) => ({ node, depth: 0, cursor: encodeCursor({ d: 0, t: String(node.time ?? 0n), uid: node.uid }) }));
+    return { totalCount: Number(record?.get('total') ?? 0), edges, hasNextPage: nodes.length > first };
+  }
+
+  async counts(group: CountGroup, filter: EventFilter | null, limit: number, orgs: OrgScope): Promise<{ key: string; count: number }[]> {
+    const { where, params } = compileEventFilter(filter, 'e', orgs);
+    const result = await this.executor.read(countQuery(where, group), { ...params, limit: BigInt(limit) });
+    return result.records.map((r) => {
+      const key = r.get('key') as unknown;
+      const asTime = group === 'HOUR' || group === 'DAY';
+      return { key: asTime ? new Date(Number(String(key))).toISOString() : String(key), count: Number(r.get('n')) };
+    });
+  }
+
+  async sensors(filter: { orgIds?: readonly string[] | null; hostnames?: readonly string[] | null } | null, first: number, after: string | null, orgs: OrgScope) {
+    const result = await this.executor.read(SENSORS, {
+      orgs,
+      orgIds: filter?.orgIds?.length ? filter.orgIds : null,
+      hostnames: filter?.hostnames?.length ? filter.hostnames.map((h) => h.toLowerCase()) : null,
+      after: after ? Buffer.from(after, 'base64url').toString('utf8') : null,
+      limit: BigInt(first + 1),
+    });
+    const record = result.records[0];
+    const nodes = ((record?.get('page') as Node[] | undefined) ?? []).map(toSensorNode);
+    return {
+      totalCount: Number(record?.get('total') ?? 0),
+      nodes: nodes.slice(0, first),
+      hasNextPage: nodes.length > first,
+      endCursor: nodes.length > 0 ? Buffer.from(nodes[Math.min(first, nodes.length) - 1]!.uid).toString('base64url') : null,
+    };
+  }
+}
