@@ -1,6 +1,7 @@
 /** What every resolver receives: the graph readers, per-request loaders and limits, the caller's org scope. */
 import type { GraphExecutor } from '../graph/executor';
 import type { EventReader, OrgScope } from '../graph/reader/events';
+import type { LateralReader } from '../graph/reader/lateral';
 import type { SearchReader } from '../graph/reader/search';
 import type { SightingReader } from '../graph/reader/sightings';
 import type { TreeReader } from '../graph/reader/trees';
@@ -22,6 +23,7 @@ export interface ApiContext {
   trees: TreeReader;
   sightings: SightingReader;
   search: SearchReader;
+  lateral: LateralReader;
   loaders: Loaders;
   /** Orgs the caller may read; null means all (until API keys fill it). */
   orgScope: OrgScope;

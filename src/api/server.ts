@@ -11,6 +11,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import type { GraphExecutor } from '../graph/executor';
 import { EventReader } from '../graph/reader/events';
+import { LateralReader } from '../graph/reader/lateral';
 import { SearchReader } from '../graph/reader/search';
 import { SightingReader } from '../graph/reader/sightings';
 import { TreeReader } from '../graph/reader/trees';
@@ -63,6 +64,7 @@ export function contextFor(deps: ServerDeps): ApiContext {
     trees,
     sightings: new SightingReader(deps.executor),
     search: new SearchReader(deps.executor),
+    lateral: new LateralReader(deps.executor),
     loaders: createLoaders(reader, trees, orgScope),
     orgScope,
     limits: { maxDepth: deps.config.API_MAX_DEPTH, maxTreeDepth: deps.config.API_MAX_TREE_DEPTH, maxPage: deps.config.API_MAX_PAGE },

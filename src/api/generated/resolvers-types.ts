@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { EventNode } from '../../graph/reader/events';
 import type { SensorNode } from '../../graph/reader/search';
 import type { SightingRow } from '../../graph/reader/sightings';
+import type { LateralMove } from '../../graph/reader/lateral';
 import type { ApiContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -920,6 +921,15 @@ export type EventFilter = {
 export type EventOrder =
   | 'TIME_ASC'
   | 'TIME_DESC';
+
+export type EventPath = {
+  __typename?: 'EventPath';
+  /** The events along the chain, from `from` to `to`. */
+  events: Array<Event>;
+  /** Hops (relationships) in the chain. */
+  length: Scalars['Int']['output'];
+  steps: Array<PathStep>;
+};
 
 /** EXEC_OOB: Code executing out of bounds (like a thread injection), with stack traces. */
 export type ExecOob = Event & {
@@ -2304,6 +2314,26 @@ export type IngestResult = {
   errors: Array<IngestError>;
   /** Events rejected; each has an entry in errors. */
   rejected: Scalars['Int']['output'];
+};
+
+export type LateralMovement = {
+  __typename?: 'LateralMovement';
+  /** The connection event (NEW_TCP4_CONNECTION...). */
+  connection: Event;
+  destinationHost: Sensor;
+  /** Processes that started on the destination host within the window, earliest first. */
+  processesStarted: Array<Event>;
+  sourceHost?: Maybe<Sensor>;
+  /** The process that made the connection (the connection's parent). */
+  sourceProcess?: Maybe<Event>;
+};
+
+export type LateralMovementFilter = {
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  orgIds?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Source sensors. */
+  sensorIds?: InputMaybe<Array<Scalars['String']['input']>>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** MEM_FIND_HANDLES_REP: Reply to a find handles request. */
@@ -4505,6 +4535,15 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type PathStep = {
+  __typename?: 'PathStep';
+  /** Atom of the event the relationship goes from (a PARENT goes from child to parent). */
+  fromAtom: Scalars['ID']['output'];
+  /** PARENT, TARGET or CONTAINS. */
+  relationship: Scalars['String']['output'];
+  toAtom: Scalars['ID']['output'];
+};
+
 /** Named pipes */
 export type PipeEvent = NewNamedPipe | OpenNamedPipe;
 
@@ -4668,6 +4707,17 @@ export type Query = {
    * events(filter: {eventTypes: ["NEW_PROCESS"], from: "...", commandLine: {contains: "-enc"}}).
    */
   events: EventConnection;
+  /**
+   * Connections from one monitored host to another (the destination is another sensor's internal
+   * address), newest first, each with the process that made it and the processes that started on
+   * the destination within windowSeconds after it: the psexec / WMI / remote-service pattern.
+   */
+  lateralMovement: Array<LateralMovement>;
+  /**
+   * The shortest chain between two events over parent, target and containment links (either
+   * direction), or null when there is none within maxHops.
+   */
+  path?: Maybe<EventPath>;
   /** How rare an indicator is: on how many hosts, out of how many. */
   prevalence: Prevalence;
   /** The hosts (sensors) in scope, with platform, addresses, first and last seen and event count. */
@@ -4722,6 +4772,23 @@ export type QueryEventsArgs = {
   filter?: InputMaybe<EventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<EventOrder>;
+};
+
+
+/** atomgraph: LimaCharlie EDR telemetry as a graph you can hunt in. */
+export type QueryLateralMovementArgs = {
+  filter?: InputMaybe<LateralMovementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  windowSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** atomgraph: LimaCharlie EDR telemetry as a graph you can hunt in. */
+export type QueryPathArgs = {
+  from: Scalars['ID']['input'];
+  maxHops?: InputMaybe<Scalars['Int']['input']>;
+  orgId?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['ID']['input'];
 };
 
 
@@ -6667,6 +6734,7 @@ export type ResolversTypes = {
   EventEdge: ResolverTypeWrapper<Partial<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>>;
   EventFilter: ResolverTypeWrapper<Partial<EventFilter>>;
   EventOrder: ResolverTypeWrapper<Partial<EventOrder>>;
+  EventPath: ResolverTypeWrapper<Partial<Omit<EventPath, 'events'> & { events: Array<ResolversTypes['Event']> }>>;
   ExecOob: ResolverTypeWrapper<Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ExistingProcess: ResolverTypeWrapper<Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   FileCreate: ResolverTypeWrapper<Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
@@ -6695,6 +6763,8 @@ export type ResolversTypes = {
   IngestResult: ResolverTypeWrapper<Partial<IngestResult>>;
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   JSON: ResolverTypeWrapper<Partial<Scalars['JSON']['output']>>;
+  LateralMovement: ResolverTypeWrapper<LateralMove>;
+  LateralMovementFilter: ResolverTypeWrapper<Partial<LateralMovementFilter>>;
   Long: ResolverTypeWrapper<Partial<Scalars['Long']['output']>>;
   MemFindHandlesRep: ResolverTypeWrapper<Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   MemFindStringRep: ResolverTypeWrapper<Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
@@ -6731,6 +6801,7 @@ export type ResolversTypes = {
   OtherEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['OtherEvent']>>;
   PackageEntry: ResolverTypeWrapper<Partial<PackageEntry>>;
   PageInfo: ResolverTypeWrapper<Partial<PageInfo>>;
+  PathStep: ResolverTypeWrapper<Partial<PathStep>>;
   PipeEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PipeEvent']>>;
   Platform: ResolverTypeWrapper<Partial<Platform>>;
   Prevalence: ResolverTypeWrapper<Partial<Prevalence>>;
@@ -6802,6 +6873,7 @@ export type ResolversParentTypes = {
   EventConnection: Partial<Omit<EventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['EventEdge']>, nodes: Array<ResolversParentTypes['Event']> }>;
   EventEdge: Partial<Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] }>;
   EventFilter: Partial<EventFilter>;
+  EventPath: Partial<Omit<EventPath, 'events'> & { events: Array<ResolversParentTypes['Event']> }>;
   ExecOob: Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ExistingProcess: Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   FileCreate: Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
@@ -6829,6 +6901,8 @@ export type ResolversParentTypes = {
   IngestResult: Partial<IngestResult>;
   Int: Partial<Scalars['Int']['output']>;
   JSON: Partial<Scalars['JSON']['output']>;
+  LateralMovement: LateralMove;
+  LateralMovementFilter: Partial<LateralMovementFilter>;
   Long: Partial<Scalars['Long']['output']>;
   MemFindHandlesRep: Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   MemFindStringRep: Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
@@ -6865,6 +6939,7 @@ export type ResolversParentTypes = {
   OtherEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['OtherEvent']>;
   PackageEntry: Partial<PackageEntry>;
   PageInfo: Partial<PageInfo>;
+  PathStep: Partial<PathStep>;
   PipeEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['PipeEvent']>;
   Prevalence: Partial<Prevalence>;
   ProcessEnvironment: Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
@@ -7245,6 +7320,12 @@ export type EventEdgeResolvers<ContextType = ApiContext, ParentType extends Reso
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   depth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+};
+
+export type EventPathResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['EventPath'] = ResolversParentTypes['EventPath']> = {
+  events?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType>;
+  length?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  steps?: Resolver<Array<ResolversTypes['PathStep']>, ParentType, ContextType>;
 };
 
 export type ExecOobResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ExecOob'] = ResolversParentTypes['ExecOob']> = {
@@ -7790,6 +7871,14 @@ export type IngestResultResolvers<ContextType = ApiContext, ParentType extends R
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
+
+export type LateralMovementResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['LateralMovement'] = ResolversParentTypes['LateralMovement']> = {
+  connection?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  destinationHost?: Resolver<ResolversTypes['Sensor'], ParentType, ContextType>;
+  processesStarted?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType>;
+  sourceHost?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
+  sourceProcess?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
+};
 
 export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Long'], any> {
   name: 'Long';
@@ -8661,6 +8750,12 @@ export type PageInfoResolvers<ContextType = ApiContext, ParentType extends Resol
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type PathStepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['PathStep'] = ResolversParentTypes['PathStep']> = {
+  fromAtom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  relationship?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  toAtom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type PipeEventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['PipeEvent'] = ResolversParentTypes['PipeEvent']> = {
   __resolveType: TypeResolveFn<'NewNamedPipe' | 'OpenNamedPipe', ParentType, ContextType>;
 };
@@ -8733,6 +8828,8 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'atom'>>;
   eventCounts?: Resolver<Array<ResolversTypes['Bucket']>, ParentType, ContextType, RequireFields<QueryEventCountsArgs, 'groupBy' | 'limit'>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first' | 'orderBy'>>;
+  lateralMovement?: Resolver<Array<ResolversTypes['LateralMovement']>, ParentType, ContextType, RequireFields<QueryLateralMovementArgs, 'first' | 'windowSeconds'>>;
+  path?: Resolver<Maybe<ResolversTypes['EventPath']>, ParentType, ContextType, RequireFields<QueryPathArgs, 'from' | 'maxHops' | 'to'>>;
   prevalence?: Resolver<ResolversTypes['Prevalence'], ParentType, ContextType, RequireFields<QueryPrevalenceArgs, 'kind' | 'value'>>;
   sensors?: Resolver<ResolversTypes['SensorConnection'], ParentType, ContextType, RequireFields<QuerySensorsArgs, 'first'>>;
   sightings?: Resolver<ResolversTypes['SightingConnection'], ParentType, ContextType, RequireFields<QuerySightingsArgs, 'first' | 'kind' | 'value'>>;
@@ -9434,6 +9531,7 @@ export type Resolvers<ContextType = ApiContext> = {
   Event?: EventResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventEdge?: EventEdgeResolvers<ContextType>;
+  EventPath?: EventPathResolvers<ContextType>;
   ExecOob?: ExecOobResolvers<ContextType>;
   ExistingProcess?: ExistingProcessResolvers<ContextType>;
   FileCreate?: FileCreateResolvers<ContextType>;
@@ -9458,6 +9556,7 @@ export type Resolvers<ContextType = ApiContext> = {
   IngestError?: IngestErrorResolvers<ContextType>;
   IngestResult?: IngestResultResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  LateralMovement?: LateralMovementResolvers<ContextType>;
   Long?: GraphQLScalarType;
   MemFindHandlesRep?: MemFindHandlesRepResolvers<ContextType>;
   MemFindStringRep?: MemFindStringRepResolvers<ContextType>;
@@ -9494,6 +9593,7 @@ export type Resolvers<ContextType = ApiContext> = {
   OtherEvent?: OtherEventResolvers<ContextType>;
   PackageEntry?: PackageEntryResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PathStep?: PathStepResolvers<ContextType>;
   PipeEvent?: PipeEventResolvers<ContextType>;
   Prevalence?: PrevalenceResolvers<ContextType>;
   ProcessEnvironment?: ProcessEnvironmentResolvers<ContextType>;

@@ -7,6 +7,7 @@ import { ancestors } from './ancestors';
 import { descendants } from './descendants';
 import { event } from './event';
 import { ingestEvents } from './ingest-events';
+import { lateralMovement, path } from './lateral';
 import { eventCounts, events, Sensor, sensors } from './search';
 import { prevalence, Sighting, sightings } from './sightings';
 import { version } from './version';
@@ -15,7 +16,7 @@ const rootResolvers: Resolvers = {
   JSON: JSONScalar,
   Long: LongScalar,
   DateTime: DateTimeScalar,
-  Query: { version, event, ancestors, descendants, sightings, prevalence, events, eventCounts, sensors },
+  Query: { version, event, ancestors, descendants, sightings, prevalence, events, eventCounts, sensors, lateralMovement, path },
   Sighting,
   Sensor,
   Mutation: { ingestEvents },
