@@ -90,7 +90,13 @@ describe('lateral movement and paths through GraphQL', () => {
       let frontier = [from];
       while (frontier.length > 0) {
         const next: string[] = [];
-        for (const a of frontier) for (const b of adjacency.get(a) ?? []) if (!seen.has(b)) (seen.set(b, seen.get(a)! + 1), next.push(b));
+        for (const a of frontier) {
+          for (const b of adjacency.get(a) ?? []) {
+            if (seen.has(b)) continue;
+            seen.set(b, seen.get(a)! + 1);
+            next.push(b);
+          }
+        }
         frontier = next;
       }
       return seen;
