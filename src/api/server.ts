@@ -57,15 +57,16 @@ export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServe
 export function contextFor(deps: ServerDeps): ApiContext {
   const reader = new EventReader(deps.executor);
   const trees = new TreeReader(deps.executor);
+  const search = new SearchReader(deps.executor);
   const orgScope = null; // every org, until API keys scope requests
   return {
     executor: deps.executor,
     reader,
     trees,
     sightings: new SightingReader(deps.executor),
-    search: new SearchReader(deps.executor),
+    search,
     lateral: new LateralReader(deps.executor),
-    loaders: createLoaders(reader, trees, orgScope),
+    loaders: createLoaders(reader, trees, search, orgScope),
     orgScope,
     limits: { maxDepth: deps.config.API_MAX_DEPTH, maxTreeDepth: deps.config.API_MAX_TREE_DEPTH, maxPage: deps.config.API_MAX_PAGE },
     logger: deps.logger,

@@ -105,6 +105,19 @@ describe('event and ancestors through GraphQL', () => {
     expect(e.raw.event.STACK_TRACES[0]?.STACK_TRACE_FRAMES[0]?.STACK_TRACE_FRAME_PC).toBe('4035225266123964416');
   });
 
+  it('loads the parents and hosts of 100 events in one round trip each (DataLoader)', async () => {
+    const result = await run(`query($o: [String!]) { events(filter: { orgIds: $o }, first: 100) { nodes { atom parent { atom } sensor { hostname } } } }`, { o: [org] });
+    expect(result.errors).toBeUndefined();
+    const nodes = (result.data?.['events'] as { nodes: { atom: string; parent: { atom: string } | null; sensor: { hostname: string } }[] }).nodes;
+    expect(nodes).toHaveLength(100);
+    for (const n of nodes) {
+      expect(n.parent?.atom ?? null).toBe((byAtom.get(n.atom)?.routing['parent'] as string | undefined) ?? null);
+      expect(n.sensor.hostname).toBe(byAtom.get(n.atom)?.routing['hostname']);
+    }
+    // the search, one batch of parents, one batch of sensors
+    expect(queries).toBe(3);
+  });
+
   it('refuses a maxDepth above the cap with LIMIT_EXCEEDED and runs no query', async () => {
     const result = await run(`{ ancestors(atom: "x", maxDepth: 100000) { atom } }`);
     expect(result.errors?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');

@@ -89,6 +89,7 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
       }),
     ),
   childTypeCounts: (n, _args, ctx) => ctx.loaders.childTypeCounts.load(n.uid),
+  sensor: (n, _args, ctx) => (n.sid ? ctx.loaders.sensorByUid.load(`${n.oid}/${n.sid}`) : null),
   target: (n, _args, ctx) => (n.targetAtom ? ctx.loaders.eventByUid.load(`${n.oid}/${n.targetAtom}`) : null),
   targetedBy: async (n, args, ctx) =>
     toConnection(

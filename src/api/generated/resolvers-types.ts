@@ -72,6 +72,8 @@ export type AutorunChange = Event & {
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
   registryKey?: Maybe<Scalars['String']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -171,6 +173,8 @@ export type CloudNotification = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -256,6 +260,8 @@ export type CodeIdentity = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   signature?: Maybe<CodeSignature>;
@@ -346,6 +352,8 @@ export type Connected = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -428,6 +436,8 @@ export type DataDropped = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -506,6 +516,8 @@ export type DirListRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -592,6 +604,8 @@ export type DnsRequest = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -676,6 +690,8 @@ export type DriverChange = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   svcDisplayName?: Maybe<Scalars['String']['output']>;
@@ -759,6 +775,8 @@ export type Enrollment = Event & {
   publicIp?: Maybe<Scalars['String']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -833,6 +851,8 @@ export type Event = {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -982,6 +1002,8 @@ export type ExecOob = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   stackTraces?: Maybe<Array<Maybe<StackTrace>>>;
@@ -1080,6 +1102,8 @@ export type ExistingProcess = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -1162,6 +1186,8 @@ export type FileCreate = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -1238,6 +1264,8 @@ export type FileDelRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -1315,6 +1343,8 @@ export type FileDelete = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -1394,6 +1424,8 @@ export type FileGetRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -1469,6 +1501,8 @@ export type FileHashRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -1544,6 +1578,8 @@ export type FileInfoRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -1621,6 +1657,8 @@ export type FileModified = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -1697,6 +1735,8 @@ export type FileMovRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -1774,6 +1814,8 @@ export type FileRead = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -1854,6 +1896,8 @@ export type FileTypeAccessed = Event & {
   raw?: Maybe<Scalars['JSON']['output']>;
   /** the rule that matched; the seed shows an integer where the name suggests a string */
   ruleName?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -1930,6 +1974,8 @@ export type GenericEvent = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -2005,6 +2051,8 @@ export type GetDocumentRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -2094,6 +2142,8 @@ export type HiddenModuleDetected = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -2169,6 +2219,8 @@ export type HistoryDumpRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -2244,6 +2296,8 @@ export type HttpRequest = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -2370,6 +2424,8 @@ export type MemFindHandlesRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -2445,6 +2501,8 @@ export type MemFindStringRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -2520,6 +2578,8 @@ export type MemHandlesRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -2595,6 +2655,8 @@ export type MemMapRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -2670,6 +2732,8 @@ export type MemReadRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -2745,6 +2809,8 @@ export type MemStringsRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -2820,6 +2886,8 @@ export type MissingEvent = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -2905,6 +2973,8 @@ export type ModuleLoad = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -2981,6 +3051,8 @@ export type ModuleMemDiskMismatch = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -3100,6 +3172,8 @@ export type NetworkConnections = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -3191,6 +3265,8 @@ export type NetworkSummary = Event & {
   process?: Maybe<ProcessSnapshot>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -3269,6 +3345,8 @@ export type NewDocument = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -3347,6 +3425,8 @@ export type NewNamedPipe = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -3440,6 +3520,8 @@ export type NewProcess = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -3526,6 +3608,8 @@ export type NewRemoteThread = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   /** the process acting */
@@ -3607,6 +3691,8 @@ export type NewTcp4Connection = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   source?: Maybe<NetworkEndpoint>;
@@ -3687,6 +3773,8 @@ export type NewTcp6Connection = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   source?: Maybe<NetworkEndpoint>;
@@ -3771,6 +3859,8 @@ export type NewUdp4Connection = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   source?: Maybe<NetworkEndpoint>;
@@ -3855,6 +3945,8 @@ export type NewUdp6Connection = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   source?: Maybe<NetworkEndpoint>;
@@ -3943,6 +4035,8 @@ export type OngoingIdentity = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   signature?: Maybe<CodeSignature>;
@@ -4022,6 +4116,8 @@ export type OpenNamedPipe = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -4099,6 +4195,8 @@ export type OsAutorunsRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -4175,6 +4273,8 @@ export type OsDriversRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   svcs?: Maybe<Array<Maybe<ServiceEntry>>>;
@@ -4251,6 +4351,8 @@ export type OsKillProcessRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -4327,6 +4429,8 @@ export type OsPackagesRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -4402,6 +4506,8 @@ export type OsProcessesRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -4477,6 +4583,8 @@ export type OsServicesRep = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   svcs?: Maybe<Array<Maybe<ServiceEntry>>>;
@@ -4608,6 +4716,8 @@ export type ProcessEnvironment = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -4852,6 +4962,8 @@ export type Receipt = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -4929,6 +5041,8 @@ export type RegistryCreate = Event & {
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
   registryKey?: Maybe<Scalars['String']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -5007,6 +5121,8 @@ export type RegistryDelete = Event & {
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
   registryKey?: Maybe<Scalars['String']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -5092,6 +5208,8 @@ export type RegistryListRep = Event & {
   registryValue?: Maybe<Array<Maybe<RegistryValue>>>;
   /** the key listed */
   root?: Maybe<Scalars['String']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -5180,6 +5298,8 @@ export type RegistryWrite = Event & {
   registryKey?: Maybe<Scalars['String']['output']>;
   /** the data written, base64 */
   registryValue?: Maybe<Scalars['String']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   /** bytes */
@@ -5268,6 +5388,8 @@ export type RemoteProcessHandle = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   /** the process acting */
@@ -5351,6 +5473,8 @@ export type SensitiveProcessAccess = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -5465,6 +5589,8 @@ export type ServiceChange = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   svcDisplayName?: Maybe<Scalars['String']['output']>;
@@ -5565,6 +5691,8 @@ export type ShuttingDown = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -5677,6 +5805,8 @@ export type SshLogin = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -5769,6 +5899,8 @@ export type StartingUp = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -5856,6 +5988,8 @@ export type TerminateProcess = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -5934,6 +6068,8 @@ export type TerminateTcp4Connection = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   source?: Maybe<NetworkEndpoint>;
@@ -6014,6 +6150,8 @@ export type TerminateTcp6Connection = Event & {
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   source?: Maybe<NetworkEndpoint>;
@@ -6097,6 +6235,8 @@ export type ThreadInjection = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -6181,6 +6321,8 @@ export type UserLogin = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -6258,6 +6400,8 @@ export type UserObserved = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -6345,6 +6489,8 @@ export type VolumeMount = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -6420,6 +6566,8 @@ export type YaraDetection = Event & {
   platform?: Maybe<Platform>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** The host that sent it. */
+  sensor?: Maybe<Sensor>;
   /** The sensor (routing.sid). */
   sensorId?: Maybe<Scalars['String']['output']>;
   tags: Array<Scalars['String']['output']>;
@@ -6533,177 +6681,177 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   AnyEvent:
-    | ( Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'AutorunChange' } )
-    | ( Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CloudNotification' } )
-    | ( Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CodeIdentity' } )
-    | ( Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Connected' } )
-    | ( Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DataDropped' } )
-    | ( Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DirListRep' } )
-    | ( Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DnsRequest' } )
-    | ( Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DriverChange' } )
-    | ( Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Enrollment' } )
-    | ( Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExecOob' } )
-    | ( Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExistingProcess' } )
-    | ( Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileCreate' } )
-    | ( Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelRep' } )
-    | ( Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelete' } )
-    | ( Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileGetRep' } )
-    | ( Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileHashRep' } )
-    | ( Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileInfoRep' } )
-    | ( Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileModified' } )
-    | ( Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileMovRep' } )
-    | ( Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileRead' } )
-    | ( Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileTypeAccessed' } )
-    | ( Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GenericEvent' } )
-    | ( Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GetDocumentRep' } )
-    | ( Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HiddenModuleDetected' } )
-    | ( Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HistoryDumpRep' } )
-    | ( Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HttpRequest' } )
-    | ( Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindHandlesRep' } )
-    | ( Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindStringRep' } )
-    | ( Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemHandlesRep' } )
-    | ( Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemMapRep' } )
-    | ( Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemReadRep' } )
-    | ( Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemStringsRep' } )
-    | ( Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MissingEvent' } )
-    | ( Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleLoad' } )
-    | ( Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleMemDiskMismatch' } )
-    | ( Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkConnections' } )
-    | ( Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkSummary' } )
-    | ( Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewDocument' } )
-    | ( Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewNamedPipe' } )
-    | ( Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewProcess' } )
-    | ( Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewRemoteThread' } )
-    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp4Connection' } )
-    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp6Connection' } )
-    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp4Connection' } )
-    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp6Connection' } )
-    | ( Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OngoingIdentity' } )
-    | ( Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OpenNamedPipe' } )
-    | ( Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsAutorunsRep' } )
-    | ( Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsDriversRep' } )
-    | ( Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsKillProcessRep' } )
-    | ( Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsPackagesRep' } )
-    | ( Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsProcessesRep' } )
-    | ( Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsServicesRep' } )
-    | ( Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ProcessEnvironment' } )
-    | ( Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Receipt' } )
-    | ( Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryCreate' } )
-    | ( Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryDelete' } )
-    | ( Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryListRep' } )
-    | ( Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryWrite' } )
-    | ( Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RemoteProcessHandle' } )
-    | ( Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SensitiveProcessAccess' } )
-    | ( Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ServiceChange' } )
-    | ( Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ShuttingDown' } )
-    | ( Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SshLogin' } )
-    | ( Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'StartingUp' } )
-    | ( Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateProcess' } )
-    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp4Connection' } )
-    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp6Connection' } )
-    | ( Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ThreadInjection' } )
-    | ( Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserLogin' } )
-    | ( Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserObserved' } )
-    | ( Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'VolumeMount' } )
-    | ( Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'YaraDetection' } )
+    | ( Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'AutorunChange' } )
+    | ( Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CloudNotification' } )
+    | ( Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CodeIdentity' } )
+    | ( Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Connected' } )
+    | ( Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DataDropped' } )
+    | ( Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DirListRep' } )
+    | ( Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DnsRequest' } )
+    | ( Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DriverChange' } )
+    | ( Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Enrollment' } )
+    | ( Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExecOob' } )
+    | ( Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExistingProcess' } )
+    | ( Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileCreate' } )
+    | ( Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelRep' } )
+    | ( Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelete' } )
+    | ( Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileGetRep' } )
+    | ( Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileHashRep' } )
+    | ( Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileInfoRep' } )
+    | ( Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileModified' } )
+    | ( Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileMovRep' } )
+    | ( Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileRead' } )
+    | ( Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileTypeAccessed' } )
+    | ( Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GenericEvent' } )
+    | ( Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GetDocumentRep' } )
+    | ( Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HiddenModuleDetected' } )
+    | ( Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HistoryDumpRep' } )
+    | ( Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HttpRequest' } )
+    | ( Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindHandlesRep' } )
+    | ( Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindStringRep' } )
+    | ( Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemHandlesRep' } )
+    | ( Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemMapRep' } )
+    | ( Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemReadRep' } )
+    | ( Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemStringsRep' } )
+    | ( Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MissingEvent' } )
+    | ( Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleLoad' } )
+    | ( Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleMemDiskMismatch' } )
+    | ( Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkConnections' } )
+    | ( Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkSummary' } )
+    | ( Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewDocument' } )
+    | ( Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewNamedPipe' } )
+    | ( Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewProcess' } )
+    | ( Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewRemoteThread' } )
+    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp4Connection' } )
+    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp6Connection' } )
+    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp4Connection' } )
+    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp6Connection' } )
+    | ( Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OngoingIdentity' } )
+    | ( Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OpenNamedPipe' } )
+    | ( Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsAutorunsRep' } )
+    | ( Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsDriversRep' } )
+    | ( Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsKillProcessRep' } )
+    | ( Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsPackagesRep' } )
+    | ( Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsProcessesRep' } )
+    | ( Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsServicesRep' } )
+    | ( Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ProcessEnvironment' } )
+    | ( Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Receipt' } )
+    | ( Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryCreate' } )
+    | ( Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryDelete' } )
+    | ( Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryListRep' } )
+    | ( Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryWrite' } )
+    | ( Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RemoteProcessHandle' } )
+    | ( Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SensitiveProcessAccess' } )
+    | ( Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ServiceChange' } )
+    | ( Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ShuttingDown' } )
+    | ( Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SshLogin' } )
+    | ( Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'StartingUp' } )
+    | ( Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateProcess' } )
+    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp4Connection' } )
+    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp6Connection' } )
+    | ( Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ThreadInjection' } )
+    | ( Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserLogin' } )
+    | ( Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserObserved' } )
+    | ( Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'VolumeMount' } )
+    | ( Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'YaraDetection' } )
   ;
-  DetectionEvent: ( Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'YaraDetection' } );
-  DnsEvent: ( Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DnsRequest' } );
+  DetectionEvent: ( Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'YaraDetection' } );
+  DnsEvent: ( Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DnsRequest' } );
   FileEvent:
-    | ( Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileCreate' } )
-    | ( Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelete' } )
-    | ( Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileModified' } )
-    | ( Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileRead' } )
-    | ( Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileTypeAccessed' } )
-    | ( Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewDocument' } )
-    | ( Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'VolumeMount' } )
+    | ( Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileCreate' } )
+    | ( Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelete' } )
+    | ( Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileModified' } )
+    | ( Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileRead' } )
+    | ( Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileTypeAccessed' } )
+    | ( Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewDocument' } )
+    | ( Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'VolumeMount' } )
   ;
   HandleEvent:
-    | ( Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RemoteProcessHandle' } )
-    | ( Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SensitiveProcessAccess' } )
+    | ( Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RemoteProcessHandle' } )
+    | ( Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SensitiveProcessAccess' } )
   ;
   IdentityEvent:
-    | ( Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CodeIdentity' } )
-    | ( Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OngoingIdentity' } )
+    | ( Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CodeIdentity' } )
+    | ( Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OngoingIdentity' } )
   ;
   ModuleEvent:
-    | ( Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HiddenModuleDetected' } )
-    | ( Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleLoad' } )
-    | ( Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleMemDiskMismatch' } )
+    | ( Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HiddenModuleDetected' } )
+    | ( Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleLoad' } )
+    | ( Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleMemDiskMismatch' } )
   ;
   NetworkEvent:
-    | ( Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HttpRequest' } )
-    | ( Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkConnections' } )
-    | ( Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkSummary' } )
-    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp4Connection' } )
-    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp6Connection' } )
-    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp4Connection' } )
-    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp6Connection' } )
-    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp4Connection' } )
-    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp6Connection' } )
+    | ( Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HttpRequest' } )
+    | ( Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkConnections' } )
+    | ( Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkSummary' } )
+    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp4Connection' } )
+    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp6Connection' } )
+    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp4Connection' } )
+    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp6Connection' } )
+    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp4Connection' } )
+    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp6Connection' } )
   ;
-  OtherEvent: ( Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GenericEvent' } );
+  OtherEvent: ( Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GenericEvent' } );
   PipeEvent:
-    | ( Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewNamedPipe' } )
-    | ( Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OpenNamedPipe' } )
+    | ( Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewNamedPipe' } )
+    | ( Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OpenNamedPipe' } )
   ;
   ProcessEvent:
-    | ( Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExistingProcess' } )
-    | ( Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewProcess' } )
-    | ( Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ProcessEnvironment' } )
-    | ( Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateProcess' } )
+    | ( Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExistingProcess' } )
+    | ( Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewProcess' } )
+    | ( Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ProcessEnvironment' } )
+    | ( Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateProcess' } )
   ;
   RegistryEvent:
-    | ( Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryCreate' } )
-    | ( Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryDelete' } )
-    | ( Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryWrite' } )
+    | ( Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryCreate' } )
+    | ( Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryDelete' } )
+    | ( Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryWrite' } )
   ;
   ReplyEvent:
-    | ( Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DirListRep' } )
-    | ( Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelRep' } )
-    | ( Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileGetRep' } )
-    | ( Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileHashRep' } )
-    | ( Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileInfoRep' } )
-    | ( Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileMovRep' } )
-    | ( Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GetDocumentRep' } )
-    | ( Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HistoryDumpRep' } )
-    | ( Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindHandlesRep' } )
-    | ( Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindStringRep' } )
-    | ( Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemHandlesRep' } )
-    | ( Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemMapRep' } )
-    | ( Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemReadRep' } )
-    | ( Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemStringsRep' } )
-    | ( Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsAutorunsRep' } )
-    | ( Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsDriversRep' } )
-    | ( Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsKillProcessRep' } )
-    | ( Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsPackagesRep' } )
-    | ( Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsProcessesRep' } )
-    | ( Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsServicesRep' } )
-    | ( Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryListRep' } )
+    | ( Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DirListRep' } )
+    | ( Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelRep' } )
+    | ( Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileGetRep' } )
+    | ( Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileHashRep' } )
+    | ( Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileInfoRep' } )
+    | ( Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileMovRep' } )
+    | ( Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GetDocumentRep' } )
+    | ( Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HistoryDumpRep' } )
+    | ( Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindHandlesRep' } )
+    | ( Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindStringRep' } )
+    | ( Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemHandlesRep' } )
+    | ( Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemMapRep' } )
+    | ( Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemReadRep' } )
+    | ( Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemStringsRep' } )
+    | ( Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsAutorunsRep' } )
+    | ( Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsDriversRep' } )
+    | ( Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsKillProcessRep' } )
+    | ( Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsPackagesRep' } )
+    | ( Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsProcessesRep' } )
+    | ( Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsServicesRep' } )
+    | ( Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryListRep' } )
   ;
   SensorEvent:
-    | ( Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CloudNotification' } )
-    | ( Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Connected' } )
-    | ( Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DataDropped' } )
-    | ( Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Enrollment' } )
-    | ( Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Receipt' } )
-    | ( Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ShuttingDown' } )
-    | ( Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'StartingUp' } )
+    | ( Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CloudNotification' } )
+    | ( Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Connected' } )
+    | ( Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DataDropped' } )
+    | ( Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Enrollment' } )
+    | ( Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Receipt' } )
+    | ( Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ShuttingDown' } )
+    | ( Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'StartingUp' } )
   ;
   ServiceEvent:
-    | ( Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'AutorunChange' } )
-    | ( Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DriverChange' } )
-    | ( Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ServiceChange' } )
+    | ( Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'AutorunChange' } )
+    | ( Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DriverChange' } )
+    | ( Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ServiceChange' } )
   ;
   ThreadEvent:
-    | ( Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExecOob' } )
-    | ( Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewRemoteThread' } )
-    | ( Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ThreadInjection' } )
+    | ( Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExecOob' } )
+    | ( Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewRemoteThread' } )
+    | ( Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ThreadInjection' } )
   ;
   UserEvent:
-    | ( Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SshLogin' } )
-    | ( Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserLogin' } )
-    | ( Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserObserved' } )
+    | ( Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SshLogin' } )
+    | ( Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserLogin' } )
+    | ( Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserObserved' } )
   ;
 };
 
@@ -6712,50 +6860,50 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
 export type ResolversTypes = {
   AnyEvent: ResolverTypeWrapper<EventNode>;
   Architecture: ResolverTypeWrapper<Partial<Architecture>>;
-  AutorunChange: ResolverTypeWrapper<Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  AutorunChange: ResolverTypeWrapper<Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   AutorunEntry: ResolverTypeWrapper<Partial<AutorunEntry>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
   Bucket: ResolverTypeWrapper<Partial<Bucket>>;
-  CloudNotification: ResolverTypeWrapper<Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  CodeIdentity: ResolverTypeWrapper<Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  CloudNotification: ResolverTypeWrapper<Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  CodeIdentity: ResolverTypeWrapper<Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   CodeSignature: ResolverTypeWrapper<Partial<CodeSignature>>;
-  Connected: ResolverTypeWrapper<Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  Connected: ResolverTypeWrapper<Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   CountGroup: ResolverTypeWrapper<Partial<CountGroup>>;
-  DataDropped: ResolverTypeWrapper<Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  DataDropped: ResolverTypeWrapper<Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   DetectionEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DetectionEvent']>>;
-  DirListRep: ResolverTypeWrapper<Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  DirListRep: ResolverTypeWrapper<Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   DnsEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DnsEvent']>>;
-  DnsRequest: ResolverTypeWrapper<Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  DriverChange: ResolverTypeWrapper<Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  Enrollment: ResolverTypeWrapper<Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  DnsRequest: ResolverTypeWrapper<Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  DriverChange: ResolverTypeWrapper<Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  Enrollment: ResolverTypeWrapper<Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   Event: ResolverTypeWrapper<EventNode>;
   EventConnection: ResolverTypeWrapper<Partial<Omit<EventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['EventEdge']>, nodes: Array<ResolversTypes['Event']> }>>;
   EventEdge: ResolverTypeWrapper<Partial<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>>;
   EventFilter: ResolverTypeWrapper<Partial<EventFilter>>;
   EventOrder: ResolverTypeWrapper<Partial<EventOrder>>;
   EventPath: ResolverTypeWrapper<Partial<Omit<EventPath, 'events'> & { events: Array<ResolversTypes['Event']> }>>;
-  ExecOob: ResolverTypeWrapper<Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  ExistingProcess: ResolverTypeWrapper<Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileCreate: ResolverTypeWrapper<Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileDelRep: ResolverTypeWrapper<Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileDelete: ResolverTypeWrapper<Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ExecOob: ResolverTypeWrapper<Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ExistingProcess: ResolverTypeWrapper<Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileCreate: ResolverTypeWrapper<Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileDelRep: ResolverTypeWrapper<Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileDelete: ResolverTypeWrapper<Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   FileEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['FileEvent']>>;
-  FileGetRep: ResolverTypeWrapper<Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileHashRep: ResolverTypeWrapper<Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileInfoRep: ResolverTypeWrapper<Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileModified: ResolverTypeWrapper<Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileMovRep: ResolverTypeWrapper<Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileRead: ResolverTypeWrapper<Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileTypeAccessed: ResolverTypeWrapper<Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileGetRep: ResolverTypeWrapper<Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileHashRep: ResolverTypeWrapper<Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileInfoRep: ResolverTypeWrapper<Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileModified: ResolverTypeWrapper<Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileMovRep: ResolverTypeWrapper<Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileRead: ResolverTypeWrapper<Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileTypeAccessed: ResolverTypeWrapper<Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
-  GenericEvent: ResolverTypeWrapper<Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  GetDocumentRep: ResolverTypeWrapper<Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  GenericEvent: ResolverTypeWrapper<Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  GetDocumentRep: ResolverTypeWrapper<Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   HandleEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['HandleEvent']>>;
   HcpIdent: ResolverTypeWrapper<Partial<HcpIdent>>;
-  HiddenModuleDetected: ResolverTypeWrapper<Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  HistoryDumpRep: ResolverTypeWrapper<Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  HttpRequest: ResolverTypeWrapper<Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  HiddenModuleDetected: ResolverTypeWrapper<Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  HistoryDumpRep: ResolverTypeWrapper<Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  HttpRequest: ResolverTypeWrapper<Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
   IdentityEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['IdentityEvent']>>;
   IndicatorKind: ResolverTypeWrapper<Partial<IndicatorKind>>;
@@ -6766,38 +6914,38 @@ export type ResolversTypes = {
   LateralMovement: ResolverTypeWrapper<LateralMove>;
   LateralMovementFilter: ResolverTypeWrapper<Partial<LateralMovementFilter>>;
   Long: ResolverTypeWrapper<Partial<Scalars['Long']['output']>>;
-  MemFindHandlesRep: ResolverTypeWrapper<Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  MemFindStringRep: ResolverTypeWrapper<Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  MemHandlesRep: ResolverTypeWrapper<Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  MemMapRep: ResolverTypeWrapper<Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  MemReadRep: ResolverTypeWrapper<Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  MemStringsRep: ResolverTypeWrapper<Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  MissingEvent: ResolverTypeWrapper<Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemFindHandlesRep: ResolverTypeWrapper<Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemFindStringRep: ResolverTypeWrapper<Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemHandlesRep: ResolverTypeWrapper<Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemMapRep: ResolverTypeWrapper<Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemReadRep: ResolverTypeWrapper<Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemStringsRep: ResolverTypeWrapper<Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MissingEvent: ResolverTypeWrapper<Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ModuleEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ModuleEvent']>>;
-  ModuleLoad: ResolverTypeWrapper<Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  ModuleMemDiskMismatch: ResolverTypeWrapper<Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ModuleLoad: ResolverTypeWrapper<Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ModuleMemDiskMismatch: ResolverTypeWrapper<Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NetworkActivity: ResolverTypeWrapper<Partial<NetworkActivity>>;
-  NetworkConnections: ResolverTypeWrapper<Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NetworkConnections: ResolverTypeWrapper<Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   NetworkEndpoint: ResolverTypeWrapper<Partial<NetworkEndpoint>>;
   NetworkEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['NetworkEvent']>>;
-  NetworkSummary: ResolverTypeWrapper<Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewDocument: ResolverTypeWrapper<Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewNamedPipe: ResolverTypeWrapper<Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewProcess: ResolverTypeWrapper<Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewRemoteThread: ResolverTypeWrapper<Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewTcp4Connection: ResolverTypeWrapper<Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewTcp6Connection: ResolverTypeWrapper<Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewUdp4Connection: ResolverTypeWrapper<Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewUdp6Connection: ResolverTypeWrapper<Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OngoingIdentity: ResolverTypeWrapper<Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OpenNamedPipe: ResolverTypeWrapper<Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OsAutorunsRep: ResolverTypeWrapper<Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OsDriversRep: ResolverTypeWrapper<Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OsKillProcessRep: ResolverTypeWrapper<Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OsPackagesRep: ResolverTypeWrapper<Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OsProcessesRep: ResolverTypeWrapper<Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OsServicesRep: ResolverTypeWrapper<Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NetworkSummary: ResolverTypeWrapper<Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewDocument: ResolverTypeWrapper<Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewNamedPipe: ResolverTypeWrapper<Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewProcess: ResolverTypeWrapper<Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewRemoteThread: ResolverTypeWrapper<Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewTcp4Connection: ResolverTypeWrapper<Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewTcp6Connection: ResolverTypeWrapper<Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewUdp4Connection: ResolverTypeWrapper<Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewUdp6Connection: ResolverTypeWrapper<Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OngoingIdentity: ResolverTypeWrapper<Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OpenNamedPipe: ResolverTypeWrapper<Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsAutorunsRep: ResolverTypeWrapper<Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsDriversRep: ResolverTypeWrapper<Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsKillProcessRep: ResolverTypeWrapper<Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsPackagesRep: ResolverTypeWrapper<Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsProcessesRep: ResolverTypeWrapper<Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsServicesRep: ResolverTypeWrapper<Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   OtherEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['OtherEvent']>>;
   PackageEntry: ResolverTypeWrapper<Partial<PackageEntry>>;
   PageInfo: ResolverTypeWrapper<Partial<PageInfo>>;
@@ -6805,96 +6953,96 @@ export type ResolversTypes = {
   PipeEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PipeEvent']>>;
   Platform: ResolverTypeWrapper<Partial<Platform>>;
   Prevalence: ResolverTypeWrapper<Partial<Prevalence>>;
-  ProcessEnvironment: ResolverTypeWrapper<Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ProcessEnvironment: ResolverTypeWrapper<Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ProcessEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ProcessEvent']>>;
   ProcessSnapshot: ResolverTypeWrapper<Partial<ProcessSnapshot>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Receipt: ResolverTypeWrapper<Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  RegistryCreate: ResolverTypeWrapper<Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  RegistryDelete: ResolverTypeWrapper<Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  Receipt: ResolverTypeWrapper<Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  RegistryCreate: ResolverTypeWrapper<Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  RegistryDelete: ResolverTypeWrapper<Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   RegistryEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RegistryEvent']>>;
-  RegistryListRep: ResolverTypeWrapper<Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  RegistryListRep: ResolverTypeWrapper<Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   RegistryValue: ResolverTypeWrapper<Partial<RegistryValue>>;
-  RegistryWrite: ResolverTypeWrapper<Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  RemoteProcessHandle: ResolverTypeWrapper<Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  RegistryWrite: ResolverTypeWrapper<Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  RemoteProcessHandle: ResolverTypeWrapper<Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ReplyEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ReplyEvent']>>;
-  SensitiveProcessAccess: ResolverTypeWrapper<Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  SensitiveProcessAccess: ResolverTypeWrapper<Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   Sensor: ResolverTypeWrapper<SensorNode>;
   SensorConnection: ResolverTypeWrapper<Partial<Omit<SensorConnection, 'nodes'> & { nodes: Array<ResolversTypes['Sensor']> }>>;
   SensorEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SensorEvent']>>;
   SensorFilter: ResolverTypeWrapper<Partial<SensorFilter>>;
-  ServiceChange: ResolverTypeWrapper<Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ServiceChange: ResolverTypeWrapper<Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ServiceEntry: ResolverTypeWrapper<Partial<ServiceEntry>>;
   ServiceEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ServiceEvent']>>;
-  ShuttingDown: ResolverTypeWrapper<Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ShuttingDown: ResolverTypeWrapper<Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   Sighting: ResolverTypeWrapper<SightingRow>;
   SightingConnection: ResolverTypeWrapper<Partial<Omit<SightingConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['SightingEdge']>, nodes: Array<ResolversTypes['Sighting']> }>>;
   SightingEdge: ResolverTypeWrapper<Partial<Omit<SightingEdge, 'node'> & { node: ResolversTypes['Sighting'] }>>;
-  SshLogin: ResolverTypeWrapper<Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  SshLogin: ResolverTypeWrapper<Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   StackFrame: ResolverTypeWrapper<Partial<StackFrame>>;
   StackTrace: ResolverTypeWrapper<Partial<StackTrace>>;
-  StartingUp: ResolverTypeWrapper<Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  StartingUp: ResolverTypeWrapper<Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
   StringMatch: ResolverTypeWrapper<Partial<StringMatch>>;
-  TerminateProcess: ResolverTypeWrapper<Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  TerminateTcp4Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  TerminateTcp6Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  TerminateProcess: ResolverTypeWrapper<Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  TerminateTcp4Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  TerminateTcp6Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ThreadEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ThreadEvent']>>;
-  ThreadInjection: ResolverTypeWrapper<Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ThreadInjection: ResolverTypeWrapper<Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   TypeCount: ResolverTypeWrapper<Partial<TypeCount>>;
   UserEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UserEvent']>>;
-  UserLogin: ResolverTypeWrapper<Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  UserObserved: ResolverTypeWrapper<Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  UserLogin: ResolverTypeWrapper<Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  UserObserved: ResolverTypeWrapper<Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   VersionInfo: ResolverTypeWrapper<Partial<VersionInfo>>;
-  VolumeMount: ResolverTypeWrapper<Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  YaraDetection: ResolverTypeWrapper<Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  VolumeMount: ResolverTypeWrapper<Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  YaraDetection: ResolverTypeWrapper<Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AnyEvent: EventNode;
-  AutorunChange: Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  AutorunChange: Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   AutorunEntry: Partial<AutorunEntry>;
   Boolean: Partial<Scalars['Boolean']['output']>;
   Bucket: Partial<Bucket>;
-  CloudNotification: Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  CodeIdentity: Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  CloudNotification: Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  CodeIdentity: Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   CodeSignature: Partial<CodeSignature>;
-  Connected: Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  DataDropped: Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  Connected: Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  DataDropped: Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   DateTime: Partial<Scalars['DateTime']['output']>;
   DetectionEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['DetectionEvent']>;
-  DirListRep: Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  DirListRep: Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   DnsEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['DnsEvent']>;
-  DnsRequest: Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  DriverChange: Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  Enrollment: Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  DnsRequest: Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  DriverChange: Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  Enrollment: Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   Event: EventNode;
   EventConnection: Partial<Omit<EventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['EventEdge']>, nodes: Array<ResolversParentTypes['Event']> }>;
   EventEdge: Partial<Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] }>;
   EventFilter: Partial<EventFilter>;
   EventPath: Partial<Omit<EventPath, 'events'> & { events: Array<ResolversParentTypes['Event']> }>;
-  ExecOob: Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  ExistingProcess: Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileCreate: Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileDelRep: Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileDelete: Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ExecOob: Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ExistingProcess: Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileCreate: Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileDelRep: Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileDelete: Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   FileEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['FileEvent']>;
-  FileGetRep: Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileHashRep: Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileInfoRep: Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileModified: Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileMovRep: Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileRead: Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileTypeAccessed: Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileGetRep: Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileHashRep: Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileInfoRep: Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileModified: Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileMovRep: Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileRead: Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileTypeAccessed: Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   Float: Partial<Scalars['Float']['output']>;
-  GenericEvent: Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  GetDocumentRep: Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  GenericEvent: Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  GetDocumentRep: Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   HandleEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['HandleEvent']>;
   HcpIdent: Partial<HcpIdent>;
-  HiddenModuleDetected: Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  HistoryDumpRep: Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  HttpRequest: Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  HiddenModuleDetected: Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  HistoryDumpRep: Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  HttpRequest: Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ID: Partial<Scalars['ID']['output']>;
   IdentityEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['IdentityEvent']>;
   IngestError: Partial<IngestError>;
@@ -6904,87 +7052,87 @@ export type ResolversParentTypes = {
   LateralMovement: LateralMove;
   LateralMovementFilter: Partial<LateralMovementFilter>;
   Long: Partial<Scalars['Long']['output']>;
-  MemFindHandlesRep: Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  MemFindStringRep: Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  MemHandlesRep: Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  MemMapRep: Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  MemReadRep: Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  MemStringsRep: Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  MissingEvent: Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemFindHandlesRep: Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemFindStringRep: Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemHandlesRep: Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemMapRep: Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemReadRep: Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemStringsRep: Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MissingEvent: Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ModuleEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ModuleEvent']>;
-  ModuleLoad: Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  ModuleMemDiskMismatch: Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ModuleLoad: Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ModuleMemDiskMismatch: Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   Mutation: Record<PropertyKey, never>;
   NetworkActivity: Partial<NetworkActivity>;
-  NetworkConnections: Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NetworkConnections: Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   NetworkEndpoint: Partial<NetworkEndpoint>;
   NetworkEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['NetworkEvent']>;
-  NetworkSummary: Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewDocument: Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewNamedPipe: Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewProcess: Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewRemoteThread: Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewTcp4Connection: Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewTcp6Connection: Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewUdp4Connection: Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewUdp6Connection: Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OngoingIdentity: Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OpenNamedPipe: Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OsAutorunsRep: Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OsDriversRep: Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OsKillProcessRep: Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OsPackagesRep: Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OsProcessesRep: Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OsServicesRep: Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NetworkSummary: Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewDocument: Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewNamedPipe: Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewProcess: Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewRemoteThread: Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewTcp4Connection: Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewTcp6Connection: Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewUdp4Connection: Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewUdp6Connection: Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OngoingIdentity: Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OpenNamedPipe: Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsAutorunsRep: Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsDriversRep: Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsKillProcessRep: Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsPackagesRep: Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsProcessesRep: Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsServicesRep: Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   OtherEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['OtherEvent']>;
   PackageEntry: Partial<PackageEntry>;
   PageInfo: Partial<PageInfo>;
   PathStep: Partial<PathStep>;
   PipeEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['PipeEvent']>;
   Prevalence: Partial<Prevalence>;
-  ProcessEnvironment: Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ProcessEnvironment: Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ProcessEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ProcessEvent']>;
   ProcessSnapshot: Partial<ProcessSnapshot>;
   Query: Record<PropertyKey, never>;
-  Receipt: Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  RegistryCreate: Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  RegistryDelete: Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  Receipt: Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  RegistryCreate: Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  RegistryDelete: Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   RegistryEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['RegistryEvent']>;
-  RegistryListRep: Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  RegistryListRep: Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   RegistryValue: Partial<RegistryValue>;
-  RegistryWrite: Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  RemoteProcessHandle: Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  RegistryWrite: Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  RemoteProcessHandle: Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ReplyEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ReplyEvent']>;
-  SensitiveProcessAccess: Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  SensitiveProcessAccess: Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   Sensor: SensorNode;
   SensorConnection: Partial<Omit<SensorConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Sensor']> }>;
   SensorEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['SensorEvent']>;
   SensorFilter: Partial<SensorFilter>;
-  ServiceChange: Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ServiceChange: Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ServiceEntry: Partial<ServiceEntry>;
   ServiceEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ServiceEvent']>;
-  ShuttingDown: Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ShuttingDown: Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   Sighting: SightingRow;
   SightingConnection: Partial<Omit<SightingConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['SightingEdge']>, nodes: Array<ResolversParentTypes['Sighting']> }>;
   SightingEdge: Partial<Omit<SightingEdge, 'node'> & { node: ResolversParentTypes['Sighting'] }>;
-  SshLogin: Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  SshLogin: Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   StackFrame: Partial<StackFrame>;
   StackTrace: Partial<StackTrace>;
-  StartingUp: Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  StartingUp: Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   String: Partial<Scalars['String']['output']>;
   StringMatch: Partial<StringMatch>;
-  TerminateProcess: Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  TerminateTcp4Connection: Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  TerminateTcp6Connection: Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  TerminateProcess: Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  TerminateTcp4Connection: Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  TerminateTcp6Connection: Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ThreadEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ThreadEvent']>;
-  ThreadInjection: Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ThreadInjection: Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   TypeCount: Partial<TypeCount>;
   UserEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['UserEvent']>;
-  UserLogin: Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  UserObserved: Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  UserLogin: Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  UserObserved: Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   VersionInfo: Partial<VersionInfo>;
-  VolumeMount: Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  YaraDetection: Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  VolumeMount: Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  YaraDetection: Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
 };
 
 export type AnyEventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['AnyEvent'] = ResolversParentTypes['AnyEvent']> = {
@@ -7013,6 +7161,7 @@ export type AutorunChangeResolvers<ContextType = ApiContext, ParentType extends 
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   registryKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7056,6 +7205,7 @@ export type CloudNotificationResolvers<ContextType = ApiContext, ParentType exte
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7091,6 +7241,7 @@ export type CodeIdentityResolvers<ContextType = ApiContext, ParentType extends R
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   signature?: Resolver<Maybe<ResolversTypes['CodeSignature']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -7130,6 +7281,7 @@ export type ConnectedResolvers<ContextType = ApiContext, ParentType extends Reso
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7157,6 +7309,7 @@ export type DataDroppedResolvers<ContextType = ApiContext, ParentType extends Re
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7192,6 +7345,7 @@ export type DirListRepResolvers<ContextType = ApiContext, ParentType extends Res
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7229,6 +7383,7 @@ export type DnsRequestResolvers<ContextType = ApiContext, ParentType extends Res
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7262,6 +7417,7 @@ export type DriverChangeResolvers<ContextType = ApiContext, ParentType extends R
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   svcDisplayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   svcName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -7297,6 +7453,7 @@ export type EnrollmentResolvers<ContextType = ApiContext, ParentType extends Res
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   publicIp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7359,6 +7516,7 @@ export type ExecOobResolvers<ContextType = ApiContext, ParentType extends Resolv
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   stackTraces?: Resolver<Maybe<Array<Maybe<ResolversTypes['StackTrace']>>>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -7403,6 +7561,7 @@ export type ExistingProcessResolvers<ContextType = ApiContext, ParentType extend
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7436,6 +7595,7 @@ export type FileCreateResolvers<ContextType = ApiContext, ParentType extends Res
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7464,6 +7624,7 @@ export type FileDelRepResolvers<ContextType = ApiContext, ParentType extends Res
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7493,6 +7654,7 @@ export type FileDeleteResolvers<ContextType = ApiContext, ParentType extends Res
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7525,6 +7687,7 @@ export type FileGetRepResolvers<ContextType = ApiContext, ParentType extends Res
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7552,6 +7715,7 @@ export type FileHashRepResolvers<ContextType = ApiContext, ParentType extends Re
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7579,6 +7743,7 @@ export type FileInfoRepResolvers<ContextType = ApiContext, ParentType extends Re
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7608,6 +7773,7 @@ export type FileModifiedResolvers<ContextType = ApiContext, ParentType extends R
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7636,6 +7802,7 @@ export type FileMovRepResolvers<ContextType = ApiContext, ParentType extends Res
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7665,6 +7832,7 @@ export type FileReadResolvers<ContextType = ApiContext, ParentType extends Resol
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7696,6 +7864,7 @@ export type FileTypeAccessedResolvers<ContextType = ApiContext, ParentType exten
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   ruleName?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7724,6 +7893,7 @@ export type GenericEventResolvers<ContextType = ApiContext, ParentType extends R
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7751,6 +7921,7 @@ export type GetDocumentRepResolvers<ContextType = ApiContext, ParentType extends
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7790,6 +7961,7 @@ export type HiddenModuleDetectedResolvers<ContextType = ApiContext, ParentType e
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7817,6 +7989,7 @@ export type HistoryDumpRepResolvers<ContextType = ApiContext, ParentType extends
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7844,6 +8017,7 @@ export type HttpRequestResolvers<ContextType = ApiContext, ParentType extends Re
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7903,6 +8077,7 @@ export type MemFindHandlesRepResolvers<ContextType = ApiContext, ParentType exte
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7930,6 +8105,7 @@ export type MemFindStringRepResolvers<ContextType = ApiContext, ParentType exten
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7957,6 +8133,7 @@ export type MemHandlesRepResolvers<ContextType = ApiContext, ParentType extends 
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -7984,6 +8161,7 @@ export type MemMapRepResolvers<ContextType = ApiContext, ParentType extends Reso
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8011,6 +8189,7 @@ export type MemReadRepResolvers<ContextType = ApiContext, ParentType extends Res
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8038,6 +8217,7 @@ export type MemStringsRepResolvers<ContextType = ApiContext, ParentType extends 
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8065,6 +8245,7 @@ export type MissingEventResolvers<ContextType = ApiContext, ParentType extends R
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8103,6 +8284,7 @@ export type ModuleLoadResolvers<ContextType = ApiContext, ParentType extends Res
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8131,6 +8313,7 @@ export type ModuleMemDiskMismatchResolvers<ContextType = ApiContext, ParentType 
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8184,6 +8367,7 @@ export type NetworkConnectionsResolvers<ContextType = ApiContext, ParentType ext
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8225,6 +8409,7 @@ export type NetworkSummaryResolvers<ContextType = ApiContext, ParentType extends
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   process?: Resolver<Maybe<ResolversTypes['ProcessSnapshot']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8255,6 +8440,7 @@ export type NewDocumentResolvers<ContextType = ApiContext, ParentType extends Re
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8285,6 +8471,7 @@ export type NewNamedPipeResolvers<ContextType = ApiContext, ParentType extends R
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8325,6 +8512,7 @@ export type NewProcessResolvers<ContextType = ApiContext, ParentType extends Res
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8359,6 +8547,7 @@ export type NewRemoteThreadResolvers<ContextType = ApiContext, ParentType extend
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['ProcessSnapshot']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8391,6 +8580,7 @@ export type NewTcp4ConnectionResolvers<ContextType = ApiContext, ParentType exte
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -8423,6 +8613,7 @@ export type NewTcp6ConnectionResolvers<ContextType = ApiContext, ParentType exte
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -8457,6 +8648,7 @@ export type NewUdp4ConnectionResolvers<ContextType = ApiContext, ParentType exte
   port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -8491,6 +8683,7 @@ export type NewUdp6ConnectionResolvers<ContextType = ApiContext, ParentType exte
   port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -8529,6 +8722,7 @@ export type OngoingIdentityResolvers<ContextType = ApiContext, ParentType extend
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   signature?: Resolver<Maybe<ResolversTypes['CodeSignature']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8560,6 +8754,7 @@ export type OpenNamedPipeResolvers<ContextType = ApiContext, ParentType extends 
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8589,6 +8784,7 @@ export type OsAutorunsRepResolvers<ContextType = ApiContext, ParentType extends 
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8617,6 +8813,7 @@ export type OsDriversRepResolvers<ContextType = ApiContext, ParentType extends R
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   svcs?: Resolver<Maybe<Array<Maybe<ResolversTypes['ServiceEntry']>>>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8645,6 +8842,7 @@ export type OsKillProcessRepResolvers<ContextType = ApiContext, ParentType exten
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8673,6 +8871,7 @@ export type OsPackagesRepResolvers<ContextType = ApiContext, ParentType extends 
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8700,6 +8899,7 @@ export type OsProcessesRepResolvers<ContextType = ApiContext, ParentType extends
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8727,6 +8927,7 @@ export type OsServicesRepResolvers<ContextType = ApiContext, ParentType extends 
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   svcs?: Resolver<Maybe<Array<Maybe<ResolversTypes['ServiceEntry']>>>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8790,6 +8991,7 @@ export type ProcessEnvironmentResolvers<ContextType = ApiContext, ParentType ext
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8856,6 +9058,7 @@ export type ReceiptResolvers<ContextType = ApiContext, ParentType extends Resolv
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8885,6 +9088,7 @@ export type RegistryCreateResolvers<ContextType = ApiContext, ParentType extends
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   registryKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8915,6 +9119,7 @@ export type RegistryDeleteResolvers<ContextType = ApiContext, ParentType extends
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   registryKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8951,6 +9156,7 @@ export type RegistryListRepResolvers<ContextType = ApiContext, ParentType extend
   registryKey?: Resolver<Maybe<Array<Maybe<ResolversTypes['String']>>>, ParentType, ContextType>;
   registryValue?: Resolver<Maybe<Array<Maybe<ResolversTypes['RegistryValue']>>>, ParentType, ContextType>;
   root?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -8987,6 +9193,7 @@ export type RegistryWriteResolvers<ContextType = ApiContext, ParentType extends 
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   registryKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   registryValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   size?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -9021,6 +9228,7 @@ export type RemoteProcessHandleResolvers<ContextType = ApiContext, ParentType ex
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['ProcessSnapshot']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -9055,6 +9263,7 @@ export type SensitiveProcessAccessResolvers<ContextType = ApiContext, ParentType
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -9111,6 +9320,7 @@ export type ServiceChangeResolvers<ContextType = ApiContext, ParentType extends 
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   svcDisplayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   svcName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -9159,6 +9369,7 @@ export type ShuttingDownResolvers<ContextType = ApiContext, ParentType extends R
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -9209,6 +9420,7 @@ export type SshLoginResolvers<ContextType = ApiContext, ParentType extends Resol
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -9249,6 +9461,7 @@ export type StartingUpResolvers<ContextType = ApiContext, ParentType extends Res
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -9279,6 +9492,7 @@ export type TerminateProcessResolvers<ContextType = ApiContext, ParentType exten
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -9309,6 +9523,7 @@ export type TerminateTcp4ConnectionResolvers<ContextType = ApiContext, ParentTyp
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -9341,6 +9556,7 @@ export type TerminateTcp6ConnectionResolvers<ContextType = ApiContext, ParentTyp
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -9376,6 +9592,7 @@ export type ThreadInjectionResolvers<ContextType = ApiContext, ParentType extend
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -9412,6 +9629,7 @@ export type UserLoginResolvers<ContextType = ApiContext, ParentType extends Reso
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -9441,6 +9659,7 @@ export type UserObservedResolvers<ContextType = ApiContext, ParentType extends R
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -9476,6 +9695,7 @@ export type VolumeMountResolvers<ContextType = ApiContext, ParentType extends Re
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
@@ -9503,6 +9723,7 @@ export type YaraDetectionResolvers<ContextType = ApiContext, ParentType extends 
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;

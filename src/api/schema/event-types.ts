@@ -48,6 +48,8 @@ export const EVENT_INTERFACE_FIELDS = `  "The event's atom (routing.this); for e
   target: Event
   "Events whose target this is (remote threads, handles opened to this process), oldest first."
   targetedBy(first: Int = 50, after: String): EventConnection!
+  "The host that sent it."
+  sensor: Sensor
   "The tree below this event, breadth-first; each edge carries its depth."
   descendants(maxDepth: Int = 16, eventTypes: [String!], first: Int = 100, after: String): EventConnection!`;
 

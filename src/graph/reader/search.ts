@@ -64,6 +64,15 @@ WITH collect(s) AS rows
 RETURN size(rows) AS total, [x IN rows WHERE $after IS NULL OR x.uid > $after][0..$limit] AS page`,
 };
 
+export const SENSORS_BY_UID: NamedQuery = {
+  name: 'sensors by uid',
+  cypher: `
+UNWIND $uids AS uid
+MATCH (s:Sensor {uid: uid})
+WHERE $orgs IS NULL OR s.oid IN $orgs
+RETURN s`,
+};
+
 export interface SensorNode {
   uid: string;
   oid: string;
@@ -125,6 +134,16 @@ export class SearchReader {
       const asTime = group === 'HOUR' || group === 'DAY';
       return { key: asTime ? new Date(Number(String(key))).toISOString() : String(key), count: Number(r.get('n')) };
     });
+  }
+
+  /** For DataLoader: answers in key order. */
+  async sensorsByUid(uids: readonly string[], orgs: OrgScope): Promise<(SensorNode | null)[]> {
+    const result = await this.executor.read(SENSORS_BY_UID, { uids, orgs });
+    const found = new Map(result.records.map((r) => {
+      const s = toSensorNode(r.get('s') as Node);
+      return [s.uid, s] as const;
+    }));
+    return uids.map((uid) => found.get(uid) ?? null);
   }
 
   async sensors(filter: { orgIds?: readonly string[] | null; hostnames?: readonly string[] | null } | null, first: number, after: string | null, orgs: OrgScope) {
