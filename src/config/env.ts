@@ -72,7 +72,9 @@ export function loadConfig(overrides: ConfigInput = {}): Config {
   for (const key of Object.keys(configSchema.shape) as (keyof Config)[]) {
     fromEnv[key] = process.env[key];
   }
-  return parseConfig({ ...fromEnv, ...overrides });
+  // An override left undefined (a CLI flag not given) must not hide the environment's value.
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return parseConfig({ ...fromEnv, ...given });
 }
 
 /** Settings that are safe to print: secrets are masked. */

@@ -1,4 +1,4 @@
-import { ConfigError, describeConfig, parseConfig } from '../../src/config/env';
+import { ConfigError, describeConfig, loadConfig, parseConfig } from '../../src/config/env';
 
 describe('config', () => {
   it('applies defaults when nothing is set', () => {
@@ -40,5 +40,19 @@ describe('config', () => {
   it('never shows the password when described', () => {
     const described = describeConfig(parseConfig({ NEO4J_PASSWORD: 's3cret' }));
     expect(JSON.stringify(described)).not.toContain('s3cret');
+  });
+});
+
+describe('loadConfig', () => {
+  it('keeps the environment value when an override is left undefined (a CLI flag not given)', () => {
+    const saved = process.env['PORT'];
+    process.env['PORT'] = '4100';
+    try {
+      expect(loadConfig({ PORT: undefined }).PORT).toBe(4100);
+      expect(loadConfig({ PORT: '4200' }).PORT).toBe(4200);
+    } finally {
+      if (saved === undefined) delete process.env['PORT'];
+      else process.env['PORT'] = saved;
+    }
   });
 });
