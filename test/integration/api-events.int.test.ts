@@ -85,7 +85,7 @@ describe('event and ancestors through GraphQL', () => {
     };
     const deepest = [...byAtom.keys()].map((a) => ({ a, chain: chainOf(a) })).sort((x, y) => y.chain.length - x.chain.length)[0]!;
     expect(deepest.chain.length).toBeGreaterThan(1);
-    const result = await run(`query($a: ID!) { ancestors(atom: $a) { __typename atom parent { atom } } }`, { a: deepest.a });
+    const result = await run(`query($a: ID!, $o: String) { ancestors(atom: $a, orgId: $o) { __typename atom parent { atom } } }`, { a: deepest.a, o: org });
     expect(result.errors).toBeUndefined();
     const got = result.data?.['ancestors'] as { __typename: string; atom: string }[];
     expect(got.map((e) => e.atom)).toEqual(deepest.chain);

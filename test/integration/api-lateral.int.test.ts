@@ -112,14 +112,14 @@ describe('lateral movement and paths through GraphQL', () => {
     }
     const expected = distance(from, to);
     expect(expected).toBeGreaterThanOrEqual(3);
-    const result = await run(`query($a: ID!, $b: ID!) { path(from: $a, to: $b, maxHops: 12) { length events { atom } steps { relationship fromAtom toAtom } } }`, { a: from, b: to });
+    const result = await run(`query($a: ID!, $b: ID!, $o: String) { path(from: $a, to: $b, orgId: $o, maxHops: 12) { length events { atom } steps { relationship fromAtom toAtom } } }`, { a: from, b: to, o: org });
     expect(result.errors).toBeUndefined();
     const p = result.data?.['path'] as { length: number; events: { atom: string }[]; steps: unknown[] } | null;
     expect(p?.length).toBe(expected);
     expect(p?.events[0]?.atom).toBe(from);
     expect(p?.events[p.events.length - 1]?.atom).toBe(to);
     expect(p?.steps).toHaveLength(expected!);
-    const none = await run(`query($a: ID!, $b: ID!) { path(from: $a, to: $b, maxHops: ${expected! - 1}) { length } }`, { a: from, b: to });
+    const none = await run(`query($a: ID!, $b: ID!, $o: String) { path(from: $a, to: $b, orgId: $o, maxHops: ${expected! - 1}) { length } }`, { a: from, b: to, o: org });
     expect(none.data?.['path']).toBeNull();
   });
 

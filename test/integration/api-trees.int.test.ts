@@ -77,7 +77,7 @@ describe('trees and neighbours through GraphQL', () => {
 
   it('returns the whole tree breadth-first with depths, as the file implies', async () => {
     const expected = tree(root, 16, null);
-    const result = await run(`query($a: ID!) { descendants(atom: $a, first: 500) { totalCount edges { depth node { atom parentAtom } } pageInfo { hasNextPage } } }`, { a: root });
+    const result = await run(`query($a: ID!, $o: String) { descendants(atom: $a, orgId: $o, first: 500) { totalCount edges { depth node { atom parentAtom } } pageInfo { hasNextPage } } }`, { a: root, o: org });
     expect(result.errors).toBeUndefined();
     const c = result.data?.['descendants'] as { totalCount: number; edges: { depth: number; node: { atom: string } }[] };
     expect(c.totalCount).toBe(expected.size);
@@ -90,7 +90,7 @@ describe('trees and neighbours through GraphQL', () => {
   it('follows only the requested types, to the requested depth (a process tree)', async () => {
     const withProcesses = roots.find((r) => tree(r.a, 5, PROCESS_TYPES).size > 1)!.a;
     const expected = tree(withProcesses, 2, PROCESS_TYPES);
-    const result = await run(`query($a: ID!, $t: [String!]) { descendants(atom: $a, maxDepth: 2, eventTypes: $t) { totalCount edges { depth node { atom eventType } } } }`, { a: withProcesses, t: PROCESS_TYPES });
+    const result = await run(`query($a: ID!, $o: String, $t: [String!]) { descendants(atom: $a, orgId: $o, maxDepth: 2, eventTypes: $t) { totalCount edges { depth node { atom eventType } } } }`, { a: withProcesses, t: PROCESS_TYPES, o: org });
     const c = result.data?.['descendants'] as { totalCount: number; edges: { depth: number; node: { atom: string; eventType: string } }[] };
     expect(new Map(c.edges.map((e) => [e.node.atom, e.depth]))).toEqual(expected);
     for (const e of c.edges) expect(PROCESS_TYPES).toContain(e.node.eventType);
@@ -101,7 +101,7 @@ describe('trees and neighbours through GraphQL', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 100; i++) {
-      const result = await run(`query($a: ID!, $after: String) { descendants(atom: $a, first: 37, after: $after) { edges { cursor node { atom } } pageInfo { hasNextPage endCursor } } }`, { a: root, after });
+      const result = await run(`query($a: ID!, $o: String, $after: String) { descendants(atom: $a, orgId: $o, first: 37, after: $after) { edges { cursor node { atom } } pageInfo { hasNextPage endCursor } } }`, { a: root, after });
       const c = result.data?.['descendants'] as { edges: { node: { atom: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
       seen.push(...c.edges.map((e) => e.node.atom));
       if (!c.pageInfo.hasNextPage) break;
@@ -114,7 +114,7 @@ describe('trees and neighbours through GraphQL', () => {
   it('lists children with counts per type, and batches children of many events into one query', async () => {
     const expectedCounts = new Map<string, number>();
     for (const c of childrenOf.get(root) ?? []) expectedCounts.set(c.routing['event_type'] as string, (expectedCounts.get(c.routing['event_type'] as string) ?? 0) + 1);
-    const result = await run(`query($a: ID!) { event(atom: $a) { childTypeCounts { eventType count } children(first: 5) { totalCount nodes { atom children(first: 2) { totalCount } } } } }`, { a: root });
+    const result = await run(`query($a: ID!, $o: String) { event(atom: $a, orgId: $o) { childTypeCounts { eventType count } children(first: 5) { totalCount nodes { atom children(first: 2) { totalCount } } } } }`, { a: root, o: org });
     expect(result.errors).toBeUndefined();
     const e = result.data?.['event'] as { childTypeCounts: { eventType: string; count: number }[]; children: { totalCount: number; nodes: unknown[] } };
     expect(new Map(e.childTypeCounts.map((c) => [c.eventType, c.count]))).toEqual(expectedCounts);
@@ -127,7 +127,7 @@ describe('trees and neighbours through GraphQL', () => {
     const handle = records.find((r) => r.routing['target'])!;
     const targetAtom = handle.routing['target'] as string;
     const expectedCount = records.filter((r) => r.routing['target'] === targetAtom).length;
-    const result = await run(`query($a: ID!) { event(atom: $a) { target { __typename atom targetedBy(first: 3) { totalCount nodes { atom } } } } }`, { a: handle.routing['this'] });
+    const result = await run(`query($a: ID!, $o: String) { event(atom: $a, orgId: $o) { target { __typename atom targetedBy(first: 3) { totalCount nodes { atom } } } } }`, { a: handle.routing['this'], o: org });
     expect(result.errors).toBeUndefined();
     const t = (result.data?.['event'] as { target: { atom: string; targetedBy: { totalCount: number; nodes: unknown[] } } }).target;
     expect(t.atom).toBe(targetAtom);
