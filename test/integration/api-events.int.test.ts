@@ -3,12 +3,12 @@
 // batched through DataLoader (round trips counted).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApollo, contextFor } from '../../src/api/server';
 import { GraphExecutor } from '../../src/graph/executor';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
 import { withOrg } from '../helpers/graph';
 import { ingestLines } from '../helpers/ingest';
+import { graphqlRunner } from '../helpers/api';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
 
 type Rec = { routing: Record<string, unknown>; event: Record<string, unknown> };
@@ -32,17 +32,10 @@ describe('event and ancestors through GraphQL', () => {
   });
   afterAll(async () => runtime.close());
 
+  const runQuery = graphqlRunner(() => runtime, () => executor);
   async function run(query: string, variables: Record<string, unknown> = {}) {
-    const apollo = createApollo({ config: runtime.config, executor, logger: runtime.logger });
-    await apollo.start();
-    try {
-      queries = 0;
-      const response = await apollo.executeOperation({ query, variables }, { contextValue: contextFor({ config: runtime.config, executor, logger: runtime.logger }) });
-      if (response.body.kind !== 'single') throw new Error('expected a single result');
-      return response.body.singleResult as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] };
-    } finally {
-      await apollo.stop();
-    }
+    queries = 0;
+    return runQuery(query, variables);
   }
 
   it('returns a NEW_PROCESS with its typed fields equal to the input', async () => {

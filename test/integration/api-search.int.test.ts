@@ -2,11 +2,11 @@
 // input: the attack capture, plus hand-made events for the Office -> PowerShell and lsass hunts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApollo, contextFor } from '../../src/api/server';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
 import { withOrg } from '../helpers/graph';
 import { ingestLines } from '../helpers/ingest';
+import { graphqlRunner } from '../helpers/api';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
 
 type Rec = { routing: Record<string, unknown>; event: Record<string, unknown> };
@@ -39,18 +39,7 @@ describe('search and dashboards through GraphQL', () => {
   });
   afterAll(async () => runtime.close());
 
-  async function run(query: string, variables: Record<string, unknown> = {}) {
-    const deps = { config: runtime.config, executor: runtime.executor, logger: runtime.logger };
-    const apollo = createApollo(deps);
-    await apollo.start();
-    try {
-      const response = await apollo.executeOperation({ query, variables }, { contextValue: contextFor(deps) });
-      if (response.body.kind !== 'single') throw new Error('expected a single result');
-      return response.body.singleResult as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] };
-    } finally {
-      await apollo.stop();
-    }
-  }
+  const run = graphqlRunner(() => runtime);
 
   it('finds Office spawning PowerShell with an encoded command, by the parent path and a contains-match', async () => {
     const result = await run(`query($o: [String!]) { events(filter: { orgIds: $o, eventTypes: ["NEW_PROCESS"], parentFilePath: { endsWith: "winword.exe" }, filePath: { endsWith: "POWERSHELL.EXE" }, commandLine: { contains: " -enc " } }) { totalCount nodes { atom ... on NewProcess { commandLine parentProcess { filePath } } } } }`, { o: [org] });

@@ -1,11 +1,11 @@
 // sightings and prevalence against a real Neo4j, compared with what the file implies.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApollo, contextFor } from '../../src/api/server';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
 import { withOrg } from '../helpers/graph';
 import { ingestLines } from '../helpers/ingest';
+import { graphqlRunner } from '../helpers/api';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
 
 type Rec = { routing: Record<string, unknown>; event: Record<string, unknown> };
@@ -27,18 +27,7 @@ describe('sightings and prevalence through GraphQL', () => {
   });
   afterAll(async () => runtime.close());
 
-  async function run(query: string, variables: Record<string, unknown> = {}) {
-    const deps = { config: runtime.config, executor: runtime.executor, logger: runtime.logger };
-    const apollo = createApollo(deps);
-    await apollo.start();
-    try {
-      const response = await apollo.executeOperation({ query, variables }, { contextValue: contextFor(deps) });
-      if (response.body.kind !== 'single') throw new Error('expected a single result');
-      return response.body.singleResult as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] };
-    } finally {
-      await apollo.stop();
-    }
-  }
+  const run = graphqlRunner(() => runtime);
 
   /** Per host: events whose HASH is h (NEW_PROCESS and MODULE_LOAD carry it), first and last time. */
   function expectedFor(hash: string) {

@@ -2,12 +2,12 @@
 // with what the input file implies, computed here from routing alone.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApollo, contextFor } from '../../src/api/server';
 import { GraphExecutor } from '../../src/graph/executor';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
 import { withOrg } from '../helpers/graph';
 import { ingestLines } from '../helpers/ingest';
+import { graphqlRunner } from '../helpers/api';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
 
 type Rec = { routing: Record<string, unknown>; event: Record<string, unknown> };
@@ -58,17 +58,10 @@ describe('trees and neighbours through GraphQL', () => {
   });
   afterAll(async () => runtime.close());
 
+  const runQuery = graphqlRunner(() => runtime, () => executor);
   async function run(query: string, variables: Record<string, unknown> = {}) {
-    const apollo = createApollo({ config: runtime.config, executor, logger: runtime.logger });
-    await apollo.start();
-    try {
-      queries = 0;
-      const response = await apollo.executeOperation({ query, variables }, { contextValue: contextFor({ config: runtime.config, executor, logger: runtime.logger }) });
-      if (response.body.kind !== 'single') throw new Error('expected a single result');
-      return response.body.singleResult as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] };
-    } finally {
-      await apollo.stop();
-    }
+    queries = 0;
+    return runQuery(query, variables);
   }
 
   // The atom (present or not) with the largest tree of everything below it.

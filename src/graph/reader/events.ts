@@ -4,6 +4,7 @@
  */
 import type { Node } from 'neo4j-driver';
 import type { GraphExecutor, NamedQuery } from '../executor';
+import { toBigInt, toStr as str } from './values';
 
 /** An event as the graph holds it; the API maps it to GraphQL types. */
 export interface EventNode {
@@ -58,15 +59,7 @@ WHERE depth <= $maxDepth
 RETURN a AS e, depth ORDER BY depth`,
 };
 
-function toBigInt(value: unknown): bigint | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'number') return BigInt(value);
-  if (typeof value === 'object' && value !== null && 'toBigInt' in value) return (value as { toBigInt(): bigint }).toBigInt();
-  return null;
-}
 
-const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 export function toEventNode(node: Node): EventNode {
   const p = node.properties as Record<string, unknown>;

@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { compileEventFilter, type EventFilter } from './event-filter';
 import { type OrgScope, toEventNode } from './events';
 import type { Page } from './trees';
+import { toBigInt as big, toStr as str } from './values';
 
 export type EventOrder = 'TIME_DESC' | 'TIME_ASC';
 export type CountGroup = 'EVENT_TYPE' | 'HOSTNAME' | 'SENSOR' | 'HOUR' | 'DAY';
@@ -88,8 +89,6 @@ export interface SensorNode {
   eventCount: number;
 }
 
-const big = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(String(v)));
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export function toSensorNode(node: Node): SensorNode {
   const p = node.properties as Record<string, unknown>;

@@ -8,6 +8,7 @@ import { indicatorKey, type IndicatorKind } from '../../domain/indicators';
 import type { GraphExecutor, NamedQuery } from '../executor';
 import { decodeCursor, encodeCursor } from './cursor';
 import { type EventNode, type OrgScope, toEventNode } from './events';
+import { toBigInt as big } from './values';
 
 export interface SightingRow {
   orgId: string;
@@ -65,7 +66,6 @@ export interface Prevalence {
   lastSeen: bigint | null;
 }
 
-const big = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(String(v)));
 const afterParam = (after: string | null) => {
   const key = decodeCursor(after);
   return key ? { t: BigInt(key.t), uid: key.uid } : null;
