@@ -94,7 +94,7 @@ describe('trees and neighbours through GraphQL', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 100; i++) {
-      const result = await run(`query($a: ID!, $o: String, $after: String) { descendants(atom: $a, orgId: $o, first: 37, after: $after) { edges { cursor node { atom } } pageInfo { hasNextPage endCursor } } }`, { a: root, after });
+      const result = await run(`query($a: ID!, $o: String, $after: String) { descendants(atom: $a, orgId: $o, first: 37, after: $after) { edges { cursor node { atom } } pageInfo { hasNextPage endCursor } } }`, { a: root, after, o: org });
       const c = result.data?.['descendants'] as { edges: { node: { atom: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
       seen.push(...c.edges.map((e) => e.node.atom));
       if (!c.pageInfo.hasNextPage) break;
