@@ -20,6 +20,8 @@ import { SERVER_VERSION } from '../version';
 import type { ApiContext } from './context';
 import { createErrorFormatter } from './errors';
 import { losslessJsonBody } from './http/graphql-body';
+import { createMetrics, type Metrics } from './metrics';
+import { observePlugin } from './plugins/observe';
 import { healthRouter } from './http/health';
 import { createLoaders } from './loaders';
 import { ingestRouter } from './http/ingest';
@@ -30,6 +32,8 @@ export interface ServerDeps {
   config: Config;
   executor: GraphExecutor;
   logger: Logger;
+  /** Created per server when not given. */
+  metrics?: Metrics;
 }
 
 export interface ListenOptions {
@@ -45,12 +49,14 @@ export interface RunningServer {
 }
 
 export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServer<ApiContext> {
+  const plugins = [observePlugin(deps.logger, deps.metrics ?? createMetrics())];
+  if (httpServer) plugins.push(ApolloServerPluginDrainHttpServer({ httpServer }));
   return new ApolloServer<ApiContext>({
     typeDefs: loadTypeDefs(),
     resolvers,
     formatError: createErrorFormatter(deps.logger),
     includeStacktraceInErrorResponses: false,
-    plugins: httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : [],
+    plugins,
   });
 }
 
@@ -79,10 +85,14 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const apollo = createApollo(deps, httpServer);
+  const metrics = deps.metrics ?? createMetrics();
+  const apollo = createApollo({ ...deps, metrics }, httpServer);
   await apollo.start();
 
   app.use(healthRouter(deps.executor, deps.logger));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   app.use(
     ingestRouter({
       executor: deps.executor,
@@ -90,6 +100,7 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
       secret: deps.config.INGEST_SECRET,
       maxBytes: deps.config.INGEST_MAX_BYTES,
       batchSize: deps.config.INGEST_BATCH_SIZE,
+      metrics,
     }),
   );
   app.use(

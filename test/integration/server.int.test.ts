@@ -34,6 +34,21 @@ describe('HTTP server against a real Neo4j', () => {
     expect(body.data.version.server).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it('counts operations by name and outcome on /metrics', async () => {
+    await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query WhichVersion { version { neo4j } }' }),
+    });
+    const response = await fetch(`${origin()}/metrics`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toMatch(/atomgraph_graphql_requests_total\{operation="WhichVersion",outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/atomgraph_graphql_request_seconds_count\{operation="WhichVersion"\} [1-9]/);
+    expect(text).toContain('atomgraph_process_resident_memory_bytes');
+    expect(text).not.toContain(runtime.config.NEO4J_PASSWORD);
+  });
+
   it('reports liveness on /healthz', async () => {
     const response = await fetch(`${origin()}/healthz`);
     expect(response.status).toBe(200);

@@ -11,6 +11,7 @@ import { ingest, type Reject } from '../../ingest/pipeline';
 import { readBuffer } from '../../ingest/read';
 import { verifySignature } from '../../ingest/signature';
 import type { Logger } from '../../log/logger';
+import type { Metrics } from '../metrics';
 import { decodeBody, readRawBody } from './raw-body';
 
 export interface IngestRouteOptions {
@@ -19,6 +20,7 @@ export interface IngestRouteOptions {
   secret: string | undefined;
   maxBytes: number;
   batchSize: number;
+  metrics?: Metrics;
 }
 
 /** At most this many per-line errors in a reply; the count says how many there were. */
@@ -50,6 +52,9 @@ export function ingestRouter(options: IngestRouteOptions): Router {
           if (errors.length < MAX_ERRORS_IN_REPLY) errors.push({ line: r.line, reason: r.reason });
         },
       });
+      options.metrics?.ingested.inc({ outcome: 'accepted' }, summary.stored);
+      options.metrics?.ingested.inc({ outcome: 'duplicate' }, summary.duplicates);
+      options.metrics?.ingested.inc({ outcome: 'rejected' }, summary.rejected);
       res.status(200).json({ accepted: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, errors });
     } catch (error) {
       const app = error instanceof AppError ? error : null;
