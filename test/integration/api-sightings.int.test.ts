@@ -76,6 +76,25 @@ describe('sightings and prevalence through GraphQL', () => {
     }
   });
 
+  it('lists the hashes first seen since a time, newest first, with their host counts', async () => {
+    const firstTime = new Map<string, { t: number; hosts: Set<string> }>();
+    for (const r of dataset) {
+      const h = r.event['HASH'];
+      if (typeof h !== 'string' || !h) continue;
+      const key = h.toLowerCase();
+      const cur = firstTime.get(key) ?? { t: Infinity, hosts: new Set<string>() };
+      cur.t = Math.min(cur.t, r.routing['event_time'] as number);
+      cur.hosts.add(r.routing['sid'] as string);
+      firstTime.set(key, cur);
+    }
+    const times = [...firstTime.values()].map((v) => v.t).sort((a, b) => a - b);
+    const since = times[Math.floor(times.length / 2)]!;
+    const expected = [...firstTime].filter(([, v]) => v.t >= since).sort((a, b) => b[1].t - a[1].t || a[0].localeCompare(b[0]));
+    const result = await run(`query($s: DateTime!, $o: String) { firstSeen(kind: HASH, since: $s, orgId: $o, limit: 500) { value firstSeen hosts } }`, { s: new Date(since).toISOString(), o: orgA });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.['firstSeen']).toEqual(expected.map(([value, v]) => ({ value, firstSeen: new Date(v.t).toISOString(), hosts: v.hosts.size })));
+  });
+
   it('says how rare a value is: hosts that saw it out of hosts in scope', async () => {
     const hash = dataset.find((r) => r.routing['event_type'] === 'NEW_PROCESS' && typeof r.event['HASH'] === 'string')!.event['HASH'] as string;
     const expected = expectedFor(hash);

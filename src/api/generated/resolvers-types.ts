@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EventNode } from '../../graph/reader/events';
 import type { SensorNode } from '../../graph/reader/search';
-import type { SightingRow } from '../../graph/reader/sightings';
+import type { SightingRow, FirstSeen } from '../../graph/reader/sightings';
 import type { LateralMove } from '../../graph/reader/lateral';
 import type { ApiContext } from '../context';
 export type Maybe<T> = T | null;
@@ -1938,6 +1938,16 @@ export type FileTypeAccessedDescendantsArgs = {
 export type FileTypeAccessedTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type FirstSeenIndicator = {
+  __typename?: 'FirstSeenIndicator';
+  firstSeen: Scalars['DateTime']['output'];
+  /** Hosts that have seen it since. */
+  hosts: Scalars['Int']['output'];
+  orgId: Scalars['String']['output'];
+  /** The normalised value (hashes, domains, paths and users lower-cased). */
+  value: Scalars['String']['output'];
 };
 
 /** An event of a type the catalogue does not describe: its body is in raw. */
@@ -4818,6 +4828,11 @@ export type Query = {
    */
   events: EventConnection;
   /**
+   * Indicators first seen (on any host in scope) at or after `since`, newest first: e.g. new
+   * binaries today with kind: HASH.
+   */
+  firstSeen: Array<FirstSeenIndicator>;
+  /**
    * Connections from one monitored host to another (the destination is another sensor's internal
    * address), newest first, each with the process that made it and the processes that started on
    * the destination within windowSeconds after it: the psexec / WMI / remote-service pattern.
@@ -4882,6 +4897,15 @@ export type QueryEventsArgs = {
   filter?: InputMaybe<EventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<EventOrder>;
+};
+
+
+/** atomgraph: LimaCharlie EDR telemetry as a graph you can hunt in. */
+export type QueryFirstSeenArgs = {
+  kind: IndicatorKind;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  orgId?: InputMaybe<Scalars['String']['input']>;
+  since: Scalars['DateTime']['input'];
 };
 
 
@@ -6896,6 +6920,7 @@ export type ResolversTypes = {
   FileMovRep: ResolverTypeWrapper<Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   FileRead: ResolverTypeWrapper<Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   FileTypeAccessed: ResolverTypeWrapper<Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FirstSeenIndicator: ResolverTypeWrapper<FirstSeen>;
   Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
   GenericEvent: ResolverTypeWrapper<Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   GetDocumentRep: ResolverTypeWrapper<Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
@@ -7035,6 +7060,7 @@ export type ResolversParentTypes = {
   FileMovRep: Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   FileRead: Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   FileTypeAccessed: Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FirstSeenIndicator: FirstSeen;
   Float: Partial<Scalars['Float']['output']>;
   GenericEvent: Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   GetDocumentRep: Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
@@ -7872,6 +7898,13 @@ export type FileTypeAccessedResolvers<ContextType = ApiContext, ParentType exten
   targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileTypeAccessedTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type FirstSeenIndicatorResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FirstSeenIndicator'] = ResolversParentTypes['FirstSeenIndicator']> = {
+  firstSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  hosts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  orgId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type GenericEventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['GenericEvent'] = ResolversParentTypes['GenericEvent']> = {
@@ -9030,6 +9063,7 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'atom'>>;
   eventCounts?: Resolver<Array<ResolversTypes['Bucket']>, ParentType, ContextType, RequireFields<QueryEventCountsArgs, 'groupBy' | 'limit'>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first' | 'orderBy'>>;
+  firstSeen?: Resolver<Array<ResolversTypes['FirstSeenIndicator']>, ParentType, ContextType, RequireFields<QueryFirstSeenArgs, 'kind' | 'limit' | 'since'>>;
   lateralMovement?: Resolver<Array<ResolversTypes['LateralMovement']>, ParentType, ContextType, RequireFields<QueryLateralMovementArgs, 'first' | 'windowSeconds'>>;
   path?: Resolver<Maybe<ResolversTypes['EventPath']>, ParentType, ContextType, RequireFields<QueryPathArgs, 'from' | 'maxHops' | 'to'>>;
   prevalence?: Resolver<ResolversTypes['Prevalence'], ParentType, ContextType, RequireFields<QueryPrevalenceArgs, 'kind' | 'value'>>;
@@ -9766,6 +9800,7 @@ export type Resolvers<ContextType = ApiContext> = {
   FileMovRep?: FileMovRepResolvers<ContextType>;
   FileRead?: FileReadResolvers<ContextType>;
   FileTypeAccessed?: FileTypeAccessedResolvers<ContextType>;
+  FirstSeenIndicator?: FirstSeenIndicatorResolvers<ContextType>;
   GenericEvent?: GenericEventResolvers<ContextType>;
   GetDocumentRep?: GetDocumentRepResolvers<ContextType>;
   HandleEvent?: HandleEventResolvers<ContextType>;

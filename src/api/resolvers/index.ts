@@ -9,14 +9,14 @@ import { event } from './event';
 import { ingestEvents } from './ingest-events';
 import { lateralMovement, path } from './lateral';
 import { eventCounts, events, Sensor, sensors } from './search';
-import { prevalence, Sighting, sightings } from './sightings';
+import { firstSeen, prevalence, Sighting, sightings } from './sightings';
 import { version } from './version';
 
 const rootResolvers: Resolvers = {
   JSON: JSONScalar,
   Long: LongScalar,
   DateTime: DateTimeScalar,
-  Query: { version, event, ancestors, descendants, sightings, prevalence, events, eventCounts, sensors, lateralMovement, path },
+  Query: { version, event, ancestors, descendants, sightings, prevalence, firstSeen, events, eventCounts, sensors, lateralMovement, path },
   Sighting,
   Sensor,
   Mutation: { ingestEvents },

@@ -14,6 +14,9 @@ export const sightings: QueryResolvers['sightings'] = async (_parent, args, ctx)
   };
 };
 
+export const firstSeen: QueryResolvers['firstSeen'] = (_parent, args, ctx) =>
+  ctx.sightings.firstSeen(args.kind, args.since as bigint, args.orgId ?? null, checkFirst(args.limit ?? 100, ctx.limits.maxPage), ctx.orgScope);
+
 export const prevalence: QueryResolvers['prevalence'] = async (_parent, args, ctx) => {
   const p = await ctx.sightings.prevalence(args.kind, args.value, args.orgId ?? null, ctx.orgScope);
   return { ...p, ratio: p.totalHosts === 0 ? 0 : p.hosts / p.totalHosts };

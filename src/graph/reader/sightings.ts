@@ -58,6 +58,26 @@ RETURN size(rows) AS total,
        [x IN rows WHERE $after IS NULL OR x.time < $after.t OR (x.time = $after.t AND x.uid < $after.uid)][0..$limit] AS page`,
 };
 
+/** Indicators whose earliest sighting on any host in scope is at or after $since, newest first. */
+export const FIRST_SEEN: NamedQuery = {
+  name: 'first seen indicators',
+  cypher: `
+MATCH (i:Indicator {kind: $kind})
+WHERE ($orgs IS NULL OR i.oid IN $orgs) AND ($orgId IS NULL OR i.oid = $orgId)
+MATCH (s:Sensor)-[w:SAW]->(i)
+WITH i, min(w.firstSeen) AS firstSeen, count(DISTINCT s) AS hosts
+WHERE firstSeen >= $since
+RETURN i.oid AS orgId, i.value AS value, firstSeen, hosts
+ORDER BY firstSeen DESC, value LIMIT $limit`,
+};
+
+export interface FirstSeen {
+  orgId: string;
+  value: string;
+  firstSeen: bigint;
+  hosts: number;
+}
+
 export interface Prevalence {
   hosts: number;
   totalHosts: number;
@@ -106,6 +126,16 @@ export class SightingReader {
       firstSeen: big(r?.get('firstSeen')),
       lastSeen: big(r?.get('lastSeen')),
     };
+  }
+
+  async firstSeen(kind: IndicatorKind, since: bigint, orgId: string | null, limit: number, orgs: OrgScope): Promise<FirstSeen[]> {
+    const result = await this.executor.read(FIRST_SEEN, { kind, since, orgId, orgs, limit: BigInt(limit) });
+    return result.records.map((r) => ({
+      orgId: String(r.get('orgId')),
+      value: String(r.get('value')),
+      firstSeen: big(r.get('firstSeen')) ?? 0n,
+      hosts: Number(r.get('hosts')),
+    }));
   }
 
   async events(indicatorUid: string, sid: string, first: number, after: string | null, orgs: OrgScope) {
