@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/env';
 import { AppError } from '../errors/codes';
 import { SERVER_VERSION } from '../version';
+import { generateCli } from './generate';
 import { loadCommand } from './load';
 import { migrateCommand } from './migrate';
 import { serveCommand } from './serve';
@@ -27,6 +28,8 @@ program
   .option('--rejects <file>', 'write rejected records as JSONL with source, line, reason and text')
   .option('--no-progress', 'no progress bar, even on a terminal')
   .action(loadCommand);
+
+program.addCommand(generateCli());
 
 program.command('migrate').description('create the constraints and indexes the graph needs').action(migrateCommand);
 
