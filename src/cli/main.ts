@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/env';
 import { AppError } from '../errors/codes';
 import { SERVER_VERSION } from '../version';
+import { demoCommand } from './demo';
 import { generateCli } from './generate';
 import { loadCommand } from './load';
 import { migrateCommand } from './migrate';
@@ -30,6 +31,12 @@ program
   .action(loadCommand);
 
 program.addCommand(generateCli());
+
+program
+  .command('demo')
+  .description('start the local Neo4j, load a generated fleet with planted attacks (once), serve the API on 127.0.0.1 without auth')
+  .option('--port <port>', 'port to listen on (default PORT or 4000)')
+  .action(demoCommand);
 
 program.command('migrate').description('create the constraints and indexes the graph needs').action(migrateCommand);
 

@@ -1,5 +1,6 @@
 /** `atomgraph serve`: migrate the schema, then serve the API until SIGINT/SIGTERM. */
 import { startServer } from '../api/server';
+import type { ConfigInput } from '../config/env';
 import { migrate } from '../graph/schema/migrate';
 import { createRuntime } from '../runtime';
 
@@ -8,9 +9,10 @@ export interface ServeOptions {
   port?: string;
 }
 
-export async function serveCommand(options: ServeOptions): Promise<void> {
+/** `settings` are fixed by the caller (the demo serves without auth on loopback). */
+export async function serveCommand(options: ServeOptions, settings: ConfigInput = {}): Promise<void> {
   const runtime = await createRuntime({
-    overrides: { HOST: options.host, PORT: options.port },
+    overrides: { ...settings, HOST: options.host, PORT: options.port },
     startLocalNeo4jIfUnset: true,
   });
   const { config, logger } = runtime;

@@ -1,0 +1,58 @@
+/**
+ * The three queries the demo prints: each finds a part of a planted attack, with the atoms, hashes
+ * and sensors taken from the generator's ground truth so they hit on the first try.
+ */
+import type { StoryTruth } from '../generate';
+
+export interface ExampleQuery {
+  title: string;
+  query: string;
+}
+
+export function demoQueries(story: StoryTruth): ExampleQuery[] {
+  const org = story.org.oid;
+  const queries: ExampleQuery[] = [
+    {
+      title: `What launched the dropper on ${story.victim.hostname}, all the way up?`,
+      query: `{ ancestors(atom: "${story.processes.payload.atom}", orgId: "${org}") {
+    __typename atom hostname eventTime ... on NewProcess { filePath commandLine userName } } }`,
+    },
+    {
+      title: `Which hosts ran the dropper's hash, and how rare is it?`,
+      query: `{ prevalence(kind: HASH, value: "${story.dropper.sha256}", orgId: "${org}") { hosts totalHosts }
+  sightings(kind: HASH, value: "${story.dropper.sha256}", orgId: "${org}") {
+    nodes { hostname firstSeen lastSeen count } } }`,
+    },
+  ];
+  if (story.lateral) {
+    queries.push({
+      title: `Did ${story.lateral.source.hostname} connect to another monitored host, and what started there right after?`,
+      query: `{ lateralMovement(windowSeconds: 600, filter: { orgIds: ["${org}"], sensorIds: ["${story.lateral.source.sid}"],
+    from: "${iso(story.startTime)}", to: "${iso(story.endTime)}" }) {
+    sourceHost { hostname } destinationHost { hostname }
+    connection { eventTime ... on NewTcp4Connection { destination { ipAddress port } } }
+    sourceProcess { ... on NewProcess { filePath } }
+    processesStarted { ... on NewProcess { filePath commandLine } } } }`,
+    });
+  } else {
+    queries.push({
+      title: `Which hosts resolved the beacon domain?`,
+      query: `{ sightings(kind: DOMAIN, value: "${story.beacon.domain}", orgId: "${org}") { nodes { hostname count firstSeen } } }`,
+    });
+  }
+  return queries;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** The queries as a shell-pasteable block: each as GraphQL and as a curl command. */
+export function formatDemoQueries(url: string, queries: readonly ExampleQuery[]): string {
+  return queries
+    .map((q, i) => {
+      const body = JSON.stringify({ query: q.query.replace(/\s+/g, ' ') });
+      return `# ${i + 1}. ${q.title}\n${q.query}\n\ncurl -s ${url} -H 'content-type: application/json' -d '${body.replace(/'/g, "'\\''")}'\n`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,28 @@
+/**
+ * The demo's note to itself: which generated fleet it has loaded completely. One small node outside
+ * the event graph (no edges, no org), so `npm run demo` loads its fleet once and starts in seconds after.
+ */
+import type { GraphExecutor, NamedQuery } from './executor';
+import { toBigInt } from './reader/values';
+
+export const READ_DEMO_MARKER: NamedQuery = {
+  name: 'demoMarker.read',
+  cypher: 'MATCH (m:DemoFleet {key: $key}) RETURN m.events AS events',
+};
+
+export const WRITE_DEMO_MARKER: NamedQuery = {
+  name: 'demoMarker.write',
+  cypher: 'MERGE (m:DemoFleet {key: $key}) SET m.events = $events, m.loadedAt = datetime()',
+};
+
+/** Events the fleet stored when it was loaded, or null when it never finished loading. */
+export async function readDemoMarker(executor: GraphExecutor, key: string): Promise<number | null> {
+  const result = await executor.read(READ_DEMO_MARKER, { key });
+  const value = result.records[0]?.get('events') as unknown;
+  const events = toBigInt(value);
+  return events === null ? null : Number(events);
+}
+
+export async function writeDemoMarker(executor: GraphExecutor, key: string, events: number): Promise<void> {
+  await executor.write(WRITE_DEMO_MARKER, { key, events: BigInt(events) });
+}

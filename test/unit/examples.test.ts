@@ -1,0 +1,65 @@
+// The GraphQL shown to users (README examples, the queries `npm run demo` prints) must run against
+// the schema the server serves: a renamed field breaks this test, not a newcomer's first query.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSchema, parse, validate } from 'graphql';
+import { loadTypeDefs } from '../../src/api/schema/load';
+import { DEMO_FLEET } from '../../src/demo/fleet';
+import { demoQueries } from '../../src/demo/queries';
+import { generateText, withDefaults } from '../../src/generate';
+
+const schema = buildSchema(loadTypeDefs());
+
+/** Each ```graphql block of a markdown file, cut into operations at its comment lines. */
+function markdownOperations(markdown: string): string[] {
+  const blocks = [...markdown.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  return blocks.flatMap((block) =>
+    block
+      .split(/\n(?:#[^\n]*\n)+/)
+      .map((op) => op.replace(/^#[^\n]*\n/gm, '').trim())
+      .filter((op) => op.length > 0),
+  );
+}
+
+function problems(operation: string): string[] {
+  return validate(schema, parse(operation)).map((e) => e.message);
+}
+
+describe('examples shown to users', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const operations = markdownOperations(readme);
+
+  it('finds the README examples', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(operations.map((op) => [op.split('\n')[0] ?? op, op]))('README: %s', (_title, operation) => {
+    expect(problems(operation)).toEqual([]);
+  });
+
+  it('the demo prints valid queries for each planted story', async () => {
+    const { truth } = await generateText(withDefaults({ hosts: 6, events: 3000, seed: 'examples', orgs: 1 }));
+    expect(truth.stories.length).toBeGreaterThan(0);
+    for (const story of truth.stories) {
+      const queries = demoQueries(story);
+      expect(queries).toHaveLength(3);
+      for (const q of queries) expect(problems(q.query)).toEqual([]);
+      expect(queries[0]?.query).toContain(story.processes.payload.atom);
+      expect(queries[1]?.query).toContain(story.dropper.sha256);
+    }
+  });
+
+  it('rejects an example with a field the schema does not have (the check can fail)', () => {
+    expect(problems('{ ancestors(atom: "x") { nosuchfield } }')).not.toEqual([]);
+  });
+});
+
+describe('the README shows what `npm run demo` prints', () => {
+  it('quotes the demo queries for the demo fleet exactly', async () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const { truth } = await generateText(DEMO_FLEET);
+    const story = truth.stories[0];
+    expect(story).toBeDefined();
+    demoQueries(story!).forEach((q, i) => expect(readme).toContain(`# ${i + 1}. ${q.title}\n${q.query}\n`));
+  }, 60_000);
+});
