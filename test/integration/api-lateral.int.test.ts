@@ -7,6 +7,7 @@ import { withOrg } from '../helpers/graph';
 import { ingestLines } from '../helpers/ingest';
 import { graphqlRunner } from '../helpers/api';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
+import { crossHostDistance, flowPairs } from '../helpers/routing-graph';
 
 type Rec = { routing: Record<string, unknown>; event: Record<string, unknown> };
 const dataset = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'datasets', 'otrf-empire-psexec.jsonl'), 'utf8')
@@ -110,6 +111,30 @@ describe('lateral movement and paths through GraphQL', () => {
     expect(p?.steps).toHaveLength(expected!);
     const none = await run(`query($a: ID!, $b: ID!, $o: String) { path(from: $a, to: $b, orgId: $o, maxHops: ${expected! - 1}) { length } }`, { a: from, b: to, o: org });
     expect(none.data?.['path']).toBeNull();
+  });
+
+  it('crosses from one host to the other over a flow both sensors reported, as a search over the file finds', async () => {
+    const pairs = flowPairs(records);
+    expect(pairs.length).toBeGreaterThan(0); // WORKSTATION5 -> WORKSTATION6 (SMB, RPC), seen from both ends
+    // The processes behind a flow on each side where both were sent (placeholders have no host),
+    // so the chain needs hops on both hosts; else the two connection events themselves.
+    const stored = new Set(records.map((r) => r.routing['this'] as string));
+    const sent = (r: Rec) => stored.has(r.routing['parent'] as string);
+    const { from: out, to: inbound } = pairs.find((x) => sent(x.from) && sent(x.to)) ?? pairs[0]!;
+    const from = (sent(out) ? out.routing['parent'] : out.routing['this']) as string;
+    const to = (sent(inbound) ? inbound.routing['parent'] : inbound.routing['this']) as string;
+    const expected = crossHostDistance(records, from, to, 12);
+    expect(expected).toBeDefined();
+    const result = await run(
+      `query($a: ID!, $b: ID!, $o: String) { path(from: $a, to: $b, orgId: $o, maxHops: 12) { length events { atom } steps { relationship fromAtom toAtom } } }`,
+      { a: from, b: to, o: org },
+    );
+    expect(result.errors).toBeUndefined();
+    const p = result.data?.['path'] as { length: number; events: { atom: string }[]; steps: { relationship: string; fromAtom: string; toAtom: string }[] };
+    expect(p.length).toBe(expected);
+    expect(p.events[0]?.atom).toBe(from);
+    expect(p.events[p.events.length - 1]?.atom).toBe(to);
+    expect(p.steps.filter((x) => x.relationship === 'FLOW')).toHaveLength(1);
   });
 
   it('refuses an unbounded search', async () => {

@@ -1,6 +1,7 @@
 // A generated fleet (two orgs, wrinkles on: shuffled arrival, duplicates, parents never sent, malformed
 // lines) loaded through the real ingest pipeline; then the hunting API must give the answers the
 // generator's truth file records for every planted attack story.
+import { randomUUID } from 'node:crypto';
 import { withDefaults, generateText, type StoryTruth, type Truth } from '../../src/generate';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { IngestSummary } from '../../src/ingest/pipeline';
@@ -8,9 +9,11 @@ import type { Runtime } from '../../src/runtime';
 import { graphqlRunner } from '../helpers/api';
 import { ingestLines } from '../helpers/ingest';
 import { testRuntime } from '../helpers/runtime';
+import { adjacency, crossHostDistance, distancesFrom, type Rec, treeBelow } from '../helpers/routing-graph';
 
-// Loading the same fleet again is idempotent, so a fixed seed is safe beside other suites and reruns.
 const OPTIONS = withDefaults({ hosts: 24, events: 24_000, seed: 'truth-acceptance', orgs: 2, stories: 3, badFraction: 0.002 });
+
+const PROCESS_TYPES = ['NEW_PROCESS', 'EXISTING_PROCESS'];
 
 type Named = { atom: string; __typename?: string; hostname?: string };
 
@@ -19,14 +22,32 @@ describe('a generated fleet answers its truth file through the API', () => {
   let truth: Truth;
   let summary: IngestSummary;
   let rejected = 0;
+  /** The well-formed lines, as a hunter's own script would read the file. */
+  let records: Rec[] = [];
   const run = graphqlRunner(() => runtime);
 
   beforeAll(async () => {
     runtime = await testRuntime();
     await migrate(runtime.executor);
     const generated = await generateText(OPTIONS);
-    truth = generated.truth;
-    const lines = generated.text.split('\n').filter((l) => l.length > 0);
+    // Fresh org ids per run, so data an older generator left in a shared database never mixes in.
+    let text = generated.text;
+    let truthText = JSON.stringify(generated.truth);
+    for (const org of generated.truth.orgs) {
+      const fresh = randomUUID();
+      text = text.replaceAll(org.oid, fresh);
+      truthText = truthText.replaceAll(org.oid, fresh);
+    }
+    truth = JSON.parse(truthText) as Truth;
+    const lines = text.split('\n').filter((l) => l.length > 0);
+    records = lines.flatMap((l) => {
+      try {
+        const r = JSON.parse(l) as Rec;
+        return r && typeof r === 'object' && r.routing && r.event ? [r] : [];
+      } catch {
+        return [];
+      }
+    });
     const result = await ingestLines(runtime.executor, lines, 2000);
     summary = result.summary;
     rejected = result.rejects.length;
@@ -140,6 +161,89 @@ describe('a generated fleet answers its truth file through the API', () => {
         const parents = new Set(node?.events.edges.map((e) => e.node.parentAtom));
         expect([...parents].every((p) => resolver.processAtoms.includes(p))).toBe(true);
       }
+    }
+  });
+  it('gives the process tree below Word breadth-first with depths, as the file implies', async () => {
+    for (const story of stories()) {
+      const expected = treeBelow(records, story.processes.word.atom, 16, PROCESS_TYPES);
+      expect(expected.size).toBeGreaterThanOrEqual(2); // PowerShell and the dropper at least
+      const res = await run(
+        `query($a: ID!, $o: String, $t: [String!]) { descendants(atom: $a, orgId: $o, eventTypes: $t, first: 500) {
+           totalCount edges { depth node { atom } } } }`,
+        { a: story.processes.word.atom, o: story.org.oid, t: PROCESS_TYPES },
+      );
+      expect(res.errors).toBeUndefined();
+      const d = res.data?.['descendants'] as { totalCount: number; edges: { depth: number; node: { atom: string } }[] };
+      expect(d.totalCount).toBe(expected.size);
+      expect(new Map(d.edges.map((e) => [e.node.atom, e.depth]))).toEqual(expected);
+      const depths = d.edges.map((e) => e.depth);
+      expect(depths).toEqual([...depths].sort((x, y) => x - y)); // breadth-first
+    }
+  });
+
+  it('gives everything below the PowerShell process, every event type, page by page', async () => {
+    const story = stories()[0]!;
+    const expected = treeBelow(records, story.processes.powershell.atom, 16, null);
+    const seen = new Map<string, number>();
+    let after: string | null = null;
+    for (let page = 0; page < 50; page++) {
+      const res = await run(
+        `query($a: ID!, $o: String, $after: String) { descendants(atom: $a, orgId: $o, first: 25, after: $after) {
+           totalCount edges { depth node { atom } } pageInfo { hasNextPage endCursor } } }`,
+        { a: story.processes.powershell.atom, o: story.org.oid, after },
+      );
+      expect(res.errors).toBeUndefined();
+      const d = res.data?.['descendants'] as { totalCount: number; edges: { depth: number; node: { atom: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      expect(d.totalCount).toBe(expected.size);
+      for (const e of d.edges) {
+        expect(seen.has(e.node.atom)).toBe(false);
+        seen.set(e.node.atom, e.depth);
+      }
+      if (!d.pageInfo.hasNextPage) break;
+      after = d.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  it('finds the shortest chain on one host: from the dropper to lsass, as a search over the file finds', async () => {
+    for (const story of stories()) {
+      const expected = distancesFrom(adjacency(records), story.processes.payload.atom, 12).get(story.injection.targetAtom);
+      expect(expected).toBeDefined();
+      const res = await run(
+        `query($a: ID!, $b: ID!, $o: String) { path(from: $a, to: $b, orgId: $o, maxHops: 12) { length events { atom } steps { relationship } } }`,
+        { a: story.processes.payload.atom, b: story.injection.targetAtom, o: story.org.oid },
+      );
+      expect(res.errors).toBeUndefined();
+      const p = res.data?.['path'] as { length: number; events: { atom: string }[]; steps: { relationship: string }[] };
+      expect(p.length).toBe(expected);
+      expect(p.steps.map((x) => x.relationship)).not.toContain('FLOW');
+    }
+  });
+
+  it('crosses hosts over the flow both sensors reported: from the dropper to what the service started on the other host', async () => {
+    const lateralStories = stories().filter((s) => s.lateral !== null);
+    expect(lateralStories.length).toBeGreaterThan(0);
+    for (const story of lateralStories) {
+      const lateral = story.lateral!;
+      const target = lateral.startedProcesses[0]!;
+      const expected = crossHostDistance(records, story.processes.payload.atom, target.atom, 12);
+      expect(expected).toBeDefined();
+      const res = await run(
+        `query($a: ID!, $b: ID!, $o: String) { path(from: $a, to: $b, orgId: $o, maxHops: 12) {
+           length events { atom sensorId } steps { relationship fromAtom toAtom } } }`,
+        { a: story.processes.payload.atom, b: target.atom, o: story.org.oid },
+      );
+      expect(res.errors).toBeUndefined();
+      const p = res.data?.['path'] as { length: number; events: { atom: string; sensorId: string }[]; steps: { relationship: string; fromAtom: string; toAtom: string }[] };
+      expect(p.length).toBe(expected);
+      expect(p.events[0]?.atom).toBe(story.processes.payload.atom);
+      expect(p.events[p.events.length - 1]?.atom).toBe(target.atom);
+      const flows = p.steps.filter((x) => x.relationship === 'FLOW');
+      expect(flows).toHaveLength(1);
+      expect(lateral.connections.map((c) => c.atom)).toContain(flows[0]?.fromAtom);
+      expect(lateral.inbound.map((c) => c.atom)).toContain(flows[0]?.toAtom);
+      // Consecutive steps chain: each starts or ends where the previous one left off.
+      expect(new Set(p.events.map((e) => e.sensorId))).toEqual(new Set([lateral.source.sid, lateral.destination.sid]));
     }
   });
 });

@@ -4657,7 +4657,7 @@ export type PathStep = {
   __typename?: 'PathStep';
   /** Atom of the event the relationship goes from (a PARENT goes from child to parent). */
   fromAtom: Scalars['ID']['output'];
-  /** PARENT, TARGET or CONTAINS. */
+  /** PARENT, TARGET or CONTAINS; FLOW between two hosts: the same connection as each host's sensor reported it. */
   relationship: Scalars['String']['output'];
   toAtom: Scalars['ID']['output'];
 };
@@ -4840,7 +4840,8 @@ export type Query = {
   lateralMovement: Array<LateralMovement>;
   /**
    * The shortest chain between two events over parent, target and containment links (either
-   * direction), or null when there is none within maxHops.
+   * direction), or null when there is none within maxHops. Between two hosts the chain crosses over a
+   * network flow that both hosts' sensors reported (same addresses and ports): a FLOW step.
    */
   path?: Maybe<EventPath>;
   /** How rare an indicator is: on how many hosts, out of how many. */

@@ -29,7 +29,7 @@ export const path: QueryResolvers['path'] = async (_parent, args, ctx) => {
   ]);
   if (!from || !to) return null;
   if (from.uid === to.uid) return { length: 0, events: [from], steps: [] };
-  const found = await ctx.lateral.path(from.uid, to.uid, maxHops, ctx.orgScope);
+  const found = await ctx.lateral.path(from, to, maxHops, ctx.orgScope);
   if (!found) return null;
   const atomOf = new Map(found.nodes.map((n) => [n.uid, n.atom]));
   return {

@@ -58,10 +58,13 @@ export function connect(world: World, p: Proc, time: number, dstIp: string, dstP
   return conn;
 }
 
-/** An inbound TCP connection to a listening process: SOURCE is the remote side. */
-export function accept(world: World, p: Proc, time: number, srcIp: string, localPort: number, wantAtom = false): Conn {
+/**
+ * An inbound TCP connection to a listening process: SOURCE is the remote side. When the remote side
+ * is one of ours, `srcPort` is the port its outbound connection used: both sensors report the same flow.
+ */
+export function accept(world: World, p: Proc, time: number, srcIp: string, localPort: number, wantAtom = false, srcPort?: number): Conn {
   const host = p.state.host;
-  const conn: Conn = { protocol: 'tcp4', srcIp, srcPort: host.rng.int(49152, 65535), dstIp: host.intIp, dstPort: localPort, time, outgoing: false };
+  const conn: Conn = { protocol: 'tcp4', srcIp, srcPort: srcPort ?? host.rng.int(49152, 65535), dstIp: host.intIp, dstPort: localPort, time, outgoing: false };
   p.lastConnectionAtom = writeConnection(world.emitter, p, 'NEW_TCP4_CONNECTION', conn, time, wantAtom);
   remember(world, p, conn, time);
   return conn;

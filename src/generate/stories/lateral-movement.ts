@@ -315,9 +315,9 @@ export class LateralMovementStory {
   }
 
   private connectTo(ps: Proc, b: HostState, listener: Proc, t: number, port: number): void {
-    connect(this.world, ps, t, b.host.intIp, port, false, true);
+    const outbound = connect(this.world, ps, t, b.host.intIp, port, false, true);
     this.connections.push({ atom: ps.lastConnectionAtom, port, processAtom: ps.atom });
-    accept(this.world, listener, t + 3, this.victimHost.intIp, port, true);
+    accept(this.world, listener, t + 3, this.victimHost.intIp, port, true, outbound.srcPort);
     this.inbound.push({ atom: listener.lastConnectionAtom, port, processAtom: listener.atom });
   }
 

@@ -77,6 +77,62 @@ export interface PathStep {
   to: string;
 }
 
+/** The hop between two hosts: the same network flow, reported by the sensor at each end. */
+export const FLOW_STEP = 'FLOW';
+
+/** Flow pairs tried per cross-host search: enough for chatty host pairs, bounded for the planner. */
+const FLOW_CANDIDATES = 200;
+
+/**
+ * A chain from an event on one host to an event on another: through the first host's graph to a
+ * connection with the second host (either may have opened it), across to the second host's record of the same flow (same
+ * addresses and ports, reported by its own sensor), and on to the target. The connections are
+ * found through each host's SAW edge to the other's address (the Sensor's newest intIp) and that
+ * Indicator's events, not by scanning events. Each leg is bounded by a literal, like every
+ * variable-length pattern here.
+ */
+const crossHostCache = new Map<number, NamedQuery>();
+export function crossHostPathQuery(maxHops: number): NamedQuery {
+  if (!Number.isInteger(maxHops) || maxHops < 1 || maxHops > 100) throw new Error(`maxHops must be 1..100, got ${maxHops}`);
+  let q = crossHostCache.get(maxHops);
+  if (!q) {
+    const leg = maxHops - 1;
+    const steps = (p: string) => `[r IN relationships(${p}) | {type: type(r), from: startNode(r).uid, to: endNode(r).uid}]`;
+    q = {
+      name: `cross-host path (${maxHops} hops)`,
+      cypher: `
+MATCH (a:Event {uid: $from}), (b:Event {uid: $to})
+WHERE ($orgs IS NULL OR (a.oid IN $orgs AND b.oid IN $orgs)) AND a.oid = b.oid AND a.sid <> b.sid
+MATCH (sa:Sensor {uid: a.oid + '/' + a.sid}), (sb:Sensor {uid: b.oid + '/' + b.sid})
+MATCH (sa)-[:SAW]->(ipOfB:Indicator) WHERE ipOfB.kind = 'IP' AND ipOfB.value = sb.intIp
+MATCH (sb)-[:SAW]->(ipOfA:Indicator) WHERE ipOfA.kind = 'IP' AND ipOfA.value = sa.intIp
+// Either host may have opened the connection: each side observes the other's address.
+MATCH (ipOfB)<-[:OBSERVED]-(c1:Event)
+WHERE c1.sid = a.sid AND c1.type IN $types AND c1.srcPort IS NOT NULL
+MATCH (ipOfA)<-[:OBSERVED]-(c2:Event)
+WHERE c2.sid = b.sid AND c2.type = c1.type AND c2.srcIp = c1.srcIp AND c2.srcPort = c1.srcPort
+  AND c2.dstIp = c1.dstIp AND c2.dstPort = c1.dstPort
+WITH DISTINCT a, b, c1, c2 LIMIT ${FLOW_CANDIDATES}
+MATCH p1 = SHORTEST 1 (a)-[:PARENT|TARGET|CONTAINS]-{0,${leg}}(c1)
+MATCH p2 = SHORTEST 1 (c2)-[:PARENT|TARGET|CONTAINS]-{0,${leg}}(b)
+WITH p1, p2, c1, c2, length(p1) + length(p2) + 1 AS hops
+WHERE hops <= ${maxHops}
+WITH p1, p2, c1, c2 ORDER BY hops, c1.time, c1.uid LIMIT 1
+RETURN nodes(p1) + nodes(p2) AS nodes,
+  ${steps('p1')} + [{type: '${FLOW_STEP}', from: c1.uid, to: c2.uid}] + ${steps('p2')} AS steps`,
+    };
+    crossHostCache.set(maxHops, q);
+  }
+  return q;
+}
+
+/** The two ends of a path as the reader needs them: their keys and hosts. */
+export interface PathEnd {
+  uid: string;
+  oid: string;
+  sid: string | null;
+}
+
 export class LateralReader {
   constructor(private readonly executor: GraphExecutor) {}
 
@@ -101,8 +157,19 @@ export class LateralReader {
     }));
   }
 
-  async path(fromUid: string, toUid: string, maxHops: number, orgs: OrgScope): Promise<{ nodes: EventNode[]; steps: PathStep[] } | null> {
-    const result = await this.executor.read(pathQuery(maxHops), { from: fromUid, to: toUid, orgs });
+  /**
+   * The shortest chain between two events: over parent, target and containment links on one host,
+   * or, between hosts, through the network flow that both hosts' sensors reported.
+   */
+  async path(from: PathEnd, to: PathEnd, maxHops: number, orgs: OrgScope): Promise<{ nodes: EventNode[]; steps: PathStep[] } | null> {
+    const crossHost = from.oid === to.oid && from.sid !== null && to.sid !== null && from.sid !== to.sid;
+    return crossHost
+      ? this.read(crossHostPathQuery(maxHops), { from: from.uid, to: to.uid, orgs, types: CONNECTION_TYPES })
+      : this.read(pathQuery(maxHops), { from: from.uid, to: to.uid, orgs });
+  }
+
+  private async read(query: NamedQuery, params: Record<string, unknown>): Promise<{ nodes: EventNode[]; steps: PathStep[] } | null> {
+    const result = await this.executor.read(query, params);
     const record = result.records[0];
     if (!record) return null;
     return { nodes: (record.get('nodes') as Node[]).map(toEventNode), steps: record.get('steps') as PathStep[] };
