@@ -12,7 +12,6 @@ import { migrate } from '../graph/schema/migrate';
 import { ingest, type IngestSummary } from '../ingest/pipeline';
 import { readStream } from '../ingest/read';
 import { createRuntime, type Runtime } from '../runtime';
-import { SERVER_VERSION } from '../version';
 import { serveCommand } from './serve';
 
 export interface DemoOptions {
@@ -42,15 +41,17 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
 
 /** Loads the fleet unless a previous demo finished loading it; returns its ground truth either way. */
 async function ensureFleetLoaded(runtime: Runtime): Promise<Truth> {
-  const key = demoFleetKey(DEMO_FLEET, SERVER_VERSION);
-  const generation = generate(DEMO_FLEET, { threads: true });
+  // Same seed, same fleet: a first pass (a second or two) gives the truth that names it.
+  const dryRun = generate(DEMO_FLEET, { threads: true });
+  for await (const chunk of dryRun.stream) void chunk;
+  const truth = dryRun.truth();
+  const key = demoFleetKey(truth);
   const loaded = await readDemoMarker(runtime.executor, key);
   if (loaded !== null) {
-    // Same seed, same fleet: regenerating (a second or two) gives the truth without storing it anywhere.
-    for await (const chunk of generation.stream) void chunk;
     process.stdout.write(`demo fleet already loaded (${loaded} events)\n`);
-    return generation.truth();
+    return truth;
   }
+  const generation = generate(DEMO_FLEET, { threads: true });
   process.stdout.write(`generating and loading the demo fleet (${DEMO_FLEET.hosts} hosts, ~${DEMO_FLEET.events} events)...\n`);
   const started = performance.now();
   const bar = process.stderr.isTTY
@@ -70,5 +71,5 @@ async function ensureFleetLoaded(runtime: Runtime): Promise<Truth> {
     `loaded ${summary.stored} events (${summary.duplicates} duplicates, ${summary.rejected} rejected) in ${seconds.toFixed(1)} s\n`,
   );
   await writeDemoMarker(runtime.executor, key, summary.stored);
-  return generation.truth();
+  return truth;
 }
