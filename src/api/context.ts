@@ -1,4 +1,5 @@
 /** What every resolver receives: the graph readers, per-request loaders and limits, the caller's org scope. */
+import type { Principal } from '../auth/principal';
 import type { GraphExecutor } from '../graph/executor';
 import type { EventReader, OrgScope } from '../graph/reader/events';
 import type { LateralReader } from '../graph/reader/lateral';
@@ -25,8 +26,10 @@ export interface ApiContext {
   search: SearchReader;
   lateral: LateralReader;
   loaders: Loaders;
-  /** Orgs the caller may read; null means all (until API keys fill it). */
+  /** Orgs the caller may read and write: the API key's, or null (all) with auth off. Applied inside every Cypher query. */
   orgScope: OrgScope;
+  /** Who is calling (the key's id, orgs and role). */
+  principal: Principal;
   limits: ApiLimits;
   logger: Logger;
   serverVersion: string;

@@ -9,6 +9,10 @@ import type { Config } from '../config/env';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
+import { GraphQLError } from 'graphql';
+import { createAuthenticator } from '../auth/authenticator';
+import { type Authenticator, LOCAL_PRINCIPAL, type Principal } from '../auth/principal';
+import { AppError, ErrorCode } from '../errors/codes';
 import type { GraphExecutor } from '../graph/executor';
 import { EventReader } from '../graph/reader/events';
 import { LateralReader } from '../graph/reader/lateral';
@@ -34,6 +38,8 @@ export interface ServerDeps {
   logger: Logger;
   /** Created per server when not given. */
   metrics?: Metrics;
+  /** From config (AUTH, AUTH_CACHE_MS) when not given. */
+  authenticator?: Authenticator;
 }
 
 export interface ListenOptions {
@@ -60,11 +66,12 @@ export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServe
   });
 }
 
-export function contextFor(deps: ServerDeps): ApiContext {
+/** A request's context: readers and loaders scoped to the caller's orgs (every org with auth off). */
+export function contextFor(deps: ServerDeps, principal: Principal = LOCAL_PRINCIPAL): ApiContext {
   const reader = new EventReader(deps.executor);
   const trees = new TreeReader(deps.executor);
   const search = new SearchReader(deps.executor);
-  const orgScope = null; // every org, until API keys scope requests
+  const orgScope = principal.orgs;
   return {
     executor: deps.executor,
     reader,
@@ -74,6 +81,7 @@ export function contextFor(deps: ServerDeps): ApiContext {
     lateral: new LateralReader(deps.executor),
     loaders: createLoaders(reader, trees, search, orgScope),
     orgScope,
+    principal,
     limits: { maxDepth: deps.config.API_MAX_DEPTH, maxTreeDepth: deps.config.API_MAX_TREE_DEPTH, maxPage: deps.config.API_MAX_PAGE },
     logger: deps.logger,
     serverVersion: SERVER_VERSION,
@@ -81,7 +89,23 @@ export function contextFor(deps: ServerDeps): ApiContext {
   };
 }
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
+
+/** Who is calling, as a GraphQL error Apollo answers with HTTP 401 when the key is missing or bad. */
+async function principalOf(authenticator: Authenticator, authorization: string | undefined): Promise<Principal> {
+  try {
+    return await authenticator.authenticate(authorization);
+  } catch (error) {
+    if (error instanceof AppError) throw new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, http: { status: 401 } } });
+    throw error;
+  }
+}
+
 export async function startServer(deps: ServerDeps, options: ListenOptions): Promise<RunningServer> {
+  if (deps.config.AUTH === 'off' && !LOOPBACK.test(options.host)) {
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `refusing to serve without auth (AUTH=off) on ${options.host}: use 127.0.0.1, or AUTH=keys with API keys`);
+  }
+  const authenticator = deps.authenticator ?? createAuthenticator(deps.executor, { mode: deps.config.AUTH, cacheMs: deps.config.AUTH_CACHE_MS });
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
@@ -90,7 +114,14 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
   await apollo.start();
 
   app.use(healthRouter(deps.executor, deps.logger));
-  app.get('/metrics', async (_req, res) => {
+  // Metrics name operations and hosts' load: any valid key may read them.
+  app.get('/metrics', async (req, res) => {
+    try {
+      await authenticator.authenticate(req.header('authorization'));
+    } catch {
+      res.status(401).json({ code: ErrorCode.UNAUTHENTICATED, message: 'a valid API key is required: Authorization: Bearer <key>' });
+      return;
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use(
@@ -101,12 +132,13 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
       maxBytes: deps.config.INGEST_MAX_BYTES,
       batchSize: deps.config.INGEST_BATCH_SIZE,
       metrics,
+      authenticator,
     }),
   );
   app.use(
     '/graphql',
     losslessJsonBody(deps.config.GRAPHQL_MAX_BYTES),
-    expressMiddleware(apollo, { context: async () => contextFor(deps) }),
+    expressMiddleware(apollo, { context: async ({ req }) => contextFor(deps, await principalOf(authenticator, req.header('authorization'))) }),
   );
 
   await new Promise<void>((resolve, reject) => {

@@ -28,7 +28,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     await runtime.close();
   }
   // No auth on loopback only: the demo is for the person at this machine.
-  await serveCommand({ host: '127.0.0.1', port: options.port });
+  await serveCommand({ host: '127.0.0.1', port: options.port }, { AUTH: 'off' });
   const url = `http://127.0.0.1:${options.port ?? runtime.config.PORT}/graphql`;
   const story = truth.stories[0];
   if (!story) return;

@@ -5,6 +5,7 @@ import { AppError } from '../errors/codes';
 import { SERVER_VERSION } from '../version';
 import { demoCommand } from './demo';
 import { generateCli } from './generate';
+import { keysCli } from './keys';
 import { loadCommand } from './load';
 import { migrateCommand } from './migrate';
 import { serveCommand } from './serve';
@@ -31,6 +32,7 @@ program
   .action(loadCommand);
 
 program.addCommand(generateCli());
+program.addCommand(keysCli());
 
 program
   .command('demo')

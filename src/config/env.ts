@@ -40,6 +40,13 @@ export const configSchema = z.object({
   API_MAX_PAGE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Largest maxDepth for descendants (trees fan out; ancestry is a chain and uses API_MAX_DEPTH). */
   API_MAX_TREE_DEPTH: z.coerce.number().int().min(1).max(100).default(32),
+  /**
+   * `keys`: every request needs an API key (`atomgraph keys create`). `off`: no auth, every org;
+   * for local use only, so the server refuses it on an address other than loopback.
+   */
+  AUTH: z.enum(['keys', 'off']).default('keys'),
+  /** How long a looked-up API key is trusted before it is read again (a revoke takes effect within this). */
+  AUTH_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
   /** Largest accepted GraphQL request body (bytes). */
   GRAPHQL_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
 });

@@ -10,6 +10,8 @@ export async function testRuntime(): Promise<Runtime> {
   return createRuntime({
     overrides: {
       LOG_LEVEL: 'silent',
+      // Most suites test other things; the auth suites turn keys on themselves.
+      AUTH: 'off',
       NEO4J_ACQUIRE_TIMEOUT_MS: 5_000,
       NEO4J_MAX_RETRY_MS: 3_000,
       NEO4J_TX_TIMEOUT_MS: 30_000,

@@ -26,7 +26,7 @@ describe('POST /ingest and ingestEvents against a real Neo4j', () => {
   beforeAll(async () => {
     runtime = await testRuntime();
     await migrate(runtime.executor);
-    const base = { NEO4J_URI: runtime.uri, INGEST_MAX_BYTES: 200_000 };
+    const base = { NEO4J_URI: runtime.uri, INGEST_MAX_BYTES: 200_000, AUTH: 'off' };
     open = await startServer({ config: parseConfig(base), executor: runtime.executor, logger: runtime.logger }, { host: '127.0.0.1', port: 0 });
     signed = await startServer(
       { config: parseConfig({ ...base, INGEST_SECRET: SECRET }), executor: runtime.executor, logger: runtime.logger },

@@ -72,7 +72,7 @@ describe('HTTP server against a real Neo4j', () => {
 
   it('reports 503 on /readyz when Neo4j is unreachable', async () => {
     // A second server whose driver points at a port nothing listens on.
-    const config = parseConfig({ NEO4J_URI: 'bolt://127.0.0.1:1', NEO4J_ACQUIRE_TIMEOUT_MS: 2000, NEO4J_MAX_RETRY_MS: 0 });
+    const config = parseConfig({ NEO4J_URI: 'bolt://127.0.0.1:1', NEO4J_ACQUIRE_TIMEOUT_MS: 2000, NEO4J_MAX_RETRY_MS: 0, AUTH: 'off' });
     const driver = createDriver(config);
     const executor = new GraphExecutor(driver, { database: 'neo4j', timeoutMs: 2000 });
     const dead = await startServer({ config, executor, logger: createLogger('silent') }, { host: '127.0.0.1', port: 0 });

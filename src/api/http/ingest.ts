@@ -5,6 +5,7 @@
  */
 import type { Request, Response } from 'express';
 import { Router } from 'express';
+import { type Authenticator, canWrite } from '../../auth/principal';
 import { AppError, ErrorCode } from '../../errors/codes';
 import type { GraphExecutor } from '../../graph/executor';
 import { ingest, type Reject } from '../../ingest/pipeline';
@@ -21,6 +22,7 @@ export interface IngestRouteOptions {
   maxBytes: number;
   batchSize: number;
   metrics?: Metrics;
+  authenticator: Authenticator;
 }
 
 /** At most this many per-line errors in a reply; the count says how many there were. */
@@ -30,6 +32,7 @@ const STATUS: Partial<Record<string, number>> = {
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
   [ErrorCode.BAD_USER_INPUT]: 400,
   [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.DATABASE_UNAVAILABLE]: 503,
   [ErrorCode.DATABASE_TIMEOUT]: 503,
 };
@@ -38,6 +41,9 @@ export function ingestRouter(options: IngestRouteOptions): Router {
   const router = Router();
   router.post('/ingest', async (req: Request, res: Response) => {
     try {
+      // The key first: an unauthenticated caller gets nothing read, parsed or stored.
+      const principal = await options.authenticator.authenticate(req.header('authorization'));
+      if (!canWrite(principal)) throw new AppError(ErrorCode.FORBIDDEN, `key ${principal.keyId ?? ''} may read but not ingest (role ${principal.role})`);
       const wire = await readRawBody(req, options.maxBytes);
       if (options.secret && !verifySignature(options.secret, wire, req.header('lc-signature'))) {
         throw new AppError(ErrorCode.UNAUTHENTICATED, 'missing or wrong lc-signature (hex HMAC-SHA256 of the body)');
@@ -48,6 +54,8 @@ export function ingestRouter(options: IngestRouteOptions): Router {
       const summary = await ingest(readBuffer(body, 'request'), {
         executor: options.executor,
         batchSize: options.batchSize,
+        // A writer stores events of its own orgs only; the others are rejected one by one.
+        ...(principal.orgs ? { allowedOrgs: new Set(principal.orgs) } : {}),
         onReject: (r) => {
           if (errors.length < MAX_ERRORS_IN_REPLY) errors.push({ line: r.line, reason: r.reason });
         },

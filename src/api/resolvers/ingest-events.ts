@@ -1,3 +1,4 @@
+import { canWrite } from '../../auth/principal';
 import { AppError, ErrorCode } from '../../errors/codes';
 import { ingest } from '../../ingest/pipeline';
 import { stringifyJson } from '../../ingest/parse';
@@ -11,10 +12,12 @@ export const ingestEvents: MutationResolvers['ingestEvents'] = async (_parent, a
   if (args.events.length > MAX_EVENTS_PER_MUTATION) {
     throw new AppError(ErrorCode.LIMIT_EXCEEDED, `ingestEvents takes at most ${MAX_EVENTS_PER_MUTATION} events per call`, { max: MAX_EVENTS_PER_MUTATION });
   }
+  if (!canWrite(ctx.principal)) throw new AppError(ErrorCode.FORBIDDEN, `this key may read but not ingest (role ${ctx.principal.role})`);
   const errors: { index: number; reason: string }[] = [];
   const summary = await ingest(asRecords(args.events as unknown[]), {
     executor: ctx.executor,
     batchSize: ctx.ingestBatchSize,
+    ...(ctx.principal.orgs ? { allowedOrgs: new Set(ctx.principal.orgs) } : {}),
     onReject: (r) => errors.push({ index: r.line, reason: r.reason }),
   });
   return { accepted: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, errors };

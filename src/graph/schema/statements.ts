@@ -18,6 +18,10 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
     name: 'constraint indicator_uid',
     cypher: 'CREATE CONSTRAINT indicator_uid IF NOT EXISTS FOR (i:Indicator) REQUIRE i.uid IS UNIQUE',
   },
+  {
+    name: 'constraint api_key_id',
+    cypher: 'CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE',
+  },
   { name: 'index event_atom', cypher: 'CREATE INDEX event_atom IF NOT EXISTS FOR (e:Event) ON (e.atom)' },
   { name: 'index event_time', cypher: 'CREATE INDEX event_time IF NOT EXISTS FOR (e:Event) ON (e.time)' },
   {

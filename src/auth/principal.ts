@@ -1,0 +1,22 @@
+/** Who is calling: the API key's orgs and role, or everyone when auth is switched off locally. */
+export const ROLES = ['reader', 'writer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** orgs === null means every org (auth switched off for local use). */
+export interface Principal {
+  keyId: string | null;
+  orgs: readonly string[] | null;
+  role: Role;
+}
+
+export interface Authenticator {
+  /** Resolves the Authorization header value (or undefined). Throws AppError UNAUTHENTICATED on a missing, bad or revoked key. */
+  authenticate(authorization: string | undefined): Promise<Principal>;
+}
+
+/** Auth off (local use on loopback only): every org, every right. */
+export const LOCAL_PRINCIPAL: Principal = { keyId: null, orgs: null, role: 'admin' };
+
+export function canWrite(principal: Principal): boolean {
+  return principal.role === 'writer' || principal.role === 'admin';
+}
