@@ -1,0 +1,123 @@
+/**
+ * GraphQL subscriptions over graphql-ws on the API's own HTTP server and path. The API key comes
+ * in connection_init's payload (`{ authorization: "Bearer <key>" }`) or the upgrade request's
+ * Authorization header; a bad one closes the socket with 4401. Only subscriptions run here:
+ * queries and mutations go to POST /graphql, where the request limits, logs and metrics live.
+ */
+import type { Server } from 'node:http';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule, getOperationAST, parse, specifiedRules, validate } from 'graphql';
+import type { Context } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { type ServerOptions, WebSocketServer } from 'ws';
+import type { Authenticator, Principal } from '../auth/principal';
+import { AppError, ErrorCode } from '../errors/codes';
+
+/** graphql-ws's close code for "not authenticated" (the protocol's own Unauthorized). */
+export const CLOSE_UNAUTHENTICATED = 4401;
+/** RFC 6455 "going away": the server is shutting down. */
+export const CLOSE_GOING_AWAY = 1001;
+
+export interface LiveSocketOptions {
+  httpServer: Server;
+  path: string;
+  schema: GraphQLSchema;
+  authenticator: Authenticator;
+  /** The resolvers' context for one subscription of this caller. */
+  contextFor(principal: Principal): unknown;
+  /** Shapes every error a client sees (the same formatter as HTTP). */
+  formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  /** Validation rules beyond GraphQL's own (depth and alias limits). */
+  rules?: readonly ValidationRule[];
+  /** Further checks before a subscription starts (the cost limit); throws an AppError to refuse. */
+  check?(args: ExecutionArgs): void;
+  /** How long a client may take to answer the close handshake on shutdown before it is cut. */
+  closeTimeoutMs: number;
+}
+
+export interface LiveSocketServer {
+  /** Closes every socket with 1001 and stops accepting; resolves when all are closed. */
+  close(): Promise<void>;
+}
+
+const asGraphQLError = (error: AppError) => new GraphQLError(error.message, { originalError: error });
+
+export function startLiveSocket(options: LiveSocketOptions): LiveSocketServer {
+  // closeTimeout (ws >= 8.18) bounds each socket's closing handshake; @types/ws does not list it yet.
+  const serverOptions: ServerOptions & { closeTimeout: number } = { server: options.httpServer, path: options.path, closeTimeout: options.closeTimeoutMs };
+  const wss = new WebSocketServer(serverOptions);
+  const principals = new WeakMap<Context, Principal>();
+  const format = (errors: readonly GraphQLError[]) => errors.map((e) => options.formatError(e.toJSON(), e));
+
+  const cleanup = useServer(
+    {
+      onConnect: async (ctx) => {
+        const fromParams = ctx.connectionParams?.['authorization'];
+        const authorization = typeof fromParams === 'string' ? fromParams : ctx.extra.request.headers.authorization;
+        try {
+          principals.set(ctx, await options.authenticator.authenticate(authorization));
+          return true;
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          // graphql-ws would close with 4403; 4401 tells the client to fix its key, not its rights.
+          ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, `${ErrorCode.UNAUTHENTICATED}: a valid API key is required`);
+          return false;
+        }
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const principal = principals.get(ctx);
+        if (!principal) return [asGraphQLError(new AppError(ErrorCode.UNAUTHENTICATED, 'a valid API key is required'))];
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          return [new GraphQLError(message, { extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED } })];
+        }
+        const invalid = validate(options.schema, document, [...specifiedRules, ...(options.rules ?? [])]);
+        if (invalid.length > 0) {
+          // Limit rules carry their own code as an AppError; the rest are plain validation failures.
+          return invalid.map((e) => (e.originalError ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED } })));
+        }
+        const operation = getOperationAST(document, payload.operationName);
+        if (operation?.operation !== 'subscription') {
+          return [asGraphQLError(new AppError(ErrorCode.BAD_USER_INPUT, 'only subscriptions run over WebSocket; send queries and mutations to POST /graphql'))];
+        }
+        const args: ExecutionArgs = {
+          schema: options.schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+          contextValue: options.contextFor(principal),
+        };
+        try {
+          options.check?.(args);
+        } catch (error) {
+          if (error instanceof AppError) return [asGraphQLError(error)];
+          throw error;
+        }
+        return args;
+      },
+      onOperation: (_ctx, _id, _payload, _args, result) => {
+        // Before the stream starts, errors without a cause are the request's own (bad variables).
+        if (!isResult(result) || !result.errors) return undefined;
+        return {
+          ...result,
+          errors: result.errors.map((e) => (e.originalError ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } }))),
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+    },
+    wss,
+  );
+
+  return {
+    close: async () => {
+      await cleanup.dispose();
+    },
+  };
+}
+
+function isResult(value: unknown): value is ExecutionResult {
+  return typeof value === 'object' && value !== null && !(Symbol.asyncIterator in value);
+}
