@@ -28,6 +28,10 @@ export function createErrorFormatter(logger: Logger) {
       };
     }
     const code = formatted.extensions?.['code'];
+    // graphql-js stops parsing at GRAPHQL_MAX_TOKENS with a syntax error; say which limit it was.
+    if (code === ErrorCode.GRAPHQL_PARSE_FAILED && /tokens\. Parsing aborted/.test(formatted.message)) {
+      return { message: formatted.message, extensions: { code: ErrorCode.TOO_MANY_TOKENS } };
+    }
     if (typeof code === 'string' && PASS_THROUGH.has(code)) {
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };

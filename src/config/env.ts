@@ -47,8 +47,24 @@ export const configSchema = z.object({
   AUTH: z.enum(['keys', 'off']).default('keys'),
   /** How long a looked-up API key is trusted before it is read again (a revoke takes effect within this). */
   AUTH_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
+  /** Deepest selection nesting a query may have. */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(15),
+  /** Most aliases in one operation (each alias is another query). */
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(20),
+  /** Most tokens in a document; parsing stops there. */
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
+  /** Highest query cost (fields times first x maxDepth through nesting; see src/api/limits/cost.ts). */
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(100_000),
+  /** Whether the schema can be introspected (the playground needs it). */
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Largest accepted GraphQL request body (bytes). */
   GRAPHQL_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  /** Events buffered per live subscriber (eventAdded); beyond this the oldest are dropped and counted. */
+  LIVE_BUFFER_EVENTS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Open eventAdded subscriptions the server holds at once, over all connections. */
+  LIVE_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** On SIGTERM/SIGINT: how long in-flight requests and ingest batches may take before connections are cut. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 });
 
 export type Config = z.infer<typeof configSchema>;
