@@ -7,7 +7,7 @@ import { SingleBar } from 'cli-progress';
 import { demoFleetKey, DEMO_FLEET } from '../demo/fleet';
 import { demoQueries, formatDemoQueries } from '../demo/queries';
 import { generate, type Truth } from '../generate';
-import { readDemoMarker, writeDemoMarker } from '../graph/demo-marker';
+import { clearDemoOrgs, readDemoMarker, writeDemoMarker } from '../graph/demo-marker';
 import { migrate } from '../graph/schema/migrate';
 import { ingest, type IngestSummary } from '../ingest/pipeline';
 import { readStream } from '../ingest/read';
@@ -51,6 +51,7 @@ async function ensureFleetLoaded(runtime: Runtime): Promise<Truth> {
     process.stdout.write(`demo fleet already loaded (${loaded} events)\n`);
     return truth;
   }
+  await clearDemoOrgs(runtime.executor, runtime.config.NEO4J_DATABASE, truth.orgs.map((o) => o.oid));
   const generation = generate(DEMO_FLEET, { threads: true });
   process.stdout.write(`generating and loading the demo fleet (${DEMO_FLEET.hosts} hosts, ~${DEMO_FLEET.events} events)...\n`);
   const started = performance.now();

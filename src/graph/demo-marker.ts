@@ -15,6 +15,27 @@ export const WRITE_DEMO_MARKER: NamedQuery = {
   cypher: 'MERGE (m:DemoFleet {key: $key}) SET m.events = $events, m.loadedAt = datetime()',
 };
 
+/**
+ * Removes what an earlier demo fleet left in the demo's own orgs (events, sensors, indicators) and
+ * its markers, so a fleet from a changed generator never mixes with the old one. Batched in
+ * transactions of its own, which only an auto-commit query may do.
+ */
+export const CLEAR_DEMO_ORGS: NamedQuery = {
+  name: 'demoMarker.clear',
+  cypher: `
+MATCH (n) WHERE n.oid IN $orgs OR n:DemoFleet
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`,
+};
+
+export async function clearDemoOrgs(executor: GraphExecutor, database: string, orgs: readonly string[]): Promise<void> {
+  const session = executor.driver.session({ database, defaultAccessMode: 'WRITE' });
+  try {
+    await session.run(CLEAR_DEMO_ORGS.cypher, { orgs: [...orgs] });
+  } finally {
+    await session.close();
+  }
+}
+
 /** Events the fleet stored when it was loaded, or null when it never finished loading. */
 export async function readDemoMarker(executor: GraphExecutor, key: string): Promise<number | null> {
   const result = await executor.read(READ_DEMO_MARKER, { key });
