@@ -7,6 +7,7 @@ import type { SearchReader } from '../graph/reader/search';
 import type { SightingReader } from '../graph/reader/sightings';
 import type { TreeReader } from '../graph/reader/trees';
 import type { Logger } from '../log/logger';
+import type { LiveFeed } from '../live/feed';
 import type { Loaders } from './loaders';
 
 export interface ApiLimits {
@@ -34,4 +35,6 @@ export interface ApiContext {
   logger: Logger;
   serverVersion: string;
   ingestBatchSize: number;
+  /** The live feed committed events are published to (absent when no server runs one, e.g. executeOperation in tests). */
+  live?: LiveFeed;
 }

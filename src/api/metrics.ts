@@ -3,13 +3,16 @@
  * operation, ingest outcomes, and process figures. One registry per server, so tests and several
  * servers in one process never share counters.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LiveMetrics } from '../live/feed';
 
 export interface Metrics {
   registry: Registry;
   requests: Counter<'operation' | 'outcome'>;
   latency: Histogram<'operation'>;
   ingested: Counter<'outcome'>;
+  /** The live feed (eventAdded): events published, delivered and dropped, and open subscriptions. */
+  live: LiveMetrics;
 }
 
 export function createMetrics(): Metrics {
@@ -36,5 +39,11 @@ export function createMetrics(): Metrics {
       labelNames: ['outcome'],
       registers: [registry],
     }),
+    live: {
+      published: new Counter({ name: 'atomgraph_live_published_total', help: 'Stored events published to the live feed.', registers: [registry] }),
+      delivered: new Counter({ name: 'atomgraph_live_delivered_total', help: 'Live events handed to subscribers (one per subscriber).', registers: [registry] }),
+      dropped: new Counter({ name: 'atomgraph_live_dropped_total', help: 'Live events dropped because a subscriber fell behind (its buffer was full).', registers: [registry] }),
+      subscriptions: new Gauge({ name: 'atomgraph_live_subscriptions', help: 'Open eventAdded subscriptions.', registers: [registry] }),
+    },
   };
 }

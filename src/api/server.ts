@@ -6,8 +6,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from '../config/env';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
 import { createAuthenticator } from '../auth/authenticator';
@@ -25,12 +26,15 @@ import type { ApiContext } from './context';
 import { createErrorFormatter } from './errors';
 import { losslessJsonBody } from './http/graphql-body';
 import { createMetrics, type Metrics } from './metrics';
+import { costLimitPlugin } from './limits/plugin';
+import { limitRules } from './limits/rules';
 import { observePlugin } from './plugins/observe';
 import { healthRouter } from './http/health';
 import { createLoaders } from './loaders';
 import { ingestRouter } from './http/ingest';
-import { resolvers } from './resolvers';
-import { loadTypeDefs } from './schema/load';
+import { executableSchema } from './schema/executable';
+import { startSubscriptions } from './subscriptions';
+import { LiveFeed } from '../live/feed';
 
 export interface ServerDeps {
   config: Config;
@@ -40,6 +44,8 @@ export interface ServerDeps {
   metrics?: Metrics;
   /** From config (AUTH, AUTH_CACHE_MS) when not given. */
   authenticator?: Authenticator;
+  /** The live feed ingest publishes to and eventAdded reads; startServer makes one from config when not given. */
+  live?: LiveFeed;
 }
 
 export interface ListenOptions {
@@ -51,17 +57,24 @@ export interface RunningServer {
   url: string;
   httpServer: Server;
   apollo: ApolloServer<ApiContext>;
+  live: LiveFeed;
   close(): Promise<void>;
 }
 
 export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServer<ApiContext> {
-  const plugins = [observePlugin(deps.logger, deps.metrics ?? createMetrics())];
-  if (httpServer) plugins.push(ApolloServerPluginDrainHttpServer({ httpServer }));
+  const plugins: ApolloServerPlugin<ApiContext>[] = [observePlugin(deps.logger, deps.metrics ?? createMetrics())];
+  if (httpServer) plugins.push(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: deps.config.SHUTDOWN_GRACE_MS }));
+  const { config } = deps;
+  plugins.push(costLimitPlugin<ApiContext>(config.GRAPHQL_MAX_COST, { maxPage: config.API_MAX_PAGE, maxDepth: Math.max(config.API_MAX_DEPTH, config.API_MAX_TREE_DEPTH) }));
+  // Apollo's own landing page loads from a CDN; the playground (when served) is ours.
+  plugins.push(ApolloServerPluginLandingPageDisabled());
   return new ApolloServer<ApiContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers,
+    schema: executableSchema(),
     formatError: createErrorFormatter(deps.logger),
     includeStacktraceInErrorResponses: false,
+    introspection: config.GRAPHQL_INTROSPECTION,
+    parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
+    validationRules: limitRules({ maxDepth: config.GRAPHQL_MAX_DEPTH, maxAliases: config.GRAPHQL_MAX_ALIASES }),
     plugins,
   });
 }
@@ -86,6 +99,7 @@ export function contextFor(deps: ServerDeps, principal: Principal = LOCAL_PRINCI
     logger: deps.logger,
     serverVersion: SERVER_VERSION,
     ingestBatchSize: deps.config.INGEST_BATCH_SIZE,
+    live: deps.live,
   };
 }
 
@@ -110,7 +124,16 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   const metrics = deps.metrics ?? createMetrics();
-  const apollo = createApollo({ ...deps, metrics }, httpServer);
+  const live =
+    deps.live ??
+    new LiveFeed({
+      bufferEvents: deps.config.LIVE_BUFFER_EVENTS,
+      maxSubscriptions: deps.config.LIVE_MAX_SUBSCRIPTIONS,
+      metrics: metrics.live,
+      onError: (err) => deps.logger.error({ err }, 'live feed: publishing failed'),
+    });
+  deps = { ...deps, metrics, live };
+  const apollo = createApollo(deps, httpServer);
   await apollo.start();
 
   app.use(healthRouter(deps.executor, deps.logger));
@@ -133,6 +156,7 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
       batchSize: deps.config.INGEST_BATCH_SIZE,
       metrics,
       authenticator,
+      live,
     }),
   );
   app.use(
@@ -145,6 +169,7 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
     httpServer.once('error', reject);
     httpServer.listen(options.port, options.host, () => resolve());
   });
+  const sockets = startSubscriptions({ httpServer, config: deps.config, logger: deps.logger, authenticator, contextFor: (principal) => contextFor(deps, principal) });
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}/graphql`;
@@ -152,7 +177,14 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
     url,
     httpServer,
     apollo,
-    // Apollo's drain plugin stops accepting, lets in-flight requests finish, then closes.
-    close: () => apollo.stop(),
+    live,
+    close: async () => {
+      // WebSockets get their 1001 close frame first (synchronously), before the HTTP drain ends
+      // request-less sockets; then Apollo's drain stops accepting, lets in-flight requests and
+      // ingest batches finish (up to SHUTDOWN_GRACE_MS) and closes.
+      const closingSockets = sockets.close();
+      await Promise.all([closingSockets, apollo.stop()]);
+      live.close();
+    },
   };
 }

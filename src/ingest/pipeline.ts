@@ -77,8 +77,9 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
       summary.stored += result.stored;
       summary.duplicates += result.duplicates;
       if (result.stored > 0 && options.onCommitted) {
+        // delete(), not has(): an event twice in one batch is stored once, so it is published once.
         const stored = new Set(result.storedUids);
-        options.onCommitted(rows.filter((r) => stored.has(r.uid)));
+        options.onCommitted(rows.filter((r) => stored.delete(r.uid)));
       }
       options.onProgress?.(summary);
     }, (error: unknown) => {

@@ -894,6 +894,17 @@ export type EventTargetedByArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** One live event. */
+export type EventAdded = {
+  __typename?: 'EventAdded';
+  /**
+   * Events matching this subscription that were dropped just before this one because the subscriber
+   * fell behind (its buffer was full). 0 when none were.
+   */
+  droppedBefore: Scalars['Int']['output'];
+  event: Event;
+};
+
 /** A page of events. */
 export type EventConnection = {
   __typename?: 'EventConnection';
@@ -5977,6 +5988,23 @@ export type StringMatch = {
   startsWith?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Events as they are stored (after their batch commits, through POST /ingest or ingestEvents on
+   * this server), that match the filter and the caller's orgs; over graphql-ws at /graphql. An event
+   * loaded twice arrives once. targetFilePath matches the event's own TARGET snapshot only. A
+   * subscriber that falls behind loses its oldest buffered events, and the next event it gets says
+   * how many in droppedBefore.
+   */
+  eventAdded: EventAdded;
+};
+
+
+export type SubscriptionEventAddedArgs = {
+  filter?: InputMaybe<EventFilter>;
+};
+
 /** TERMINATE_PROCESS: A process exited. */
 export type TerminateProcess = Event & {
   __typename?: 'TerminateProcess';
@@ -6903,6 +6931,7 @@ export type ResolversTypes = {
   DriverChange: ResolverTypeWrapper<Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   Enrollment: ResolverTypeWrapper<Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   Event: ResolverTypeWrapper<EventNode>;
+  EventAdded: ResolverTypeWrapper<Partial<Omit<EventAdded, 'event'> & { event: ResolversTypes['Event'] }>>;
   EventConnection: ResolverTypeWrapper<Partial<Omit<EventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['EventEdge']>, nodes: Array<ResolversTypes['Event']> }>>;
   EventEdge: ResolverTypeWrapper<Partial<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>>;
   EventFilter: ResolverTypeWrapper<Partial<EventFilter>>;
@@ -7010,6 +7039,7 @@ export type ResolversTypes = {
   StartingUp: ResolverTypeWrapper<Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
   StringMatch: ResolverTypeWrapper<Partial<StringMatch>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TerminateProcess: ResolverTypeWrapper<Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   TerminateTcp4Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   TerminateTcp6Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
@@ -7044,6 +7074,7 @@ export type ResolversParentTypes = {
   DriverChange: Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   Enrollment: Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   Event: EventNode;
+  EventAdded: Partial<Omit<EventAdded, 'event'> & { event: ResolversParentTypes['Event'] }>;
   EventConnection: Partial<Omit<EventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['EventEdge']>, nodes: Array<ResolversParentTypes['Event']> }>;
   EventEdge: Partial<Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] }>;
   EventFilter: Partial<EventFilter>;
@@ -7148,6 +7179,7 @@ export type ResolversParentTypes = {
   StartingUp: Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   String: Partial<Scalars['String']['output']>;
   StringMatch: Partial<StringMatch>;
+  Subscription: Record<PropertyKey, never>;
   TerminateProcess: Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   TerminateTcp4Connection: Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   TerminateTcp6Connection: Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
@@ -7491,6 +7523,11 @@ export type EnrollmentResolvers<ContextType = ApiContext, ParentType extends Res
 
 export type EventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = {
   __resolveType: TypeResolveFn<'AutorunChange' | 'CloudNotification' | 'CodeIdentity' | 'Connected' | 'DataDropped' | 'DirListRep' | 'DnsRequest' | 'DriverChange' | 'Enrollment' | 'ExecOob' | 'ExistingProcess' | 'FileCreate' | 'FileDelRep' | 'FileDelete' | 'FileGetRep' | 'FileHashRep' | 'FileInfoRep' | 'FileModified' | 'FileMovRep' | 'FileRead' | 'FileTypeAccessed' | 'GenericEvent' | 'GetDocumentRep' | 'HiddenModuleDetected' | 'HistoryDumpRep' | 'HttpRequest' | 'MemFindHandlesRep' | 'MemFindStringRep' | 'MemHandlesRep' | 'MemMapRep' | 'MemReadRep' | 'MemStringsRep' | 'MissingEvent' | 'ModuleLoad' | 'ModuleMemDiskMismatch' | 'NetworkConnections' | 'NetworkSummary' | 'NewDocument' | 'NewNamedPipe' | 'NewProcess' | 'NewRemoteThread' | 'NewTcp4Connection' | 'NewTcp6Connection' | 'NewUdp4Connection' | 'NewUdp6Connection' | 'OngoingIdentity' | 'OpenNamedPipe' | 'OsAutorunsRep' | 'OsDriversRep' | 'OsKillProcessRep' | 'OsPackagesRep' | 'OsProcessesRep' | 'OsServicesRep' | 'ProcessEnvironment' | 'Receipt' | 'RegistryCreate' | 'RegistryDelete' | 'RegistryListRep' | 'RegistryWrite' | 'RemoteProcessHandle' | 'SensitiveProcessAccess' | 'ServiceChange' | 'ShuttingDown' | 'SshLogin' | 'StartingUp' | 'TerminateProcess' | 'TerminateTcp4Connection' | 'TerminateTcp6Connection' | 'ThreadInjection' | 'UserLogin' | 'UserObserved' | 'VolumeMount' | 'YaraDetection', ParentType, ContextType>;
+};
+
+export type EventAddedResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['EventAdded'] = ResolversParentTypes['EventAdded']> = {
+  droppedBefore?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
 };
 
 export type EventConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['EventConnection'] = ResolversParentTypes['EventConnection']> = {
@@ -9506,6 +9543,10 @@ export type StartingUpResolvers<ContextType = ApiContext, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  eventAdded?: SubscriptionResolver<ResolversTypes['EventAdded'], "eventAdded", ParentType, ContextType, Partial<SubscriptionEventAddedArgs>>;
+};
+
 export type TerminateProcessResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['TerminateProcess'] = ResolversParentTypes['TerminateProcess']> = {
   ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateProcessAncestorsArgs, 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
@@ -9785,6 +9826,7 @@ export type Resolvers<ContextType = ApiContext> = {
   DriverChange?: DriverChangeResolvers<ContextType>;
   Enrollment?: EnrollmentResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
+  EventAdded?: EventAddedResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventEdge?: EventEdgeResolvers<ContextType>;
   EventPath?: EventPathResolvers<ContextType>;
@@ -9881,6 +9923,7 @@ export type Resolvers<ContextType = ApiContext> = {
   StackFrame?: StackFrameResolvers<ContextType>;
   StackTrace?: StackTraceResolvers<ContextType>;
   StartingUp?: StartingUpResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   TerminateProcess?: TerminateProcessResolvers<ContextType>;
   TerminateTcp4Connection?: TerminateTcp4ConnectionResolvers<ContextType>;
   TerminateTcp6Connection?: TerminateTcp6ConnectionResolvers<ContextType>;

@@ -11,6 +11,7 @@ import type { GraphExecutor } from '../../graph/executor';
 import { ingest, type Reject } from '../../ingest/pipeline';
 import { readBuffer } from '../../ingest/read';
 import { verifySignature } from '../../ingest/signature';
+import type { LiveFeed } from '../../live/feed';
 import type { Logger } from '../../log/logger';
 import type { Metrics } from '../metrics';
 import { decodeBody, readRawBody } from './raw-body';
@@ -23,6 +24,8 @@ export interface IngestRouteOptions {
   batchSize: number;
   metrics?: Metrics;
   authenticator: Authenticator;
+  /** Committed events are published here for eventAdded subscribers. */
+  live?: LiveFeed;
 }
 
 /** At most this many per-line errors in a reply; the count says how many there were. */
@@ -59,6 +62,7 @@ export function ingestRouter(options: IngestRouteOptions): Router {
         onReject: (r) => {
           if (errors.length < MAX_ERRORS_IN_REPLY) errors.push({ line: r.line, reason: r.reason });
         },
+        ...(options.live ? { onCommitted: options.live.publish.bind(options.live) } : {}),
       });
       options.metrics?.ingested.inc({ outcome: 'accepted' }, summary.stored);
       options.metrics?.ingested.inc({ outcome: 'duplicate' }, summary.duplicates);

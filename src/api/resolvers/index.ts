@@ -6,6 +6,7 @@ import { DateTimeScalar, LongScalar } from '../scalars/long';
 import { ancestors } from './ancestors';
 import { descendants } from './descendants';
 import { event } from './event';
+import { eventAdded } from './event-added';
 import { ingestEvents } from './ingest-events';
 import { lateralMovement, path } from './lateral';
 import { eventCounts, events, Sensor, sensors } from './search';
@@ -20,6 +21,7 @@ const rootResolvers: Resolvers = {
   Sighting,
   Sensor,
   Mutation: { ingestEvents },
+  Subscription: { eventAdded },
 };
 
 // Event types and their fields follow from the catalogue at start-up, as their SDL does.

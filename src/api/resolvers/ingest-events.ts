@@ -19,6 +19,7 @@ export const ingestEvents: MutationResolvers['ingestEvents'] = async (_parent, a
     batchSize: ctx.ingestBatchSize,
     ...(ctx.principal.orgs ? { allowedOrgs: new Set(ctx.principal.orgs) } : {}),
     onReject: (r) => errors.push({ index: r.line, reason: r.reason }),
+    ...(ctx.live ? { onCommitted: ctx.live.publish.bind(ctx.live) } : {}),
   });
   return { accepted: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, errors };
 };

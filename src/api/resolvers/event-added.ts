@@ -1,0 +1,21 @@
+/** Subscription.eventAdded: the live feed, filtered and scoped like `events`, one EventAdded per stored event. */
+import { AppError, ErrorCode } from '../../errors/codes';
+import type { LiveDelivery } from '../../live/feed';
+import { rowToEventNode } from '../../live/node';
+import type { ApiContext } from '../context';
+import type { SubscriptionResolvers } from '../generated/resolvers-types';
+import { createLoaders } from '../loaders';
+import { toGraphFilter } from './search';
+
+export const eventAdded: SubscriptionResolvers['eventAdded'] = {
+  subscribe: (_parent, args, ctx) => {
+    if (!ctx.live) throw new AppError(ErrorCode.BAD_USER_INPUT, 'live subscriptions are served over graphql-ws at /graphql');
+    return ctx.live.subscribe(toGraphFilter(args.filter), ctx.orgScope);
+  },
+  resolve: (delivery: LiveDelivery, _args: unknown, ctx: ApiContext) => {
+    // A subscription's context lives for hours: fresh DataLoaders per event, so parents and
+    // sensors are read as they are now and the caches never grow without bound.
+    ctx.loaders = createLoaders(ctx.reader, ctx.trees, ctx.search, ctx.orgScope);
+    return { event: rowToEventNode(delivery.row), droppedBefore: delivery.droppedBefore };
+  },
+};
