@@ -7,7 +7,7 @@ import { loadConfig, type Config, type ConfigInput } from './config/env';
 import { createDriver, DEFAULT_LOCAL_URI } from './graph/driver';
 import { GraphExecutor } from './graph/executor';
 import { createLogger, type Logger } from './log/logger';
-import { startLocalNeo4j } from './local/neo4j';
+import { type LocalNeo4j, startLocalNeo4j } from './local/neo4j';
 
 export interface Runtime {
   config: Config;
@@ -15,6 +15,8 @@ export interface Runtime {
   driver: Driver;
   executor: GraphExecutor;
   uri: string;
+  /** The local Neo4j, when this runtime found NEO4J_URI unset and used (or started) it. */
+  localNeo4j: LocalNeo4j | null;
   close(): Promise<void>;
 }
 
@@ -29,9 +31,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const config = loadConfig(options.overrides);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   let uri = config.NEO4J_URI ?? DEFAULT_LOCAL_URI;
+  let local: LocalNeo4j | null = null;
   if (!config.NEO4J_URI && options.startLocalNeo4jIfUnset) {
     logger.info('NEO4J_URI is not set: starting the local embedded Neo4j');
-    const local = await startLocalNeo4j({ user: config.NEO4J_USERNAME, password: config.NEO4J_PASSWORD, quiet: true });
+    local = await startLocalNeo4j({ user: config.NEO4J_USERNAME, password: config.NEO4J_PASSWORD, quiet: true });
     uri = local.uri;
     logger.info({ uri, pid: local.pid, alreadyRunning: local.alreadyRunning }, 'local Neo4j ready');
   }
@@ -41,5 +44,5 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     timeoutMs: config.NEO4J_TX_TIMEOUT_MS,
     onQuery: ({ name, ms, mode }) => logger.debug({ query: name, ms: Math.round(ms * 10) / 10, mode }, 'cypher'),
   });
-  return { config, logger, driver, executor, uri, close: () => driver.close() };
+  return { config, logger, driver, executor, uri, localNeo4j: local, close: () => driver.close() };
 }

@@ -72,6 +72,9 @@ export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServe
     schema: executableSchema(),
     formatError: createErrorFormatter(deps.logger),
     includeStacktraceInErrorResponses: false,
+    // `atomgraph serve` owns SIGINT/SIGTERM and stops everything in order; Apollo's own handler
+    // would stop only itself and then re-raise the signal, killing the process mid-shutdown.
+    stopOnTerminationSignals: false,
     introspection: config.GRAPHQL_INTROSPECTION,
     parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
     validationRules: limitRules({ maxDepth: config.GRAPHQL_MAX_DEPTH, maxAliases: config.GRAPHQL_MAX_ALIASES }),

@@ -1,7 +1,13 @@
-/** `atomgraph serve`: migrate the schema, then serve the API until SIGINT/SIGTERM. */
+/**
+ * `atomgraph serve`: migrate the schema, then serve the API until SIGINT/SIGTERM, and then stop
+ * gracefully: refuse new connections, let in-flight requests and ingest batches finish (up to
+ * SHUTDOWN_GRACE_MS), close WebSocket subscriptions with 1001, close the Neo4j driver, stop the
+ * local Neo4j if this process started it, exit 0. A second signal exits at once with 1.
+ */
 import { startServer } from '../api/server';
 import type { ConfigInput } from '../config/env';
 import { migrate } from '../graph/schema/migrate';
+import { stopLocalNeo4j } from '../local/neo4j';
 import { createRuntime } from '../runtime';
 
 export interface ServeOptions {
@@ -24,15 +30,36 @@ export async function serveCommand(options: ServeOptions, settings: ConfigInput 
   logger.info({ url: server.url, neo4j: runtime.uri }, 'atomgraph is serving');
   process.stdout.write(`atomgraph serving GraphQL at ${server.url}\n`);
 
+  /** Beyond the grace period, closing sockets, the driver and Neo4j get this long before the process gives up. */
+  const CLOSE_MARGIN_MS = 45_000;
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting for in-flight work');
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    await server.close();
-    await runtime.close();
-    process.exit(0);
+    logger.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: no new connections, finishing in-flight requests');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS + CLOSE_MARGIN_MS);
+    deadline.unref();
+    try {
+      await server.close();
+      await runtime.close();
+      // Only a Neo4j this process started; one that was already running belongs to someone else.
+      if (runtime.localNeo4j && !runtime.localNeo4j.alreadyRunning) {
+        logger.info({ pid: runtime.localNeo4j.pid }, 'stopping the local Neo4j');
+        await stopLocalNeo4j();
+      }
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
