@@ -9,6 +9,7 @@ import { withOrg } from '../helpers/graph';
 import { ingestLines } from '../helpers/ingest';
 import { graphqlRunner } from '../helpers/api';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
+import { treeBelow } from '../helpers/routing-graph';
 
 type Rec = { routing: Record<string, unknown>; event: Record<string, unknown> };
 const dataset = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'datasets', 'otrf-empire-psexec.jsonl'), 'utf8')
@@ -29,26 +30,7 @@ describe('trees and neighbours through GraphQL', () => {
     const p = r.routing['parent'] as string | undefined;
     if (p) childrenOf.set(p, [...(childrenOf.get(p) ?? []), r]);
   }
-  /** Breadth-first from `atom`, following only `types` (all when null), to `maxDepth`. */
-  const tree = (atom: string, maxDepth: number, types: string[] | null) => {
-    const out = new Map<string, number>();
-    let frontier = [atom];
-    for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
-      const next: string[] = [];
-      for (const a of frontier) {
-        for (const c of childrenOf.get(a) ?? []) {
-          const ca = c.routing['this'] as string;
-          if (types && !types.includes(c.routing['event_type'] as string)) continue;
-          if (!out.has(ca)) {
-            out.set(ca, depth);
-            next.push(ca);
-          }
-        }
-      }
-      frontier = next;
-    }
-    return out;
-  };
+  const tree = (atom: string, maxDepth: number, types: string[] | null) => treeBelow(records, atom, maxDepth, types);
 
   beforeAll(async () => {
     runtime = await testRuntime();

@@ -1,26 +1,13 @@
 // `atomgraph keys create|list|revoke` as operators run them (child processes), checked against a server.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../src/api/server';
 import { hashSecret, parseKey } from '../../src/auth/api-keys';
 import { parseConfig } from '../../src/config/env';
 import { createLogger } from '../../src/log/logger';
 import type { Runtime } from '../../src/runtime';
+import { cli } from '../helpers/cli';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
 
-const root = join(__dirname, '..', '..');
-
-function keys(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'keys', ...args], {
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const keys = (args: string[]) => cli(['keys', ...args]).done;
 
 describe('atomgraph keys', () => {
   let runtime: Runtime;

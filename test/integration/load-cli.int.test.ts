@@ -1,30 +1,17 @@
 // The `atomgraph load` command as users run it (a child process), against the test Neo4j.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Runtime } from '../../src/runtime';
 import { expectedGraph, graphCounts } from '../helpers/graph';
+import { cli } from '../helpers/cli';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
 
 const root = join(__dirname, '..', '..');
 const dataset = readFileSync(join(root, '..', 'shared', 'datasets', 'otrf-empire-psexec.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
 const inOrg = (lines: string[], org: string) => lines.map((l) => l.replace(/"oid":"[^"]*"/, `"oid":"${org}"`));
 
-function load(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'load', ...args], {
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, done };
-}
+const load = (args: string[]) => cli(['load', ...args]);
 
 describe('atomgraph load', () => {
   const dir = mkdtempSync(join(tmpdir(), 'atomgraph-load-'));
