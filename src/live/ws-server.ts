@@ -7,7 +7,7 @@
 import type { Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule, getOperationAST, parse, specifiedRules, validate } from 'graphql';
 import type { Context } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { type ServerOptions, WebSocketServer } from 'ws';
 import type { Authenticator, Principal } from '../auth/principal';
 import { AppError, ErrorCode } from '../errors/codes';
@@ -45,7 +45,18 @@ export function startLiveSocket(options: LiveSocketOptions): LiveSocketServer {
   // closeTimeout (ws >= 8.18) bounds each socket's closing handshake; @types/ws does not list it yet.
   const serverOptions: ServerOptions & { closeTimeout: number } = { server: options.httpServer, path: options.path, closeTimeout: options.closeTimeoutMs };
   const wss = new WebSocketServer(serverOptions);
-  const principals = new WeakMap<Context, Principal>();
+  type SocketContext = Context<Record<string, unknown> | undefined, Extra>;
+  const authorizations = new WeakMap<SocketContext, string | undefined>();
+  /** The caller, or null after closing the socket with 4401 (graphql-ws would say 4403: fix your rights, not your key). */
+  const principalOf = async (ctx: SocketContext, authorization: string | undefined): Promise<Principal | null> => {
+    try {
+      return await options.authenticator.authenticate(authorization);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, `${ErrorCode.UNAUTHENTICATED}: a valid API key is required`);
+      return null;
+    }
+  };
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => options.formatError(e.toJSON(), e));
 
   const cleanup = useServer(
@@ -53,18 +64,13 @@ export function startLiveSocket(options: LiveSocketOptions): LiveSocketServer {
       onConnect: async (ctx) => {
         const fromParams = ctx.connectionParams?.['authorization'];
         const authorization = typeof fromParams === 'string' ? fromParams : ctx.extra.request.headers.authorization;
-        try {
-          principals.set(ctx, await options.authenticator.authenticate(authorization));
-          return true;
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          // graphql-ws would close with 4403; 4401 tells the client to fix its key, not its rights.
-          ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, `${ErrorCode.UNAUTHENTICATED}: a valid API key is required`);
-          return false;
-        }
+        if (!(await principalOf(ctx, authorization))) return false;
+        authorizations.set(ctx, authorization);
+        return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
-        const principal = principals.get(ctx);
+      onSubscribe: async (ctx, _id, payload) => {
+        // Checked again per subscription (cheap: the authenticator caches), so a revoked key opens nothing new.
+        const principal = await principalOf(ctx, authorizations.get(ctx));
         if (!principal) return [asGraphQLError(new AppError(ErrorCode.UNAUTHENTICATED, 'a valid API key is required'))];
         let document;
         try {

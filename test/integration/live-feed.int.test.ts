@@ -247,13 +247,16 @@ describe('eventAdded: the live feed over graphql-ws', () => {
     const orgA = uniqueOrg('live-key-a');
     const orgB = uniqueOrg('live-key-b');
     const keys: Record<string, string> = {};
+    const ids: Record<string, string> = {};
+    let store: ApiKeyStore;
 
     beforeAll(async () => {
-      const store = new ApiKeyStore(runtime.executor);
-      for (const [name, orgs, role] of [['readerA', [orgA], 'reader'], ['writer', [orgA, orgB], 'writer']] as const) {
+      store = new ApiKeyStore(runtime.executor);
+      for (const [name, orgs, role] of [['readerA', [orgA], 'reader'], ['writer', [orgA, orgB], 'writer'], ['doomed', [orgA], 'reader']] as const) {
         const key = generateKey();
         await store.create({ id: key.id, hash: key.hash, orgs: [...orgs], role });
         keys[name] = `Bearer ${key.key}`;
+        ids[name] = key.id;
       }
       keyed = await startServer(
         { config: parseConfig({ NEO4J_URI: runtime.uri, AUTH: 'keys', AUTH_CACHE_MS: 0 }), executor: runtime.executor, logger: runtime.logger },
@@ -287,6 +290,23 @@ describe('eventAdded: the live feed over graphql-ws', () => {
         expect((live.state.error as { code: number }).code).toBe(4401);
       }
       expect(keyed.live.subscriptions).toBe(0);
+    });
+
+    it('checks the key again on each new subscription: once revoked, the connection is closed with 4401', async () => {
+      const client = createClient({ url: keyed.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: keys['doomed'] } });
+      const errors: unknown[] = [];
+      const sink = { next: () => undefined, error: (e: unknown) => void errors.push(e), complete: () => undefined };
+      try {
+        client.subscribe({ query: SUBSCRIPTION, variables: { f: { orgIds: [orgA] } } }, sink);
+        await waitFor('the first subscription', () => keyed.live.subscriptions === 1);
+        expect(await store.revoke(ids['doomed'] as string)).toBe(true);
+        client.subscribe({ query: SUBSCRIPTION, variables: { f: { orgIds: [orgA] } } }, sink);
+        await waitFor('the socket to close', () => errors.length === 2);
+        expect(errors.map((e) => (e as { code: number }).code)).toEqual([4401, 4401]);
+        await waitFor('the open subscription to end with it', () => keyed.live.subscriptions === 0);
+      } finally {
+        await client.dispose();
+      }
     });
   });
 });
