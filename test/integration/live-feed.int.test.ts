@@ -179,12 +179,16 @@ describe('eventAdded: the live feed over graphql-ws', () => {
     expect(await metric(server, 'atomgraph_live_subscriptions')).toBe(0);
   });
 
-  it('runs only subscriptions over WebSocket, with coded errors for bad requests', async () => {
+  it('runs only subscriptions over WebSocket, and subscriptions only there, with coded errors', async () => {
     const query = open({}, undefined, '{ version { server } }');
     const broken = open({}, undefined, 'subscription { eventAdded(filter: {nope: 1}) { droppedBefore } }');
     await waitFor('both answers', () => [query, broken].every((s) => s.state.error !== null || s.results.length > 0));
     expect((query.state.error as { extensions?: unknown }[])[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT' });
     expect((broken.state.error as { extensions?: unknown }[])[0]?.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    // And a subscription sent to POST /graphql is told where to go.
+    const overHttp = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'subscription { eventAdded { droppedBefore } }' }) });
+    const body = (await overHttp.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]).toMatchObject({ message: expect.stringMatching(/graphql-ws/), extensions: { code: 'BAD_USER_INPUT' } });
   });
 
   it('a subscriber that never reads does not hold up ingest, loses only its oldest events, and is told how many', async () => {

@@ -7,12 +7,16 @@ import type { SubscriptionResolvers } from '../generated/resolvers-types';
 import { createLoaders } from '../loaders';
 import { toGraphFilter } from './search';
 
+const OVER_WEBSOCKET = 'subscriptions run over graphql-ws (WebSocket) at /graphql, not over HTTP POST';
+
 export const eventAdded: SubscriptionResolvers['eventAdded'] = {
   subscribe: (_parent, args, ctx) => {
-    if (!ctx.live) throw new AppError(ErrorCode.BAD_USER_INPUT, 'live subscriptions are served over graphql-ws at /graphql');
+    if (!ctx.live) throw new AppError(ErrorCode.BAD_USER_INPUT, OVER_WEBSOCKET);
     return ctx.live.subscribe(toGraphFilter(args.filter), ctx.orgScope);
   },
-  resolve: (delivery: LiveDelivery, _args: unknown, ctx: ApiContext) => {
+  resolve: (delivery: LiveDelivery | undefined, _args: unknown, ctx: ApiContext) => {
+    // Over HTTP, graphql executes a subscription like a query, with no event to resolve.
+    if (!delivery?.row) throw new AppError(ErrorCode.BAD_USER_INPUT, OVER_WEBSOCKET);
     // A subscription's context lives for hours: fresh DataLoaders per event, so parents and
     // sensors are read as they are now and the caches never grow without bound.
     ctx.loaders = createLoaders(ctx.reader, ctx.trees, ctx.search, ctx.orgScope);
