@@ -61,8 +61,8 @@ export const configSchema = z.object({
   GRAPHQL_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   /** Events buffered per live subscriber (eventAdded); beyond this the oldest are dropped and counted. */
   LIVE_BUFFER_EVENTS: z.coerce.number().int().min(1).max(100_000).default(1000),
-  /** Open eventAdded subscriptions the server holds at once, over all connections. */
-  LIVE_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Open eventAdded subscriptions the server holds at once, over all connections; each costs ingest a match per event of its org. */
+  LIVE_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(100_000).default(200),
   /** On SIGTERM/SIGINT: how long in-flight requests and ingest batches may take before connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 });

@@ -2,6 +2,8 @@
  * A subscriber's bounded queue: a ring of fixed capacity that, when full, drops its oldest entry
  * and adds the count to the entry after it (`droppedBefore`), so the subscriber learns of every
  * loss with the next event it receives. Dropping the oldest keeps a lagging dashboard current.
+ * Items and counts live in two parallel arrays, so pushing (once per subscriber per event, on the
+ * ingest path) allocates nothing.
  */
 export interface Buffered<T> {
   item: T;
@@ -10,13 +12,15 @@ export interface Buffered<T> {
 }
 
 export class DropOldestBuffer<T> {
-  private readonly slots: (Buffered<T> | undefined)[];
+  private readonly items: (T | undefined)[];
+  private readonly drops: Float64Array;
   private head = 0;
   private count = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`buffer capacity must be a whole number of at least 1, got ${capacity}`);
-    this.slots = new Array<Buffered<T> | undefined>(capacity);
+    this.items = new Array<T | undefined>(capacity);
+    this.drops = new Float64Array(capacity);
   }
 
   get size(): number {
@@ -28,32 +32,35 @@ export class DropOldestBuffer<T> {
     let carried = 0;
     let dropped = 0;
     if (this.count === this.capacity) {
-      const gone = this.shift() as Buffered<T>;
+      carried = 1 + (this.drops[this.head] as number);
+      this.items[this.head] = undefined;
+      this.head = (this.head + 1) % this.capacity;
+      this.count -= 1;
       dropped = 1;
-      carried = 1 + gone.droppedBefore;
       // The next entry in line carries the loss; with capacity 1 that is the one added now.
-      const next = this.count > 0 ? this.slots[this.head] : undefined;
-      if (next) {
-        next.droppedBefore += carried;
+      if (this.count > 0) {
+        this.drops[this.head] = (this.drops[this.head] as number) + carried;
         carried = 0;
       }
     }
-    this.slots[(this.head + this.count) % this.capacity] = { item, droppedBefore: carried };
+    const slot = (this.head + this.count) % this.capacity;
+    this.items[slot] = item;
+    this.drops[slot] = carried;
     this.count += 1;
     return dropped;
   }
 
   shift(): Buffered<T> | undefined {
     if (this.count === 0) return undefined;
-    const entry = this.slots[this.head];
-    this.slots[this.head] = undefined;
+    const entry = { item: this.items[this.head] as T, droppedBefore: this.drops[this.head] as number };
+    this.items[this.head] = undefined;
     this.head = (this.head + 1) % this.capacity;
     this.count -= 1;
     return entry;
   }
 
   clear(): void {
-    this.slots.fill(undefined);
+    this.items.fill(undefined);
     this.head = 0;
     this.count = 0;
   }

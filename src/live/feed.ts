@@ -3,7 +3,8 @@
  * filter and org scope admit. Publishing never waits for anyone: it copies references into each
  * interested subscriber's bounded buffer (dropping the oldest when full) and returns, so a slow or
  * stalled subscriber costs ingest nothing but that copy. Subscribers are indexed by the orgs they
- * may see, so an org's batch touches only that org's subscribers (and those of every org).
+ * may see and the event types they ask for, so a row is matched only against subscribers that
+ * could want it, in arrival order.
  */
 import { AppError, ErrorCode } from '../errors/codes';
 import type { EventFilter } from '../graph/reader/event-filter';
@@ -35,9 +36,14 @@ export interface LiveDelivery {
   droppedBefore: number;
 }
 
+/** An index key meaning "any org" or "any type". */
+const ANY = null;
+type Key = string | typeof ANY;
+const NONE: ReadonlySet<never> = new Set();
+
 export class LiveFeed {
-  private readonly byOrg = new Map<string, Set<Subscriber>>();
-  private readonly anyOrg = new Set<Subscriber>();
+  /** org (or ANY) -> event type (or ANY) -> subscribers; each subscriber sits under exactly one pair per (org, type). */
+  private readonly index = new Map<Key, Map<Key, Set<Subscriber>>>();
   private readonly all = new Set<Subscriber>();
 
   constructor(readonly options: LiveFeedOptions) {}
@@ -46,26 +52,31 @@ export class LiveFeed {
     return this.all.size;
   }
 
-  /** Called after commit with the rows stored for the first time. Synchronous, O(interested subscribers x rows). */
+  /** Called after commit with the rows stored for the first time. Synchronous; per row, only the subscribers indexed under its org and type. */
   publish(rows: readonly EventRow[]): void {
     if (rows.length === 0) return;
     this.options.metrics?.published.inc(rows.length);
     if (this.all.size === 0) return;
+    const touched = new Set<Subscriber>();
     try {
-      const byOid = new Map<string, EventRow[]>();
       for (const row of rows) {
         const oid = String(row.props['oid']);
-        const group = byOid.get(oid);
-        if (group) group.push(row);
-        else byOid.set(oid, [row]);
-      }
-      for (const [oid, group] of byOid) {
-        for (const sub of this.byOrg.get(oid) ?? []) sub.offer(group);
-        for (const sub of this.anyOrg) sub.offer(group);
+        const type = String(row.props['type']);
+        this.offer(this.index.get(oid), type, row, touched);
+        this.offer(this.index.get(ANY), type, row, touched);
       }
     } catch (error) {
       this.options.onError?.(error);
     }
+    let dropped = 0;
+    for (const sub of touched) dropped += sub.takeDropped();
+    if (dropped > 0) this.options.metrics?.dropped.inc(dropped);
+  }
+
+  private offer(byType: Map<Key, Set<Subscriber>> | undefined, type: string, row: EventRow, touched: Set<Subscriber>): void {
+    if (!byType) return;
+    for (const sub of byType.get(type) ?? NONE) if (sub.offer(row)) touched.add(sub);
+    for (const sub of byType.get(ANY) ?? NONE) if (sub.offer(row)) touched.add(sub);
   }
 
   /**
@@ -77,14 +88,15 @@ export class LiveFeed {
     if (this.all.size >= max) {
       throw new AppError(ErrorCode.LIMIT_EXCEEDED, `the server holds at most ${max} live subscriptions; try again later`, { max });
     }
-    const visible = orgsOf(filter, orgs);
-    const sub = new Subscriber(compileRowTest(filter, orgs), this.options.bufferEvents, this.options.metrics, () => this.detach(sub, visible));
+    const keys = indexKeys(filter, orgs);
+    const sub = new Subscriber(compileRowTest(filter, orgs), this.options.bufferEvents, this.options.metrics, () => this.detach(sub, keys));
     this.all.add(sub);
-    if (visible === null) this.anyOrg.add(sub);
-    for (const oid of visible ?? []) {
-      const set = this.byOrg.get(oid) ?? new Set<Subscriber>();
+    for (const [org, type] of keys) {
+      const byType = this.index.get(org) ?? new Map<Key, Set<Subscriber>>();
+      this.index.set(org, byType);
+      const set = byType.get(type) ?? new Set<Subscriber>();
+      byType.set(type, set);
       set.add(sub);
-      this.byOrg.set(oid, set);
     }
     this.options.metrics?.subscriptions.inc();
     return sub;
@@ -95,16 +107,24 @@ export class LiveFeed {
     for (const sub of [...this.all]) void sub.return();
   }
 
-  private detach(sub: Subscriber, visible: readonly string[] | null): void {
+  private detach(sub: Subscriber, keys: readonly (readonly [Key, Key])[]): void {
     if (!this.all.delete(sub)) return;
-    this.anyOrg.delete(sub);
-    for (const oid of visible ?? []) {
-      const set = this.byOrg.get(oid);
+    for (const [org, type] of keys) {
+      const byType = this.index.get(org);
+      const set = byType?.get(type);
       set?.delete(sub);
-      if (set?.size === 0) this.byOrg.delete(oid);
+      if (set?.size === 0) byType?.delete(type);
+      if (byType?.size === 0) this.index.delete(org);
     }
     this.options.metrics?.subscriptions.dec();
   }
+}
+
+/** The (org, type) pairs a subscriber is indexed under: its visible orgs (or ANY) times its types (or ANY). */
+function indexKeys(filter: EventFilter | null, orgs: readonly string[] | null): (readonly [Key, Key])[] {
+  const visible: Key[] = orgsOf(filter, orgs) ?? [ANY];
+  const types: Key[] = filter?.eventTypes?.length ? [...new Set(filter.eventTypes)] : [ANY];
+  return [...new Set(visible)].flatMap((org) => types.map((type) => [org, type] as const));
 }
 
 const DONE: IteratorResult<LiveDelivery> = { value: undefined, done: true };
@@ -124,23 +144,32 @@ class Subscriber implements AsyncIterableIterator<LiveDelivery> {
     this.buffer = new DropOldestBuffer<EventRow>(capacity);
   }
 
-  /** Hands a reader that is waiting its event at once; otherwise buffers, dropping the oldest when full. */
-  offer(rows: readonly EventRow[]): void {
-    if (this.ended) return;
-    let dropped = 0;
-    for (const row of rows) {
-      if (!this.test(row)) continue;
-      const waiting = this.waiting;
-      if (waiting) {
-        // A reader only waits on an empty buffer, so nothing was dropped before this one.
-        this.waiting = null;
-        this.metrics?.delivered.inc();
-        waiting({ value: { row, droppedBefore: 0 }, done: false });
-      } else {
-        dropped += this.buffer.push(row);
-      }
+  /** Drops counted since the last call (the feed adds them to the metric once per publish). */
+  private dropped = 0;
+
+  /**
+   * Hands the row to a reader that is waiting at once; otherwise buffers it, dropping the oldest
+   * when full. Returns whether it dropped one.
+   */
+  offer(row: EventRow): boolean {
+    if (this.ended || !this.test(row)) return false;
+    const waiting = this.waiting;
+    if (waiting) {
+      // A reader only waits on an empty buffer, so nothing was dropped before this one.
+      this.waiting = null;
+      this.metrics?.delivered.inc();
+      waiting({ value: { row, droppedBefore: 0 }, done: false });
+      return false;
     }
-    if (dropped > 0) this.metrics?.dropped.inc(dropped);
+    const dropped = this.buffer.push(row);
+    this.dropped += dropped;
+    return dropped > 0;
+  }
+
+  takeDropped(): number {
+    const n = this.dropped;
+    this.dropped = 0;
+    return n;
   }
 
   next(): Promise<IteratorResult<LiveDelivery>> {

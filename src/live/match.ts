@@ -30,18 +30,18 @@ const OPS: Record<MatchOp, (value: string, wanted: string) => boolean> = {
   contains: (v, w) => v.includes(w),
 };
 
-/** A StringMatch as a test on one string: every op given must hold. */
-function stringTest(m: StringMatch): ((value: string) => boolean) | null {
+/** A StringMatch as a test on one (already lower-cased, unless case-sensitive) string: every op given must hold. */
+function stringTest(m: StringMatch): { sensitive: boolean; test: (value: string) => boolean } | null {
   const sensitive = m.caseSensitive === true;
   const checks: ((value: string) => boolean)[] = [];
   for (const op of Object.keys(OPS) as MatchOp[]) {
     const wanted = m[op];
     if (wanted === undefined || wanted === null) continue;
     const w = sensitive ? wanted : wanted.toLowerCase();
-    checks.push((v) => OPS[op](sensitive ? v : v.toLowerCase(), w));
+    checks.push((v) => OPS[op](v, w));
   }
   if (checks.length === 0) return null;
-  return (v) => checks.every((c) => c(v));
+  return { sensitive, test: (v) => checks.every((c) => c(v)) };
 }
 
 /** The string values a property holds (a list property, like `ip`, holds several). */
@@ -50,6 +50,25 @@ function valuesOf(props: Record<string, unknown>, name: string): string[] {
   if (typeof v === 'string') return [v];
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
   return [];
+}
+
+/**
+ * Lower-cased values per row, computed once however many subscribers look: a command line can be
+ * kilobytes, and a batch is matched against every subscriber of its org.
+ */
+const lowered = new WeakMap<EventRow, Map<string, string[]>>();
+function loweredValuesOf(row: EventRow, name: string): string[] {
+  let byName = lowered.get(row);
+  if (!byName) {
+    byName = new Map();
+    lowered.set(row, byName);
+  }
+  let values = byName.get(name);
+  if (!values) {
+    values = valuesOf(row.props, name).map((v) => v.toLowerCase());
+    byName.set(name, values);
+  }
+  return values;
 }
 
 /**
@@ -82,12 +101,17 @@ export function compileRowTest(filter: EventFilter | null, orgs: readonly string
   if (to !== null) tests.push((r) => (prop(r, 'time') as bigint) < to);
   for (const [name, props] of Object.entries(STRING_FIELDS) as [keyof typeof STRING_FIELDS, readonly string[]][]) {
     const m = f[name];
-    const test = m ? stringTest(m) : null;
-    if (!test) continue;
+    const compiled = m ? stringTest(m) : null;
+    if (!compiled) continue;
+    const { sensitive, test } = compiled;
     // Any of the properties (or list elements) may match.
-    tests.push((r) => props.some((p) => valuesOf(r.props, p).some(test)));
+    tests.push((r) => props.some((p) => (sensitive ? valuesOf(r.props, p) : loweredValuesOf(r, p)).some(test)));
   }
-  return (row) => tests.every((t) => t(row));
+  // A plain loop: this runs for every (subscriber, row) pair of a batch.
+  return (row) => {
+    for (const test of tests) if (!test(row)) return false;
+    return true;
+  };
 }
 
 /** The orgs a subscriber can ever see (scope intersected with orgIds), or null for any org: the feed indexes by this. */

@@ -97,6 +97,18 @@ describe('LiveFeed', () => {
     expect(c).toEqual({ published: 3, delivered: 4, dropped: 0, subscriptions: 2 });
   });
 
+  it('keeps arrival order across the orgs and types a subscriber is indexed under, and never delivers twice', async () => {
+    const feed = new LiveFeed({ bufferEvents: 10, maxSubscriptions: 10 });
+    const sub = feed.subscribe({ orgIds: ['a', 'b', 'a'], eventTypes: ['NEW_PROCESS', 'DNS_REQUEST', 'NEW_PROCESS'] }, null);
+    const any = feed.subscribe({ eventTypes: ['DNS_REQUEST'] }, null);
+    const dns = { type: 'DNS_REQUEST' };
+    feed.publish([row('b', 1, dns), row('a', 2), row('c', 3, dns), row('a', 4, dns), row('b', 5, { type: 'CODE_IDENTITY' }), row('b', 6)]);
+    expect((await drain(sub, 4)).map((d) => d.row.uid)).toEqual(['b/a1', 'a/a2', 'a/a4', 'b/a6']);
+    expect((await drain(any, 3)).map((d) => d.row.uid)).toEqual(['b/a1', 'c/a3', 'a/a4']);
+    feed.close();
+    expect(await sub.next()).toEqual({ value: undefined, done: true });
+  });
+
   it('hands an event to a waiting reader at once', async () => {
     const feed = new LiveFeed({ bufferEvents: 10, maxSubscriptions: 10 });
     const sub = feed.subscribe(null, null);
