@@ -51,5 +51,6 @@ export function startSubscriptions(deps: SubscriptionDeps): LiveSocketServer {
       if (cost > maxCost) throw new AppError(ErrorCode.QUERY_TOO_COMPLEX, `query cost ${cost} is over the limit of ${maxCost}: select less per event`, { cost, maxCost });
     },
     closeTimeoutMs: Math.min(config.SHUTDOWN_GRACE_MS, MAX_CLOSE_WAIT_MS),
+    logger: deps.logger,
   });
 }

@@ -10,6 +10,7 @@ import type { Context } from 'graphql-ws';
 import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { type ServerOptions, WebSocketServer } from 'ws';
 import type { Authenticator, Principal } from '../auth/principal';
+import type { Logger } from '../log/logger';
 import { AppError, ErrorCode } from '../errors/codes';
 
 /** graphql-ws's close code for "not authenticated" (the protocol's own Unauthorized). */
@@ -32,6 +33,8 @@ export interface LiveSocketOptions {
   check?(args: ExecutionArgs): void;
   /** How long a client may take to answer the close handshake on shutdown before it is cut. */
   closeTimeoutMs: number;
+  /** Each subscription's start and end, with its operation name and key id (never the key or variables). */
+  logger: Logger;
 }
 
 export interface LiveSocketServer {
@@ -47,6 +50,22 @@ export function startLiveSocket(options: LiveSocketOptions): LiveSocketServer {
   const wss = new WebSocketServer(serverOptions);
   type SocketContext = Context<Record<string, unknown> | undefined, Extra>;
   const authorizations = new WeakMap<SocketContext, string | undefined>();
+  /** Open subscriptions per connection (ids are the client's, unique per connection only), for their end log line. */
+  const subscriptions = new WeakMap<SocketContext, Map<string, { at: number; operation: string | null; keyId: string | null }>>();
+  const running = (ctx: SocketContext) => {
+    let map = subscriptions.get(ctx);
+    if (!map) {
+      map = new Map();
+      subscriptions.set(ctx, map);
+    }
+    return map;
+  };
+  const ended = (ctx: SocketContext, id: string, how: string) => {
+    const info = subscriptions.get(ctx)?.get(id);
+    if (!info) return;
+    subscriptions.get(ctx)?.delete(id);
+    options.logger.info({ operation: info.operation, keyId: info.keyId, subscription: id, ms: Date.now() - info.at, outcome: how }, 'subscription ended');
+  };
   /** The caller, or null after closing the socket with 4401 (graphql-ws would say 4403: fix your rights, not your key). */
   const principalOf = async (ctx: SocketContext, authorization: string | undefined): Promise<Principal | null> => {
     try {
@@ -68,7 +87,7 @@ export function startLiveSocket(options: LiveSocketOptions): LiveSocketServer {
         authorizations.set(ctx, authorization);
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // Checked again per subscription (cheap: the authenticator caches), so a revoked key opens nothing new.
         const principal = await principalOf(ctx, authorizations.get(ctx));
         if (!principal) return [asGraphQLError(new AppError(ErrorCode.UNAUTHENTICATED, 'a valid API key is required'))];
@@ -101,6 +120,9 @@ export function startLiveSocket(options: LiveSocketOptions): LiveSocketServer {
           if (error instanceof AppError) return [asGraphQLError(error)];
           throw error;
         }
+        const name = operation.name?.value ?? null;
+        running(ctx).set(id, { at: Date.now(), operation: name, keyId: principal.keyId });
+        options.logger.info({ operation: name, keyId: principal.keyId, subscription: id }, 'subscription started');
         return args;
       },
       onOperation: (_ctx, _id, _payload, _args, result) => {
@@ -112,7 +134,14 @@ export function startLiveSocket(options: LiveSocketOptions): LiveSocketServer {
         };
       },
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
-      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onError: (ctx, id, _payload, errors) => {
+        ended(ctx, id, 'error');
+        return format(errors);
+      },
+      onComplete: (ctx, id) => ended(ctx, id, 'complete'),
+      onClose: (ctx, code) => {
+        for (const id of [...(subscriptions.get(ctx)?.keys() ?? [])]) ended(ctx, id, `closed ${code}`);
+      },
     },
     wss,
   );

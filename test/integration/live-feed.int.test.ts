@@ -6,12 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FormattedExecutionResult } from 'graphql';
 import { createClient } from 'graphql-ws';
+import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../src/api/server';
 import { generateKey } from '../../src/auth/api-keys';
 import { parseConfig } from '../../src/config/env';
 import { ApiKeyStore } from '../../src/graph/api-keys';
 import { migrate } from '../../src/graph/schema/migrate';
+import { createLogger } from '../../src/log/logger';
 import type { Runtime } from '../../src/runtime';
 import { withOrg } from '../helpers/graph';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
@@ -252,6 +254,7 @@ describe('eventAdded: the live feed over graphql-ws', () => {
     const orgB = uniqueOrg('live-key-b');
     const keys: Record<string, string> = {};
     const ids: Record<string, string> = {};
+    const logs: string[] = [];
     let store: ApiKeyStore;
 
     beforeAll(async () => {
@@ -262,8 +265,14 @@ describe('eventAdded: the live feed over graphql-ws', () => {
         keys[name] = `Bearer ${key.key}`;
         ids[name] = key.id;
       }
+      const sink = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          logs.push(chunk.toString());
+          done();
+        },
+      });
       keyed = await startServer(
-        { config: parseConfig({ NEO4J_URI: runtime.uri, AUTH: 'keys', AUTH_CACHE_MS: 0 }), executor: runtime.executor, logger: runtime.logger },
+        { config: parseConfig({ NEO4J_URI: runtime.uri, AUTH: 'keys', AUTH_CACHE_MS: 0 }), executor: runtime.executor, logger: createLogger('info', sink) },
         { host: '127.0.0.1', port: 0 },
       );
     });
@@ -284,6 +293,14 @@ describe('eventAdded: the live feed over graphql-ws', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(live.events().map((e) => e.event.orgId)).toEqual([...newProcesses].map(() => orgA));
       expect(new Set(live.events().map((e) => e.event.atom))).toEqual(newProcesses);
+      await live.close();
+      await waitFor('the end of the subscription in the log', () => logs.some((l) => l.includes('subscription ended')));
+      const lines = logs.map((l) => JSON.parse(l) as { msg: string; operation?: string; keyId?: string });
+      expect(lines.filter((l) => l.msg.startsWith('subscription '))).toEqual([
+        expect.objectContaining({ msg: 'subscription started', operation: 'Live', keyId: ids['readerA'] }),
+        expect.objectContaining({ msg: 'subscription ended', operation: 'Live', keyId: ids['readerA'], ms: expect.any(Number) }),
+      ]);
+      for (const key of Object.values(keys)) expect(logs.join('')).not.toContain(key.slice('Bearer '.length));
     });
 
     it('refuses a connection without a valid key with close code 4401', async () => {
