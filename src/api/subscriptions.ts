@@ -50,6 +50,8 @@ export function startSubscriptions(deps: SubscriptionDeps): LiveSocketServer {
       const maxCost = config.GRAPHQL_MAX_COST;
       if (cost > maxCost) throw new AppError(ErrorCode.QUERY_TOO_COMPLEX, `query cost ${cost} is over the limit of ${maxCost}: select less per event`, { cost, maxCost });
     },
+    maxPayloadBytes: config.GRAPHQL_MAX_BYTES,
+    maxTokens: config.GRAPHQL_MAX_TOKENS,
     closeTimeoutMs: Math.min(config.SHUTDOWN_GRACE_MS, MAX_CLOSE_WAIT_MS),
     logger: deps.logger,
   });

@@ -31,6 +31,10 @@ export interface LiveSocketOptions {
   rules?: readonly ValidationRule[];
   /** Further checks before a subscription starts (the cost limit); throws an AppError to refuse. */
   check?(args: ExecutionArgs): void;
+  /** Largest WebSocket message (a subscribe carries the query and variables); a bigger one closes the socket with 1009. */
+  maxPayloadBytes: number;
+  /** Most tokens in a subscription document; parsing stops there. */
+  maxTokens: number;
   /** How long a client may take to answer the close handshake on shutdown before it is cut. */
   closeTimeoutMs: number;
   /** Each subscription's start and end, with its operation name and key id (never the key or variables). */
@@ -46,7 +50,12 @@ const asGraphQLError = (error: AppError) => new GraphQLError(error.message, { or
 
 export function startLiveSocket(options: LiveSocketOptions): LiveSocketServer {
   // closeTimeout (ws >= 8.18) bounds each socket's closing handshake; @types/ws does not list it yet.
-  const serverOptions: ServerOptions & { closeTimeout: number } = { server: options.httpServer, path: options.path, closeTimeout: options.closeTimeoutMs };
+  const serverOptions: ServerOptions & { closeTimeout: number } = {
+    server: options.httpServer,
+    path: options.path,
+    maxPayload: options.maxPayloadBytes,
+    closeTimeout: options.closeTimeoutMs,
+  };
   const wss = new WebSocketServer(serverOptions);
   type SocketContext = Context<Record<string, unknown> | undefined, Extra>;
   const authorizations = new WeakMap<SocketContext, string | undefined>();
@@ -93,7 +102,7 @@ export function startLiveSocket(options: LiveSocketOptions): LiveSocketServer {
         if (!principal) return [asGraphQLError(new AppError(ErrorCode.UNAUTHENTICATED, 'a valid API key is required'))];
         let document;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, { maxTokens: options.maxTokens });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           return [new GraphQLError(message, { extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED } })];

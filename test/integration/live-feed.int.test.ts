@@ -184,9 +184,14 @@ describe('eventAdded: the live feed over graphql-ws', () => {
   it('runs only subscriptions over WebSocket, and subscriptions only there, with coded errors', async () => {
     const query = open({}, undefined, '{ version { server } }');
     const broken = open({}, undefined, 'subscription { eventAdded(filter: {nope: 1}) { droppedBefore } }');
-    await waitFor('both answers', () => [query, broken].every((s) => s.state.error !== null || s.results.length > 0));
-    expect((query.state.error as { extensions?: unknown }[])[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT' });
-    expect((broken.state.error as { extensions?: unknown }[])[0]?.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    // The HTTP limits hold here too: the selection runs once per event.
+    const costly = open({}, undefined, 'subscription { eventAdded { event { descendants(first: 500) { nodes { descendants(first: 500) { totalCount } } } } } }');
+    const long = open({}, undefined, `subscription { eventAdded { ${'droppedBefore '.repeat(6000)} } }`);
+    const all = [query, broken, costly, long];
+    await waitFor('every answer', () => all.every((s) => s.state.error !== null || s.results.length > 0));
+    const codes = all.map((s) => (s.state.error as { extensions?: { code?: string } }[])[0]?.extensions?.code);
+    expect(codes).toEqual(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'QUERY_TOO_COMPLEX', 'TOO_MANY_TOKENS']);
+    expect(server.live.subscriptions).toBe(0);
     // And a subscription sent to POST /graphql is told where to go.
     const overHttp = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'subscription { eventAdded { droppedBefore } }' }) });
     const body = (await overHttp.json()) as { errors: { message: string; extensions: { code: string } }[] };
