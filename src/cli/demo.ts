@@ -4,13 +4,12 @@
  * on 127.0.0.1, and prints three queries that find the attack.
  */
 import { SingleBar } from 'cli-progress';
-import { demoFleetKey, DEMO_FLEET } from '../demo/fleet';
+import { DEMO_FLEET } from '../demo/fleet';
+import { loadFleetOnce, type FleetLoad } from '../demo/load-fleet';
 import { demoQueries, formatDemoQueries } from '../demo/queries';
-import { generate, type Truth } from '../generate';
-import { clearDemoOrgs, readDemoMarker, writeDemoMarker } from '../graph/demo-marker';
+import type { Truth } from '../generate';
 import { migrate } from '../graph/schema/migrate';
-import { ingest, type IngestSummary } from '../ingest/pipeline';
-import { readStream } from '../ingest/read';
+import type { IngestSummary } from '../ingest/pipeline';
 import { createRuntime, type Runtime } from '../runtime';
 import { serveCommand } from './serve';
 
@@ -41,36 +40,32 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
 
 /** Loads the fleet unless a previous demo finished loading it; returns its ground truth either way. */
 async function ensureFleetLoaded(runtime: Runtime): Promise<Truth> {
-  // Same seed, same fleet: a first pass (a second or two) gives the truth that names it.
-  const dryRun = generate(DEMO_FLEET, { threads: true });
-  for await (const chunk of dryRun.stream) void chunk;
-  const truth = dryRun.truth();
-  const key = demoFleetKey(truth);
-  const loaded = await readDemoMarker(runtime.executor, key);
-  if (loaded !== null) {
-    process.stdout.write(`demo fleet already loaded (${loaded} events)\n`);
-    return truth;
-  }
-  await clearDemoOrgs(runtime.executor, runtime.config.NEO4J_DATABASE, truth.orgs.map((o) => o.oid));
-  const generation = generate(DEMO_FLEET, { threads: true });
-  process.stdout.write(`generating and loading the demo fleet (${DEMO_FLEET.hosts} hosts, ~${DEMO_FLEET.events} events)...\n`);
-  const started = performance.now();
+  let started = 0;
   const bar = process.stderr.isTTY
     ? new SingleBar({ format: 'loading | {value} events | {rate} events/s', stream: process.stderr, hideCursor: true })
     : null;
-  bar?.start(0, 0, { rate: 0 });
-  const onProgress = (s: Readonly<IngestSummary>) =>
-    bar?.update(s.records, { rate: Math.round(s.records / ((performance.now() - started) / 1000)) });
-  let summary: IngestSummary;
+  let load: FleetLoad;
   try {
-    summary = await ingest(readStream(generation.stream, 'demo-fleet'), { executor: runtime.executor, batchSize: runtime.config.INGEST_BATCH_SIZE, onProgress });
+    load = await loadFleetOnce(DEMO_FLEET, {
+      executor: runtime.executor,
+      database: runtime.config.NEO4J_DATABASE,
+      batchSize: runtime.config.INGEST_BATCH_SIZE,
+      onStart: () => {
+        process.stdout.write(`generating and loading the demo fleet (${DEMO_FLEET.hosts} hosts, ~${DEMO_FLEET.events} events)...\n`);
+        started = performance.now();
+        bar?.start(0, 0, { rate: 0 });
+      },
+      onProgress: (s: Readonly<IngestSummary>) =>
+        bar?.update(s.records, { rate: Math.round(s.records / ((performance.now() - started) / 1000)) }),
+    });
   } finally {
     bar?.stop();
   }
-  const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(
-    `loaded ${summary.stored} events (${summary.duplicates} duplicates, ${summary.rejected} rejected) in ${seconds.toFixed(1)} s\n`,
-  );
-  await writeDemoMarker(runtime.executor, key, summary.stored);
-  return truth;
+  if (!load.loadedNow) {
+    process.stdout.write(`demo fleet already loaded (${load.events} events)\n`);
+  } else if (load.summary) {
+    const s = load.summary;
+    process.stdout.write(`loaded ${s.stored} events (${s.duplicates} duplicates, ${s.rejected} rejected) in ${(load.seconds ?? 0).toFixed(1)} s\n`);
+  }
+  return load.truth;
 }
