@@ -37,6 +37,18 @@ export interface EventFilter {
 export interface Compiled {
   where: string;
   params: Record<string, unknown>;
+  /**
+   * Runs before the MATCH: resolves `hostnames` to sensor ids (`hostSids`), one row. Empty when the
+   * filter names no hosts. A statement using it must import `scope` into its CALL subqueries.
+   */
+  prelude: string;
+  /** `hostSids` when the prelude defines it, else empty: what `CALL (...)` subqueries import. */
+  scope: string;
+  /**
+   * An index hint for the MATCH, when the filter names hosts or sensors: the planner cannot size a
+   * list resolved at run time and would otherwise walk a whole event type instead of one host.
+   */
+  hint: string;
 }
 
 const OPS: Record<MatchOp, string> = { equals: '=', startsWith: 'STARTS WITH', endsWith: 'ENDS WITH', contains: 'CONTAINS' };
@@ -62,12 +74,23 @@ export function compileEventFilter(filter: EventFilter | null | undefined, alias
     params[name] = value;
     return `$${name}`;
   };
+  let prelude = '';
   if (orgs) clauses.push(`${alias}.oid IN ${param(orgs)}`);
-  clauses.push(`${alias}.placeholder = false`);
+  // Every stored event has a time (placeholders have none): saying so lets the composite
+  // (sid, time) and (type, time) indexes serve sensor and type filters.
+  clauses.push(`${alias}.placeholder = false`, `${alias}.time IS NOT NULL`);
   const f = filter ?? {};
   if (f.orgIds?.length) clauses.push(`${alias}.oid IN ${param(f.orgIds)}`);
   if (f.sensorIds?.length) clauses.push(`${alias}.sid IN ${param(f.sensorIds)}`);
-  if (f.hostnames?.length) clauses.push(`toLower(${alias}.hostname) IN ${param(f.hostnames.map((h) => h.toLowerCase()))}`);
+  if (f.hostnames?.length) {
+    // An event's hostname is not indexable case-insensitively, its sensor is: find the hosts by
+    // name among the sensors (a few thousand at most), then their events through (sid, time), and
+    // keep the events that carry the name too.
+    const names = param(f.hostnames.map((h) => h.toLowerCase()));
+    const sensorOrgs = [orgs ? `s.oid IN ${param(orgs)}` : null, f.orgIds?.length ? `s.oid IN ${param(f.orgIds)}` : null].filter((c) => c !== null);
+    prelude = `CALL () { MATCH (s:Sensor) WHERE toLower(s.hostname) IN ${names}${sensorOrgs.map((c) => ` AND ${c}`).join('')} RETURN collect(DISTINCT s.sid) AS hostSids }`;
+    clauses.push(`${alias}.sid IN hostSids`, `toLower(${alias}.hostname) IN ${names}`);
+  }
   if (f.eventTypes?.length) clauses.push(`${alias}.type IN ${param(f.eventTypes)}`);
   if (f.from !== undefined && f.from !== null) clauses.push(`${alias}.time >= ${param(f.from)}`);
   if (f.to !== undefined && f.to !== null) clauses.push(`${alias}.time < ${param(f.to)}`);
@@ -98,5 +121,12 @@ export function compileEventFilter(filter: EventFilter | null | undefined, alias
     const viaEdge = matchOn('t.filePath', f.targetFilePath).join(' AND ');
     if (own) clauses.push(`(${own} OR EXISTS { MATCH (${alias})-[:TARGET]->(t:Event) WHERE ${viaEdge} })`);
   }
-  return { where: clauses.join('\n  AND '), params };
+  const bySensor = Boolean(f.sensorIds?.length || f.hostnames?.length);
+  return {
+    where: clauses.join('\n  AND '),
+    params,
+    prelude,
+    scope: prelude ? 'hostSids' : '',
+    hint: bySensor ? `USING INDEX ${alias}:Event(sid, time)` : '',
+  };
 }

@@ -6,7 +6,7 @@
 import type { Node } from 'neo4j-driver';
 import type { GraphExecutor, NamedQuery } from '../executor';
 import { decodeCursor, encodeCursor } from './cursor';
-import { compileEventFilter, type EventFilter } from './event-filter';
+import { compileEventFilter, type Compiled, type EventFilter } from './event-filter';
 import { type OrgScope, toEventNode } from './events';
 import type { Page } from './trees';
 import { toBigInt as big, toStr as str } from './values';
@@ -27,13 +27,16 @@ const ORDER: Record<EventOrder, { by: string; after: string }> = {
   TIME_ASC: { by: 'e.time ASC, e.uid ASC', after: '(e.time > $after.t OR (e.time = $after.t AND e.uid > $after.uid))' },
 };
 
-export function searchQuery(where: string, order: EventOrder): NamedQuery {
+type FilterText = Pick<Compiled, 'where' | 'prelude' | 'scope' | 'hint'>;
+
+export function searchQuery(filter: FilterText, order: EventOrder): NamedQuery {
+  const { where, prelude, scope, hint } = filter;
   return {
     name: `events search (${order})`,
-    cypher: `
-CALL () { MATCH (e:Event) WHERE ${where} RETURN count(e) AS total }
-CALL () {
-  MATCH (e:Event) WHERE ${where} AND ($after IS NULL OR ${ORDER[order].after})
+    cypher: `${prelude}
+CALL (${scope}) { MATCH (e:Event) ${hint} WHERE ${where} RETURN count(e) AS total }
+CALL (${scope}) {
+  MATCH (e:Event) ${hint} WHERE ${where} AND ($after IS NULL OR ${ORDER[order].after})
   WITH e ORDER BY ${ORDER[order].by} LIMIT $limit
   RETURN collect(e) AS page
 }
@@ -41,12 +44,13 @@ RETURN total, page`,
   };
 }
 
-export function countQuery(where: string, group: CountGroup): NamedQuery {
+export function countQuery(filter: FilterText, group: CountGroup): NamedQuery {
+  const { where, prelude, hint } = filter;
   const timeBuckets = group === 'HOUR' || group === 'DAY';
   return {
     name: `event counts (${group})`,
-    cypher: `
-MATCH (e:Event) WHERE ${where}
+    cypher: `${prelude}
+MATCH (e:Event) ${hint} WHERE ${where}
 WITH ${GROUP_KEYS[group]} AS key, count(*) AS n
 WHERE key IS NOT NULL
 RETURN key, n ORDER BY ${timeBuckets ? 'key ASC' : 'n DESC, key ASC'} LIMIT $limit`,
@@ -112,9 +116,9 @@ export class SearchReader {
   constructor(private readonly executor: GraphExecutor) {}
 
   async events(filter: EventFilter | null, order: EventOrder, first: number, after: string | null, orgs: OrgScope): Promise<Page> {
-    const { where, params } = compileEventFilter(filter, 'e', orgs);
+    const { params, ...text } = compileEventFilter(filter, 'e', orgs);
     const key = decodeCursor(after);
-    const result = await this.executor.read(searchQuery(where, order), {
+    const result = await this.executor.read(searchQuery(text, order), {
       ...params,
       after: key ? { t: BigInt(key.t), uid: key.uid } : null,
       limit: BigInt(first + 1),
@@ -126,8 +130,8 @@ export class SearchReader {
   }
 
   async counts(group: CountGroup, filter: EventFilter | null, limit: number, orgs: OrgScope): Promise<{ key: string; count: number }[]> {
-    const { where, params } = compileEventFilter(filter, 'e', orgs);
-    const result = await this.executor.read(countQuery(where, group), { ...params, limit: BigInt(limit) });
+    const { params, ...text } = compileEventFilter(filter, 'e', orgs);
+    const result = await this.executor.read(countQuery(text, group), { ...params, limit: BigInt(limit) });
     return result.records.map((r) => {
       const key = r.get('key') as unknown;
       const asTime = group === 'HOUR' || group === 'DAY';
