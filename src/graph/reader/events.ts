@@ -48,15 +48,26 @@ RETURN e`,
  * corrupted input) cannot loop, since a path never repeats an edge, and each ancestor keeps its
  * smallest depth.
  */
+const ANCESTRY_WALK = `
+MATCH p = (e)-[:PARENT*1..${ANCESTRY_HARD_LIMIT}]->(a:Event)
+WITH a, min(length(p)) AS depth
+WHERE depth <= $maxDepth
+RETURN a AS e, depth ORDER BY depth`;
+
 export const ANCESTORS: NamedQuery = {
   name: 'ancestors',
   cypher: `
 MATCH (e:Event {uid: $uid})
-WHERE $orgs IS NULL OR e.oid IN $orgs
-MATCH p = (e)-[:PARENT*1..${ANCESTRY_HARD_LIMIT}]->(a:Event)
-WITH a, min(length(p)) AS depth
-WHERE depth <= $maxDepth
-RETURN a AS e, depth ORDER BY depth`,
+WHERE $orgs IS NULL OR e.oid IN $orgs${ANCESTRY_WALK}`,
+};
+
+/** The root field: the start is found by atom (as EVENT_BY_ATOM does) in the same round trip. */
+export const ANCESTORS_OF_ATOM: NamedQuery = {
+  name: 'ancestors of atom',
+  cypher: `
+MATCH (s:Event {atom: $atom})
+WHERE ($orgs IS NULL OR s.oid IN $orgs) AND ($orgId IS NULL OR s.oid = $orgId)
+WITH s AS e ORDER BY s.placeholder, s.oid LIMIT 1${ANCESTRY_WALK}`,
 };
 
 
@@ -103,6 +114,12 @@ export class EventReader {
 
   async ancestors(uid: string, maxDepth: number, orgs: OrgScope): Promise<EventNode[]> {
     const result = await this.executor.read(ANCESTORS, { uid, maxDepth: BigInt(maxDepth), orgs });
+    return result.records.map((r) => toEventNode(r.get('e') as Node));
+  }
+
+  /** Ancestors of the event `byAtom` would find; empty when there is none. */
+  async ancestorsOfAtom(atom: string, maxDepth: number, orgs: OrgScope, orgId: string | null): Promise<EventNode[]> {
+    const result = await this.executor.read(ANCESTORS_OF_ATOM, { atom, maxDepth: BigInt(maxDepth), orgs, orgId });
     return result.records.map((r) => toEventNode(r.get('e') as Node));
   }
 }
