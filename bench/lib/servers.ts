@@ -1,0 +1,95 @@
+/**
+ * The HTTP servers a benchmark talks to, each in a child process so the load generator and the
+ * server do not share an event loop: our API (`atomgraph serve`, built) and @neo4j/graphql.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { BenchNeo4j } from './neo4j';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface ChildServer {
+  url: string;
+  pid: number;
+  /** Resident memory now, MB (VmRSS). */
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${what} did not start in 120 s: ${out}`)), 120_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = pattern.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited with ${code}: ${out}`));
+    });
+  });
+}
+
+function wrap(child: ChildProcess, url: string): ChildServer {
+  return {
+    url,
+    pid: child.pid!,
+    rssMb: () => {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      return m ? Math.round(Number(m[1]) / 1024) : 0;
+    },
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function neo4jEnv(db: BenchNeo4j): NodeJS.ProcessEnv {
+  return { ...process.env, NEO4J_URI: db.uri, NEO4J_USERNAME: db.user, NEO4J_PASSWORD: db.password, LOG_LEVEL: 'warn' };
+}
+
+/** `atomgraph serve` as users run it, auth off on loopback; `settings` are extra environment. */
+export async function startApi(db: BenchNeo4j, settings: Record<string, string> = {}): Promise<ChildServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'atomgraph.js'), 'serve', '--host', '127.0.0.1', '--port', String(port)], {
+    env: { ...neo4jEnv(db), AUTH: 'off', ...settings },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const m = await waitForLine(child, /serving GraphQL at (\S+)/, 'atomgraph serve');
+  return wrap(child, m[1]!);
+}
+
+export async function startNeo4jGraphql(db: BenchNeo4j): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'neo4j-graphql-server.ts')], { env: neo4jEnv(db), stdio: ['ignore', 'pipe', 'inherit'] });
+  const m = await waitForLine(child, /(http:\/\/\S+)/, '@neo4j/graphql server');
+  return wrap(child, m[1]!);
+}
+
+/** One GraphQL request; throws on HTTP or GraphQL errors so a benchmark never times failures. */
+export async function graphql(url: string, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+  if (!res.ok || body.errors?.length) throw new Error(`${url}: HTTP ${res.status} ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
+  return body.data!;
+}

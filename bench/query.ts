@@ -1,0 +1,196 @@
+/**
+ * `npm run bench:query`: latency of the hunting questions on a 1M-event generated graph, side by
+ * side in one run, each asked the same way of three paths:
+ *   - api:     our GraphQL API over HTTP (`atomgraph serve` in a child process);
+ *   - floor:   the same Cypher statements the API runs, straight through neo4j-driver, no HTTP or GraphQL;
+ *   - @neo4j/graphql: the same question through @neo4j/graphql over the same graph, over HTTP.
+ * Rounds are interleaved (each round asks every question of every path once), so a busy moment on
+ * the machine hits all three alike. BENCH_QUERY_ROUNDS (default 200) rounds after 20 warm-up rounds.
+ * Results: bench/results/query-<timestamp>.json and a markdown table on stdout.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchGraph, BENCH_FLEET, type BenchTargets } from './lib/fleet-graph';
+import { graphql, startApi, startNeo4jGraphql } from './lib/servers';
+import { percentile, round1 } from './lib/stats';
+import { EventReader } from '../src/graph/reader/events';
+import { SearchReader } from '../src/graph/reader/search';
+import { SightingReader } from '../src/graph/reader/sightings';
+import { TreeReader } from '../src/graph/reader/trees';
+import type { GraphExecutor } from '../src/graph/executor';
+
+const ROUNDS = Number(process.env['BENCH_QUERY_ROUNDS'] ?? 200);
+const WARMUP = Number(process.env['BENCH_QUERY_WARMUP'] ?? 20);
+const ANCESTRY_DEPTH = 20;
+const TREE_DEPTH = 32;
+const TREE_PAGE = 100;
+const PAGE = 50;
+
+type Path = 'api' | 'floor' | 'neo4j-graphql';
+const PATHS: Path[] = ['api', 'floor', 'neo4j-graphql'];
+
+interface Question {
+  name: string;
+  /** What each path returns, as one number, checked equal across paths before timing. */
+  ask: Record<Path, (round: number) => Promise<number>>;
+}
+
+const EVENT_FIELDS = 'atom eventType eventTime hostname parentAtom';
+
+/** `parent { ... parent { ... } }` n levels deep: how @neo4j/graphql walks a chain. */
+function nestedParents(levels: number): string {
+  let s = '';
+  for (let i = 0; i < levels; i++) s = `parent { uid atom type time hostname parentAtom ${s} }`;
+  return s;
+}
+
+function countNested(node: Record<string, unknown> | undefined): number {
+  let n = 0;
+  let cur = node;
+  while (cur && Array.isArray(cur['parent']) && cur['parent'].length > 0) {
+    n++;
+    cur = cur['parent'][0] as Record<string, unknown>;
+  }
+  return n;
+}
+
+function questions(t: BenchTargets, api: string, ng: string, executor: GraphExecutor): Question[] {
+  const reader = new EventReader(executor);
+  const trees = new TreeReader(executor);
+  const sightings = new SightingReader(executor);
+  const search = new SearchReader(executor);
+  const atomOf = (round: number) => t.eventAtoms[round % t.eventAtoms.length]!;
+  return [
+    {
+      name: 'event',
+      ask: {
+        api: async (r) => Number(((await graphql(api, `query($atom: ID!) { event(atom: $atom) { ${EVENT_FIELDS} ... on NewProcess { filePath commandLine processId } } }`, { atom: atomOf(r) }))['event'] as object) !== null),
+        floor: async (r) => Number((await reader.byAtom(atomOf(r), null, null)) !== null),
+        'neo4j-graphql': async (r) => ((await graphql(ng, `query($atom: String!) { events(where: {atom: {eq: $atom}}, limit: 1) { uid atom type time hostname parentAtom raw } }`, { atom: atomOf(r) }))['events'] as unknown[]).length,
+      },
+    },
+    {
+      name: `ancestors (depth ${ANCESTRY_DEPTH})`,
+      ask: {
+        api: async () => ((await graphql(api, `query($atom: ID!) { ancestors(atom: $atom, maxDepth: ${ANCESTRY_DEPTH}) { ${EVENT_FIELDS} } }`, { atom: t.deepAtom }))['ancestors'] as unknown[]).length,
+        floor: async () => (await reader.ancestorsOfAtom(t.deepAtom, ANCESTRY_DEPTH, null, null)).length,
+        'neo4j-graphql': async () => {
+          const data = await graphql(ng, `query($atom: String!) { events(where: {atom: {eq: $atom}}, limit: 1) { uid ${nestedParents(ANCESTRY_DEPTH)} } }`, { atom: t.deepAtom });
+          return countNested((data['events'] as Record<string, unknown>[])[0]);
+        },
+      },
+    },
+    {
+      name: `descendants (${t.treeSize}-node tree, first ${TREE_PAGE})`,
+      ask: {
+        api: async () => {
+          const data = await graphql(api, `query($atom: ID!) { descendants(atom: $atom, maxDepth: ${TREE_DEPTH}, first: ${TREE_PAGE}) { totalCount edges { depth node { ${EVENT_FIELDS} } } } }`, { atom: t.treeRootAtom });
+          return ((data['descendants'] as { edges: unknown[] }).edges).length;
+        },
+        floor: async () => {
+          const start = await reader.byAtom(t.treeRootAtom, null, null);
+          return (await trees.descendants(start!.uid, TREE_DEPTH, null, TREE_PAGE, null, null)).edges.length;
+        },
+        'neo4j-graphql': async () =>
+          ((await graphql(ng, `query($atom: String!) { descendantsOf(atom: $atom, maxDepth: ${TREE_DEPTH}, first: ${TREE_PAGE}) { depth uid atom type time parentAtom } }`, { atom: t.treeRootAtom }))['descendantsOf'] as unknown[]).length,
+      },
+    },
+    {
+      name: `sightings (hash on ${t.hashHosts} hosts)`,
+      ask: {
+        api: async () => ((await graphql(api, `query($v: String!) { sightings(kind: HASH, value: $v, first: ${PAGE}) { totalCount nodes { hostname sensorId count firstSeen lastSeen } } }`, { v: t.hash }))['sightings'] as { nodes: unknown[] }).nodes.length,
+        floor: async () => (await sightings.sightings('HASH', t.hash, null, PAGE, null, null)).edges.length,
+        'neo4j-graphql': async () => ((await graphql(ng, `query($v: String!) { hostsThatSaw(kind: "HASH", value: $v, first: ${PAGE}) { hostname sid count firstSeen lastSeen } }`, { v: t.hash }))['hostsThatSaw'] as unknown[]).length,
+      },
+    },
+    {
+      name: `events page (${t.pageType} on one host, first ${PAGE})`,
+      ask: {
+        api: async () => {
+          const data = await graphql(api, `query($h: String!, $t: String!) { events(filter: {hostnames: [$h], eventTypes: [$t]}, first: ${PAGE}) { totalCount edges { cursor node { ${EVENT_FIELDS} } } } }`, { h: t.hostname, t: t.pageType });
+          return ((data['events'] as { edges: unknown[] }).edges).length;
+        },
+        floor: async () => (await search.events({ hostnames: [t.hostname], eventTypes: [t.pageType] }, 'TIME_DESC', PAGE, null, null)).edges.length,
+        'neo4j-graphql': async () => {
+          const data = await graphql(
+            ng,
+            `query($h: String!, $t: String!) { events(where: {hostname: {eq: $h}, type: {eq: $t}}, sort: [{time: DESC}], limit: ${PAGE}) { uid atom type time hostname parentAtom }
+               eventsConnection(where: {hostname: {eq: $h}, type: {eq: $t}}) { totalCount } }`,
+            { h: t.hostname, t: t.pageType },
+          );
+          return (data['events'] as unknown[]).length;
+        },
+      },
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const graph = await benchGraph(log);
+  const t = graph.targets;
+  log(`graph: ${graph.events} events; tree ${t.treeSize} nodes (depth ${t.treeDepth}); hash on ${t.hashHosts} hosts`);
+  const api = await startApi(graph.neo4j, { API_MAX_PAGE: '500' });
+  const ng = await startNeo4jGraphql(graph.neo4j);
+  const timings = new Map<string, number[]>();
+  const answers = new Map<string, number>();
+  try {
+    const qs = questions(t, api.url, ng.url, graph.executor);
+    for (const q of qs) {
+      for (const path of PATHS) answers.set(`${q.name}|${path}`, await q.ask[path](0));
+      const seen = PATHS.map((p) => answers.get(`${q.name}|${p}`));
+      if (new Set(seen).size !== 1) throw new Error(`${q.name}: the paths disagree (${PATHS.map((p, i) => `${p} ${seen[i]}`).join(', ')})`);
+      log(`${q.name}: every path returns ${seen[0]}`);
+    }
+    for (let round = -WARMUP; round < ROUNDS; round++) {
+      for (const q of qs) {
+        for (const path of PATHS) {
+          const started = performance.now();
+          await q.ask[path](round + WARMUP);
+          const ms = performance.now() - started;
+          if (round < 0) continue;
+          const key = `${q.name}|${path}`;
+          if (!timings.has(key)) timings.set(key, []);
+          timings.get(key)!.push(ms);
+        }
+      }
+      if ((round + 1) % 50 === 0) log(`  ${round + 1}/${ROUNDS} rounds`);
+    }
+  } finally {
+    await api.stop();
+    await ng.stop();
+    await graph.close();
+    await graph.neo4j.stop();
+  }
+  const rows = [...new Set([...timings.keys()].map((k) => k.split('|')[0]!))].map((question) => {
+    const of = (path: Path) => timings.get(`${question}|${path}`)!;
+    const stat = (path: Path) => ({ p50: round1(percentile(of(path), 50)), p99: round1(percentile(of(path), 99)) });
+    const a = stat('api');
+    const f = stat('floor');
+    const n = stat('neo4j-graphql');
+    return {
+      question,
+      answer: answers.get(`${question}|api`),
+      api: a,
+      floor: f,
+      neo4jGraphql: n,
+      apiOverFloor: { p50: Math.round((a.p50 / f.p50) * 100) / 100, p99: Math.round((a.p99 / f.p99) * 100) / 100 },
+    };
+  });
+  const result = { date: new Date().toISOString(), fleet: { hosts: BENCH_FLEET.hosts, events: graph.events, seed: BENCH_FLEET.seed }, rounds: ROUNDS, warmup: WARMUP, targets: { ...t, eventAtoms: t.eventAtoms.length }, rows };
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `query-${result.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const lines = [
+    '| question | api p50 / p99 (ms) | floor p50 / p99 (ms) | api ÷ floor p50 / p99 | @neo4j/graphql p50 / p99 (ms) |',
+    '|---|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.question} | ${r.api.p50} / ${r.api.p99} | ${r.floor.p50} / ${r.floor.p99} | ${r.apiOverFloor.p50} / ${r.apiOverFloor.p99} | ${r.neo4jGraphql.p50} / ${r.neo4jGraphql.p99} |`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n\nresults: ${file}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:query failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
