@@ -9,7 +9,12 @@ import { readRawBody } from './raw-body';
 
 export function losslessJsonBody(limit: number) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    if (req.method !== 'POST' || !/json/i.test(req.header('content-type') ?? '')) return next();
+    if (req.method !== 'POST' || !/json/i.test(req.header('content-type') ?? '')) {
+      // Nothing to parse (a GET carries its query in the URL), but Apollo's express integration
+      // answers 500 unless a body parser has run: say so, and let Apollo judge the request.
+      if (!Object.hasOwn(req, 'body')) req.body = undefined;
+      return next();
+    }
     try {
       const raw = await readRawBody(req, limit);
       const parsed = parseJson(raw.toString('utf8'));
