@@ -32,6 +32,7 @@ import { observePlugin } from './plugins/observe';
 import { healthRouter } from './http/health';
 import { createLoaders } from './loaders';
 import { ingestRouter } from './http/ingest';
+import { playgroundRouter } from './playground/router';
 import { executableSchema } from './schema/executable';
 import { startSubscriptions } from './subscriptions';
 import { LiveFeed } from '../live/feed';
@@ -66,7 +67,7 @@ export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServe
   if (httpServer) plugins.push(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: deps.config.SHUTDOWN_GRACE_MS }));
   const { config } = deps;
   plugins.push(costLimitPlugin<ApiContext>(config.GRAPHQL_MAX_COST, { maxPage: config.API_MAX_PAGE, maxDepth: Math.max(config.API_MAX_DEPTH, config.API_MAX_TREE_DEPTH) }));
-  // Apollo's own landing page loads from a CDN; the playground (when served) is ours.
+  // Apollo's own landing page loads from a CDN; the playground (src/api/playground) is ours.
   plugins.push(ApolloServerPluginLandingPageDisabled());
   return new ApolloServer<ApiContext>({
     schema: executableSchema(),
@@ -162,6 +163,8 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
       live,
     }),
   );
+  // Before Apollo: a browser's GET /graphql gets GraphiQL, everything else passes through.
+  if (deps.config.PLAYGROUND) app.use(playgroundRouter({ auth: deps.config.AUTH }));
   app.use(
     '/graphql',
     losslessJsonBody(deps.config.GRAPHQL_MAX_BYTES),

@@ -28,7 +28,7 @@ export async function serveCommand(options: ServeOptions, settings: ConfigInput 
     { host: config.HOST, port: config.PORT },
   );
   logger.info({ url: server.url, neo4j: runtime.uri }, 'atomgraph is serving');
-  process.stdout.write(`atomgraph serving GraphQL at ${server.url}\n`);
+  process.stdout.write(`atomgraph serving GraphQL at ${server.url}${config.PLAYGROUND ? ' (open it in a browser for the playground)' : ''}\n`);
 
   /** Beyond the grace period, closing sockets, the driver and Neo4j get this long before the process gives up. */
   const CLOSE_MARGIN_MS = 45_000;

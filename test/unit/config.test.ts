@@ -33,6 +33,12 @@ describe('config', () => {
     expect(problems.join('\n')).toMatch(/NEO4J_DATABASE/);
   });
 
+  it('serves the playground unless PLAYGROUND=false', () => {
+    expect(parseConfig({}).PLAYGROUND).toBe(true);
+    expect(parseConfig({ PLAYGROUND: 'false' }).PLAYGROUND).toBe(false);
+    expect(() => parseConfig({ PLAYGROUND: 'no' })).toThrow(/PLAYGROUND/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(parseConfig({ NEO4J_URI: '' }).NEO4J_URI).toBeUndefined();
   });

@@ -1,8 +1,10 @@
-// The GraphQL shown to users (README examples, the queries `npm run demo` prints) must run against
+// The GraphQL shown to users (README examples, the queries `npm run demo` prints, the playground's
+// saved tabs) must run against
 // the schema the server serves: a renamed field breaks this test, not a newcomer's first query.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSchema, parse, validate } from 'graphql';
+import { buildSchema, getOperationAST, getVariableValues, parse, validate } from 'graphql';
+import { PLAYGROUND_EXAMPLES } from '../../src/api/playground/examples';
 import { loadTypeDefs } from '../../src/api/schema/load';
 import { DEMO_FLEET } from '../../src/demo/fleet';
 import { demoQueries } from '../../src/demo/queries';
@@ -62,4 +64,36 @@ describe('the README shows what `npm run demo` prints', () => {
     expect(story).toBeDefined();
     demoQueries(story!).forEach((q, i) => expect(readme).toContain(`# ${i + 1}. ${q.title}\n${q.query}\n`));
   }, 60_000);
+});
+
+describe('the playground\'s example tabs', () => {
+  const examples = PLAYGROUND_EXAMPLES.map((e) => {
+    const operation = getOperationAST(parse(e.query));
+    return { ...e, operation, name: operation?.name?.value ?? '(unnamed)' };
+  });
+
+  it('has one named operation per tab (GraphiQL titles tabs by it), each name once', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    for (const e of examples) expect(e.operation?.name).toBeDefined();
+    expect(new Set(examples.map((e) => e.name)).size).toBe(examples.length);
+  });
+
+  it('covers ancestry, a process tree, a hash across hosts, lateral movement and a dashboard count', () => {
+    const all = examples.map((e) => e.query).join('\n');
+    for (const field of ['ancestors(', 'descendants(', 'sightings(kind: HASH', 'prevalence(kind: HASH', 'lateralMovement(', 'eventCounts(']) expect(all).toContain(field);
+  });
+
+  it('opens with a tab that takes no variables, so it runs without edits', () => {
+    expect(examples[0]?.operation?.variableDefinitions ?? []).toHaveLength(0);
+    expect(examples[0]?.query).toContain('eventCounts(');
+  });
+
+  it.each(examples.map((e) => [e.name, e]))('%s is valid against the schema and its variables', (_name, example) => {
+    expect(problems(example.query)).toEqual([]);
+    const definitions = example.operation?.variableDefinitions ?? [];
+    const inputs = example.variables === undefined ? {} : (JSON.parse(example.variables) as Record<string, unknown>);
+    expect(Object.keys(inputs).sort()).toEqual(definitions.map((d) => d.variable.name.value).sort());
+    const coerced = getVariableValues(schema, definitions, inputs);
+    expect(coerced.errors ?? []).toEqual([]);
+  });
 });
