@@ -1,6 +1,7 @@
 // The plans Neo4j picks for filtered searches (EXPLAIN, nothing runs): a search naming a host or a
-// sensor must seek the (sid, time) index, and one naming only an event type an index too (type or org),
-// never walk every event. On a large graph that is the difference between milliseconds and seconds.
+// sensor must seek the (sid, type, time) or (sid, time) index, and one naming only an event type an
+// index too (type or org), never walk every event. On a large graph that is the difference between
+// milliseconds and seconds.
 import { compileEventFilter, type EventFilter } from '../../src/graph/reader/event-filter';
 import { countQuery, searchQuery } from '../../src/graph/reader/search';
 import { migrate } from '../../src/graph/schema/migrate';
@@ -38,7 +39,8 @@ describe('search plans', () => {
   const scans = (ops: Plan[]) => ops.filter((o) => /NodeByLabelScan|AllNodesScan/.test(o.operatorType) && String(o.arguments['Details']).includes(':Event'));
 
   const cases: [string, EventFilter, RegExp][] = [
-    ['hostnames', { hostnames: ['WS-1'], eventTypes: ['DNS_REQUEST'] }, /e:Event\(sid, time\)/],
+    ['hostnames and types', { hostnames: ['WS-1'], eventTypes: ['DNS_REQUEST'] }, /e:Event\(sid, type, time\)/],
+    ['hostnames', { hostnames: ['WS-1'] }, /e:Event\(sid, time\)/],
     ['sensorIds', { sensorIds: ['s-1'] }, /e:Event\(sid, time\)/],
     // The planner may prefer the org's (oid, time) index here, by its statistics; either is a seek.
     ['eventTypes only', { eventTypes: ['NEW_PROCESS'] }, /e:Event\((type|oid), time\)/],

@@ -33,12 +33,13 @@ describe('compileEventFilter', () => {
     expect(where).toContain('EXISTS { MATCH (e)-[:TARGET]->(t:Event) WHERE toLower(t.filePath) ENDS WITH $f1 }');
   });
 
-  it('finds named hosts among the sensors first, then their events through the (sid, time) index', () => {
+  it('finds named hosts among the sensors first, then their events through the (sid, type, time) or (sid, time) index', () => {
     const compiled = compileEventFilter({ hostnames: ['WS-1'], eventTypes: ['DNS_REQUEST'] }, 'e', ['org-1']);
     expect(compiled.prelude).toBe('CALL () { MATCH (s:Sensor) WHERE toLower(s.hostname) IN $f1 AND s.oid IN $f2 RETURN collect(DISTINCT s.sid) AS hostSids }');
     expect(compiled.where).toContain('e.sid IN hostSids\n  AND toLower(e.hostname) IN $f1');
     expect(compiled.scope).toBe('hostSids');
-    expect(compiled.hint).toBe('USING INDEX e:Event(sid, time)');
+    expect(compiled.hint).toBe('USING INDEX e:Event(sid, type, time)');
+    expect(compileEventFilter({ hostnames: ['WS-1'] }).hint).toBe('USING INDEX e:Event(sid, time)');
     expect(compiled.params).toEqual({ f0: ['org-1'], f1: ['ws-1'], f2: ['org-1'], f3: ['DNS_REQUEST'] });
   });
 

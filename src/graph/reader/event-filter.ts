@@ -45,8 +45,9 @@ export interface Compiled {
   /** `hostSids` when the prelude defines it, else empty: what `CALL (...)` subqueries import. */
   scope: string;
   /**
-   * An index hint for the MATCH, when the filter names hosts or sensors: the planner cannot size a
-   * list resolved at run time and would otherwise walk a whole event type instead of one host.
+   * An index hint for the MATCH, when the filter names hosts or sensors: (sid, type, time) when it
+   * names event types too, else (sid, time). The planner cannot size a list resolved at run time
+   * and would otherwise walk a whole event type instead of one host.
    */
   hint: string;
 }
@@ -127,6 +128,6 @@ export function compileEventFilter(filter: EventFilter | null | undefined, alias
     params,
     prelude,
     scope: prelude ? 'hostSids' : '',
-    hint: bySensor ? `USING INDEX ${alias}:Event(sid, time)` : '',
+    hint: bySensor ? `USING INDEX ${alias}:Event(${f.eventTypes?.length ? 'sid, type, time' : 'sid, time'})` : '',
   };
 }
