@@ -1,9 +1,11 @@
 /**
  * Prometheus metrics (prom-client), served at GET /metrics: GraphQL requests and latency by
- * operation, ingest outcomes, and process figures. One registry per server, so tests and several
+ * operation, ingest outcomes, the live feed, Neo4j (statement latency by name, sessions in use
+ * against the pool's size, failures by code), and process figures. One registry per server, so tests and several
  * servers in one process never share counters.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { GraphExecutor } from '../graph/executor';
 import type { LiveMetrics } from '../live/feed';
 
 export interface Metrics {
@@ -13,12 +15,45 @@ export interface Metrics {
   ingested: Counter<'outcome'>;
   /** The live feed (eventAdded): events published, delivered and dropped, and open subscriptions. */
   live: LiveMetrics;
+  /** Starts reporting an executor's Neo4j figures (once per server). */
+  watchNeo4j(executor: GraphExecutor, poolSize: number): void;
 }
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'atomgraph_' });
+  const watchNeo4j = (executor: GraphExecutor, poolSize: number): void => {
+    const statements = new Histogram({
+      name: 'atomgraph_neo4j_statement_seconds',
+      help: 'Neo4j transactions by statement name and access mode, retries included.',
+      labelNames: ['statement', 'mode'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    });
+    executor.observe(({ name, mode, ms }) => statements.observe({ statement: name, mode }, ms / 1000));
+    new Gauge({
+      name: 'atomgraph_neo4j_sessions_in_use',
+      help: 'Neo4j sessions open, each holding or waiting for one pooled connection, by access mode.',
+      labelNames: ['mode'],
+      registers: [registry],
+      collect() {
+        this.set({ mode: 'READ' }, executor.stats.inUse.READ);
+        this.set({ mode: 'WRITE' }, executor.stats.inUse.WRITE);
+      },
+    });
+    new Gauge({ name: 'atomgraph_neo4j_pool_max_connections', help: 'The driver\'s connection pool size (per Neo4j server).', registers: [registry] }).set(poolSize);
+    new Gauge({
+      name: 'atomgraph_neo4j_failures',
+      help: 'Neo4j transactions that failed since start, by error code.',
+      labelNames: ['code'],
+      registers: [registry],
+      collect() {
+        for (const [code, n] of executor.stats.failures) this.set({ code }, n);
+      },
+    });
+  };
   return {
+    watchNeo4j,
     registry,
     requests: new Counter({
       name: 'atomgraph_graphql_requests_total',

@@ -14,6 +14,7 @@ import { GraphQLError } from 'graphql';
 import { createAuthenticator } from '../auth/authenticator';
 import { type Authenticator, LOCAL_PRINCIPAL, type Principal } from '../auth/principal';
 import { AppError, ErrorCode } from '../errors/codes';
+import { POOL_SIZE } from '../graph/driver';
 import type { GraphExecutor } from '../graph/executor';
 import { EventReader } from '../graph/reader/events';
 import { LateralReader } from '../graph/reader/lateral';
@@ -128,6 +129,7 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   const metrics = deps.metrics ?? createMetrics();
+  metrics.watchNeo4j(deps.executor, POOL_SIZE);
   const live =
     deps.live ??
     new LiveFeed({

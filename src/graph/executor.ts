@@ -25,11 +25,38 @@ export interface ExecutorOptions {
   onQuery?: QueryListener;
 }
 
+/** What the executor is doing right now, for /metrics: the driver does not expose its pool. */
+export interface ExecutorStats {
+  /** Sessions open (each holds, or waits for, one pooled connection), by access mode. */
+  inUse: { READ: number; WRITE: number };
+  /** Transactions that failed, by the driver's or Neo4j's error code. */
+  failures: Map<string, number>;
+}
+
 export class GraphExecutor {
+  readonly stats: ExecutorStats = { inUse: { READ: 0, WRITE: 0 }, failures: new Map() };
+  private readonly listeners: QueryListener[] = [];
+
   constructor(
     readonly driver: Driver,
     private readonly options: ExecutorOptions,
-  ) {}
+  ) {
+    if (options.onQuery) this.listeners.push(options.onQuery);
+  }
+
+  /** Hears every statement and transaction as it ends (name, mode, milliseconds). */
+  observe(listener: QueryListener): void {
+    this.listeners.push(listener);
+  }
+
+  private ended(event: Parameters<QueryListener>[0], error: unknown): void {
+    this.stats.inUse[event.mode]--;
+    if (error !== undefined) {
+      const code = String((error as { code?: unknown })?.code ?? 'unknown');
+      this.stats.failures.set(code, (this.stats.failures.get(code) ?? 0) + 1);
+    }
+    for (const listener of this.listeners) listener(event);
+  }
 
   read<R extends RecordShape = RecordShape>(query: NamedQuery, params: Record<string, unknown> = {}): Promise<QueryResult<R>> {
     return this.run('READ', query, params);
@@ -45,17 +72,20 @@ export class GraphExecutor {
    */
   async writeTransaction<T>(name: string, work: (run: TxRunner) => Promise<T>): Promise<T> {
     const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
+    this.stats.inUse.WRITE++;
     const started = performance.now();
+    let failure: unknown;
     try {
       return await session.executeWrite(
         (tx) => work(async (query, params = {}) => tx.run(query.cypher, params)),
         { timeout: this.options.timeoutMs, metadata: { app: 'atomgraph', query: name } },
       );
     } catch (error) {
+      failure = error;
       throw toAppError(error, name);
     } finally {
-      this.options.onQuery?.({ name, params: {}, ms: performance.now() - started, mode: 'WRITE' });
       await session.close();
+      this.ended({ name, params: {}, ms: performance.now() - started, mode: 'WRITE' }, failure);
     }
   }
 
@@ -65,7 +95,9 @@ export class GraphExecutor {
     params: Record<string, unknown>,
   ): Promise<QueryResult<R>> {
     const session = this.driver.session({ database: this.options.database, defaultAccessMode: mode });
+    this.stats.inUse[mode]++;
     const started = performance.now();
+    let failure: unknown;
     const txConfig = { timeout: this.options.timeoutMs, metadata: { app: 'atomgraph', query: query.name } };
     try {
       // The work function may be retried on transient errors, so it only runs the query and
@@ -74,10 +106,11 @@ export class GraphExecutor {
       const result = mode === 'READ' ? await session.executeRead(work, txConfig) : await session.executeWrite(work, txConfig);
       return result;
     } catch (error) {
+      failure = error;
       throw toAppError(error, query.name);
     } finally {
-      this.options.onQuery?.({ name: query.name, params, ms: performance.now() - started, mode });
       await session.close();
+      this.ended({ name: query.name, params, ms: performance.now() - started, mode }, failure);
     }
   }
 }

@@ -34,7 +34,7 @@ describe('HTTP server against a real Neo4j', () => {
     expect(body.data.version.server).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it('counts operations by name and outcome on /metrics', async () => {
+  it('counts operations by name and outcome, and Neo4j statements and sessions, on /metrics', async () => {
     await fetch(server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -46,6 +46,10 @@ describe('HTTP server against a real Neo4j', () => {
     expect(text).toMatch(/atomgraph_graphql_requests_total\{operation="WhichVersion",outcome="ok"\} [1-9]/);
     expect(text).toMatch(/atomgraph_graphql_request_seconds_count\{operation="WhichVersion"\} [1-9]/);
     expect(text).toContain('atomgraph_process_resident_memory_bytes');
+    // Neo4j: the statement the operation ran, sessions back to zero once it answered, the pool's size.
+    expect(text).toMatch(/atomgraph_neo4j_statement_seconds_count\{statement="[^"]+",mode="READ"\} [1-9]/);
+    expect(text).toMatch(/atomgraph_neo4j_sessions_in_use\{mode="READ"\} 0/);
+    expect(text).toMatch(/atomgraph_neo4j_pool_max_connections 50/);
     expect(text).not.toContain(runtime.config.NEO4J_PASSWORD);
   });
 
