@@ -26,8 +26,10 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   } finally {
     await runtime.close();
   }
-  // No auth on loopback only: the demo is for the person at this machine.
-  await serveCommand({ host: '127.0.0.1', port: options.port }, { AUTH: 'off' });
+  // No auth on loopback only: the demo is for the person at this machine. A local Neo4j the demo
+  // started is stopped with the server (Ctrl-C); one that was already running is left alone.
+  const startedNeo4j = runtime.localNeo4j !== null && !runtime.localNeo4j.alreadyRunning;
+  await serveCommand({ host: '127.0.0.1', port: options.port }, { AUTH: 'off' }, startedNeo4j);
   const url = `http://127.0.0.1:${options.port ?? runtime.config.PORT}/graphql`;
   const story = truth.stories[0];
   if (!story) return;

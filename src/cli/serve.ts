@@ -15,8 +15,12 @@ export interface ServeOptions {
   port?: string;
 }
 
-/** `settings` are fixed by the caller (the demo serves without auth on loopback). */
-export async function serveCommand(options: ServeOptions, settings: ConfigInput = {}): Promise<void> {
+/**
+ * `settings` are fixed by the caller (the demo serves without auth on loopback). `ownsLocalNeo4j`:
+ * the caller started the local Neo4j this server finds running (the demo does, to load its fleet
+ * first), so stopping the server stops it too.
+ */
+export async function serveCommand(options: ServeOptions, settings: ConfigInput = {}, ownsLocalNeo4j = false): Promise<void> {
   const runtime = await createRuntime({
     overrides: { ...settings, HOST: options.host, PORT: options.port },
     startLocalNeo4jIfUnset: true,
@@ -49,7 +53,7 @@ export async function serveCommand(options: ServeOptions, settings: ConfigInput 
       await server.close();
       await runtime.close();
       // Only a Neo4j this process started; one that was already running belongs to someone else.
-      if (runtime.localNeo4j && !runtime.localNeo4j.alreadyRunning) {
+      if (runtime.localNeo4j && (ownsLocalNeo4j || !runtime.localNeo4j.alreadyRunning)) {
         logger.info({ pid: runtime.localNeo4j.pid }, 'stopping the local Neo4j');
         await stopLocalNeo4j();
       }
