@@ -6,9 +6,10 @@
  * Peak RSS is the child's VmHWM (main thread and workers). Results: bench/results/generate-<timestamp>.json.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeResult } from './lib/results';
 
 const ROOT = join(__dirname, '..');
 const EVENTS = Number(process.env['BENCH_GEN_EVENTS'] ?? 1_000_000);
@@ -73,10 +74,7 @@ async function main(): Promise<void> {
   });
   const big = runs[runs.length - 1]!;
   const result = { date: new Date().toISOString(), hosts: HOSTS, runs, summary, tenfold: big };
-  const resultsDir = join(__dirname, 'results');
-  mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `generate-${result.date.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = writeResult('generate', result);
   process.stdout.write(`| output | events | events/s (median of ${REPEATS}) | runs | peak RSS (MB) | MB per 1M events |\n|---|---:|---:|---|---:|---:|\n`);
   for (const s of summary) process.stdout.write(`| ${s.output} | ${s.events} | ${s.medianEventsPerSecond} | ${s.eventsPerSecond.join(', ')} | ${s.peakRssMb} | ${s.mbPerMillion} |\n`);
   process.stdout.write(`| ${big.output} (10x) | ${big.events} | ${big.eventsPerSecond} | 1 run | ${big.peakRssMb} | ${Math.round(big.bytes / 1e6 / (big.events / 1e6))} |\n`);

@@ -7,10 +7,9 @@
  * load (BENCH_LOAD_WARMUP_SECONDS, default 60), and at the end.
  * Results: bench/results/load-<timestamp>.json and a table on stdout.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { benchGraph, BENCH_FLEET, type BenchTargets } from './lib/fleet-graph';
+import { writeResult } from './lib/results';
 import { graphql, startApi } from './lib/servers';
 
 const SECONDS = Number(process.env['BENCH_LOAD_SECONDS'] ?? 60);
@@ -102,10 +101,7 @@ async function main(): Promise<void> {
   };
   const growth = Math.round(((rss.afterRunMb - rss.afterWarmupMb) / rss.afterWarmupMb) * 1000) / 10;
   const result = { date: new Date().toISOString(), fleet: { hosts: BENCH_FLEET.hosts, events: graph.events }, seconds: SECONDS, connections: CONNECTIONS, rows: table, total, rss: { ...rss, growthPercent: growth } };
-  const dir = join(__dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `load-${result.date.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = writeResult('load', result);
   const lines = [
     '| query | requests | req/s | p50 (ms) | p99 (ms) | max (ms) | errors |',
     '|---|---:|---:|---:|---:|---:|---:|',

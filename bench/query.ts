@@ -8,9 +8,8 @@
  * the machine hits all three alike. BENCH_QUERY_ROUNDS (default 200) rounds after 20 warm-up rounds.
  * Results: bench/results/query-<timestamp>.json and a markdown table on stdout.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { benchGraph, BENCH_FLEET, type BenchTargets } from './lib/fleet-graph';
+import { writeResult } from './lib/results';
 import { graphql, startApi, startNeo4jGraphql } from './lib/servers';
 import { percentile, round1 } from './lib/stats';
 import { EventReader } from '../src/graph/reader/events';
@@ -178,10 +177,7 @@ async function main(): Promise<void> {
     };
   });
   const result = { date: new Date().toISOString(), fleet: { hosts: BENCH_FLEET.hosts, events: graph.events, seed: BENCH_FLEET.seed }, rounds: ROUNDS, warmup: WARMUP, targets: { ...t, eventAtoms: t.eventAtoms.length }, rows };
-  const dir = join(__dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `query-${result.date.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const file = writeResult('query', result);
   const lines = [
     '| question | api p50 / p99 (ms) | floor p50 / p99 (ms) | api ÷ floor p50 / p99 | @neo4j/graphql p50 / p99 (ms) |',
     '|---|---:|---:|---:|---:|',
