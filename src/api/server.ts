@@ -8,7 +8,7 @@ import express from 'express';
 import type { Config } from '../config/env';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
 import { createAuthenticator } from '../auth/authenticator';
@@ -70,6 +70,9 @@ export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServe
   plugins.push(costLimitPlugin<ApiContext>(config.GRAPHQL_MAX_COST, { maxPage: config.API_MAX_PAGE, maxDepth: Math.max(config.API_MAX_DEPTH, config.API_MAX_TREE_DEPTH) }));
   // Apollo's own landing page loads from a CDN; the playground (src/api/playground) is ours.
   plugins.push(ApolloServerPluginLandingPageDisabled());
+  // No HTTP caching of answers (they depend on the key and on ingest), so Apollo's cache-control
+  // bookkeeping, a hook on every resolved field, has nothing to do.
+  plugins.push(ApolloServerPluginCacheControlDisabled());
   return new ApolloServer<ApiContext>({
     schema: executableSchema(),
     formatError: createErrorFormatter(deps.logger),
