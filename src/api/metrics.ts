@@ -1,8 +1,8 @@
 /**
  * Prometheus metrics (prom-client), served at GET /metrics: GraphQL requests and latency by
  * operation, ingest outcomes, the live feed, Neo4j (statement latency by name, sessions in use
- * against the pool's size, failures by code), and process figures. One registry per server, so tests and several
- * servers in one process never share counters.
+ * against the pool's size, failures by code), and process figures. One registry per server, so
+ * tests and several servers in one process never share counters.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GraphExecutor } from '../graph/executor';
