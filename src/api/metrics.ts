@@ -15,14 +15,14 @@ export interface Metrics {
   ingested: Counter<'outcome'>;
   /** The live feed (eventAdded): events published, delivered and dropped, and open subscriptions. */
   live: LiveMetrics;
-  /** Starts reporting an executor's Neo4j figures (once per server). */
-  watchNeo4j(executor: GraphExecutor, poolSize: number): void;
+  /** Starts reporting an executor's Neo4j figures (once per server); returns the way to stop. */
+  watchNeo4j(executor: GraphExecutor, poolSize: number): () => void;
 }
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'atomgraph_' });
-  const watchNeo4j = (executor: GraphExecutor, poolSize: number): void => {
+  const watchNeo4j = (executor: GraphExecutor, poolSize: number): (() => void) => {
     const statements = new Histogram({
       name: 'atomgraph_neo4j_statement_seconds',
       help: 'Neo4j transactions by statement name and access mode, retries included.',
@@ -30,7 +30,7 @@ export function createMetrics(): Metrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     });
-    executor.observe(({ name, mode, ms }) => statements.observe({ statement: name, mode }, ms / 1000));
+    const stop = executor.observe(({ name, mode, ms }) => statements.observe({ statement: name, mode }, ms / 1000));
     new Gauge({
       name: 'atomgraph_neo4j_sessions_in_use',
       help: 'Neo4j sessions open, each holding or waiting for one pooled connection, by access mode.',
@@ -51,6 +51,7 @@ export function createMetrics(): Metrics {
         for (const [code, n] of executor.stats.failures) this.set({ code }, n);
       },
     });
+    return stop;
   };
   return {
     watchNeo4j,

@@ -132,7 +132,8 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   const metrics = deps.metrics ?? createMetrics();
-  metrics.watchNeo4j(deps.executor, POOL_SIZE);
+  // The executor outlives the server (tests start several on one): stop listening on close.
+  const unwatchNeo4j = metrics.watchNeo4j(deps.executor, POOL_SIZE);
   const live =
     deps.live ??
     new LiveFeed({
@@ -196,6 +197,7 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
       const closingSockets = sockets.close();
       await Promise.all([closingSockets, apollo.stop()]);
       live.close();
+      unwatchNeo4j();
     },
   };
 }

@@ -44,9 +44,13 @@ export class GraphExecutor {
     if (options.onQuery) this.listeners.push(options.onQuery);
   }
 
-  /** Hears every statement and transaction as it ends (name, mode, milliseconds). */
-  observe(listener: QueryListener): void {
+  /** Hears every statement and transaction as it ends (name, mode, milliseconds); returns the way to stop. */
+  observe(listener: QueryListener): () => void {
     this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
   }
 
   private ended(event: Parameters<QueryListener>[0], error: unknown): void {
