@@ -11,6 +11,9 @@ import type { ComplexityEstimator } from 'graphql-query-complexity';
 /** A list field without a size argument (processesStarted, ancestors' own lists...) is assumed this long. */
 export const UNSIZED_LIST = 10;
 
+/** The arguments the model reads: a page size or a walk's length. */
+export const SIZE_ARGUMENTS: ReadonlySet<string> = new Set(['first', 'limit', 'maxDepth', 'maxHops']);
+
 function numberArg(args: Record<string, unknown>, name: string): number | null {
   const v = args[name];
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;

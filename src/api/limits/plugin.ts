@@ -4,23 +4,17 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { getComplexity } from 'graphql-query-complexity';
 import { AppError, ErrorCode } from '../../errors/codes';
 import { type Caps, traversalEstimator } from './cost';
+import { CostMeter } from './cost-cache';
 
 export function costLimitPlugin<T extends object>(maxCost: number, caps: Caps): ApolloServerPlugin<T> {
-  const estimator = traversalEstimator(caps);
+  const meter = new CostMeter(traversalEstimator(caps));
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request, operationName }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            variables: request.variables ?? {},
-            ...(operationName ? { operationName } : {}),
-            estimators: [estimator],
-          });
+          const cost = meter.cost(schema, document, request.variables ?? {}, operationName ?? null);
           if (cost > maxCost) {
             const error = new AppError(ErrorCode.QUERY_TOO_COMPLEX, `query cost ${cost} is over the limit of ${maxCost}: ask for smaller pages (first) or shallower walks (maxDepth)`, { cost, maxCost });
             throw new GraphQLError(error.message, { originalError: error, extensions: { http: { status: 400 } } });
