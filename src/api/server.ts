@@ -1,6 +1,7 @@
 /**
- * The HTTP server: Apollo at /graphql, health probes, and (later) ingest and metrics, on one
- * express app. Listening on port 0 picks a free port, which the tests use.
+ * The HTTP server: Apollo at /graphql (POSTs straight from node:http, see http/graphql-handler),
+ * and on an express app the health probes, metrics, ingest, the playground and GraphQL GETs.
+ * Listening on port 0 picks a free port, which the tests use.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +10,6 @@ import type { Config } from '../config/env';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
 import { createAuthenticator } from '../auth/authenticator';
 import { type Authenticator, LOCAL_PRINCIPAL, type Principal } from '../auth/principal';
@@ -25,7 +25,7 @@ import type { Logger } from '../log/logger';
 import { SERVER_VERSION } from '../version';
 import type { ApiContext } from './context';
 import { createErrorFormatter } from './errors';
-import { losslessJsonBody } from './http/graphql-body';
+import { graphqlHandler, isGraphqlPath } from './http/graphql-handler';
 import { createMetrics, type Metrics } from './metrics';
 import { costLimitPlugin } from './limits/plugin';
 import { limitRules } from './limits/rules';
@@ -130,7 +130,14 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
   const authenticator = deps.authenticator ?? createAuthenticator(deps.executor, { mode: deps.config.AUTH, cacheMs: deps.config.AUTH_CACHE_MS });
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createServer(app);
+  // Answers to POSTs are never cached: hashing each body for an ETag was wasted work per request.
+  app.disable('etag');
+  // POST /graphql, the hot path, goes straight to Apollo; everything else through express.
+  // (`graphql` is set below, before the server listens.)
+  const httpServer = createServer((req, res) => {
+    if (req.method === 'POST' && isGraphqlPath(req.url)) void graphql(req, res);
+    else app(req, res);
+  });
   const metrics = deps.metrics ?? createMetrics();
   // The executor outlives the server (tests start several on one): stop listening on close.
   const unwatchNeo4j = metrics.watchNeo4j(deps.executor, POOL_SIZE);
@@ -145,6 +152,7 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
   deps = { ...deps, metrics, live };
   const apollo = createApollo(deps, httpServer);
   await apollo.start();
+  const graphql = graphqlHandler(apollo, async (req) => contextFor(deps, await principalOf(authenticator, req.headers.authorization)), deps.config.GRAPHQL_MAX_BYTES);
 
   app.use(healthRouter(deps.executor, deps.logger));
   // Metrics name operations and hosts' load: any valid key may read them.
@@ -171,11 +179,8 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
   );
   // Before Apollo: a browser's GET /graphql gets GraphiQL, everything else passes through.
   if (deps.config.PLAYGROUND) app.use(playgroundRouter({ auth: deps.config.AUTH }));
-  app.use(
-    '/graphql',
-    losslessJsonBody(deps.config.GRAPHQL_MAX_BYTES),
-    expressMiddleware(apollo, { context: async ({ req }) => contextFor(deps, await principalOf(authenticator, req.header('authorization'))) }),
-  );
+  // What reaches here for /graphql: GETs that are not a browser's, and POSTs to /graphql/ or /GraphQL.
+  app.use('/graphql', (req, res) => void graphql(req, res));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
