@@ -27,7 +27,8 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks, size)));
     req.once('error', reject);
-    // A client gone mid-body: without this the promise would wait forever (settled ones ignore it).
+    // A client gone mid-body: Node reports it as 'error' (aborted); this covers a close without one,
+    // which would otherwise leave the promise waiting forever (a settled promise ignores it).
     req.once('close', () => {
       if (!req.complete) reject(new AppError(ErrorCode.BAD_USER_INPUT, 'the request was closed before its body ended'));
     });

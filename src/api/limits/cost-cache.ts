@@ -5,7 +5,7 @@
  * @skip/@include. Apollo hands the same DocumentNode object for the same query text, so the cache
  * is keyed by that object (dropped with it) and, inside, by those variables' values.
  */
-import { visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { Kind, visit, type ArgumentNode, type DirectiveNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { SIZE_ARGUMENTS } from './cost';
 
@@ -16,15 +16,16 @@ export const MAX_VARIANTS = 64;
 export function costVariables(document: DocumentNode): string[] {
   const names = new Set<string>();
   let within = 0;
+  // Inside a size argument or a @skip/@include condition, a variable is one the cost depends on.
+  const counts = (node: ArgumentNode | DirectiveNode) =>
+    node.kind === Kind.ARGUMENT ? SIZE_ARGUMENTS.has(node.name.value) : node.name.value === 'skip' || node.name.value === 'include';
+  const scope = {
+    enter: (node: ArgumentNode | DirectiveNode) => void (counts(node) && within++),
+    leave: (node: ArgumentNode | DirectiveNode) => void (counts(node) && within--),
+  };
   visit(document, {
-    Argument: {
-      enter: (node) => void (SIZE_ARGUMENTS.has(node.name.value) && within++),
-      leave: (node) => void (SIZE_ARGUMENTS.has(node.name.value) && within--),
-    },
-    Directive: {
-      enter: (node) => void ((node.name.value === 'skip' || node.name.value === 'include') && within++),
-      leave: (node) => void ((node.name.value === 'skip' || node.name.value === 'include') && within--),
-    },
+    Argument: scope,
+    Directive: scope,
     Variable: (node) => {
       if (within > 0) names.add(node.name.value);
     },

@@ -11,12 +11,18 @@ import type { ComplexityEstimator } from 'graphql-query-complexity';
 /** A list field without a size argument (processesStarted, ancestors' own lists...) is assumed this long. */
 export const UNSIZED_LIST = 10;
 
-/** The arguments the model reads: a page size or a walk's length. */
-export const SIZE_ARGUMENTS: ReadonlySet<string> = new Set(['first', 'limit', 'maxDepth', 'maxHops']);
+/** The arguments the model reads: a page's size, or a walk's length. */
+const PAGE_ARGUMENTS = ['first', 'limit'] as const;
+const WALK_ARGUMENTS = ['maxDepth', 'maxHops'] as const;
+export const SIZE_ARGUMENTS: ReadonlySet<string> = new Set([...PAGE_ARGUMENTS, ...WALK_ARGUMENTS]);
 
-function numberArg(args: Record<string, unknown>, name: string): number | null {
-  const v = args[name];
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
+/** The first of `names` given as a usable number. */
+function numberArg(args: Record<string, unknown>, names: readonly string[]): number | null {
+  for (const name of names) {
+    const v = args[name];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+  }
+  return null;
 }
 
 /** The caps the resolvers enforce: a value above them is refused there with LIMIT_EXCEEDED, so cost counts at most the cap. */
@@ -31,8 +37,8 @@ export interface Caps {
  * first results; a chain (`ancestors(maxDepth)`, `path(maxHops)`) returns up to maxDepth nodes.
  */
 export function fieldCost(parent: string, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>, childComplexity: number, caps: Caps): number {
-  const rawSize = numberArg(args, 'first') ?? numberArg(args, 'limit');
-  const rawDepth = numberArg(args, 'maxDepth') ?? numberArg(args, 'maxHops');
+  const rawSize = numberArg(args, PAGE_ARGUMENTS);
+  const rawDepth = numberArg(args, WALK_ARGUMENTS);
   const size = rawSize === null ? null : Math.min(Math.max(rawSize, 1), caps.maxPage);
   const depth = rawDepth === null ? null : Math.min(Math.max(rawDepth, 1), caps.maxDepth);
   if (size !== null && depth !== null) return 1 + size * childComplexity + size * depth;
