@@ -18,4 +18,5 @@ COPY bin ./bin
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --retries=6 CMD node -e "fetch('http://127.0.0.1:4000/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "bin/atomgraph.js", "serve"]
+# Without allocation-site pretenuring: see docs/benchmarks.md, "GC pauses".
+CMD ["node", "--no-allocation-site-pretenuring", "bin/atomgraph.js", "serve"]

@@ -70,10 +70,17 @@ function neo4jEnv(db: BenchNeo4j): NodeJS.ProcessEnv {
   return { ...process.env, NEO4J_URI: db.uri, NEO4J_USERNAME: db.user, NEO4J_PASSWORD: db.password, LOG_LEVEL: 'warn' };
 }
 
+/**
+ * How the README, `npm start` and the Dockerfile run the server: without V8's allocation-site
+ * pretenuring, which makes a request/response server promote finished requests and pause longer
+ * in every young-generation collection (docs/benchmarks.md, "GC pauses").
+ */
+export const SERVER_NODE_FLAGS = ['--no-allocation-site-pretenuring'] as const;
+
 /** `atomgraph serve` as users run it, auth off on loopback; `settings` are extra environment. */
-export async function startApi(db: BenchNeo4j, settings: Record<string, string> = {}): Promise<ChildServer> {
+export async function startApi(db: BenchNeo4j, settings: Record<string, string> = {}, nodeFlags: readonly string[] = SERVER_NODE_FLAGS): Promise<ChildServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'atomgraph.js'), 'serve', '--host', '127.0.0.1', '--port', String(port)], {
+  const child = spawn(process.execPath, [...nodeFlags, join(ROOT, 'bin', 'atomgraph.js'), 'serve', '--host', '127.0.0.1', '--port', String(port)], {
     env: { ...neo4jEnv(db), AUTH: 'off', ...settings },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
