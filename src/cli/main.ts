@@ -1,14 +1,18 @@
-/** The `atomgraph` command line. Each subcommand lives in its own file beside this one. */
+/**
+ * The `atomgraph` command line. Each subcommand lives in its own file beside this one. `serve` and
+ * `demo` are imported only when run: they bring Apollo, express and the playground, which `load`
+ * would otherwise carry in memory for nothing.
+ */
 import { Command } from 'commander';
 import { ConfigError } from '../config/env';
 import { AppError } from '../errors/codes';
 import { SERVER_VERSION } from '../version';
-import { demoCommand } from './demo';
+import type { DemoOptions } from './demo';
 import { generateCli } from './generate';
 import { keysCli } from './keys';
 import { loadCommand } from './load';
 import { migrateCommand } from './migrate';
-import { serveCommand } from './serve';
+import type { ServeOptions } from './serve';
 
 const program = new Command()
   .name('atomgraph')
@@ -20,7 +24,7 @@ program
   .description('serve the GraphQL API (starts the local Neo4j when NEO4J_URI is unset)')
   .option('--host <host>', 'address to listen on (default HOST or 127.0.0.1)')
   .option('--port <port>', 'port to listen on (default PORT or 4000)')
-  .action(serveCommand);
+  .action(async (options: ServeOptions) => (await import('./serve.js')).serveCommand(options));
 
 program
   .command('load')
@@ -38,7 +42,7 @@ program
   .command('demo')
   .description('start the local Neo4j, load a generated fleet with planted attacks (once), serve the API on 127.0.0.1 without auth')
   .option('--port <port>', 'port to listen on (default PORT or 4000)')
-  .action(demoCommand);
+  .action(async (options: DemoOptions) => (await import('./demo.js')).demoCommand(options));
 
 program.command('migrate').description('create the constraints and indexes the graph needs').action(migrateCommand);
 
