@@ -38,7 +38,16 @@ describe('docker-compose.yml', () => {
   it('builds the API from the repo and starts it after Neo4j is healthy', () => {
     expect(api?.build).toBe('.');
     expect(api?.depends_on?.['neo4j']?.condition).toBe('service_healthy');
-    expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toMatch(/CMD \["node", "bin\/atomgraph.js", "serve"\]/);
+    expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toMatch(/CMD \["node", (?:"--[a-z-]+", )*"bin\/atomgraph.js", "serve"\]/);
+  });
+
+  it('runs the server with the same node flags as npm start', () => {
+    const cmd = /CMD \[(.*)\]/.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))![1]!;
+    const dockerFlags = [...cmd.matchAll(/"(--[a-z-]+)"/g)].map((m) => m[1]);
+    const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start']!;
+    const npmFlags = /node ((?:--[a-z-]+ )*)bin\/atomgraph\.js serve/.exec(start)![1]!.trim().split(' ').filter(Boolean);
+    expect(dockerFlags).toEqual(npmFlags);
+    expect(dockerFlags).toContain('--no-allocation-site-pretenuring');
   });
 
   it('gives the API only settings the config module knows, valid ones, pointing at the neo4j service', () => {
