@@ -47,11 +47,13 @@ export interface IngestOptions {
 }
 
 const MAX_REJECT_TEXT = 4096;
+/** Batches written at the same time unless the caller says otherwise. */
+export const DEFAULT_WRITE_CONCURRENCY = 2;
 
 export async function ingest(input: AsyncIterable<InputItem>, options: IngestOptions): Promise<IngestSummary> {
   const batchSize = options.batchSize ?? 2000;
   const summary: IngestSummary = { records: 0, stored: 0, duplicates: 0, rejected: 0, interrupted: false };
-  const concurrency = options.concurrency ?? 2;
+  const concurrency = options.concurrency ?? DEFAULT_WRITE_CONCURRENCY;
   const inFlight = new Set<Promise<void>>();
   // A failed write is remembered and rethrown at the next flush, so it is never unhandled.
   let writeError: unknown = null;
