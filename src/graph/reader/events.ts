@@ -46,12 +46,12 @@ RETURN e`,
 /**
  * Ancestry follows PARENT edges up to the hard limit; a PARENT cycle (possible in hand-made or
  * corrupted input) cannot loop, since a path never repeats an edge, and each ancestor keeps its
- * smallest depth.
+ * smallest depth. In a cycle the walk comes back to the start, which is not its own ancestor.
  */
 const ANCESTRY_WALK = `
 MATCH p = (e)-[:PARENT*1..${ANCESTRY_HARD_LIMIT}]->(a:Event)
-WITH a, min(length(p)) AS depth
-WHERE depth <= $maxDepth
+WITH e, a, min(length(p)) AS depth
+WHERE depth <= $maxDepth AND a <> e
 RETURN a AS e, depth ORDER BY depth`;
 
 export const ANCESTORS: NamedQuery = {

@@ -24,7 +24,9 @@ export interface Page {
  * Variable-length bounds must be literals in Cypher, and a bound applied after expansion would
  * still walk the whole tree; so each depth has its own statement, made from this one template
  * and chosen by a validated integer (like labels from an allowlist). Values stay $parameters.
- * The predicate inside the quantified pattern prunes the walk to the requested types.
+ * The predicate inside the quantified pattern prunes the walk to the requested types. In a
+ * PARENT cycle (hand-made or corrupted input) the walk comes back to the root, which is not its
+ * own descendant.
  */
 const descendantsCache = new Map<number, NamedQuery>();
 export function descendantsQuery(depth: number): NamedQuery {
@@ -37,7 +39,8 @@ export function descendantsQuery(depth: number): NamedQuery {
 MATCH (root:Event {uid: $uid})
 WHERE $orgs IS NULL OR root.oid IN $orgs
 MATCH (root) (()<-[:PARENT]-(x:Event WHERE $types IS NULL OR x.type IN $types)){1,${depth}}
-WITH last(x) AS d, min(size(x)) AS depth
+WITH root, last(x) AS d, min(size(x)) AS depth
+WHERE d <> root
 WITH d, depth, coalesce(d.time, 0) AS t
 ORDER BY depth, t, d.uid
 WITH collect({d: d, depth: depth, t: t}) AS rows
