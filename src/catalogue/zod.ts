@@ -52,6 +52,8 @@ const stringValue = check<string>((v) => typeof v === 'string', 'a string');
 const int32Value = check<number | bigint>(inInt32, sized('32-bit'));
 const int64Value = check<number | bigint>(inInt64, sized('64-bit'));
 const atomValue = check<string>((v) => typeof v === 'string' && ATOM.test(v), 'an atom (1 to 128 characters, no control characters)');
+/** routing.parent/target: "" means no reference, as null does (exporters write either for a root); normalize drops both. */
+const atomRef = check<string>((v) => v === '' || (typeof v === 'string' && ATOM.test(v)), 'an atom (1 to 128 characters, no control characters) or ""');
 
 const SCALARS: Record<ScalarKind, z.ZodType> = {
   string: stringValue,
@@ -127,8 +129,8 @@ const nonEmpty = check<string>((v) => typeof v === 'string' && v.length > 0, 'a 
 export const routingSchema = z.looseObject(
   {
     this: atomValue.optional(),
-    parent: atomValue.nullish(),
-    target: atomValue.nullish(),
+    parent: atomRef.nullish(),
+    target: atomRef.nullish(),
     event_type: nonEmpty,
     event_time: check<number | bigint>(within(0n, 2n ** 63n - 1n), 'an integer epoch time in milliseconds'),
     event_id: stringValue.optional(),

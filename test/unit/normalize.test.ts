@@ -44,6 +44,18 @@ describe('normalizeRecord', () => {
     for (const key of Object.keys(row?.props ?? {})) expect(isEventProperty(key)).toBe(true);
   });
 
+  it('reads an empty or null parent and target as none: the event is a root, not a reject', () => {
+    for (const none of ['', null]) {
+      const result = normalizeRecord(parse(JSON.stringify({ routing: routing({ parent: none, target: none }), event: {} })));
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect(result.rows[0]?.parentUid).toBeNull();
+      expect(result.rows[0]?.targetUid).toBeNull();
+      expect(result.rows[0]?.props).not.toHaveProperty('parentAtom');
+      expect(result.rows[0]?.props).not.toHaveProperty('targetAtom');
+    }
+  });
+
   it('keys an event without an atom by its event_id', () => {
     const { this: _drop, ...noAtom } = routing({ event_type: 'RECEIPT' });
     const result = normalizeRecord(parse(JSON.stringify({ routing: noAtom, event: {} })));

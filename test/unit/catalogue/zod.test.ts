@@ -108,6 +108,11 @@ describe('routing', () => {
     expect(validateRouting({ ...routing, target: 'a'.repeat(128) }).ok).toBe(true);
   });
 
+  it('takes "" for parent and target as no reference, but never for this', () => {
+    expect(validateRouting({ ...routing, parent: '', target: '' }).ok).toBe(true);
+    expect(validateRouting({ ...routing, parent: 'ab\ncd' })).toMatchObject({ ok: false, errors: [expect.stringMatching(/^routing\.parent: expected an atom/)] });
+  });
+
   it('types the descriptive fields', () => {
     expect(validateRouting({ ...routing, tags: ['a', 1], plat: '268435456', did: '' })).toEqual({
       ok: false,
