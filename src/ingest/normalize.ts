@@ -10,7 +10,8 @@ import { type JsonValue, stringifyJson } from './parse';
 import { eventUid } from '../domain/keys';
 import { normalizeEpochMs } from '../domain/time';
 
-export type NormalizeResult = { ok: true; rows: EventRow[] } | { ok: false; reason: string };
+/** `skipped`: part of the record that could not be stored although the rest was (said to the user as a reject). */
+export type NormalizeResult = { ok: true; rows: EventRow[]; skipped?: string } | { ok: false; reason: string };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -47,11 +48,39 @@ export function normalizeRecord(value: JsonValue, text?: string): NormalizeResul
   }
   const record = unwrapBody(value);
   const validated = validateEvent(record);
-  if (!validated.ok) return { ok: false, reason: validated.errors.join('; ') };
+  if (!validated.ok) return innerEventsOfInvalidCarrier(record, validated.errors) ?? { ok: false, reason: validated.errors.join('; ') };
   const rows: EventRow[] = [];
   // The stored original is the record as it came (wrapped or not), so nothing about it is lost.
   const problem = collectRows(record, validated.value.routing, validated.value.event, null, rows, text ?? value);
   return problem ? { ok: false, reason: problem } : { ok: true, rows };
+}
+
+/**
+ * A carrier that is not a valid event itself (LimaCharlie's documentation shows THREAD_INJECTION
+ * as a bare body, no routing) while its EVENTS[] hold whole events: those can be identified, so
+ * they are stored as events of their own, and the carrier is reported as skipped with its reasons.
+ */
+function innerEventsOfInvalidCarrier(record: Record<string, unknown>, errors: readonly string[]): NormalizeResult | null {
+  const body = record['event'];
+  const inner = isRecord(body) ? body['EVENTS'] : undefined;
+  if (!Array.isArray(inner) || inner.length === 0 || !inner.every((e) => isRecord(e) && isRecord(e['routing']))) return null;
+  const rows: EventRow[] = [];
+  const problems: string[] = [];
+  inner.forEach((child, i) => {
+    const childRecord = unwrapBody(child as Record<string, unknown>);
+    const validated = validateEvent(childRecord);
+    const problem = validated.ok
+      ? collectRows(childRecord, validated.value.routing, validated.value.event, null, rows)
+      : validated.errors.join('; ');
+    if (problem) problems.push(`event.EVENTS[${i}]: ${problem}`);
+  });
+  if (problems.length > 0) return { ok: false, reason: [...errors, ...problems].join('; ') };
+  // One record, one org (the pipeline checks the caller's orgs on the first row), the carrier's if it names one.
+  const routing = record['routing'];
+  const orgs = new Set(rows.map((r) => r.props['oid']));
+  if (isRecord(routing) && typeof routing['oid'] === 'string') orgs.add(routing['oid']);
+  if (orgs.size > 1) return { ok: false, reason: [...errors, 'event.EVENTS: inner events of another org than the record: events never link across orgs'].join('; ') };
+  return { ok: true, rows, skipped: `${errors.join('; ')}: the carrier is not stored; its ${inner.length} inner events (event.EVENTS) were stored as events of their own` };
 }
 
 function collectRows(
@@ -120,6 +149,9 @@ function buildRow(
   setIf(props, 'parentAtom', parentAtom);
   setIf(props, 'targetAtom', targetAtom);
   setIf(props, 'bodyTime', bodyTime);
+  // A copy from a carrier's EVENTS[] gives way to the event as its sensor sent it on its own,
+  // whichever arrives first (statements.ts).
+  if (containerUid) props['carried'] = true;
   for (const [name, value] of Object.entries(promoted)) props[name] = storable(value);
 
   const labels = [type].filter((l) => LABEL.test(l));

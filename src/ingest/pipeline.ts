@@ -78,11 +78,7 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
     const write: Promise<void> = writeBatch(options.executor, rows).then((result) => {
       summary.stored += result.stored;
       summary.duplicates += result.duplicates;
-      if (result.stored > 0 && options.onCommitted) {
-        // delete(), not has(): an event twice in one batch is stored once, so it is published once.
-        const stored = new Set(result.storedUids);
-        options.onCommitted(rows.filter((r) => stored.delete(r.uid)));
-      }
+      if (result.stored > 0 && options.onCommitted) options.onCommitted(result.storedRows);
       options.onProgress?.(summary);
     }, (error: unknown) => {
       writeError = error;
@@ -116,6 +112,7 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
         reject(item.source, item.line, `org ${String(org)} is not one this key may write to`, item.text);
         continue;
       }
+      if (normalized.skipped) reject(item.source, item.line, normalized.skipped, item.text);
       batch.push(...normalized.rows);
       if (batch.length >= batchSize) await flush();
     }

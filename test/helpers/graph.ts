@@ -99,7 +99,7 @@ export async function graphDump(driver: Driver, oid: string): Promise<string[]> 
       const n = r.get('n') as { labels: string[]; properties: Record<string, unknown> };
       const props = Object.entries(n.properties)
         .filter(([k]) => k !== 'oid' && k !== 'uid' && !(n.labels.includes('Sensor') && k === 'factsFrom'))
-        .map(([k, v]) => [k, typeof v === 'string' ? v.replace(oid, '<org>') : v])
+        .map(([k, v]) => [k, typeof v === 'string' ? v.replaceAll(oid, '<org>') : v])
         .sort(([a], [b]) => String(a).localeCompare(String(b)));
       return `N ${ident(n)} ${[...n.labels].sort().join(':')} ${JSON.stringify(props, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
     });

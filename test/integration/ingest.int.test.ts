@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { migrate } from '../../src/graph/schema/migrate';
 import { parseJson } from '../../src/ingest/parse';
+import { ingest, type Reject } from '../../src/ingest/pipeline';
+import { openInputs } from '../../src/ingest/read';
 import type { Runtime } from '../../src/runtime';
 import { expectedGraph, graphCounts, graphDump, withOrg } from '../helpers/graph';
 import { ingestLines, shuffled } from '../helpers/ingest';
@@ -54,6 +57,36 @@ describe('ingest into a real Neo4j', () => {
     expect(counts.targetEdges).toBe(expected.targetEdges);
   });
 
+  it('loads every file of ../shared/samples as the CLI reads a directory, with the counts the files imply', async () => {
+    const org = uniqueOrg('samples-dir');
+    const dir = mkdtempSync(join(tmpdir(), 'atomgraph-samples-'));
+    type Rec = { routing?: Record<string, unknown>; event?: Record<string, unknown>; detect?: unknown };
+    const all: Rec[] = [];
+    try {
+      for (const name of readdirSync(join(shared, 'samples')).filter((n) => /\.jsonl?$/.test(n))) {
+        const text = readFileSync(join(shared, 'samples', name), 'utf8');
+        const records = (name.endsWith('.jsonl') ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Rec) : [JSON.parse(text) as Rec]).map((r) => ('detect' in r ? r : withOrg([r], org)[0]!));
+        all.push(...records);
+        writeFileSync(join(dir, name), name.endsWith('.jsonl') ? records.map((r) => JSON.stringify(r)).join('\n') : JSON.stringify(records[0], null, 2));
+      }
+      const rejects: Reject[] = [];
+      const summary = await ingest(openInputs([dir]), { executor: runtime.executor, onReject: (r) => rejects.push(r) });
+      // Telemetry is what has a type; a carrier without one still carries whole events; detections are another stream.
+      const telemetry = all.filter((r) => !('detect' in r)).flatMap((r) => (typeof r.routing?.['event_type'] === 'string' ? [r] : ((r.event?.['EVENTS'] as Rec[] | undefined) ?? [])));
+      const expected = expectedGraph(telemetry);
+      const counts = await graphCounts(runtime.driver, org);
+      expect(counts).toMatchObject({ events: expected.events.size, placeholders: expected.placeholders.size, parentEdges: expected.parentEdges, targetEdges: expected.targetEdges });
+      expect(summary.stored).toBe(expected.events.size);
+      // Rejected: the detection record, and the routing-less carrier (reported, its inner events stored).
+      expect(rejects.map((r) => [basename(r.source), r.line, r.reason]).sort()).toEqual([
+        ['lc-doc-thread-injection.json', 1, expect.stringMatching(/^routing\.event_type: is required.*: the carrier is not stored; its 2 inner events \(event\.EVENTS\) were stored/)],
+        ['secops-doc-detection-sample.json', 1, expect.stringMatching(/^a detection record/)],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('leaves node, edge and property counts unchanged when the same events are loaded again', async () => {
     const org = uniqueOrg('twice');
     const records = withOrg(dataset, org);
@@ -74,6 +107,46 @@ describe('ingest into a real Neo4j', () => {
     const [a, b] = await Promise.all([graphDump(runtime.driver, inOrder), graphDump(runtime.driver, reordered)]);
     expect(b.length).toBe(a.length);
     expect(b).toEqual(a);
+  });
+
+  it('builds the identical graph when a carrier\'s inner events also arrive on their own, in any order', async () => {
+    // The documented THREAD_INJECTION is a bare body; its carrier gets the routing of its first inner event.
+    const doc = JSON.parse(readFileSync(join(shared, 'samples', 'lc-doc-thread-injection.json'), 'utf8')) as { event: { EVENTS: { routing: Record<string, unknown> }[] } };
+    const first = doc.event.EVENTS[0]!.routing;
+    const carrier = { routing: { ...first, this: 'carrier-atom', event_type: 'THREAD_INJECTION', event_id: 'carrier-id' }, event: doc.event as Record<string, unknown> };
+    const orgs = ['carrier-first', 'alone-first', 'one-batch', 'one-batch-alone-first'].map((o) => uniqueOrg(o));
+    const loads = orgs.map((org) => {
+      const [c] = withOrg([carrier], org);
+      const inner = (c!.event['EVENTS'] as object[]);
+      // As a sensor sends them on their own: the same event, other text than the carried copy.
+      const alone = inner.map((e) => JSON.stringify(e).replace(/,"/g, ', "'));
+      return { carrier: JSON.stringify(c), alone, inner: inner.length };
+    });
+    const [a, b, c, d] = loads;
+    await ingestLines(runtime.executor, [a!.carrier]);
+    await ingestLines(runtime.executor, a!.alone);
+    await ingestLines(runtime.executor, b!.alone);
+    await ingestLines(runtime.executor, [b!.carrier]);
+    await ingestLines(runtime.executor, [c!.carrier, ...c!.alone]);
+    const again = await ingestLines(runtime.executor, [...d!.alone, d!.carrier]);
+    expect(again.rejects).toEqual([]);
+    expect(a!.inner).toBeGreaterThan(0);
+
+    const dumps = await Promise.all(orgs.map((org) => graphDump(runtime.driver, org)));
+    for (const dump of dumps.slice(1)) expect(dump).toEqual(dumps[0]);
+    // The carrier contains each inner event once, and each inner event keeps the text it was sent with.
+    expect(dumps[0]!.filter((l) => l.includes('-CONTAINS->'))).toHaveLength(a!.inner);
+    const session = runtime.driver.session();
+    try {
+      const result = await session.run('MATCH (:Event {oid: $oid})-[:CONTAINS]->(e:Event) RETURN e.raw AS raw, e.carried AS carried', { oid: orgs[0] });
+      expect(result.records.map((r) => r.get('raw') as string).sort()).toEqual([...a!.alone].sort());
+      expect(result.records.map((r) => r.get('carried') as unknown)).toEqual(a!.alone.map(() => null));
+      // Sensor counts each event once: the carrier and its inner events, replaced copies not again.
+      const sensors = await session.run('MATCH (s:Sensor {oid: $oid}) RETURN sum(s.eventCount) AS n', { oid: orgs[0] });
+      expect(Number(sensors.records[0]?.get('n'))).toBe(1 + a!.inner);
+    } finally {
+      await session.close();
+    }
   });
 
   it('rejects each broken line with its line number and stores every good event', async () => {

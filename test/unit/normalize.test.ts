@@ -96,6 +96,25 @@ describe('normalizeRecord', () => {
     for (const row of result.rows.slice(1)) expect(row.containerUid).toBe(result.rows[0]?.uid);
   });
 
+  it('stores the inner events of a carrier that is no valid event itself, and says the carrier was skipped', () => {
+    // As LimaCharlie's documentation shows it: a bare THREAD_INJECTION body, no routing.
+    const text = readFileSync(join(samples, 'lc-doc-thread-injection.json'), 'utf8');
+    const result = normalizeRecord(parse(text), text);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const inner = ((parse(text) as Record<string, JsonValue>)['event'] as { EVENTS: { routing: { this: string } }[] }).EVENTS;
+    expect(result.rows.map((r) => r.props['atom'])).toEqual(inner.map((e) => e.routing.this));
+    for (const row of result.rows) expect(row.containerUid).toBeNull();
+    expect(result.skipped).toMatch(/^routing: expected an object, got nothing: the carrier is not stored; its 2 inner events/);
+  });
+
+  it('refuses a carrier without routing whose inner events are of two orgs', () => {
+    const text = readFileSync(join(samples, 'lc-doc-thread-injection.json'), 'utf8');
+    const value = parse(text) as { event: { EVENTS: { routing: Record<string, JsonValue> }[] } };
+    value.event.EVENTS[1]!.routing['oid'] = 'another-org';
+    expect(normalizeRecord(value as unknown as JsonValue)).toEqual({ ok: false, reason: expect.stringMatching(/inner events of another org/) });
+  });
+
   it('refuses inner events of another org: nothing links across orgs', () => {
     const text = readFileSync(join(samples, 'lc-doc-thread-injection.json'), 'utf8');
     const value = parse(text) as Record<string, JsonValue>;

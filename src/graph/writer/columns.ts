@@ -19,6 +19,7 @@ export const EVENT_PROPERTIES = [
   'parentAtom',
   'targetAtom',
   'raw',
+  'carried',
   ...(Object.keys(PROMOTED_PROPERTIES) as (keyof typeof PROMOTED_PROPERTIES)[]),
 ] as const;
 

@@ -6,7 +6,10 @@
  * Order-independence: a referenced event that has not arrived is a placeholder node
  * {uid, atom, oid, placeholder: true}; when its event arrives the same node is completed. An event
  * that is already complete is never written again, so duplicates change nothing and edges are
- * created exactly once, when their event is first stored.
+ * created exactly once, when their event is first stored. One exception keeps that true when a
+ * carrier's inner event (THREAD_INJECTION EVENTS[]) also arrives on its own: the carried copy
+ * (`carried: true`) is replaced, edges and all, by the event as sent on its own, whichever came
+ * first; and the carrier's CONTAINS edge is made by its own statement, whatever the inner event's state.
  */
 import type { NamedQuery } from '../executor';
 import { propertyMapCypher, ROW } from './columns';
@@ -17,11 +20,16 @@ export const WRITE_EVENTS: NamedQuery = {
 UNWIND $rows AS r
 WITH r, r[${ROW.props}] AS p, r[${ROW.props}][1] AS oid
 MERGE (e:Event {uid: r[${ROW.uid}]})
-WITH e, r, p, oid, e.placeholder AS was
-WHERE was IS NULL OR was = true
+WITH e, r, p, oid, e.placeholder AS was, coalesce(e.carried, false) AND r[${ROW.containerUid}] IS NULL AS replaces
+WHERE was IS NULL OR was = true OR replaces
+CALL (e, replaces) {
+  WITH e WHERE replaces
+  MATCH (e)-[x:PARENT|TARGET|OBSERVED]->()
+  DELETE x
+}
 SET e = ${propertyMapCypher('p')}, e.placeholder = false
 SET e:$(r[${ROW.labels}])
-WITH e, r, oid
+WITH e, r, oid, replaces
 CALL (e, r, oid) {
   WITH r WHERE r[${ROW.parentUid}] IS NOT NULL
   MERGE (p:Event {uid: r[${ROW.parentUid}]})
@@ -35,18 +43,24 @@ CALL (e, r, oid) {
   CREATE (e)-[:TARGET]->(t)
 }
 CALL (e, r, oid) {
-  WITH r WHERE r[${ROW.containerUid}] IS NOT NULL
-  MERGE (c:Event {uid: r[${ROW.containerUid}]})
-    ON CREATE SET c.oid = oid, c.placeholder = true
-  CREATE (c)-[:CONTAINS]->(e)
-}
-CALL (e, r, oid) {
   UNWIND r[${ROW.indicators}] AS x
   MERGE (i:Indicator {uid: x[0]})
     ON CREATE SET i.oid = oid, i.kind = x[1], i.value = x[2], i.key = x[4]
   CREATE (e)-[:OBSERVED {field: x[3]}]->(i)
 }
-RETURN r[${ROW.uid}] AS uid`,
+RETURN r[${ROW.uid}] AS uid, replaces`,
+};
+
+/** Carrier -> inner event, for every inner event in the batch, stored now or before (MERGE: once). */
+export const LINK_CARRIED: NamedQuery = {
+  name: 'ingest: link carried events',
+  cypher: `
+UNWIND $links AS l
+MERGE (c:Event {uid: l.container})
+  ON CREATE SET c.oid = l.oid, c.placeholder = true
+WITH c, l
+MATCH (e:Event {uid: l.uid})
+MERGE (c)-[:CONTAINS]->(e)`,
 };
 
 /** Per-sensor aggregates over the events this batch actually stored. */

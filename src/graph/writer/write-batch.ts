@@ -6,15 +6,15 @@
 import type { GraphExecutor } from '../executor';
 import { encodeRow } from './columns';
 import type { EventRow } from './rows';
-import { UPDATE_SENSORS, UPDATE_SIGHTINGS, WRITE_EVENTS } from './statements';
+import { LINK_CARRIED, UPDATE_SENSORS, UPDATE_SIGHTINGS, WRITE_EVENTS } from './statements';
 
 export interface BatchWriteResult {
   /** Events stored for the first time. */
   stored: number;
   /** Events that were already complete in the graph (or repeated within the batch). */
   duplicates: number;
-  /** uids of the stored events, in input order. */
-  storedUids: string[];
+  /** The rows stored as new events, in input order (of a uid twice in the batch, the one written). */
+  storedRows: EventRow[];
 }
 
 interface SensorAggregate {
@@ -37,21 +37,29 @@ interface SightingAggregate {
 }
 
 export async function writeBatch(executor: GraphExecutor, rows: readonly EventRow[]): Promise<BatchWriteResult> {
-  // A repeat inside one batch would be seen as new twice by the same statement; keep the first.
+  // A repeat inside one batch would be seen as new twice by the same statement; keep the first,
+  // unless it is a carried copy and the event also came on its own (which wins in any order).
   const unique = new Map<string, EventRow>();
-  for (const row of rows) if (!unique.has(row.uid)) unique.set(row.uid, row);
+  for (const row of rows) {
+    const kept = unique.get(row.uid);
+    if (!kept || (kept.containerUid !== null && row.containerUid === null)) unique.set(row.uid, row);
+  }
   const batch = [...unique.values()];
+  // Every carried event is linked to its carrier, the copies left out above included.
+  const links = rows.flatMap((r) => (r.containerUid === null ? [] : [{ container: r.containerUid, uid: r.uid, oid: r.props['oid'] }]));
 
-  const storedUids = await executor.writeTransaction('ingest: write batch', async (run) => {
+  const storedRows = await executor.writeTransaction('ingest: write batch', async (run) => {
     const result = await run(WRITE_EVENTS, { rows: batch.map(encodeRow) });
-    const stored = result.records.map((r) => r.get('uid') as string);
+    if (links.length > 0) await run(LINK_CARRIED, { links });
+    // A carried copy replaced by its event is not new: it was counted, and announced, when stored.
+    const stored = result.records.filter((r) => r.get('replaces') !== true).map((r) => r.get('uid') as string);
     const fresh = stored.map((uid) => unique.get(uid)).filter((r): r is EventRow => r !== undefined);
     const { sensors, sightings } = aggregate(fresh);
     if (sensors.length > 0) await run(UPDATE_SENSORS, { sensors });
     if (sightings.length > 0) await run(UPDATE_SIGHTINGS, { sightings });
-    return stored;
+    return fresh;
   });
-  return { stored: storedUids.length, duplicates: rows.length - storedUids.length, storedUids };
+  return { stored: storedRows.length, duplicates: rows.length - storedRows.length, storedRows };
 }
 
 function aggregate(rows: readonly EventRow[]): { sensors: SensorAggregate[]; sightings: SightingAggregate[] } {
