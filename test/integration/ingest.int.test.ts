@@ -149,6 +149,17 @@ describe('ingest into a real Neo4j', () => {
     }
   });
 
+  it('keeps a carrier that names itself among its inner events as the carrier, containing only the others', async () => {
+    const org = uniqueOrg('self-carrier');
+    const routing = (atom: string, type: string) => ({ this: atom, event_type: type, event_time: 1_704_912_219_717, oid: org, sid: 's1', hostname: 'h1' });
+    const inner = [{ routing: routing('carrier', 'NEW_REMOTE_THREAD'), event: { PROCESS_ID: 1 } }, { routing: routing('other', 'NEW_REMOTE_THREAD'), event: { PROCESS_ID: 2 } }];
+    const { rejects } = await ingestLines(runtime.executor, [JSON.stringify({ routing: routing('carrier', 'THREAD_INJECTION'), event: { EVENTS: inner } })]);
+    expect(rejects).toEqual([]);
+    const dump = await graphDump(runtime.driver, org);
+    expect(dump.filter((l) => l.startsWith('E '))).toEqual(['E carrier -CONTAINS-> other []']);
+    expect(dump.find((l) => l.startsWith('N carrier '))).toContain('THREAD_INJECTION');
+  });
+
   it('rejects each broken line with its line number and stores every good event', async () => {
     const org = uniqueOrg('broken');
     const good = withOrg(dataset.slice(0, 300), org).map((r) => JSON.stringify(r));

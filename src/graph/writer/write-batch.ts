@@ -45,8 +45,9 @@ export async function writeBatch(executor: GraphExecutor, rows: readonly EventRo
     if (!kept || (kept.containerUid !== null && row.containerUid === null)) unique.set(row.uid, row);
   }
   const batch = [...unique.values()];
-  // Every carried event is linked to its carrier, the copies left out above included.
-  const links = rows.flatMap((r) => (r.containerUid === null ? [] : [{ container: r.containerUid, uid: r.uid, oid: r.props['oid'] }]));
+  // Every carried event is linked to its carrier, the copies left out above included (but not a
+  // carrier that names itself among its inner events: it does not contain itself).
+  const links = rows.flatMap((r) => (r.containerUid === null || r.containerUid === r.uid ? [] : [{ container: r.containerUid, uid: r.uid, oid: r.props['oid'] }]));
 
   const storedRows = await executor.writeTransaction('ingest: write batch', async (run) => {
     const result = await run(WRITE_EVENTS, { rows: batch.map(encodeRow) });
