@@ -65,16 +65,12 @@ function innerEventsOfInvalidCarrier(record: Record<string, unknown>, errors: re
   const inner = isRecord(body) ? body['EVENTS'] : undefined;
   if (!Array.isArray(inner) || inner.length === 0 || !inner.every((e) => isRecord(e) && isRecord(e['routing']))) return null;
   const rows: EventRow[] = [];
-  const problems: string[] = [];
-  inner.forEach((child, i) => {
+  for (const child of inner) {
     const childRecord = unwrapBody(child as Record<string, unknown>);
     const validated = validateEvent(childRecord);
-    const problem = validated.ok
-      ? collectRows(childRecord, validated.value.routing, validated.value.event, null, rows)
-      : validated.errors.join('; ');
-    if (problem) problems.push(`event.EVENTS[${i}]: ${problem}`);
-  });
-  if (problems.length > 0) return { ok: false, reason: [...errors, ...problems].join('; ') };
+    // A bad inner event as well: the record is rejected as a whole, for its own errors.
+    if (!validated.ok || collectRows(childRecord, validated.value.routing, validated.value.event, null, rows)) return null;
+  }
   // One record, one org (the pipeline checks the caller's orgs on the first row), the carrier's if it names one.
   const routing = record['routing'];
   const orgs = new Set(rows.map((r) => r.props['oid']));
