@@ -65,12 +65,8 @@ function innerEventsOfInvalidCarrier(record: Record<string, unknown>, errors: re
   const inner = isRecord(body) ? body['EVENTS'] : undefined;
   if (!Array.isArray(inner) || inner.length === 0 || !inner.every((e) => isRecord(e) && isRecord(e['routing']))) return null;
   const rows: EventRow[] = [];
-  for (const child of inner) {
-    const childRecord = unwrapBody(child as Record<string, unknown>);
-    const validated = validateEvent(childRecord);
-    // A bad inner event as well: the record is rejected as a whole, for its own errors.
-    if (!validated.ok || collectRows(childRecord, validated.value.routing, validated.value.event, null, rows)) return null;
-  }
+  // A bad inner event as well: the record is rejected as a whole, for its own errors.
+  if (collectInner(inner, null, rows)) return null;
   // One record, one org (the pipeline checks the caller's orgs on the first row), the carrier's if it names one.
   const routing = record['routing'];
   const orgs = new Set(rows.map((r) => r.props['oid']));
@@ -99,15 +95,18 @@ function collectRows(
   rows.push(row);
   const innerKey = eventTypeSpec(routing.event_type)?.innerEvents;
   const inner = innerKey ? body[innerKey] : undefined;
-  if (Array.isArray(inner)) {
-    for (const child of inner) {
-      if (!isRecord(child)) continue; // validateEvent already rejected anything malformed
-      const childRecord = unwrapBody(child);
-      const validated = validateEvent(childRecord);
-      if (!validated.ok) return validated.errors.join('; ');
-      const problem = collectRows(childRecord, validated.value.routing, validated.value.event, row, rows);
-      if (problem) return problem;
-    }
+  return Array.isArray(inner) ? collectInner(inner, row, rows) : null;
+}
+
+/** Whole events carried in EVENTS[], each into `rows` as an event of its own inside `container`; the first problem, or null. */
+function collectInner(inner: readonly unknown[], container: EventRow | null, rows: EventRow[]): string | null {
+  for (const child of inner) {
+    if (!isRecord(child)) continue; // validateEvent already rejected anything malformed
+    const childRecord = unwrapBody(child);
+    const validated = validateEvent(childRecord);
+    if (!validated.ok) return validated.errors.join('; ');
+    const problem = collectRows(childRecord, validated.value.routing, validated.value.event, container, rows);
+    if (problem) return problem;
   }
   return null;
 }
