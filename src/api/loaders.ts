@@ -14,12 +14,41 @@ export interface Loaders {
 
 const requestKey = (r: NeighbourRequest) => JSON.stringify([r.uid, r.types, r.first, r.after]);
 
+/**
+ * Each loader is made when a resolver first asks for it: most requests (an event, a page) use none
+ * or one, and a context is made for every request.
+ */
+class LazyLoaders implements Loaders {
+  private made: Partial<Loaders> = {};
+
+  constructor(
+    private readonly reader: EventReader,
+    private readonly trees: TreeReader,
+    private readonly search: SearchReader,
+    private readonly orgScope: OrgScope,
+  ) {}
+
+  get eventByUid(): Loaders['eventByUid'] {
+    return (this.made.eventByUid ??= new DataLoader((uids: readonly string[]) => this.reader.byUids(uids, this.orgScope), { maxBatchSize: 1000 }));
+  }
+
+  get children(): Loaders['children'] {
+    return (this.made.children ??= new DataLoader((reqs: readonly NeighbourRequest[]) => this.trees.neighbours('PARENT', reqs, this.orgScope), { cacheKeyFn: requestKey, maxBatchSize: 500 }));
+  }
+
+  get targetedBy(): Loaders['targetedBy'] {
+    return (this.made.targetedBy ??= new DataLoader((reqs: readonly NeighbourRequest[]) => this.trees.neighbours('TARGET', reqs, this.orgScope), { cacheKeyFn: requestKey, maxBatchSize: 500 }));
+  }
+
+  get childTypeCounts(): Loaders['childTypeCounts'] {
+    return (this.made.childTypeCounts ??= new DataLoader((uids: readonly string[]) => this.trees.childTypeCounts(uids, this.orgScope), { maxBatchSize: 1000 }));
+  }
+
+  get sensorByUid(): Loaders['sensorByUid'] {
+    return (this.made.sensorByUid ??= new DataLoader((uids: readonly string[]) => this.search.sensorsByUid(uids, this.orgScope), { maxBatchSize: 1000 }));
+  }
+}
+
 export function createLoaders(reader: EventReader, trees: TreeReader, search: SearchReader, orgScope: OrgScope): Loaders {
-  return {
-    eventByUid: new DataLoader((uids: readonly string[]) => reader.byUids(uids, orgScope), { maxBatchSize: 1000 }),
-    children: new DataLoader((reqs: readonly NeighbourRequest[]) => trees.neighbours('PARENT', reqs, orgScope), { cacheKeyFn: requestKey, maxBatchSize: 500 }),
-    targetedBy: new DataLoader((reqs: readonly NeighbourRequest[]) => trees.neighbours('TARGET', reqs, orgScope), { cacheKeyFn: requestKey, maxBatchSize: 500 }),
-    childTypeCounts: new DataLoader((uids: readonly string[]) => trees.childTypeCounts(uids, orgScope), { maxBatchSize: 1000 }),
-    sensorByUid: new DataLoader((uids: readonly string[]) => search.sensorsByUid(uids, orgScope), { maxBatchSize: 1000 }),
-  };
+  return new LazyLoaders(reader, trees, search, orgScope);
 }

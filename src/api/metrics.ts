@@ -30,7 +30,8 @@ export function createMetrics(): Metrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     });
-    const stop = executor.observe(({ name, mode, ms }) => statements.observe({ statement: name, mode }, ms / 1000));
+    // Observed after the answer that waited on the statement has gone out (the listener runs before it).
+    const stop = executor.observe(({ name, mode, ms }) => void setImmediate(() => statements.observe({ statement: name, mode }, ms / 1000)));
     new Gauge({
       name: 'atomgraph_neo4j_sessions_in_use',
       help: 'Neo4j sessions open, each holding or waiting for one pooled connection, by access mode.',

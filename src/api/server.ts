@@ -87,20 +87,26 @@ export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServe
   });
 }
 
+/** The readers hold nothing per request (the org scope is an argument), so each executor has one set. */
+const readerSets = new WeakMap<GraphExecutor, Pick<ApiContext, 'reader' | 'trees' | 'search' | 'sightings' | 'lateral'>>();
+
+function readersOf(executor: GraphExecutor): Pick<ApiContext, 'reader' | 'trees' | 'search' | 'sightings' | 'lateral'> {
+  let set = readerSets.get(executor);
+  if (!set) {
+    set = { reader: new EventReader(executor), trees: new TreeReader(executor), search: new SearchReader(executor), sightings: new SightingReader(executor), lateral: new LateralReader(executor) };
+    readerSets.set(executor, set);
+  }
+  return set;
+}
+
 /** A request's context: readers and loaders scoped to the caller's orgs (every org with auth off). */
 export function contextFor(deps: ServerDeps, principal: Principal = LOCAL_PRINCIPAL): ApiContext {
-  const reader = new EventReader(deps.executor);
-  const trees = new TreeReader(deps.executor);
-  const search = new SearchReader(deps.executor);
+  const readers = readersOf(deps.executor);
   const orgScope = principal.orgs;
   return {
     executor: deps.executor,
-    reader,
-    trees,
-    sightings: new SightingReader(deps.executor),
-    search,
-    lateral: new LateralReader(deps.executor),
-    loaders: createLoaders(reader, trees, search, orgScope),
+    ...readers,
+    loaders: createLoaders(readers.reader, readers.trees, readers.search, orgScope),
     orgScope,
     principal,
     limits: { maxDepth: deps.config.API_MAX_DEPTH, maxTreeDepth: deps.config.API_MAX_TREE_DEPTH, maxPage: deps.config.API_MAX_PAGE },

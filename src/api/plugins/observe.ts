@@ -38,9 +38,12 @@ export function observePlugin(logger: Logger, metrics: Metrics): ApolloServerPlu
           const operation = label(ctx.operationName ?? ctx.operation?.operation ?? 'unknown');
           const seconds = (performance.now() - started) / 1000;
           const failed = (ctx.errors?.length ?? 0) > 0 || (ctx.response.body.kind === 'single' && (ctx.response.body.singleResult.errors?.length ?? 0) > 0);
-          metrics.requests.inc({ operation, outcome: failed ? 'error' : 'ok' });
-          metrics.latency.observe({ operation }, seconds);
-          logger.info({ requestId, operation, ms: Math.round(seconds * 1000), outcome: failed ? 'error' : 'ok' }, 'graphql request');
+          // Apollo writes the answer only after this hook: the bookkeeping waits until it is sent.
+          setImmediate(() => {
+            metrics.requests.inc({ operation, outcome: failed ? 'error' : 'ok' });
+            metrics.latency.observe({ operation }, seconds);
+            logger.info({ requestId, operation, ms: Math.round(seconds * 1000), outcome: failed ? 'error' : 'ok' }, 'graphql request');
+          });
         },
       };
     },
