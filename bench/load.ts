@@ -11,7 +11,7 @@
 import autocannon from 'autocannon';
 import { benchGraph, BENCH_FLEET, type BenchTargets } from './lib/fleet-graph';
 import { writeResult } from './lib/results';
-import { graphql, startApi } from './lib/servers';
+import { closeClients, graphql, startApi } from './lib/servers';
 
 const SECONDS = Number(process.env['BENCH_LOAD_SECONDS'] ?? 60);
 const CONNECTIONS = Number(process.env['BENCH_LOAD_CONNECTIONS'] ?? 32);
@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     rss.runPeakMb = measured.peakMb;
     rss.afterRunMb = api.rssMb();
   } finally {
+    await closeClients();
     await api.stop();
     await graph.close();
     await graph.neo4j.stop();

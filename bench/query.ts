@@ -13,7 +13,7 @@
  */
 import { benchGraph, BENCH_FLEET, type BenchTargets } from './lib/fleet-graph';
 import { writeResult } from './lib/results';
-import { graphql, startApi, startNeo4jGraphql } from './lib/servers';
+import { closeClients, graphql, startApi, startNeo4jGraphql } from './lib/servers';
 import { percentile, round1 } from './lib/stats';
 import { EventReader } from '../src/graph/reader/events';
 import { SearchReader } from '../src/graph/reader/search';
@@ -173,6 +173,7 @@ async function main(): Promise<void> {
       if ((round + 1) % 100 === 0) log(`  ${round + 1}/${ROUNDS} rounds`);
     }
   } finally {
+    await closeClients();
     await api.stop();
     await ng.stop();
     await graph.close();
@@ -194,7 +195,7 @@ async function main(): Promise<void> {
       apiOverFloor: { p50: Math.round((a.p50 / f.p50) * 100) / 100, p99: Math.round((a.p99 / f.p99) * 100) / 100 },
     };
   });
-  const result = { date: new Date().toISOString(), fleet: { hosts: BENCH_FLEET.hosts, events: graph.events, seed: BENCH_FLEET.seed }, rounds: ROUNDS, warmup: WARMUP, targets: { ...t, eventAtoms: t.eventAtoms.length }, rows };
+  const result = { date: new Date().toISOString(), client: 'undici Pool.request, one keep-alive connection per server', fleet: { hosts: BENCH_FLEET.hosts, events: graph.events, seed: BENCH_FLEET.seed }, rounds: ROUNDS, warmup: WARMUP, targets: { ...t, eventAtoms: t.eventAtoms.length }, rows };
   const file = writeResult('query', result);
   const lines = [
     '| question | api p50 / p99 (ms) | floor p50 / p99 (ms) | api ÷ floor p50 / p99 | @neo4j/graphql p50 / p99 (ms) |',
