@@ -101,23 +101,23 @@ export async function startNeo4jGraphql(db: BenchNeo4j): Promise<ChildServer> {
  * interleaved), undici answered 0.23-0.29 ms sooner at p50 than node:http with a keep-alive Agent,
  * which in turn was 0.2-0.5 ms sooner than fetch.
  */
-const pools = new Map<string, Pool>();
+const clients = new Map<string, { pool: Pool; path: string }>();
 
 async function post(url: string, body: string): Promise<{ status: number; text: string }> {
-  const { origin, pathname, search } = new URL(url);
-  let pool = pools.get(origin);
-  if (!pool) {
-    pool = new Pool(origin, { connections: 1 });
-    pools.set(origin, pool);
+  let client = clients.get(url);
+  if (!client) {
+    const { origin, pathname, search } = new URL(url);
+    client = { pool: new Pool(origin, { connections: 1 }), path: pathname + search };
+    clients.set(url, client);
   }
-  const res = await pool.request({ path: pathname + search, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const res = await client.pool.request({ path: client.path, method: 'POST', headers: { 'content-type': 'application/json' }, body });
   return { status: res.statusCode, text: await res.body.text() };
 }
 
 /** Closes the client's connections (a run ends with its servers). */
 export async function closeClients(): Promise<void> {
-  await Promise.all([...pools.values()].map((p) => p.close()));
-  pools.clear();
+  await Promise.all([...clients.values()].map((c) => c.pool.close()));
+  clients.clear();
 }
 
 /** One GraphQL request; throws on HTTP or GraphQL errors so a benchmark never times failures. */
