@@ -88,9 +88,10 @@ export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServe
 }
 
 /** The readers hold nothing per request (the org scope is an argument), so each executor has one set. */
-const readerSets = new WeakMap<GraphExecutor, Pick<ApiContext, 'reader' | 'trees' | 'search' | 'sightings' | 'lateral'>>();
+type Readers = Pick<ApiContext, 'reader' | 'trees' | 'search' | 'sightings' | 'lateral'>;
+const readerSets = new WeakMap<GraphExecutor, Readers>();
 
-function readersOf(executor: GraphExecutor): Pick<ApiContext, 'reader' | 'trees' | 'search' | 'sightings' | 'lateral'> {
+function readersOf(executor: GraphExecutor): Readers {
   let set = readerSets.get(executor);
   if (!set) {
     set = { reader: new EventReader(executor), trees: new TreeReader(executor), search: new SearchReader(executor), sightings: new SightingReader(executor), lateral: new LateralReader(executor) };
