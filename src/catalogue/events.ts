@@ -33,6 +33,11 @@ export interface EventTypeSpec {
   readonly innerEvents?: string;
   /** Processes: these events are the nodes of the process tree (routing.parent is the parent process). */
   readonly processTree?: boolean;
+  /**
+   * Body keys holding a snapshot (a ProcessSnapshot) of the process routing.parent or routing.target
+   * names: what a parent that never arrives is known by (docs/graph-model.md, Placeholders).
+   */
+  readonly snapshots?: { readonly parent?: string; readonly target?: string };
 }
 
 type EventTypeDef = Omit<EventTypeSpec, 'graphqlName' | 'promote' | 'fields'> & {
@@ -77,6 +82,8 @@ const CROSS_PROCESS = {
   TARGET: obj('ProcessSnapshot', 'the target process (routing.target)'),
   ...TIMESTAMP,
 };
+/** The samples' SOURCE.THIS_ATOM is routing.parent, TARGET.THIS_ATOM routing.target. */
+const CROSS_PROCESS_SNAPSHOTS = { parent: 'SOURCE', target: 'TARGET' } as const;
 const INNER_EVENTS = { EVENTS: list(json(), 'whole events ({routing, event}), validated as events of their own') };
 const USER = { USER_NAME: str(), ...TIMESTAMP };
 
@@ -172,6 +179,7 @@ export const EVENT_TYPES: readonly EventTypeSpec[] = [
     fields: PROCESS_FIELDS,
     promote: NEW_PROCESS_PROMOTE,
     processTree: true,
+    snapshots: { parent: 'PARENT' },
   }),
   // Seed 002: same body as NEW_PROCESS, sent for processes already running when the sensor starts.
   define({
@@ -182,6 +190,7 @@ export const EVENT_TYPES: readonly EventTypeSpec[] = [
     fields: PROCESS_FIELDS,
     promote: NEW_PROCESS_PROMOTE,
     processTree: true,
+    snapshots: { parent: 'PARENT' },
   }),
   define({
     name: 'TERMINATE_PROCESS',
@@ -242,6 +251,8 @@ export const EVENT_TYPES: readonly EventTypeSpec[] = [
       parentProcessId: 'PROCESS.PARENT_PROCESS_ID',
       ip: 'PROCESS.NETWORK_ACTIVITY[].DESTINATION.IP_ADDRESS',
     },
+    // routing.parent is "the process that generated the network connections" (seed 000).
+    snapshots: { parent: 'PROCESS' },
   }),
   define({
     name: 'NETWORK_CONNECTIONS',
@@ -312,6 +323,7 @@ export const EVENT_TYPES: readonly EventTypeSpec[] = [
     basis: 'seed',
     fields: { ...CROSS_PROCESS, THREAD_ID: int32() },
     promote: CROSS_PROCESS_PROMOTE,
+    snapshots: CROSS_PROCESS_SNAPSHOTS,
   }),
   define({
     name: 'EXEC_OOB',
@@ -338,6 +350,7 @@ export const EVENT_TYPES: readonly EventTypeSpec[] = [
     basis: 'seed',
     fields: { ...CROSS_PROCESS, ACCESS_FLAGS: int64('the access mask') },
     promote: { ...CROSS_PROCESS_PROMOTE, accessFlags: 'ACCESS_FLAGS' },
+    snapshots: CROSS_PROCESS_SNAPSHOTS,
   }),
   // By analogy with THREAD_INJECTION: public detections show EVENTS[] holding the accessed process and the handle.
   define({

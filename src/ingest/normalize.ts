@@ -5,7 +5,7 @@
  */
 import { eventTypeSpec, isProcessType, PROMOTED_PROPERTIES, promotedValues, validateEvent, type Routing } from '../catalogue';
 import { type IndicatorKind, indicatorKey, indicatorUid, normalizeIndicator } from '../domain/indicators';
-import type { EventRow, IndicatorRow, SensorRow } from '../graph/writer/rows';
+import type { EventRow, IndicatorRow, SensorRow, SnapshotRow } from '../graph/writer/rows';
 import { type JsonValue, stringifyJson } from './parse';
 import { eventUid } from '../domain/keys';
 import { normalizeEpochMs } from '../domain/time';
@@ -149,6 +149,7 @@ function buildRow(
   if (containerUid) props['carried'] = true;
   for (const [name, value] of Object.entries(promoted)) props[name] = storable(value);
 
+  const snapshots = eventTypeSpec(type)?.snapshots;
   const labels = [type].filter((l) => LABEL.test(l));
   if (isProcessType(type)) labels.push('Process');
 
@@ -163,7 +164,34 @@ function buildRow(
     containerUid,
     indicators: indicatorsOf(oid, promoted, nonEmpty(routing.int_ip)),
     sensor: sensorOf(routing, time),
+    parentSnapshot: parentAtom && snapshots?.parent ? snapshotOf(body[snapshots.parent], oid, parentAtom) : null,
+    targetSnapshot: targetAtom && snapshots?.target ? snapshotOf(body[snapshots.target], oid, targetAtom) : null,
   };
+}
+
+/**
+ * What a body's snapshot says of the process `atom` (the one routing names): null when it says
+ * nothing. Routing is the contract: a snapshot whose THIS_ATOM names another process still
+ * describes routing's process (the sensor sent it as such), but its atoms are not trusted, so no
+ * link to a grandparent is made from it. A snapshot naming the process as its own parent links nothing.
+ */
+function snapshotOf(value: unknown, oid: string, atom: string): SnapshotRow | null {
+  if (!isRecord(value)) return null;
+  const thisAtom = value['THIS_ATOM'];
+  const atomsAgree = thisAtom === undefined || thisAtom === null || thisAtom === atom;
+  const grandparent = atomsAgree ? nonEmpty(value['PARENT_ATOM']) : null;
+  const parentAtom = grandparent === atom ? null : grandparent;
+  const pid = toBigInt(value['PROCESS_ID']);
+  const row: SnapshotRow = {
+    filePath: nonEmpty(value['FILE_PATH']),
+    commandLine: nonEmpty(value['COMMAND_LINE']),
+    processId: pid !== null && pid >= INT32_MIN && pid <= INT32_MAX ? pid : null,
+    userName: nonEmpty(value['USER_NAME']),
+    hash: nonEmpty(value['HASH']),
+    parentAtom,
+    parentUid: parentAtom ? eventUid(oid, parentAtom, null) : null,
+  };
+  return Object.values(row).some((v) => v !== null) ? row : null;
 }
 
 function indicatorsOf(oid: string, promoted: ReturnType<typeof promotedValues>, ownIp: string | null): IndicatorRow[] {
@@ -203,6 +231,8 @@ function sensorOf(routing: Routing, time: bigint): SensorRow | null {
   return { uid: `${routing.oid}/${sid}`, oid: routing.oid, sid, time, facts };
 }
 
+const INT32_MIN = -(2n ** 31n);
+const INT32_MAX = 2n ** 31n - 1n;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 

@@ -16,18 +16,71 @@ type Rec = { routing?: Record<string, unknown>; event?: Record<string, unknown> 
 
 const CARRIERS = new Set(['THREAD_INJECTION', 'SENSITIVE_PROCESS_ACCESS']);
 
+/** Body keys that describe the process routing.parent / routing.target names (LimaCharlie's documentation and samples). */
+export const SNAPSHOT_KEYS: Record<string, { parent?: string; target?: string }> = {
+  NEW_PROCESS: { parent: 'PARENT' },
+  EXISTING_PROCESS: { parent: 'PARENT' },
+  NETWORK_SUMMARY: { parent: 'PROCESS' },
+  NEW_REMOTE_THREAD: { parent: 'SOURCE', target: 'TARGET' },
+  REMOTE_PROCESS_HANDLE: { parent: 'SOURCE', target: 'TARGET' },
+};
+
+export interface Report {
+  /** The reporting event's key. */
+  from: string;
+  rec: Rec;
+  /** The snapshot it carries of the referenced process, when it says anything. */
+  snapshot: Record<string, unknown> | null;
+}
+
+const said = (v: unknown) => (typeof v === 'string' && v.length > 0) || typeof v === 'number';
+
+/** The snapshot `rec` carries of `atom` (its routing.parent or routing.target), if it says anything. */
+function snapshotIn(rec: Rec, role: 'parent' | 'target'): Record<string, unknown> | null {
+  const key = SNAPSHOT_KEYS[rec.routing?.['event_type'] as string]?.[role];
+  const s = key ? rec.event?.[key] : undefined;
+  if (typeof s !== 'object' || s === null || Array.isArray(s)) return null;
+  const o = s as Record<string, unknown>;
+  return ['FILE_PATH', 'COMMAND_LINE', 'PROCESS_ID', 'USER_NAME', 'HASH', 'PARENT_ATOM'].some((k) => said(o[k])) ? o : null;
+}
+
+/**
+ * The rule the graph follows for an event that never arrives: of the events that name it, the one
+ * with a snapshot wins over one without, then the smallest key.
+ */
+export function winningReport(reports: readonly Report[]): Report | undefined {
+  return [...reports].sort((a, b) => (a.snapshot === null) === (b.snapshot === null) ? (a.from < b.from ? -1 : a.from > b.from ? 1 : 0) : a.snapshot === null ? 1 : -1)[0];
+}
+
+/** The grandparent a winning snapshot links to: PARENT_ATOM, unless THIS_ATOM names another process or it is itself. */
+export function snapshotParent(atom: string, snapshot: Record<string, unknown> | null): string | null {
+  if (!snapshot) return null;
+  const thisAtom = snapshot['THIS_ATOM'];
+  const parent = snapshot['PARENT_ATOM'];
+  if (thisAtom !== undefined && thisAtom !== null && thisAtom !== atom) return null;
+  return typeof parent === 'string' && parent.length > 0 && parent !== atom ? parent : null;
+}
+
 /** Event keys (atom, else event_id) with their parent/target references, inner events included. */
-export function expectedGraph(records: readonly Rec[]): ExpectedGraph {
+export function expectedGraph(records: readonly Rec[]): ExpectedGraph & { reports: Map<string, Report[]>; snapshotParents: Map<string, string> } {
   const events = new Set<string>();
   const parents = new Map<string, string>();
   const targets = new Map<string, string>();
+  const reports = new Map<string, Report[]>();
+  const report = (atom: string, r: Report) => reports.set(atom, [...(reports.get(atom) ?? []), r]);
   const visit = (rec: Rec) => {
     const r = rec.routing ?? {};
     const key = (r['this'] as string | undefined) || `event:${r['event_id'] as string}`;
     if (!events.has(key)) {
       events.add(key);
-      if (r['parent']) parents.set(key, r['parent'] as string);
-      if (r['target']) targets.set(key, r['target'] as string);
+      if (r['parent']) {
+        parents.set(key, r['parent'] as string);
+        report(r['parent'] as string, { from: key, rec, snapshot: snapshotIn(rec, 'parent') });
+      }
+      if (r['target']) {
+        targets.set(key, r['target'] as string);
+        report(r['target'] as string, { from: key, rec, snapshot: snapshotIn(rec, 'target') });
+      }
     }
     const inner = rec.event?.['EVENTS'];
     if (CARRIERS.has(r['event_type'] as string) && Array.isArray(inner)) inner.forEach((c) => visit(c as Rec));
@@ -35,7 +88,15 @@ export function expectedGraph(records: readonly Rec[]): ExpectedGraph {
   records.forEach(visit);
   const placeholders = new Set<string>();
   for (const ref of [...parents.values(), ...targets.values()]) if (!events.has(ref)) placeholders.add(ref);
-  return { events, placeholders, parentEdges: parents.size, targetEdges: targets.size };
+  // A missing process whose winning snapshot names its parent links to it (a placeholder too, if missing).
+  const snapshotParents = new Map<string, string>();
+  for (const atom of [...placeholders]) {
+    const parent = snapshotParent(atom, winningReport(reports.get(atom) ?? [])?.snapshot ?? null);
+    if (!parent) continue;
+    snapshotParents.set(atom, parent);
+    if (!events.has(parent)) placeholders.add(parent);
+  }
+  return { events, placeholders, parentEdges: parents.size + snapshotParents.size, targetEdges: targets.size, reports, snapshotParents };
 }
 
 export interface GraphCounts {

@@ -113,6 +113,29 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
     ),
 };
 
+/** A MissingEvent's own fields: what the events naming it said of it (EventNode.known). */
+function missingFields(): Record<string, Resolver> {
+  const known = (n: unknown) => (n as EventNode).known ?? null;
+  return {
+    knownFrom: (n) => {
+      const k = known(n);
+      return k ? (k.snapshot ? 'SNAPSHOT' : 'ROUTING') : null;
+    },
+    knownFromEvent: (n, _args, ctx) => {
+      const k = known(n);
+      return k ? ctx.loaders.eventByUid.load(k.from) : null;
+    },
+    filePath: (n) => known(n)?.filePath ?? null,
+    commandLine: (n) => known(n)?.commandLine ?? null,
+    processId: (n) => {
+      const pid = known(n)?.processId;
+      return pid === null || pid === undefined ? null : Number(pid);
+    },
+    userName: (n) => known(n)?.userName ?? null,
+    hash: (n) => known(n)?.hash ?? null,
+  };
+}
+
 export const resolveEventType: GraphQLTypeResolver<EventNode, ApiContext> = (n) =>
   n.placeholder ? 'MissingEvent' : (eventTypeSpec(n.type ?? '')?.graphqlName ?? 'GenericEvent');
 
@@ -123,7 +146,7 @@ export function eventResolvers(): Record<string, Record<string, Resolver | Graph
   map['AnyEvent'] = { __resolveType: resolveEventType };
   for (const family of Object.keys(FAMILIES) as Family[]) map[familyUnionName(family)] = { __resolveType: resolveEventType };
   map['GenericEvent'] = { ...common };
-  map['MissingEvent'] = { ...common };
+  map['MissingEvent'] = { ...common, ...missingFields() };
   for (const spec of allEventTypes()) {
     const fields: Record<string, Resolver> = { ...common };
     for (const f of fieldsOf(spec.fields)) fields[eventFieldName(f.key, f.graphqlName)] = ((n) => convert(original(n as EventNode).event[f.key], f.type)) as Resolver;

@@ -38,7 +38,7 @@ export type Architecture =
 /** AUTORUN_CHANGE: An autorun was changed. */
 export type AutorunChange = Event & {
   __typename?: 'AutorunChange';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -64,7 +64,7 @@ export type AutorunChange = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -135,7 +135,7 @@ export type Bucket = {
 /** CLOUD_NOTIFICATION: Receipt from the sensor for a task sent to it, with high-level errors if any. */
 export type CloudNotification = Event & {
   __typename?: 'CloudNotification';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -166,7 +166,7 @@ export type CloudNotification = Event & {
   notificationId?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -219,7 +219,7 @@ export type CloudNotificationTargetedByArgs = {
 /** CODE_IDENTITY: A file hash and path combination seen for the first time. */
 export type CodeIdentity = Event & {
   __typename?: 'CodeIdentity';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -253,7 +253,7 @@ export type CodeIdentity = Event & {
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
   originalFileName?: Maybe<Scalars['String']['output']>;
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -320,7 +320,7 @@ export type CodeSignature = {
 /** CONNECTED: The sensor connected to the cloud; IS_SEGREGATED says whether it is network-isolated. */
 export type Connected = Event & {
   __typename?: 'Connected';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -345,7 +345,7 @@ export type Connected = Event & {
   isSegregated?: Maybe<Scalars['Boolean']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -405,7 +405,7 @@ export type CountGroup =
 /** DATA_DROPPED: The sensor was offline long enough that its buffer overflowed and events were lost. */
 export type DataDropped = Event & {
   __typename?: 'DataDropped';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -429,7 +429,7 @@ export type DataDropped = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -485,7 +485,7 @@ export type DetectionEvent = YaraDetection;
 /** DIR_LIST_REP: Reply to a directory list request. */
 export type DirListRep = Event & {
   __typename?: 'DirListRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -509,7 +509,7 @@ export type DirListRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -565,7 +565,7 @@ export type DnsEvent = DnsRequest;
 /** DNS_REQUEST: A DNS answer: the requested domain and one answer (N answers make N events). */
 export type DnsRequest = Event & {
   __typename?: 'DnsRequest';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -596,7 +596,7 @@ export type DnsRequest = Event & {
   messageId?: Maybe<Scalars['Int']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -651,7 +651,7 @@ export type DnsRequestTargetedByArgs = {
 /** DRIVER_CHANGE: A driver was changed. */
 export type DriverChange = Event & {
   __typename?: 'DriverChange';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -681,7 +681,7 @@ export type DriverChange = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -741,7 +741,7 @@ export type DriverChangeTargetedByArgs = {
 /** enrollment: A sensor enrolled into the organization for the first time. */
 export type Enrollment = Event & {
   __typename?: 'Enrollment';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -767,7 +767,7 @@ export type Enrollment = Event & {
   internalIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -820,7 +820,7 @@ export type EnrollmentTargetedByArgs = {
 
 /** A LimaCharlie event: one node of the graph, keyed by its atom. */
 export type Event = {
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -844,7 +844,7 @@ export type Event = {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -965,7 +965,7 @@ export type EventPath = {
 /** EXEC_OOB: Code executing out of bounds (like a thread injection), with stack traces. */
 export type ExecOob = Event & {
   __typename?: 'ExecOob';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1000,7 +1000,7 @@ export type ExecOob = Event & {
   networkActivity?: Maybe<Array<Maybe<NetworkActivity>>>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -1065,7 +1065,7 @@ export type ExecOobTargetedByArgs = {
 /** EXISTING_PROCESS: A process already running when the sensor started. */
 export type ExistingProcess = Event & {
   __typename?: 'ExistingProcess';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1100,7 +1100,7 @@ export type ExistingProcess = Event & {
   networkActivity?: Maybe<Array<Maybe<NetworkActivity>>>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -1164,7 +1164,7 @@ export type ExistingProcessTargetedByArgs = {
 /** FILE_CREATE: A file was created. */
 export type FileCreate = Event & {
   __typename?: 'FileCreate';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1189,7 +1189,7 @@ export type FileCreate = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -1244,7 +1244,7 @@ export type FileCreateTargetedByArgs = {
 /** FILE_DEL_REP: Reply to a file deletion request. */
 export type FileDelRep = Event & {
   __typename?: 'FileDelRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1268,7 +1268,7 @@ export type FileDelRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -1321,7 +1321,7 @@ export type FileDelRepTargetedByArgs = {
 /** FILE_DELETE: A file was deleted. */
 export type FileDelete = Event & {
   __typename?: 'FileDelete';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1346,7 +1346,7 @@ export type FileDelete = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -1404,7 +1404,7 @@ export type FileEvent = FileCreate | FileDelete | FileModified | FileRead | File
 /** FILE_GET_REP: Reply to a file retrieval request. */
 export type FileGetRep = Event & {
   __typename?: 'FileGetRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1428,7 +1428,7 @@ export type FileGetRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -1481,7 +1481,7 @@ export type FileGetRepTargetedByArgs = {
 /** FILE_HASH_REP: Reply to a file hash request. */
 export type FileHashRep = Event & {
   __typename?: 'FileHashRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1505,7 +1505,7 @@ export type FileHashRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -1558,7 +1558,7 @@ export type FileHashRepTargetedByArgs = {
 /** FILE_INFO_REP: Reply to a file information request. */
 export type FileInfoRep = Event & {
   __typename?: 'FileInfoRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1582,7 +1582,7 @@ export type FileInfoRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -1635,7 +1635,7 @@ export type FileInfoRepTargetedByArgs = {
 /** FILE_MODIFIED: A file was modified. */
 export type FileModified = Event & {
   __typename?: 'FileModified';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1660,7 +1660,7 @@ export type FileModified = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -1715,7 +1715,7 @@ export type FileModifiedTargetedByArgs = {
 /** FILE_MOV_REP: Reply to a file move request. */
 export type FileMovRep = Event & {
   __typename?: 'FileMovRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1739,7 +1739,7 @@ export type FileMovRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -1792,7 +1792,7 @@ export type FileMovRepTargetedByArgs = {
 /** FILE_READ: A file was read. */
 export type FileRead = Event & {
   __typename?: 'FileRead';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1817,7 +1817,7 @@ export type FileRead = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -1872,7 +1872,7 @@ export type FileReadTargetedByArgs = {
 /** FILE_TYPE_ACCESSED: A new process touched a watched file type (like .doc); a sign of exfiltration. */
 export type FileTypeAccessed = Event & {
   __typename?: 'FileTypeAccessed';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1897,7 +1897,7 @@ export type FileTypeAccessed = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -1964,7 +1964,7 @@ export type FirstSeenIndicator = {
 /** An event of a type the catalogue does not describe: its body is in raw. */
 export type GenericEvent = Event & {
   __typename?: 'GenericEvent';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1988,7 +1988,7 @@ export type GenericEvent = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -2041,7 +2041,7 @@ export type GenericEventTargetedByArgs = {
 /** GET_DOCUMENT_REP: Reply to a doc_cache_get request for a cached document. */
 export type GetDocumentRep = Event & {
   __typename?: 'GetDocumentRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2065,7 +2065,7 @@ export type GetDocumentRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -2132,7 +2132,7 @@ export type HcpIdent = {
 /** HIDDEN_MODULE_DETECTED: An executable module was found in memory without the operating system knowing it. */
 export type HiddenModuleDetected = Event & {
   __typename?: 'HiddenModuleDetected';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2156,7 +2156,7 @@ export type HiddenModuleDetected = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -2209,7 +2209,7 @@ export type HiddenModuleDetectedTargetedByArgs = {
 /** HISTORY_DUMP_REP: Reply to a history dump request; the historic events come alongside, not inside. */
 export type HistoryDumpRep = Event & {
   __typename?: 'HistoryDumpRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2233,7 +2233,7 @@ export type HistoryDumpRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -2286,7 +2286,7 @@ export type HistoryDumpRepTargetedByArgs = {
 /** HTTP_REQUEST: An HTTP request made by a browser (Chrome/Edge sensors). */
 export type HttpRequest = Event & {
   __typename?: 'HttpRequest';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2310,7 +2310,7 @@ export type HttpRequest = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -2391,6 +2391,13 @@ export type IngestResult = {
   rejected: Scalars['Int']['output'];
 };
 
+/** How what is known of a MissingEvent is known. */
+export type KnownFrom =
+  /** Only its host, from the routing of an event naming it (a parent or target is on the same host). */
+  | 'ROUTING'
+  /** An event naming it carried a snapshot of it (NEW_PROCESS's PARENT, a handle's or remote thread's SOURCE/TARGET, NETWORK_SUMMARY's PROCESS). */
+  | 'SNAPSHOT';
+
 export type LateralMovement = {
   __typename?: 'LateralMovement';
   /** The connection event (NEW_TCP4_CONNECTION...). */
@@ -2414,7 +2421,7 @@ export type LateralMovementFilter = {
 /** MEM_FIND_HANDLES_REP: Reply to a find handles request. */
 export type MemFindHandlesRep = Event & {
   __typename?: 'MemFindHandlesRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2438,7 +2445,7 @@ export type MemFindHandlesRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -2491,7 +2498,7 @@ export type MemFindHandlesRepTargetedByArgs = {
 /** MEM_FIND_STRING_REP: Reply to a find string in memory request. */
 export type MemFindStringRep = Event & {
   __typename?: 'MemFindStringRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2515,7 +2522,7 @@ export type MemFindStringRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -2568,7 +2575,7 @@ export type MemFindStringRepTargetedByArgs = {
 /** MEM_HANDLES_REP: Reply to a request listing memory handles. */
 export type MemHandlesRep = Event & {
   __typename?: 'MemHandlesRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2592,7 +2599,7 @@ export type MemHandlesRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -2645,7 +2652,7 @@ export type MemHandlesRepTargetedByArgs = {
 /** MEM_MAP_REP: Reply to a memory map request. */
 export type MemMapRep = Event & {
   __typename?: 'MemMapRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2669,7 +2676,7 @@ export type MemMapRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -2722,7 +2729,7 @@ export type MemMapRepTargetedByArgs = {
 /** MEM_READ_REP: Reply to a memory read request. */
 export type MemReadRep = Event & {
   __typename?: 'MemReadRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2746,7 +2753,7 @@ export type MemReadRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -2799,7 +2806,7 @@ export type MemReadRepTargetedByArgs = {
 /** MEM_STRINGS_REP: Reply to a request listing the strings in memory. */
 export type MemStringsRep = Event & {
   __typename?: 'MemStringsRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2823,7 +2830,7 @@ export type MemStringsRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -2873,10 +2880,14 @@ export type MemStringsRepTargetedByArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** An event that other events name (as parent or target) but that never arrived: only its atom is known. */
+/**
+ * An event that other events name (as parent or target) but that never arrived. What they say of it
+ * is shown, from one of them (knownFromEvent): the same one whatever the order events arrive in. When
+ * the event itself arrives it replaces all of this.
+ */
 export type MissingEvent = Event & {
   __typename?: 'MissingEvent';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2887,6 +2898,8 @@ export type MissingEvent = Event & {
   childTypeCounts: Array<TypeCount>;
   /** Events whose parent this is (a process's child processes and activity), oldest first. */
   children: EventConnection;
+  /** From the snapshot. */
+  commandLine?: Maybe<Scalars['String']['output']>;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
   /** routing.event_id. */
@@ -2896,15 +2909,25 @@ export type MissingEvent = Event & {
   /** routing.event_type, e.g. NEW_PROCESS. */
   eventType: Scalars['String']['output'];
   extIp?: Maybe<Scalars['String']['output']>;
+  /** From the snapshot: the executable. */
+  filePath?: Maybe<Scalars['String']['output']>;
+  /** From the snapshot: SHA-256 of the executable. */
+  hash?: Maybe<Scalars['String']['output']>;
   hostname?: Maybe<Scalars['String']['output']>;
   intIp?: Maybe<Scalars['String']['output']>;
+  /** How what is shown is known; null when nothing is (only its atom). */
+  knownFrom?: Maybe<KnownFrom>;
+  /** The event whose report is shown: of those naming it, one with a snapshot before one without, then the smallest key. */
+  knownFromEvent?: Maybe<Event>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
   platform?: Maybe<Platform>;
+  /** From the snapshot. */
+  processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
   raw?: Maybe<Scalars['JSON']['output']>;
   /** The host that sent it. */
@@ -2918,16 +2941,26 @@ export type MissingEvent = Event & {
   targetAtom?: Maybe<Scalars['ID']['output']>;
   /** Events whose target this is (remote threads, handles opened to this process), oldest first. */
   targetedBy: EventConnection;
+  /** From the snapshot. */
+  userName?: Maybe<Scalars['String']['output']>;
 };
 
 
-/** An event that other events name (as parent or target) but that never arrived: only its atom is known. */
+/**
+ * An event that other events name (as parent or target) but that never arrived. What they say of it
+ * is shown, from one of them (knownFromEvent): the same one whatever the order events arrive in. When
+ * the event itself arrives it replaces all of this.
+ */
 export type MissingEventAncestorsArgs = {
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-/** An event that other events name (as parent or target) but that never arrived: only its atom is known. */
+/**
+ * An event that other events name (as parent or target) but that never arrived. What they say of it
+ * is shown, from one of them (knownFromEvent): the same one whatever the order events arrive in. When
+ * the event itself arrives it replaces all of this.
+ */
 export type MissingEventChildrenArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -2935,7 +2968,11 @@ export type MissingEventChildrenArgs = {
 };
 
 
-/** An event that other events name (as parent or target) but that never arrived: only its atom is known. */
+/**
+ * An event that other events name (as parent or target) but that never arrived. What they say of it
+ * is shown, from one of them (knownFromEvent): the same one whatever the order events arrive in. When
+ * the event itself arrives it replaces all of this.
+ */
 export type MissingEventDescendantsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -2944,7 +2981,11 @@ export type MissingEventDescendantsArgs = {
 };
 
 
-/** An event that other events name (as parent or target) but that never arrived: only its atom is known. */
+/**
+ * An event that other events name (as parent or target) but that never arrived. What they say of it
+ * is shown, from one of them (knownFromEvent): the same one whatever the order events arrive in. When
+ * the event itself arrives it replaces all of this.
+ */
 export type MissingEventTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2956,7 +2997,7 @@ export type ModuleEvent = HiddenModuleDetected | ModuleLoad | ModuleMemDiskMisma
 /** MODULE_LOAD: A module (a DLL on Windows) was loaded into a process. */
 export type ModuleLoad = Event & {
   __typename?: 'ModuleLoad';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2986,7 +3027,7 @@ export type ModuleLoad = Event & {
   moduleName?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -3041,7 +3082,7 @@ export type ModuleLoadTargetedByArgs = {
 /** MODULE_MEM_DISK_MISMATCH: A module in memory differs from its file on disk (possible process hollowing). */
 export type ModuleMemDiskMismatch = Event & {
   __typename?: 'ModuleMemDiskMismatch';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3065,7 +3106,7 @@ export type ModuleMemDiskMismatch = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -3145,7 +3186,7 @@ export type NetworkActivity = {
 /** NETWORK_CONNECTIONS: A process and the connections it made (NETWORK_ACTIVITY). */
 export type NetworkConnections = Event & {
   __typename?: 'NetworkConnections';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3180,7 +3221,7 @@ export type NetworkConnections = Event & {
   networkActivity?: Maybe<Array<Maybe<NetworkActivity>>>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -3254,7 +3295,7 @@ export type NetworkEvent = HttpRequest | NetworkConnections | NetworkSummary | N
 /** NETWORK_SUMMARY: A process with its first connections, sent when it exits or reaches 10 connections. */
 export type NetworkSummary = Event & {
   __typename?: 'NetworkSummary';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3278,7 +3319,7 @@ export type NetworkSummary = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -3332,7 +3373,7 @@ export type NetworkSummaryTargetedByArgs = {
 /** NEW_DOCUMENT: A file matching the document locations and extensions was created and cached (doc_cache_get). */
 export type NewDocument = Event & {
   __typename?: 'NewDocument';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3358,7 +3399,7 @@ export type NewDocument = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -3413,7 +3454,7 @@ export type NewDocumentTargetedByArgs = {
 /** NEW_NAMED_PIPE: A named pipe was created. */
 export type NewNamedPipe = Event & {
   __typename?: 'NewNamedPipe';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3438,7 +3479,7 @@ export type NewNamedPipe = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -3493,7 +3534,7 @@ export type NewNamedPipeTargetedByArgs = {
 /** NEW_PROCESS: A new process started. */
 export type NewProcess = Event & {
   __typename?: 'NewProcess';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3528,7 +3569,7 @@ export type NewProcess = Event & {
   networkActivity?: Maybe<Array<Maybe<NetworkActivity>>>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -3592,7 +3633,7 @@ export type NewProcessTargetedByArgs = {
 /** NEW_REMOTE_THREAD: A process created a thread in another process (routing.target), typical of code injection. */
 export type NewRemoteThread = Event & {
   __typename?: 'NewRemoteThread';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3618,7 +3659,7 @@ export type NewRemoteThread = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -3679,7 +3720,7 @@ export type NewRemoteThreadTargetedByArgs = {
 /** NEW_TCP4_CONNECTION: A TCPv4 connection was established, inbound or outbound. */
 export type NewTcp4Connection = Event & {
   __typename?: 'NewTcp4Connection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3704,7 +3745,7 @@ export type NewTcp4Connection = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -3761,7 +3802,7 @@ export type NewTcp4ConnectionTargetedByArgs = {
 /** NEW_TCP6_CONNECTION: A TCPv6 connection was established, inbound or outbound. */
 export type NewTcp6Connection = Event & {
   __typename?: 'NewTcp6Connection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3786,7 +3827,7 @@ export type NewTcp6Connection = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -3843,7 +3884,7 @@ export type NewTcp6ConnectionTargetedByArgs = {
 /** NEW_UDP4_CONNECTION: A UDPv4 socket "connection" was established, inbound or outbound. */
 export type NewUdp4Connection = Event & {
   __typename?: 'NewUdp4Connection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3870,7 +3911,7 @@ export type NewUdp4Connection = Event & {
   ipAddress?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -3929,7 +3970,7 @@ export type NewUdp4ConnectionTargetedByArgs = {
 /** NEW_UDP6_CONNECTION: A UDPv6 socket "connection" was established, inbound or outbound. */
 export type NewUdp6Connection = Event & {
   __typename?: 'NewUdp6Connection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3956,7 +3997,7 @@ export type NewUdp6Connection = Event & {
   ipAddress?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -4015,7 +4056,7 @@ export type NewUdp6ConnectionTargetedByArgs = {
 /** ONGOING_IDENTITY: Code signature information, sent even when not new (CODE_IDENTITY without the first-seen filter). */
 export type OngoingIdentity = Event & {
   __typename?: 'OngoingIdentity';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4049,7 +4090,7 @@ export type OngoingIdentity = Event & {
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
   originalFileName?: Maybe<Scalars['String']['output']>;
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -4104,7 +4145,7 @@ export type OngoingIdentityTargetedByArgs = {
 /** OPEN_NAMED_PIPE: A named pipe was opened. */
 export type OpenNamedPipe = Event & {
   __typename?: 'OpenNamedPipe';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4129,7 +4170,7 @@ export type OpenNamedPipe = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -4184,7 +4225,7 @@ export type OpenNamedPipeTargetedByArgs = {
 /** OS_AUTORUNS_REP: Reply to an autoruns listing request. */
 export type OsAutorunsRep = Event & {
   __typename?: 'OsAutorunsRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4209,7 +4250,7 @@ export type OsAutorunsRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -4263,7 +4304,7 @@ export type OsAutorunsRepTargetedByArgs = {
 /** OS_DRIVERS_REP: Reply to a drivers listing request. */
 export type OsDriversRep = Event & {
   __typename?: 'OsDriversRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4287,7 +4328,7 @@ export type OsDriversRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -4341,7 +4382,7 @@ export type OsDriversRepTargetedByArgs = {
 /** OS_KILL_PROCESS_REP: Reply to a kill process request. */
 export type OsKillProcessRep = Event & {
   __typename?: 'OsKillProcessRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4365,7 +4406,7 @@ export type OsKillProcessRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -4418,7 +4459,7 @@ export type OsKillProcessRepTargetedByArgs = {
 /** OS_PACKAGES_REP: Packages installed on the system (os_packages). */
 export type OsPackagesRep = Event & {
   __typename?: 'OsPackagesRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4443,7 +4484,7 @@ export type OsPackagesRep = Event & {
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
   packages?: Maybe<Array<Maybe<PackageEntry>>>;
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -4496,7 +4537,7 @@ export type OsPackagesRepTargetedByArgs = {
 /** OS_PROCESSES_REP: Reply to a process listing request. */
 export type OsProcessesRep = Event & {
   __typename?: 'OsProcessesRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4520,7 +4561,7 @@ export type OsProcessesRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -4573,7 +4614,7 @@ export type OsProcessesRepTargetedByArgs = {
 /** OS_SERVICES_REP: Reply to a services listing request. */
 export type OsServicesRep = Event & {
   __typename?: 'OsServicesRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4597,7 +4638,7 @@ export type OsServicesRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -4703,7 +4744,7 @@ export type Prevalence = {
 /** PROCESS_ENVIRONMENT: The environment variables of a process. */
 export type ProcessEnvironment = Event & {
   __typename?: 'ProcessEnvironment';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4729,7 +4770,7 @@ export type ProcessEnvironment = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -4816,7 +4857,8 @@ export type Query = {
   __typename?: 'Query';
   /**
    * The chain from this event to the root, nearest first, with each one's fields. A parent that never
-   * arrived appears as a MissingEvent and ends the chain. maxDepth is capped (LIMIT_EXCEEDED above it).
+   * arrived appears as a MissingEvent, with what its children said of it; the chain goes on above it
+   * when a child's snapshot named its parent. maxDepth is capped (LIMIT_EXCEEDED above it).
    */
   ancestors: Array<Event>;
   /**
@@ -4966,7 +5008,7 @@ export type QuerySightingsArgs = {
 /** RECEIPT: Acknowledgement of a command, with its error code. */
 export type Receipt = Event & {
   __typename?: 'Receipt';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4991,7 +5033,7 @@ export type Receipt = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -5044,7 +5086,7 @@ export type ReceiptTargetedByArgs = {
 /** REGISTRY_CREATE: A registry key or value was created. */
 export type RegistryCreate = Event & {
   __typename?: 'RegistryCreate';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5068,7 +5110,7 @@ export type RegistryCreate = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -5124,7 +5166,7 @@ export type RegistryCreateTargetedByArgs = {
 /** REGISTRY_DELETE: A registry key or value was deleted. */
 export type RegistryDelete = Event & {
   __typename?: 'RegistryDelete';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5148,7 +5190,7 @@ export type RegistryDelete = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -5207,7 +5249,7 @@ export type RegistryEvent = RegistryCreate | RegistryDelete | RegistryWrite;
 /** REGISTRY_LIST_REP: Keys and values under a registry key (reg_list). */
 export type RegistryListRep = Event & {
   __typename?: 'RegistryListRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5232,7 +5274,7 @@ export type RegistryListRep = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -5299,7 +5341,7 @@ export type RegistryValue = {
 /** REGISTRY_WRITE: A registry value was written. */
 export type RegistryWrite = Event & {
   __typename?: 'RegistryWrite';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5323,7 +5365,7 @@ export type RegistryWrite = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -5387,7 +5429,7 @@ export type RemoteProcessHandle = Event & {
   __typename?: 'RemoteProcessHandle';
   /** the access mask */
   accessFlags?: Maybe<Scalars['Long']['output']>;
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5413,7 +5455,7 @@ export type RemoteProcessHandle = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -5476,7 +5518,7 @@ export type ReplyEvent = DirListRep | FileDelRep | FileGetRep | FileHashRep | Fi
 /** SENSITIVE_PROCESS_ACCESS: A sensitive process (like lsass.exe) was accessed, carried as the events that make it up (EVENTS). */
 export type SensitiveProcessAccess = Event & {
   __typename?: 'SensitiveProcessAccess';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5502,7 +5544,7 @@ export type SensitiveProcessAccess = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -5586,7 +5628,7 @@ export type SensorFilter = {
 /** SERVICE_CHANGE: A service was changed. */
 export type ServiceChange = Event & {
   __typename?: 'ServiceChange';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5616,7 +5658,7 @@ export type ServiceChange = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -5696,7 +5738,7 @@ export type ServiceEvent = AutorunChange | DriverChange | ServiceChange;
 /** SHUTTING_DOWN: The sensor is shutting down (may be missing after an abrupt host shutdown). */
 export type ShuttingDown = Event & {
   __typename?: 'ShuttingDown';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5720,7 +5762,7 @@ export type ShuttingDown = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -5810,7 +5852,7 @@ export type SightingEdge = {
 /** SSH_LOGIN: A user logged in over SSH. */
 export type SshLogin = Event & {
   __typename?: 'SshLogin';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5834,7 +5876,7 @@ export type SshLogin = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -5904,7 +5946,7 @@ export type StackTrace = {
 /** STARTING_UP: The sensor started. */
 export type StartingUp = Event & {
   __typename?: 'StartingUp';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5928,7 +5970,7 @@ export type StartingUp = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -6008,7 +6050,7 @@ export type SubscriptionEventAddedArgs = {
 /** TERMINATE_PROCESS: A process exited. */
 export type TerminateProcess = Event & {
   __typename?: 'TerminateProcess';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6032,7 +6074,7 @@ export type TerminateProcess = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -6088,7 +6130,7 @@ export type TerminateProcessTargetedByArgs = {
 /** TERMINATE_TCP4_CONNECTION: A TCPv4 connection ended. */
 export type TerminateTcp4Connection = Event & {
   __typename?: 'TerminateTcp4Connection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6113,7 +6155,7 @@ export type TerminateTcp4Connection = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -6170,7 +6212,7 @@ export type TerminateTcp4ConnectionTargetedByArgs = {
 /** TERMINATE_TCP6_CONNECTION: A TCPv6 connection ended. */
 export type TerminateTcp6Connection = Event & {
   __typename?: 'TerminateTcp6Connection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6195,7 +6237,7 @@ export type TerminateTcp6Connection = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -6255,7 +6297,7 @@ export type ThreadEvent = ExecOob | NewRemoteThread | ThreadInjection;
 /** THREAD_INJECTION: A thread injection, carried as the events that make it up (EVENTS). */
 export type ThreadInjection = Event & {
   __typename?: 'ThreadInjection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6281,7 +6323,7 @@ export type ThreadInjection = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -6343,7 +6385,7 @@ export type UserEvent = SshLogin | UserLogin | UserObserved;
 /** USER_LOGIN: A user logged in. */
 export type UserLogin = Event & {
   __typename?: 'UserLogin';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6367,7 +6409,7 @@ export type UserLogin = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -6422,7 +6464,7 @@ export type UserLoginTargetedByArgs = {
 /** USER_OBSERVED: A user was seen on the host. */
 export type UserObserved = Event & {
   __typename?: 'UserObserved';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6446,7 +6488,7 @@ export type UserObserved = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -6511,7 +6553,7 @@ export type VersionInfo = {
 /** VOLUME_MOUNT: A volume was mounted. */
 export type VolumeMount = Event & {
   __typename?: 'VolumeMount';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6535,7 +6577,7 @@ export type VolumeMount = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -6588,7 +6630,7 @@ export type VolumeMountTargetedByArgs = {
 /** YARA_DETECTION: A YARA scan found a match. */
 export type YaraDetection = Event & {
   __typename?: 'YaraDetection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6612,7 +6654,7 @@ export type YaraDetection = Event & {
   intIp?: Maybe<Scalars['String']['output']>;
   /** The organisation (routing.oid). */
   orgId: Scalars['String']['output'];
-  /** The event routing.parent names; a MissingEvent when it never arrived. */
+  /** The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any. */
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
@@ -6766,7 +6808,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
     | ( Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemMapRep' } )
     | ( Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemReadRep' } )
     | ( Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemStringsRep' } )
-    | ( Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MissingEvent' } )
+    | ( Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'knownFromEvent' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], knownFromEvent?: Maybe<_RefType['Event']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MissingEvent' } )
     | ( Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleLoad' } )
     | ( Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleMemDiskMismatch' } )
     | ( Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkConnections' } )
@@ -6966,6 +7008,7 @@ export type ResolversTypes = {
   IngestResult: ResolverTypeWrapper<Partial<IngestResult>>;
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   JSON: ResolverTypeWrapper<Partial<Scalars['JSON']['output']>>;
+  KnownFrom: ResolverTypeWrapper<Partial<KnownFrom>>;
   LateralMovement: ResolverTypeWrapper<LateralMove>;
   LateralMovementFilter: ResolverTypeWrapper<Partial<LateralMovementFilter>>;
   Long: ResolverTypeWrapper<Partial<Scalars['Long']['output']>>;
@@ -6975,7 +7018,7 @@ export type ResolversTypes = {
   MemMapRep: ResolverTypeWrapper<Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   MemReadRep: ResolverTypeWrapper<Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   MemStringsRep: ResolverTypeWrapper<Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  MissingEvent: ResolverTypeWrapper<Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MissingEvent: ResolverTypeWrapper<Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'knownFromEvent' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], knownFromEvent?: Maybe<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ModuleEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ModuleEvent']>>;
   ModuleLoad: ResolverTypeWrapper<Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ModuleMemDiskMismatch: ResolverTypeWrapper<Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
@@ -7116,7 +7159,7 @@ export type ResolversParentTypes = {
   MemMapRep: Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   MemReadRep: Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   MemStringsRep: Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  MissingEvent: Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MissingEvent: Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'knownFromEvent' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], knownFromEvent?: Maybe<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ModuleEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ModuleEvent']>;
   ModuleLoad: Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ModuleMemDiskMismatch: Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
@@ -8304,17 +8347,23 @@ export type MissingEventResolvers<ContextType = ApiContext, ParentType extends R
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MissingEventChildrenArgs, 'first'>>;
+  commandLine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MissingEventDescendantsArgs, 'first' | 'maxDepth'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   extIp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  filePath?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hostname?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   intIp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  knownFrom?: Resolver<Maybe<ResolversTypes['KnownFrom']>, ParentType, ContextType>;
+  knownFromEvent?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   orgId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
+  processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8322,6 +8371,7 @@ export type MissingEventResolvers<ContextType = ApiContext, ParentType extends R
   target?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   targetAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MissingEventTargetedByArgs, 'first'>>;
+  userName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

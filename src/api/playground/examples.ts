@@ -49,7 +49,7 @@ query RecentProcesses {
   {
     query: `# What launched this process, all the way up
 # (nearest first). A parent that never arrived
-# is a MissingEvent.
+# is a MissingEvent, with what its children said.
 query ProcessAncestry($atom: ID!) {
   ancestors(atom: $atom, maxDepth: 32) {
     __typename
@@ -57,6 +57,7 @@ query ProcessAncestry($atom: ID!) {
     hostname
     eventTime
     ... on NewProcess { filePath commandLine userName }
+    ... on MissingEvent { knownFrom filePath commandLine userName }
   }
 }
 `,

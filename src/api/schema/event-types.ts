@@ -36,9 +36,9 @@ export const EVENT_INTERFACE_FIELDS = `  "The event's atom (routing.this); for e
   bodyTime: DateTime
   "The whole original event, lossless (integers beyond 2^53 as exact strings)."
   raw: JSON
-  "The event routing.parent names; a MissingEvent when it never arrived."
+  "The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any."
   parent: Event
-  "The chain to the root, nearest first; ends at the root or at a MissingEvent."
+  "The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names."
   ancestors(maxDepth: Int = 64): [Event!]!
   "Events whose parent this is (a process's child processes and activity), oldest first."
   children(eventTypes: [String!], first: Int = 50, after: String): EventConnection!
@@ -52,6 +52,42 @@ export const EVENT_INTERFACE_FIELDS = `  "The event's atom (routing.this); for e
   sensor: Sensor
   "The tree below this event, breadth-first; each edge carries its depth."
   descendants(maxDepth: Int = 16, eventTypes: [String!], first: Int = 100, after: String): EventConnection!`;
+
+/**
+ * An event named but never sent: what the events naming it say of it (docs/graph-model.md,
+ * Placeholders). Its host is in hostname/sensorId/sensor, its parent (from a snapshot) in parentAtom/parent.
+ */
+const MISSING_EVENT_SDL = `"How what is known of a MissingEvent is known."
+enum KnownFrom {
+  "An event naming it carried a snapshot of it (NEW_PROCESS's PARENT, a handle's or remote thread's SOURCE/TARGET, NETWORK_SUMMARY's PROCESS)."
+  SNAPSHOT
+  "Only its host, from the routing of an event naming it (a parent or target is on the same host)."
+  ROUTING
+}
+
+"""
+An event that other events name (as parent or target) but that never arrived. What they say of it
+is shown, from one of them (knownFromEvent): the same one whatever the order events arrive in. When
+the event itself arrives it replaces all of this.
+"""
+type MissingEvent implements Event {
+${EVENT_INTERFACE_FIELDS}
+  "How what is shown is known; null when nothing is (only its atom)."
+  knownFrom: KnownFrom
+  "The event whose report is shown: of those naming it, one with a snapshot before one without, then the smallest key."
+  knownFromEvent: Event
+  "From the snapshot: the executable."
+  filePath: String
+  "From the snapshot."
+  commandLine: String
+  "From the snapshot."
+  processId: Int
+  "From the snapshot."
+  userName: String
+  "From the snapshot: SHA-256 of the executable."
+  hash: String
+}
+`;
 
 const INTERFACE_FIELD_NAMES = new Set([...EVENT_INTERFACE_FIELDS.matchAll(/^\s+(\w+)[(:]/gm)].map((m) => m[1]));
 
@@ -102,7 +138,7 @@ export function eventTypesSdl(): string {
   const out: string[] = [
     `"A LimaCharlie event: one node of the graph, keyed by its atom."\ninterface Event {\n${EVENT_INTERFACE_FIELDS}\n}\n`,
     `"An event of a type the catalogue does not describe: its body is in raw."\ntype GenericEvent implements Event {\n${EVENT_INTERFACE_FIELDS}\n}\n`,
-    `"An event that other events name (as parent or target) but that never arrived: only its atom is known."\ntype MissingEvent implements Event {\n${EVENT_INTERFACE_FIELDS}\n}\n`,
+    MISSING_EVENT_SDL,
   ];
   for (const object of allObjectTypes()) {
     out.push(`${JSON.stringify(object.description)}\ntype ${object.name} {`);

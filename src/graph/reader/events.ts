@@ -21,6 +21,21 @@ export interface EventNode {
   parentAtom: string | null;
   targetAtom: string | null;
   raw: string | null;
+  /** For a placeholder: what the events naming it said of it (null when nothing, and for every event that arrived). */
+  known?: KnownOfMissing | null;
+}
+
+/** What a placeholder is known by (written by DESCRIBE_PLACEHOLDERS; the host is in EventNode's sid/hostname). */
+export interface KnownOfMissing {
+  /** The key of the event whose report this is. */
+  from: string;
+  /** True when that event carried a snapshot of it; false when only its routing (the host) is known. */
+  snapshot: boolean;
+  filePath: string | null;
+  commandLine: string | null;
+  processId: bigint | null;
+  userName: string | null;
+  hash: string | null;
 }
 
 /** How deep an ancestry walk can ever go; the API's own cap is configured below this. */
@@ -88,6 +103,19 @@ export function toEventNode(node: Node): EventNode {
     parentAtom: str(p['parentAtom']),
     targetAtom: str(p['targetAtom']),
     raw: str(p['raw']),
+    known: p['placeholder'] === true && typeof p['snapshotFrom'] === 'string' ? knownOf(p, p['snapshotFrom']) : null,
+  };
+}
+
+function knownOf(p: Record<string, unknown>, from: string): KnownOfMissing {
+  return {
+    from,
+    snapshot: p['snapshot'] === true,
+    filePath: str(p['filePath']),
+    commandLine: str(p['commandLine']),
+    processId: toBigInt(p['processId']),
+    userName: str(p['userName']),
+    hash: str(p['hash']),
   };
 }
 

@@ -17,6 +17,24 @@ export interface EventRow {
   containerUid: string | null;
   indicators: IndicatorRow[];
   sensor: SensorRow | null;
+  /** What the body says of the process routing.parent / routing.target names (NEW_PROCESS's PARENT, a handle's SOURCE/TARGET). */
+  parentSnapshot?: SnapshotRow | null;
+  targetSnapshot?: SnapshotRow | null;
+}
+
+/**
+ * A process as another event describes it, recorded on its node while that node is a placeholder
+ * (docs/graph-model.md, Placeholders). Only values of the expected shape; the rest is null.
+ */
+export interface SnapshotRow {
+  filePath: string | null;
+  commandLine: string | null;
+  processId: bigint | null;
+  userName: string | null;
+  hash: string | null;
+  /** Its own parent (PARENT_ATOM), when its THIS_ATOM does not contradict routing and it is not itself. */
+  parentAtom: string | null;
+  parentUid: string | null;
 }
 
 export interface IndicatorRow {

@@ -13,6 +13,7 @@
  */
 import type { NamedQuery } from '../executor';
 import { propertyMapCypher, ROW } from './columns';
+import { REPORT } from './snapshots';
 
 export const WRITE_EVENTS: NamedQuery = {
   name: 'ingest: write events',
@@ -20,7 +21,8 @@ export const WRITE_EVENTS: NamedQuery = {
 UNWIND $rows AS r
 WITH r, r[${ROW.props}] AS p, r[${ROW.props}][1] AS oid
 MERGE (e:Event {uid: r[${ROW.uid}]})
-WITH e, r, p, oid, e.placeholder AS was, coalesce(e.carried, false) AND r[${ROW.containerUid}] IS NULL AS replaces
+WITH e, r, p, oid, e.placeholder AS was, coalesce(e.carried, false) AND r[${ROW.containerUid}] IS NULL AS replaces,
+     e.snapshotFrom IS NOT NULL AS described
 WHERE was IS NULL OR was = true OR replaces
 CALL (e, replaces) {
   WITH e WHERE replaces
@@ -29,7 +31,7 @@ CALL (e, replaces) {
 }
 SET e = ${propertyMapCypher('p')}, e.placeholder = false
 SET e:$(r[${ROW.labels}])
-WITH e, r, oid, replaces
+WITH e, r, oid, replaces, described
 CALL (e, r, oid) {
   WITH r WHERE r[${ROW.parentUid}] IS NOT NULL
   MERGE (p:Event {uid: r[${ROW.parentUid}]})
@@ -48,7 +50,58 @@ CALL (e, r, oid) {
     ON CREATE SET i.oid = oid, i.kind = x[1], i.value = x[2], i.key = x[4]
   CREATE (e)-[:OBSERVED {field: x[3]}]->(i)
 }
-RETURN r[${ROW.uid}] AS uid, replaces`,
+RETURN r[${ROW.uid}] AS uid, replaces, described`,
+};
+
+/**
+ * A placeholder learns what the events naming it say of it: the host (from their routing: a
+ * parent or target is on the same host) and, when one carries it, a snapshot (NEW_PROCESS's
+ * PARENT, a handle's SOURCE/TARGET). Of all reports one wins whatever the arrival order: with a
+ * snapshot before without, then the smaller reporter key (snapshots.ts picks the batch's best the
+ * same way). The winner replaces the previous report whole, so two reports' fields never mix, and
+ * its link to the grandparent the snapshot names replaces the previous link; a grandparent
+ * placeholder nothing else refers to goes with it. Only placeholders are written: an event that
+ * arrived is never described by others. One row per placeholder, so rows never race each other.
+ */
+export const DESCRIBE_PLACEHOLDERS: NamedQuery = {
+  name: 'ingest: describe placeholders',
+  cypher: `
+UNWIND $reports AS x
+MATCH (p:Event {uid: x[${REPORT.uid}]})
+WHERE p.placeholder = true
+  AND (p.snapshotFrom IS NULL
+    OR (x[${REPORT.snapshot}] AND NOT p.snapshot)
+    OR (x[${REPORT.snapshot}] = p.snapshot AND x[${REPORT.from}] < p.snapshotFrom))
+WITH p, x, coalesce(p.parentAtom, '') <> coalesce(x[${REPORT.parentAtom}], '') AS relinks
+SET p.snapshotFrom = x[${REPORT.from}], p.snapshot = x[${REPORT.snapshot}], p.sid = x[${REPORT.sid}], p.hostname = x[${REPORT.hostname}],
+    p.filePath = x[${REPORT.filePath}], p.commandLine = x[${REPORT.commandLine}], p.processId = x[${REPORT.processId}],
+    p.userName = x[${REPORT.userName}], p.hash = x[${REPORT.hash}], p.parentAtom = x[${REPORT.parentAtom}]
+WITH p, x WHERE relinks
+CALL (p) {
+  MATCH (p)-[y:PARENT]->(old)
+  DELETE y
+  WITH old WHERE old.placeholder = true AND NOT EXISTS { (old)--() }
+  DELETE old
+}
+WITH p, x WHERE x[${REPORT.parentUid}] IS NOT NULL
+MERGE (g:Event {uid: x[${REPORT.parentUid}]})
+  ON CREATE SET g.atom = x[${REPORT.parentAtom}], g.oid = p.oid, g.placeholder = true
+CREATE (p)-[:PARENT {snapshot: true}]->(g)`,
+};
+
+/**
+ * Placeholders completed by their own event in this batch: their routing made their edges, so the
+ * link a child's snapshot made goes (the properties went with SET e = ...), and a grandparent
+ * placeholder nothing else refers to with it.
+ */
+export const FORGET_SNAPSHOTS: NamedQuery = {
+  name: 'ingest: forget snapshots of arrived events',
+  cypher: `
+UNWIND $uids AS uid
+MATCH (e:Event {uid: uid})-[y:PARENT {snapshot: true}]->(old)
+DELETE y
+WITH old WHERE old.placeholder = true AND NOT EXISTS { (old)--() }
+DELETE old`,
 };
 
 /** Carrier -> inner event, for every inner event in the batch, stored now or before (MERGE: once). */

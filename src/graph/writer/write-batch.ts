@@ -6,7 +6,8 @@
 import type { GraphExecutor } from '../executor';
 import { encodeRow } from './columns';
 import type { EventRow } from './rows';
-import { LINK_CARRIED, UPDATE_SENSORS, UPDATE_SIGHTINGS, WRITE_EVENTS } from './statements';
+import { placeholderReports } from './snapshots';
+import { DESCRIBE_PLACEHOLDERS, FORGET_SNAPSHOTS, LINK_CARRIED, UPDATE_SENSORS, UPDATE_SIGHTINGS, WRITE_EVENTS } from './statements';
 
 export interface BatchWriteResult {
   /** Events stored for the first time. */
@@ -52,6 +53,12 @@ export async function writeBatch(executor: GraphExecutor, rows: readonly EventRo
   const storedRows = await executor.writeTransaction('ingest: write batch', async (run) => {
     const result = await run(WRITE_EVENTS, { rows: batch.map(encodeRow) });
     if (links.length > 0) await run(LINK_CARRIED, { links });
+    // Placeholders that arrived: their own edges are made, the snapshot's link goes. Then what
+    // this batch's events say of the placeholders still missing.
+    const arrived = result.records.filter((r) => r.get('described') === true).map((r) => r.get('uid') as string);
+    if (arrived.length > 0) await run(FORGET_SNAPSHOTS, { uids: arrived });
+    const reports = placeholderReports(batch);
+    if (reports.length > 0) await run(DESCRIBE_PLACEHOLDERS, { reports });
     // A carried copy replaced by its event is not new: it was counted, and announced, when stored.
     const stored = result.records.filter((r) => r.get('replaces') !== true).map((r) => r.get('uid') as string);
     const fresh = stored.map((uid) => unique.get(uid)).filter((r): r is EventRow => r !== undefined);
