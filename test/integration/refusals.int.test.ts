@@ -380,6 +380,11 @@ describe('refusals: a client mistake is a coded 4xx, on HTTP and WebSocket', () 
       }
     });
 
+    it('leaves Apollo\'s own refusals as they were: several operations and no operationName is 400', async () => {
+      const answer = await post('query A { __typename } query B { __typename }');
+      expect({ status: answer.status, code: codeOf(answer) }).toEqual({ status: 400, code: 'OPERATION_RESOLUTION_FAILURE' });
+    });
+
     it('an error raised while executing gets its code\'s status when no data came of it', async () => {
       const overHttp = await post('subscription { eventAdded { droppedBefore } }');
       expect({ status: overHttp.status, code: codeOf(overHttp) }).toEqual({ status: 400, code: 'BAD_USER_INPUT' });

@@ -85,8 +85,9 @@ export class OperationGate {
   check(request: GateRequest): Record<string, unknown> {
     const { schema } = this.options;
     const operation = getOperationAST(request.document, request.operationName ?? undefined);
-    // Validation already refused documents without a single operation to run; graphql says so again.
-    if (!operation) throw new AppError(ErrorCode.BAD_USER_INPUT, 'the document holds no operation of that name (give operationName when it holds several)');
+    // No operation of that name (or several without a name): nothing will execute, and Apollo and
+    // graphql-ws answer that themselves (OPERATION_RESOLUTION_FAILURE, 400).
+    if (!operation) return {};
 
     if (operation.operation === 'mutation' && !canWrite(request.principal)) {
       throw new AppError(ErrorCode.FORBIDDEN, `this key may read but not write (role ${request.principal.role})`);
