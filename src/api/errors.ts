@@ -1,6 +1,8 @@
 /**
  * Shapes every error a client sees: AppErrors keep their code and message; GraphQL's own errors
  * keep theirs; anything else becomes INTERNAL_SERVER_ERROR with no internals, and is logged.
+ * With introspection off, graphql-js's suggestions ("Did you mean commandLine?") are cut from every
+ * message: they would hand out the schema field by field that introspection no longer does.
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError, ErrorCode } from '../errors/codes';
@@ -16,7 +18,28 @@ const PASS_THROUGH = new Set<string>([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-export function createErrorFormatter(logger: Logger) {
+/** graphql-js appends its suggestions at the end of a message: " Did you mean "x", or "y"?". */
+const SUGGESTION = /\s*Did you mean [\s\S]*$/;
+
+export function withoutSuggestions(message: string): string {
+  return message.replace(SUGGESTION, '');
+}
+
+export interface ErrorFormatOptions {
+  /** Keep graphql-js's "Did you mean ...?" hints; off whenever introspection is off. */
+  suggestions: boolean;
+}
+
+export function createErrorFormatter(logger: Logger, options: ErrorFormatOptions = { suggestions: true }) {
+  const shape = createShaper(logger);
+  if (options.suggestions) return shape;
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const shaped = shape(formatted, error);
+    return { ...shaped, message: withoutSuggestions(shaped.message) };
+  };
+}
+
+function createShaper(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
     if (original instanceof AppError) {

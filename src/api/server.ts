@@ -13,7 +13,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { GraphQLError } from 'graphql';
 import { createAuthenticator } from '../auth/authenticator';
 import { type Authenticator, LOCAL_PRINCIPAL, type Principal } from '../auth/principal';
-import { AppError, ErrorCode } from '../errors/codes';
+import { AppError, ErrorCode, httpStatusOf } from '../errors/codes';
 import { POOL_SIZE } from '../graph/driver';
 import type { GraphExecutor } from '../graph/executor';
 import { EventReader } from '../graph/reader/events';
@@ -25,10 +25,11 @@ import type { Logger } from '../log/logger';
 import { SERVER_VERSION } from '../version';
 import type { ApiContext } from './context';
 import { createErrorFormatter } from './errors';
+import { sendError } from './http/errors';
 import { graphqlHandler, isGraphqlPath } from './http/graphql-handler';
 import { createMetrics, type Metrics } from './metrics';
-import { costLimitPlugin } from './limits/plugin';
-import { limitRules } from './limits/rules';
+import { gateOptions } from './limits/gate';
+import { gatePlugin } from './limits/plugin';
 import { observePlugin } from './plugins/observe';
 import { healthRouter } from './http/health';
 import { createLoaders } from './loaders';
@@ -57,6 +58,8 @@ export interface ListenOptions {
 
 export interface RunningServer {
   url: string;
+  /** Where GET /metrics is served: on the API's port, or the separate METRICS_PORT listener. */
+  metricsUrl: string;
   httpServer: Server;
   apollo: ApolloServer<ApiContext>;
   live: LiveFeed;
@@ -67,22 +70,23 @@ export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServe
   const plugins: ApolloServerPlugin<ApiContext>[] = [observePlugin(deps.logger, deps.metrics ?? createMetrics())];
   if (httpServer) plugins.push(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: deps.config.SHUTDOWN_GRACE_MS }));
   const { config } = deps;
-  plugins.push(costLimitPlugin<ApiContext>(config.GRAPHQL_MAX_COST, { maxPage: config.API_MAX_PAGE, maxDepth: Math.max(config.API_MAX_DEPTH, config.API_MAX_TREE_DEPTH) }));
+  const schema = executableSchema();
+  // Authorisation, depth, aliases, variables, every argument and the cost: one gate, in that order.
+  plugins.push(gatePlugin<ApiContext>(gateOptions(schema, config)));
   // Apollo's own landing page loads from a CDN; the playground (src/api/playground) is ours.
   plugins.push(ApolloServerPluginLandingPageDisabled());
   // No HTTP caching of answers (they depend on the key and on ingest), so Apollo's cache-control
   // bookkeeping, a hook on every resolved field, has nothing to do.
   plugins.push(ApolloServerPluginCacheControlDisabled());
   return new ApolloServer<ApiContext>({
-    schema: executableSchema(),
-    formatError: createErrorFormatter(deps.logger),
+    schema,
+    formatError: createErrorFormatter(deps.logger, { suggestions: config.GRAPHQL_INTROSPECTION }),
     includeStacktraceInErrorResponses: false,
     // `atomgraph serve` owns SIGINT/SIGTERM and stops everything in order; Apollo's own handler
     // would stop only itself and then re-raise the signal, killing the process mid-shutdown.
     stopOnTerminationSignals: false,
     introspection: config.GRAPHQL_INTROSPECTION,
     parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
-    validationRules: limitRules({ maxDepth: config.GRAPHQL_MAX_DEPTH, maxAliases: config.GRAPHQL_MAX_ALIASES }),
     plugins,
   });
 }
@@ -125,9 +129,44 @@ async function principalOf(authenticator: Authenticator, authorization: string |
   try {
     return await authenticator.authenticate(authorization);
   } catch (error) {
-    if (error instanceof AppError) throw new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, http: { status: 401 } } });
+    if (error instanceof AppError) throw new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, http: { status: httpStatusOf(error.code) } } });
     throw error;
   }
+}
+
+/**
+ * /metrics alone on its own port (METRICS_PORT), without keys: for a scraper on a private network
+ * or loopback. Nothing else is served there.
+ */
+async function listenForMetrics(metrics: Metrics, host: string, port: number): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method !== 'GET' || path !== '/metrics') {
+      sendError(res, new AppError(ErrorCode.NOT_FOUND, 'only GET /metrics is served here'));
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      },
+      () => sendError(res, new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error')),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shown}:${address.port}/metrics`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // a scraper's keep-alive connection would hold close() open
+      }),
+  };
 }
 
 export async function startServer(deps: ServerDeps, options: ListenOptions): Promise<RunningServer> {
@@ -162,16 +201,19 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
   const graphql = graphqlHandler(apollo, async (req) => contextFor(deps, await principalOf(authenticator, req.headers.authorization)), deps.config.GRAPHQL_MAX_BYTES);
 
   app.use(healthRouter(deps.executor, deps.logger));
-  // Metrics name operations and hosts' load: any valid key may read them.
-  app.get('/metrics', async (req, res) => {
-    try {
-      await authenticator.authenticate(req.header('authorization'));
-    } catch {
-      res.status(401).json({ code: ErrorCode.UNAUTHENTICATED, message: 'a valid API key is required: Authorization: Bearer <key>' });
-      return;
-    }
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  // Metrics name every tenant's operations and load: for operators, never for tenants' keys.
+  if (deps.config.METRICS_PORT === undefined) {
+    app.get('/metrics', async (req, res) => {
+      try {
+        const principal = await authenticator.authenticate(req.header('authorization'));
+        if (principal.role !== 'admin') throw new AppError(ErrorCode.FORBIDDEN, `metrics are for admin keys (this key's role is ${principal.role})`);
+      } catch (error) {
+        sendError(res, error instanceof AppError ? error : new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error'));
+        return;
+      }
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
   app.use(
     ingestRouter({
       executor: deps.executor,
@@ -193,12 +235,14 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
     httpServer.once('error', reject);
     httpServer.listen(options.port, options.host, () => resolve());
   });
+  const metricsListener = deps.config.METRICS_PORT === undefined ? null : await listenForMetrics(metrics, deps.config.METRICS_HOST, deps.config.METRICS_PORT);
   const sockets = startSubscriptions({ httpServer, config: deps.config, logger: deps.logger, authenticator, contextFor: (principal) => contextFor(deps, principal) });
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}/graphql`;
   return {
     url,
+    metricsUrl: metricsListener?.url ?? `${url.slice(0, -'/graphql'.length)}/metrics`,
     httpServer,
     apollo,
     live,
@@ -210,6 +254,7 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
       await Promise.all([closingSockets, apollo.stop()]);
       live.close();
       unwatchNeo4j();
+      await metricsListener?.close();
     },
   };
 }

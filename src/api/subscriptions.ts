@@ -4,16 +4,13 @@
  * per event, so an expensive one is refused up front), and contexts scoped to the caller's orgs.
  */
 import type { Server } from 'node:http';
-import { getComplexity } from 'graphql-query-complexity';
 import type { Authenticator, Principal } from '../auth/principal';
 import type { Config } from '../config/env';
-import { AppError, ErrorCode } from '../errors/codes';
 import type { Logger } from '../log/logger';
 import { startLiveSocket, type LiveSocketServer } from '../live/ws-server';
 import type { ApiContext } from './context';
 import { createErrorFormatter } from './errors';
-import { traversalEstimator } from './limits/cost';
-import { limitRules } from './limits/rules';
+import { gateOptions, OperationGate } from './limits/gate';
 import { executableSchema } from './schema/executable';
 
 /** Longest a client may take to answer the close handshake when the server stops. */
@@ -30,26 +27,18 @@ export interface SubscriptionDeps {
 export function startSubscriptions(deps: SubscriptionDeps): LiveSocketServer {
   const { config } = deps;
   const schema = executableSchema();
-  const estimator = traversalEstimator({ maxPage: config.API_MAX_PAGE, maxDepth: config.API_MAX_DEPTH });
+  const gate = new OperationGate(gateOptions(schema, config));
   return startLiveSocket({
     httpServer: deps.httpServer,
     path: '/graphql',
     schema,
     authenticator: deps.authenticator,
     contextFor: deps.contextFor,
-    formatError: createErrorFormatter(deps.logger),
-    rules: limitRules({ maxDepth: config.GRAPHQL_MAX_DEPTH, maxAliases: config.GRAPHQL_MAX_ALIASES }),
-    check: (args) => {
-      const cost = getComplexity({
-        schema,
-        query: args.document,
-        variables: (args.variableValues as Record<string, unknown> | null) ?? {},
-        ...(args.operationName ? { operationName: args.operationName } : {}),
-        estimators: [estimator],
-      });
-      const maxCost = config.GRAPHQL_MAX_COST;
-      if (cost > maxCost) throw new AppError(ErrorCode.QUERY_TOO_COMPLEX, `query cost ${cost} is over the limit of ${maxCost}: select less per event`, { cost, maxCost });
-    },
+    formatError: createErrorFormatter(deps.logger, { suggestions: config.GRAPHQL_INTROSPECTION }),
+    // The same gate as POST /graphql: the role, depth, aliases, variables, arguments and cost (a
+    // subscription's selection runs once per event, so an expensive one is refused up front).
+    check: (args, principal) =>
+      void gate.check({ document: args.document, operationName: args.operationName, variables: args.variableValues as Record<string, unknown> | null, principal }),
     maxPayloadBytes: config.GRAPHQL_MAX_BYTES,
     maxTokens: config.GRAPHQL_MAX_TOKENS,
     closeTimeoutMs: Math.min(config.SHUTDOWN_GRACE_MS, MAX_CLOSE_WAIT_MS),

@@ -21,6 +21,13 @@ export const configSchema = z.object({
   NEO4J_DATABASE: z.string().regex(/^[A-Za-z][A-Za-z0-9.-]{0,62}$/, 'must be a Neo4j database name').default('neo4j'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(4000),
+  /**
+   * Unset: GET /metrics on PORT, for admin keys only (operation names and load are every tenant's).
+   * Set: /metrics only on this separate port, without keys: the network keeps it private.
+   */
+  METRICS_PORT: port.optional(),
+  /** The address the separate metrics listener binds (METRICS_PORT). */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** How long a Cypher transaction may run before Neo4j aborts it. */
   NEO4J_TX_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),

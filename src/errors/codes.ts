@@ -27,6 +27,43 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * The one map from code to HTTP status, used by POST /graphql, POST /ingest and /metrics alike.
+ * Client mistakes and limits are 400 (the request as sent will never succeed), except a body over
+ * its byte limit (413); no or a bad key is 401, a key without the right is 403; Neo4j down or too
+ * slow is 503 (worth retrying later); anything else is 500.
+ */
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  LIMIT_EXCEEDED: 400,
+  QUERY_TOO_COMPLEX: 400,
+  QUERY_TOO_DEEP: 400,
+  TOO_MANY_ALIASES: 400,
+  TOO_MANY_TOKENS: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  DATABASE_UNAVAILABLE: 503,
+  DATABASE_TIMEOUT: 503,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/** The HTTP status of a code; a code not listed (another library's) is a 500. */
+export function httpStatusOf(code: string): number {
+  return (HTTP_STATUS as Record<string, number | undefined>)[code] ?? 500;
+}
+
+/**
+ * The status of an answer made only of errors: the single status they share, else the highest
+ * (a server fault outranks a client's, 413 outranks 400), so a retrying client sees the worst.
+ */
+export function httpStatusOfAll(codes: readonly string[]): number {
+  return codes.reduce((status, code) => Math.max(status, httpStatusOf(code)), 0) || 500;
+}
+
 /** An error meant for the client: the message is safe to show and the code is stable. */
 export class AppError extends Error {
   readonly code: ErrorCode;

@@ -29,8 +29,8 @@ export interface LiveSocketOptions {
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   /** Validation rules beyond GraphQL's own (depth and alias limits). */
   rules?: readonly ValidationRule[];
-  /** Further checks before a subscription starts (the cost limit); throws an AppError to refuse. */
-  check?(args: ExecutionArgs): void;
+  /** Further checks before a subscription starts (the API's gate: limits, cost); throws an AppError to refuse. */
+  check?(args: ExecutionArgs, principal: Principal): void;
   /** Largest WebSocket message (a subscribe carries the query and variables); a bigger one closes the socket with 1009. */
   maxPayloadBytes: number;
   /** Most tokens in a subscription document; parsing stops there. */
@@ -124,7 +124,7 @@ export function startLiveSocket(options: LiveSocketOptions): LiveSocketServer {
           contextValue: options.contextFor(principal),
         };
         try {
-          options.check?.(args);
+          options.check?.(args, principal);
         } catch (error) {
           if (error instanceof AppError) return [asGraphQLError(error)];
           throw error;

@@ -53,6 +53,7 @@ describe('API keys: each key sees and writes only its orgs', () => {
     const store = new ApiKeyStore(runtime.executor);
     keys['readerA'] = (await makeKey(store, [orgA], 'reader')).key;
     keys['writerA'] = (await makeKey(store, [orgA], 'writer')).key;
+    keys['adminA'] = (await makeKey(store, [orgA], 'admin')).key;
     const revoked = await makeKey(store, [orgA], 'reader');
     keys['revoked'] = revoked.key;
     revokedId = revoked.id;
@@ -110,11 +111,11 @@ describe('API keys: each key sees and writes only its orgs', () => {
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       const ingest = await fetch(`${origin}/ingest`, { method: 'POST', headers: key ? { authorization: `Bearer ${key}` } : {}, body: JSON.stringify(recordsA[0]) });
       expect(ingest.status).toBe(401);
-      expect(((await ingest.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
+      expect(((await ingest.json()) as GqlBody).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       const metrics = await fetch(`${origin}/metrics`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
       expect(metrics.status).toBe(401);
+      expect(((await metrics.json()) as GqlBody).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
-    expect((await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${keys['readerA']}` } })).status).toBe(200);
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);
   });
 
@@ -203,10 +204,57 @@ describe('API keys: each key sees and writes only its orgs', () => {
     const before = await graphCounts(runtime.driver, orgA);
     const post = await fetch(`${origin}/ingest`, { method: 'POST', headers: { authorization: `Bearer ${keys['readerA']}` }, body: JSON.stringify(recordsA[0]) });
     expect(post.status).toBe(403);
-    expect(((await post.json()) as { code: string }).code).toBe('FORBIDDEN');
+    expect(((await post.json()) as GqlBody).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const mutation = await gql(keys['readerA']!, 'mutation($e: [JSON!]!) { ingestEvents(events: $e) { accepted } }', { e: [recordsA[0]] });
     expect(mutation.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await graphCounts(runtime.driver, orgA)).toEqual(before);
+  });
+
+  it('serves /metrics (every tenant\'s operation names) to an admin key only: 403 FORBIDDEN for readers and writers', async () => {
+    await gql(keys['readerA']!, 'query TenantSecretOperation { version { server } }');
+    for (const role of ['readerA', 'writerA']) {
+      const refused = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${keys[role]}` } });
+      expect(refused.status).toBe(403);
+      const text = await refused.text();
+      expect((JSON.parse(text) as GqlBody).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(text).not.toContain('TenantSecretOperation');
+    }
+    const admin = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${keys['adminA']}` } });
+    expect(admin.status).toBe(200);
+    expect(await admin.text()).toMatch(/atomgraph_graphql_requests_total\{operation="TenantSecretOperation",outcome="ok"\} [1-9]/);
+  });
+
+  it('with METRICS_PORT, serves /metrics on that listener only, without keys, and not on the API port', async () => {
+    const separate = await startServer(
+      { config: parseConfig({ NEO4J_URI: runtime.uri, AUTH: 'keys', AUTH_CACHE_MS: 0, METRICS_PORT: 0 }), executor: runtime.executor, logger: createLogger('silent') },
+      { host: '127.0.0.1', port: 0 },
+    );
+    try {
+      const api = new URL(separate.url).origin;
+      expect(new URL(separate.metricsUrl).origin).not.toBe(api);
+      for (const key of ['readerA', 'writerA', 'adminA']) {
+        expect((await fetch(`${api}/metrics`, { headers: { authorization: `Bearer ${keys[key]}` } })).status).toBe(404);
+      }
+      const scraped = await fetch(separate.metricsUrl);
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain('atomgraph_graphql_requests_total');
+      // Nothing but the metrics there.
+      expect((await fetch(separate.metricsUrl.replace(/\/metrics$/, '/graphql'))).status).toBe(404);
+    } finally {
+      await separate.close();
+    }
+  });
+
+  it('authorises before any limit: a reader sending 10,001 events is FORBIDDEN (403), a writer is told the limit (400)', async () => {
+    const events = Array.from({ length: 10_001 }, () => ({}));
+    const mutation = 'mutation($e: [JSON!]!) { ingestEvents(events: $e) { accepted } }';
+    const reader = await gql(keys['readerA']!, mutation, { e: events });
+    expect({ status: reader.status, code: reader.body.errors?.[0]?.extensions?.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
+    const writer = await gql(keys['writerA']!, mutation, { e: events });
+    expect({ status: writer.status, code: writer.body.errors?.[0]?.extensions?.code }).toEqual({ status: 400, code: 'LIMIT_EXCEEDED' });
+    // The same order for the document's own limits: a reader's too-deep mutation is still not its to send.
+    const deep = await gql(keys['readerA']!, `mutation { ingestEvents(events: []) { errors { ${'reason '.repeat(3)} } } a1: ingestEvents(events: []) { accepted } ${Array.from({ length: 25 }, (_, i) => `x${i}: ingestEvents(events: []) { accepted }`).join(' ')} }`);
+    expect({ status: deep.status, code: deep.body.errors?.[0]?.extensions?.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
   });
 
   it('string arguments carrying quotes, backticks or Cypher change nothing and reveal nothing', async () => {

@@ -79,7 +79,7 @@ describe('POST /ingest and ingestEvents against a real Neo4j', () => {
     const body = Buffer.from(withOrg(dataset.slice(0, 3), org).map((e) => JSON.stringify(e)).join('\n'));
     const unsigned = await fetch(ingestUrl(signed), { method: 'POST', body });
     expect(unsigned.status).toBe(401);
-    expect(await unsigned.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await unsigned.json()).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
     const wrong = await fetch(ingestUrl(signed), { method: 'POST', body, headers: { 'lc-signature': signBody('another-secret-entirely', body) } });
     expect(wrong.status).toBe(401);
     expect((await graphCounts(runtime.driver, org)).events).toBe(0);
@@ -92,7 +92,7 @@ describe('POST /ingest and ingestEvents against a real Neo4j', () => {
     const body = Buffer.alloc(300_000, 0x20);
     const response = await fetch(ingestUrl(open), { method: 'POST', body });
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
   });
 
   it('refuses a gzip bomb that inflates past the limit', async () => {

@@ -86,6 +86,15 @@ describe('HTTP server against a real Neo4j', () => {
       expect(await response.json()).toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
       const health = await fetch(`${new URL(dead.url).origin}/healthz`);
       expect(health.status).toBe(200);
+      // A query that produced no data answers with its code's status (503: retry later); one that
+      // produced some data is 200 with the error beside it.
+      const post = (query: string) => fetch(dead.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const nothing = await post('{ events { totalCount } }');
+      expect(nothing.status).toBe(503);
+      expect(((await nothing.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('DATABASE_UNAVAILABLE');
+      const partial = await post('{ __typename event(atom: "x") { atom } }');
+      expect(partial.status).toBe(200);
+      expect(await partial.json()).toMatchObject({ data: { __typename: 'Query', event: null }, errors: [{ extensions: { code: 'DATABASE_UNAVAILABLE' } }] });
     } finally {
       await dead.close();
       await driver.close();

@@ -25,3 +25,15 @@ describe('client-visible errors', () => {
     expect(formatted).toEqual({ message: 'Cannot query field "nope"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
   });
 });
+
+describe('suggestions', () => {
+  const hidden = createErrorFormatter(createLogger('silent'), { suggestions: false });
+  it('cuts "Did you mean ...?" from every message when introspection is off, and only then', () => {
+    const message = 'Cannot query field "comandLine" on type "NewProcess". Did you mean "commandLine"?';
+    const error = new GraphQLError(message);
+    expect(hidden({ message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }, error).message).toBe('Cannot query field "comandLine" on type "NewProcess".');
+    expect(format({ message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }, error).message).toBe(message);
+    const app = new AppError(ErrorCode.BAD_USER_INPUT, 'Variable "$f" got invalid value; Field "hostname" is not defined by type "EventFilter". Did you mean "hostnames"?');
+    expect(hidden({ message: 'x' }, new GraphQLError('x', { originalError: app })).message).not.toMatch(/hostnames|Did you mean/);
+  });
+});

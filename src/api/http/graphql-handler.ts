@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { AppError, ErrorCode } from '../../errors/codes';
 import { parseJson } from '../../ingest/parse';
+import { sendError } from './errors';
 import { readRawBody } from './raw-body';
 
 export type GraphqlHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -31,9 +32,7 @@ export function graphqlHandler<T extends BaseContext>(apollo: ApolloServer<T>, c
         if (!parsed.ok) throw new AppError(ErrorCode.BAD_USER_INPUT, `the request body is ${parsed.reason}`);
         body = parsed.value;
       } catch (error) {
-        const app = error instanceof AppError ? error : new AppError(ErrorCode.BAD_USER_INPUT, 'unreadable request body');
-        const status = app.code === ErrorCode.PAYLOAD_TOO_LARGE ? 413 : 400;
-        writeJson(res, status, { errors: [{ message: app.message, extensions: { code: app.code } }] });
+        sendError(res, error instanceof AppError ? error : new AppError(ErrorCode.BAD_USER_INPUT, 'unreadable request body'));
         return;
       }
     }
@@ -58,14 +57,8 @@ export function graphqlHandler<T extends BaseContext>(apollo: ApolloServer<T>, c
       res.end();
     } catch {
       // Apollo turns errors into answers itself; this is a failure while writing one.
-      if (!res.headersSent) writeJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
+      if (!res.headersSent) sendError(res, new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'internal error'));
       else res.destroy();
     }
   };
-}
-
-function writeJson(res: ServerResponse, status: number, value: unknown): void {
-  const text = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }

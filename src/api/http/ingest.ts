@@ -14,6 +14,7 @@ import { verifySignature } from '../../ingest/signature';
 import type { LiveFeed } from '../../live/feed';
 import type { Logger } from '../../log/logger';
 import type { Metrics } from '../metrics';
+import { sendError } from './errors';
 import { decodeBody, readRawBody } from './raw-body';
 
 export interface IngestRouteOptions {
@@ -30,15 +31,6 @@ export interface IngestRouteOptions {
 
 /** At most this many per-line errors in a reply; the count says how many there were. */
 const MAX_ERRORS_IN_REPLY = 1000;
-
-const STATUS: Partial<Record<string, number>> = {
-  [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
-  [ErrorCode.BAD_USER_INPUT]: 400,
-  [ErrorCode.UNAUTHENTICATED]: 401,
-  [ErrorCode.FORBIDDEN]: 403,
-  [ErrorCode.DATABASE_UNAVAILABLE]: 503,
-  [ErrorCode.DATABASE_TIMEOUT]: 503,
-};
 
 export function ingestRouter(options: IngestRouteOptions): Router {
   const router = Router();
@@ -71,8 +63,7 @@ export function ingestRouter(options: IngestRouteOptions): Router {
     } catch (error) {
       const app = error instanceof AppError ? error : null;
       if (!app) options.logger.error({ err: error }, 'ingest request failed');
-      const code = app?.code ?? ErrorCode.INTERNAL_SERVER_ERROR;
-      res.status(STATUS[code] ?? 500).json({ code, message: app?.message ?? 'Internal server error' });
+      sendError(res, app ?? new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error'));
     }
   });
   return router;

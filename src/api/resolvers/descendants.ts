@@ -7,7 +7,7 @@ export const descendants: QueryResolvers['descendants'] = async (_parent, args, 
   const maxDepth = checkDepth(args.maxDepth ?? 16, ctx.limits.maxTreeDepth);
   const first = checkFirst(args.first ?? 100, ctx.limits.maxPage);
   const types = checkTypes(args.eventTypes);
-  decodeCursor(args.after); // a bad cursor is the client's error even when the event is unknown
+  decodeCursor('descendants', args.after); // a bad cursor is the client's error even when the event is unknown
   const start = await ctx.reader.byAtom(args.atom, ctx.orgScope, args.orgId ?? null);
   if (!start) return toConnection({ totalCount: 0, edges: [], hasNextPage: false });
   return toConnection(await ctx.trees.descendants(start.uid, maxDepth, types, first, args.after ?? null, ctx.orgScope));

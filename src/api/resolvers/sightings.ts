@@ -4,7 +4,7 @@ import { decodeCursor } from '../../graph/reader/cursor';
 
 export const sightings: QueryResolvers['sightings'] = async (_parent, args, ctx) => {
   const first = checkFirst(args.first ?? 50, ctx.limits.maxPage);
-  decodeCursor(args.after);
+  decodeCursor('sightings', args.after);
   const page = await ctx.sightings.sightings(args.kind, args.value, args.orgId ?? null, first, args.after ?? null, ctx.orgScope);
   return {
     totalCount: page.totalCount,

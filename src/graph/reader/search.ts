@@ -117,7 +117,7 @@ export class SearchReader {
 
   async events(filter: EventFilter | null, order: EventOrder, first: number, after: string | null, orgs: OrgScope): Promise<Page> {
     const { params, ...text } = compileEventFilter(filter, 'e', orgs);
-    const key = decodeCursor(after);
+    const key = decodeCursor('events', after);
     const result = await this.executor.read(searchQuery(text, order), {
       ...params,
       after: key ? { t: BigInt(key.t), uid: key.uid } : null,
@@ -125,7 +125,7 @@ export class SearchReader {
     });
     const record = result.records[0];
     const nodes = ((record?.get('page') as Node[] | undefined) ?? []).map(toEventNode);
-    const edges = nodes.slice(0, first).map((node) => ({ node, depth: 0, cursor: encodeCursor({ d: 0, t: String(node.time ?? 0n), uid: node.uid }) }));
+    const edges = nodes.slice(0, first).map((node) => ({ node, depth: 0, cursor: encodeCursor('events', { t: String(node.time ?? 0n), uid: node.uid }) }));
     return { totalCount: Number(record?.get('total') ?? 0), edges, hasNextPage: nodes.length > first };
   }
 
@@ -154,16 +154,19 @@ export class SearchReader {
       orgs,
       orgIds: filter?.orgIds?.length ? filter.orgIds : null,
       hostnames: filter?.hostnames?.length ? filter.hostnames.map((h) => h.toLowerCase()) : null,
-      after: after ? Buffer.from(after, 'base64url').toString('utf8') : null,
+      after: decodeCursor('sensors', after)?.uid ?? null,
       limit: BigInt(first + 1),
     });
     const record = result.records[0];
     const nodes = ((record?.get('page') as Node[] | undefined) ?? []).map(toSensorNode);
+    const page = nodes.slice(0, first);
+    // first: 0 is a count-only question: an empty page, and no cursor to continue from.
+    const last = page[page.length - 1];
     return {
       totalCount: Number(record?.get('total') ?? 0),
-      nodes: nodes.slice(0, first),
+      nodes: page,
       hasNextPage: nodes.length > first,
-      endCursor: nodes.length > 0 ? Buffer.from(nodes[Math.min(first, nodes.length) - 1]!.uid).toString('base64url') : null,
+      endCursor: last ? encodeCursor('sensors', { uid: last.uid }) : null,
     };
   }
 }

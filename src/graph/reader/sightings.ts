@@ -86,8 +86,8 @@ export interface Prevalence {
   lastSeen: bigint | null;
 }
 
-const afterParam = (after: string | null) => {
-  const key = decodeCursor(after);
+const afterParam = (kind: 'sightings' | 'sightingEvents', after: string | null) => {
+  const key = decodeCursor(kind, after);
   return key ? { t: BigInt(key.t), uid: key.uid } : null;
 };
 
@@ -95,7 +95,7 @@ export class SightingReader {
   constructor(private readonly executor: GraphExecutor) {}
 
   async sightings(kind: IndicatorKind, value: string, orgId: string | null, first: number, after: string | null, orgs: OrgScope) {
-    const result = await this.executor.read(SIGHTINGS, { key: indicatorKey(kind, value), orgId, orgs, after: afterParam(after), limit: BigInt(first + 1) });
+    const result = await this.executor.read(SIGHTINGS, { key: indicatorKey(kind, value), orgId, orgs, after: afterParam('sightings', after), limit: BigInt(first + 1) });
     const record = result.records[0];
     const rows = (record?.get('page') as { i: Node; s: Node; w: { properties: Record<string, unknown> } }[] | undefined) ?? [];
     const edges: SightingRow[] = rows.slice(0, first).map((r) => {
@@ -110,7 +110,7 @@ export class SightingReader {
         firstSeen,
         lastSeen: big(w['lastSeen']) ?? 0n,
         indicatorUid: String(r.i.properties['uid']),
-        cursor: encodeCursor({ d: 0, t: firstSeen.toString(), uid: String(s['uid']) }),
+        cursor: encodeCursor('sightings', { t: firstSeen.toString(), uid: String(s['uid']) }),
       };
     });
     return { totalCount: Number(record?.get('total') ?? 0), edges, hasNextPage: rows.length > first };
@@ -139,10 +139,10 @@ export class SightingReader {
   }
 
   async events(indicatorUid: string, sid: string, first: number, after: string | null, orgs: OrgScope) {
-    const result = await this.executor.read(SIGHTING_EVENTS, { indicatorUid, sid, orgs, after: afterParam(after), limit: BigInt(first + 1) });
+    const result = await this.executor.read(SIGHTING_EVENTS, { indicatorUid, sid, orgs, after: afterParam('sightingEvents', after), limit: BigInt(first + 1) });
     const record = result.records[0];
     const rows = ((record?.get('page') as Node[] | undefined) ?? []).map(toEventNode);
-    const edges = rows.slice(0, first).map((node: EventNode) => ({ node, depth: 0, cursor: encodeCursor({ d: 0, t: String(node.time ?? 0n), uid: node.uid }) }));
+    const edges = rows.slice(0, first).map((node: EventNode) => ({ node, depth: 0, cursor: encodeCursor('sightingEvents', { t: String(node.time ?? 0n), uid: node.uid }) }));
     return { totalCount: Number(record?.get('total') ?? 0), edges, hasNextPage: rows.length > first };
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Node } from 'neo4j-driver';
 import type { GraphExecutor, NamedQuery } from '../executor';
-import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
+import { decodeCursor, encodeCursor } from './cursor';
 import { type EventNode, type OrgScope, toEventNode } from './events';
 
 export interface TreeEdge {
@@ -93,19 +93,27 @@ export interface NeighbourRequest {
   after: string | null;
 }
 
-function toPage(total: unknown, page: { d: Node; depth?: unknown; t: unknown }[], first: number): Page {
+type NeighbourKind = 'children' | 'targetedBy';
+
+function toPage(kind: 'descendants' | NeighbourKind, total: unknown, page: { d: Node; depth?: unknown; t: unknown }[], first: number): Page {
   const edges = page.slice(0, first).map((r) => {
     const node = toEventNode(r.d);
     const depth = r.depth === undefined ? 0 : Number(r.depth);
-    const key: CursorKey = { d: depth, t: String(r.t), uid: node.uid };
-    return { node, depth, cursor: encodeCursor(key) };
+    const t = String(r.t);
+    const cursor = kind === 'descendants' ? encodeCursor(kind, { d: depth, t, uid: node.uid }) : encodeCursor(kind, { t, uid: node.uid });
+    return { node, depth, cursor };
   });
   return { totalCount: Number(total), edges, hasNextPage: page.length > first };
 }
 
-const cursorParam = (after: string | null) => {
-  const key = decodeCursor(after);
+const descendantsAfter = (after: string | null) => {
+  const key = decodeCursor('descendants', after);
   return key ? { d: BigInt(key.d), t: BigInt(key.t), uid: key.uid } : null;
+};
+
+const neighboursAfter = (kind: NeighbourKind, after: string | null) => {
+  const key = decodeCursor(kind, after);
+  return key ? { t: BigInt(key.t), uid: key.uid } : null;
 };
 
 export class TreeReader {
@@ -116,22 +124,23 @@ export class TreeReader {
       uid,
       orgs,
       types,
-      after: cursorParam(after),
+      after: descendantsAfter(after),
       limit: BigInt(first + 1), // one more than asked tells whether there is a next page
     });
     const record = result.records[0];
     if (!record) return { totalCount: 0, edges: [], hasNextPage: false };
-    return toPage(record.get('total'), record.get('page') as { d: Node; depth: unknown; t: unknown }[], first);
+    return toPage('descendants', record.get('total'), record.get('page') as { d: Node; depth: unknown; t: unknown }[], first);
   }
 
   /** For DataLoader: many (event, arguments) requests in one round trip, answers in request order. */
   async neighbours(edge: 'PARENT' | 'TARGET', requests: readonly NeighbourRequest[], orgs: OrgScope): Promise<Page[]> {
-    const keys = requests.map((r, i) => ({ key: i, uid: r.uid, types: r.types, after: cursorParam(r.after), limit: BigInt(r.first + 1) }));
+    const kind: NeighbourKind = edge === 'PARENT' ? 'children' : 'targetedBy';
+    const keys = requests.map((r, i) => ({ key: i, uid: r.uid, types: r.types, after: neighboursAfter(kind, r.after), limit: BigInt(r.first + 1) }));
     const result = await this.executor.read(edge === 'PARENT' ? CHILDREN : TARGETED_BY, { keys, orgs });
     const byKey = new Map(result.records.map((r) => [Number(r.get('key')), r]));
     return requests.map((req, i) => {
       const record = byKey.get(i);
-      return record ? toPage(record.get('total'), record.get('page') as { d: Node; t: unknown }[], req.first) : { totalCount: 0, edges: [], hasNextPage: false };
+      return record ? toPage(kind, record.get('total'), record.get('page') as { d: Node; t: unknown }[], req.first) : { totalCount: 0, edges: [], hasNextPage: false };
     });
   }
 
