@@ -78,7 +78,10 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
   // The parent's node exists even when it never arrived (a placeholder), so this is never a
   // silent null for a referenced parent: it resolves to a MissingEvent.
   parent: (n, _args, ctx) => (n.parentAtom ? ctx.loaders.eventByUid.load(`${n.oid}/${n.parentAtom}`) : null),
-  ancestors: (n, args, ctx) => ctx.reader.ancestors(n.uid, checkDepth(Number(args['maxDepth'] ?? 64), ctx.limits.maxDepth), ctx.orgScope),
+  ancestors: async (n, args, ctx) => {
+    const chain = await ctx.reader.ancestors(n.uid, checkDepth(Number(args['maxDepth'] ?? 64), ctx.limits.maxDepth), ctx.orgScope);
+    return args['includeSelf'] === true ? [n, ...chain] : chain;
+  },
   children: async (n, args, ctx) =>
     toConnection(
       await ctx.loaders.children.load({

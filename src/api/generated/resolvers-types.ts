@@ -38,7 +38,7 @@ export type Architecture =
 /** AUTORUN_CHANGE: An autorun was changed. */
 export type AutorunChange = Event & {
   __typename?: 'AutorunChange';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -89,6 +89,7 @@ export type AutorunChange = Event & {
 
 /** AUTORUN_CHANGE: An autorun was changed. */
 export type AutorunChangeAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -135,7 +136,7 @@ export type Bucket = {
 /** CLOUD_NOTIFICATION: Receipt from the sensor for a task sent to it, with high-level errors if any. */
 export type CloudNotification = Event & {
   __typename?: 'CloudNotification';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -189,6 +190,7 @@ export type CloudNotification = Event & {
 
 /** CLOUD_NOTIFICATION: Receipt from the sensor for a task sent to it, with high-level errors if any. */
 export type CloudNotificationAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -219,7 +221,7 @@ export type CloudNotificationTargetedByArgs = {
 /** CODE_IDENTITY: A file hash and path combination seen for the first time. */
 export type CodeIdentity = Event & {
   __typename?: 'CodeIdentity';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -278,6 +280,7 @@ export type CodeIdentity = Event & {
 
 /** CODE_IDENTITY: A file hash and path combination seen for the first time. */
 export type CodeIdentityAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -320,7 +323,7 @@ export type CodeSignature = {
 /** CONNECTED: The sensor connected to the cloud; IS_SEGREGATED says whether it is network-isolated. */
 export type Connected = Event & {
   __typename?: 'Connected';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -368,6 +371,7 @@ export type Connected = Event & {
 
 /** CONNECTED: The sensor connected to the cloud; IS_SEGREGATED says whether it is network-isolated. */
 export type ConnectedAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -405,7 +409,7 @@ export type CountGroup =
 /** DATA_DROPPED: The sensor was offline long enough that its buffer overflowed and events were lost. */
 export type DataDropped = Event & {
   __typename?: 'DataDropped';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -452,6 +456,7 @@ export type DataDropped = Event & {
 
 /** DATA_DROPPED: The sensor was offline long enough that its buffer overflowed and events were lost. */
 export type DataDroppedAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -485,7 +490,7 @@ export type DetectionEvent = YaraDetection;
 /** DIR_LIST_REP: Reply to a directory list request. */
 export type DirListRep = Event & {
   __typename?: 'DirListRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -532,6 +537,7 @@ export type DirListRep = Event & {
 
 /** DIR_LIST_REP: Reply to a directory list request. */
 export type DirListRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -565,7 +571,7 @@ export type DnsEvent = DnsRequest;
 /** DNS_REQUEST: A DNS answer: the requested domain and one answer (N answers make N events). */
 export type DnsRequest = Event & {
   __typename?: 'DnsRequest';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -621,6 +627,7 @@ export type DnsRequest = Event & {
 
 /** DNS_REQUEST: A DNS answer: the requested domain and one answer (N answers make N events). */
 export type DnsRequestAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -651,7 +658,7 @@ export type DnsRequestTargetedByArgs = {
 /** DRIVER_CHANGE: A driver was changed. */
 export type DriverChange = Event & {
   __typename?: 'DriverChange';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -711,6 +718,7 @@ export type DriverChange = Event & {
 
 /** DRIVER_CHANGE: A driver was changed. */
 export type DriverChangeAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -741,7 +749,7 @@ export type DriverChangeTargetedByArgs = {
 /** enrollment: A sensor enrolled into the organization for the first time. */
 export type Enrollment = Event & {
   __typename?: 'Enrollment';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -791,6 +799,7 @@ export type Enrollment = Event & {
 
 /** enrollment: A sensor enrolled into the organization for the first time. */
 export type EnrollmentAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -820,7 +829,7 @@ export type EnrollmentTargetedByArgs = {
 
 /** A LimaCharlie event: one node of the graph, keyed by its atom. */
 export type Event = {
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -867,6 +876,7 @@ export type Event = {
 
 /** A LimaCharlie event: one node of the graph, keyed by its atom. */
 export type EventAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -965,7 +975,7 @@ export type EventPath = {
 /** EXEC_OOB: Code executing out of bounds (like a thread injection), with stack traces. */
 export type ExecOob = Event & {
   __typename?: 'ExecOob';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1035,6 +1045,7 @@ export type ExecOob = Event & {
 
 /** EXEC_OOB: Code executing out of bounds (like a thread injection), with stack traces. */
 export type ExecOobAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1065,7 +1076,7 @@ export type ExecOobTargetedByArgs = {
 /** EXISTING_PROCESS: A process already running when the sensor started. */
 export type ExistingProcess = Event & {
   __typename?: 'ExistingProcess';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1134,6 +1145,7 @@ export type ExistingProcess = Event & {
 
 /** EXISTING_PROCESS: A process already running when the sensor started. */
 export type ExistingProcessAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1164,7 +1176,7 @@ export type ExistingProcessTargetedByArgs = {
 /** FILE_CREATE: A file was created. */
 export type FileCreate = Event & {
   __typename?: 'FileCreate';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1214,6 +1226,7 @@ export type FileCreate = Event & {
 
 /** FILE_CREATE: A file was created. */
 export type FileCreateAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1244,7 +1257,7 @@ export type FileCreateTargetedByArgs = {
 /** FILE_DEL_REP: Reply to a file deletion request. */
 export type FileDelRep = Event & {
   __typename?: 'FileDelRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1291,6 +1304,7 @@ export type FileDelRep = Event & {
 
 /** FILE_DEL_REP: Reply to a file deletion request. */
 export type FileDelRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1321,7 +1335,7 @@ export type FileDelRepTargetedByArgs = {
 /** FILE_DELETE: A file was deleted. */
 export type FileDelete = Event & {
   __typename?: 'FileDelete';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1371,6 +1385,7 @@ export type FileDelete = Event & {
 
 /** FILE_DELETE: A file was deleted. */
 export type FileDeleteAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1404,7 +1419,7 @@ export type FileEvent = FileCreate | FileDelete | FileModified | FileRead | File
 /** FILE_GET_REP: Reply to a file retrieval request. */
 export type FileGetRep = Event & {
   __typename?: 'FileGetRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1451,6 +1466,7 @@ export type FileGetRep = Event & {
 
 /** FILE_GET_REP: Reply to a file retrieval request. */
 export type FileGetRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1481,7 +1497,7 @@ export type FileGetRepTargetedByArgs = {
 /** FILE_HASH_REP: Reply to a file hash request. */
 export type FileHashRep = Event & {
   __typename?: 'FileHashRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1528,6 +1544,7 @@ export type FileHashRep = Event & {
 
 /** FILE_HASH_REP: Reply to a file hash request. */
 export type FileHashRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1558,7 +1575,7 @@ export type FileHashRepTargetedByArgs = {
 /** FILE_INFO_REP: Reply to a file information request. */
 export type FileInfoRep = Event & {
   __typename?: 'FileInfoRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1605,6 +1622,7 @@ export type FileInfoRep = Event & {
 
 /** FILE_INFO_REP: Reply to a file information request. */
 export type FileInfoRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1635,7 +1653,7 @@ export type FileInfoRepTargetedByArgs = {
 /** FILE_MODIFIED: A file was modified. */
 export type FileModified = Event & {
   __typename?: 'FileModified';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1685,6 +1703,7 @@ export type FileModified = Event & {
 
 /** FILE_MODIFIED: A file was modified. */
 export type FileModifiedAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1715,7 +1734,7 @@ export type FileModifiedTargetedByArgs = {
 /** FILE_MOV_REP: Reply to a file move request. */
 export type FileMovRep = Event & {
   __typename?: 'FileMovRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1762,6 +1781,7 @@ export type FileMovRep = Event & {
 
 /** FILE_MOV_REP: Reply to a file move request. */
 export type FileMovRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1792,7 +1812,7 @@ export type FileMovRepTargetedByArgs = {
 /** FILE_READ: A file was read. */
 export type FileRead = Event & {
   __typename?: 'FileRead';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1842,6 +1862,7 @@ export type FileRead = Event & {
 
 /** FILE_READ: A file was read. */
 export type FileReadAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1872,7 +1893,7 @@ export type FileReadTargetedByArgs = {
 /** FILE_TYPE_ACCESSED: A new process touched a watched file type (like .doc); a sign of exfiltration. */
 export type FileTypeAccessed = Event & {
   __typename?: 'FileTypeAccessed';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1924,6 +1945,7 @@ export type FileTypeAccessed = Event & {
 
 /** FILE_TYPE_ACCESSED: A new process touched a watched file type (like .doc); a sign of exfiltration. */
 export type FileTypeAccessedAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1964,7 +1986,7 @@ export type FirstSeenIndicator = {
 /** An event of a type the catalogue does not describe: its body is in raw. */
 export type GenericEvent = Event & {
   __typename?: 'GenericEvent';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2011,6 +2033,7 @@ export type GenericEvent = Event & {
 
 /** An event of a type the catalogue does not describe: its body is in raw. */
 export type GenericEventAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2041,7 +2064,7 @@ export type GenericEventTargetedByArgs = {
 /** GET_DOCUMENT_REP: Reply to a doc_cache_get request for a cached document. */
 export type GetDocumentRep = Event & {
   __typename?: 'GetDocumentRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2088,6 +2111,7 @@ export type GetDocumentRep = Event & {
 
 /** GET_DOCUMENT_REP: Reply to a doc_cache_get request for a cached document. */
 export type GetDocumentRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2132,7 +2156,7 @@ export type HcpIdent = {
 /** HIDDEN_MODULE_DETECTED: An executable module was found in memory without the operating system knowing it. */
 export type HiddenModuleDetected = Event & {
   __typename?: 'HiddenModuleDetected';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2179,6 +2203,7 @@ export type HiddenModuleDetected = Event & {
 
 /** HIDDEN_MODULE_DETECTED: An executable module was found in memory without the operating system knowing it. */
 export type HiddenModuleDetectedAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2209,7 +2234,7 @@ export type HiddenModuleDetectedTargetedByArgs = {
 /** HISTORY_DUMP_REP: Reply to a history dump request; the historic events come alongside, not inside. */
 export type HistoryDumpRep = Event & {
   __typename?: 'HistoryDumpRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2256,6 +2281,7 @@ export type HistoryDumpRep = Event & {
 
 /** HISTORY_DUMP_REP: Reply to a history dump request; the historic events come alongside, not inside. */
 export type HistoryDumpRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2286,7 +2312,7 @@ export type HistoryDumpRepTargetedByArgs = {
 /** HTTP_REQUEST: An HTTP request made by a browser (Chrome/Edge sensors). */
 export type HttpRequest = Event & {
   __typename?: 'HttpRequest';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2333,6 +2359,7 @@ export type HttpRequest = Event & {
 
 /** HTTP_REQUEST: An HTTP request made by a browser (Chrome/Edge sensors). */
 export type HttpRequestAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2414,7 +2441,7 @@ export type LateralMovementFilter = {
 /** MEM_FIND_HANDLES_REP: Reply to a find handles request. */
 export type MemFindHandlesRep = Event & {
   __typename?: 'MemFindHandlesRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2461,6 +2488,7 @@ export type MemFindHandlesRep = Event & {
 
 /** MEM_FIND_HANDLES_REP: Reply to a find handles request. */
 export type MemFindHandlesRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2491,7 +2519,7 @@ export type MemFindHandlesRepTargetedByArgs = {
 /** MEM_FIND_STRING_REP: Reply to a find string in memory request. */
 export type MemFindStringRep = Event & {
   __typename?: 'MemFindStringRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2538,6 +2566,7 @@ export type MemFindStringRep = Event & {
 
 /** MEM_FIND_STRING_REP: Reply to a find string in memory request. */
 export type MemFindStringRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2568,7 +2597,7 @@ export type MemFindStringRepTargetedByArgs = {
 /** MEM_HANDLES_REP: Reply to a request listing memory handles. */
 export type MemHandlesRep = Event & {
   __typename?: 'MemHandlesRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2615,6 +2644,7 @@ export type MemHandlesRep = Event & {
 
 /** MEM_HANDLES_REP: Reply to a request listing memory handles. */
 export type MemHandlesRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2645,7 +2675,7 @@ export type MemHandlesRepTargetedByArgs = {
 /** MEM_MAP_REP: Reply to a memory map request. */
 export type MemMapRep = Event & {
   __typename?: 'MemMapRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2692,6 +2722,7 @@ export type MemMapRep = Event & {
 
 /** MEM_MAP_REP: Reply to a memory map request. */
 export type MemMapRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2722,7 +2753,7 @@ export type MemMapRepTargetedByArgs = {
 /** MEM_READ_REP: Reply to a memory read request. */
 export type MemReadRep = Event & {
   __typename?: 'MemReadRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2769,6 +2800,7 @@ export type MemReadRep = Event & {
 
 /** MEM_READ_REP: Reply to a memory read request. */
 export type MemReadRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2799,7 +2831,7 @@ export type MemReadRepTargetedByArgs = {
 /** MEM_STRINGS_REP: Reply to a request listing the strings in memory. */
 export type MemStringsRep = Event & {
   __typename?: 'MemStringsRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2846,6 +2878,7 @@ export type MemStringsRep = Event & {
 
 /** MEM_STRINGS_REP: Reply to a request listing the strings in memory. */
 export type MemStringsRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2876,7 +2909,7 @@ export type MemStringsRepTargetedByArgs = {
 /** An event that other events name (as parent or target) but that never arrived: only its atom is known. */
 export type MissingEvent = Event & {
   __typename?: 'MissingEvent';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2923,6 +2956,7 @@ export type MissingEvent = Event & {
 
 /** An event that other events name (as parent or target) but that never arrived: only its atom is known. */
 export type MissingEventAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2956,7 +2990,7 @@ export type ModuleEvent = HiddenModuleDetected | ModuleLoad | ModuleMemDiskMisma
 /** MODULE_LOAD: A module (a DLL on Windows) was loaded into a process. */
 export type ModuleLoad = Event & {
   __typename?: 'ModuleLoad';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3011,6 +3045,7 @@ export type ModuleLoad = Event & {
 
 /** MODULE_LOAD: A module (a DLL on Windows) was loaded into a process. */
 export type ModuleLoadAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3041,7 +3076,7 @@ export type ModuleLoadTargetedByArgs = {
 /** MODULE_MEM_DISK_MISMATCH: A module in memory differs from its file on disk (possible process hollowing). */
 export type ModuleMemDiskMismatch = Event & {
   __typename?: 'ModuleMemDiskMismatch';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3088,6 +3123,7 @@ export type ModuleMemDiskMismatch = Event & {
 
 /** MODULE_MEM_DISK_MISMATCH: A module in memory differs from its file on disk (possible process hollowing). */
 export type ModuleMemDiskMismatchAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3145,7 +3181,7 @@ export type NetworkActivity = {
 /** NETWORK_CONNECTIONS: A process and the connections it made (NETWORK_ACTIVITY). */
 export type NetworkConnections = Event & {
   __typename?: 'NetworkConnections';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3214,6 +3250,7 @@ export type NetworkConnections = Event & {
 
 /** NETWORK_CONNECTIONS: A process and the connections it made (NETWORK_ACTIVITY). */
 export type NetworkConnectionsAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3254,7 +3291,7 @@ export type NetworkEvent = HttpRequest | NetworkConnections | NetworkSummary | N
 /** NETWORK_SUMMARY: A process with its first connections, sent when it exits or reaches 10 connections. */
 export type NetworkSummary = Event & {
   __typename?: 'NetworkSummary';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3302,6 +3339,7 @@ export type NetworkSummary = Event & {
 
 /** NETWORK_SUMMARY: A process with its first connections, sent when it exits or reaches 10 connections. */
 export type NetworkSummaryAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3332,7 +3370,7 @@ export type NetworkSummaryTargetedByArgs = {
 /** NEW_DOCUMENT: A file matching the document locations and extensions was created and cached (doc_cache_get). */
 export type NewDocument = Event & {
   __typename?: 'NewDocument';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3383,6 +3421,7 @@ export type NewDocument = Event & {
 
 /** NEW_DOCUMENT: A file matching the document locations and extensions was created and cached (doc_cache_get). */
 export type NewDocumentAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3413,7 +3452,7 @@ export type NewDocumentTargetedByArgs = {
 /** NEW_NAMED_PIPE: A named pipe was created. */
 export type NewNamedPipe = Event & {
   __typename?: 'NewNamedPipe';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3463,6 +3502,7 @@ export type NewNamedPipe = Event & {
 
 /** NEW_NAMED_PIPE: A named pipe was created. */
 export type NewNamedPipeAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3493,7 +3533,7 @@ export type NewNamedPipeTargetedByArgs = {
 /** NEW_PROCESS: A new process started. */
 export type NewProcess = Event & {
   __typename?: 'NewProcess';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3562,6 +3602,7 @@ export type NewProcess = Event & {
 
 /** NEW_PROCESS: A new process started. */
 export type NewProcessAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3592,7 +3633,7 @@ export type NewProcessTargetedByArgs = {
 /** NEW_REMOTE_THREAD: A process created a thread in another process (routing.target), typical of code injection. */
 export type NewRemoteThread = Event & {
   __typename?: 'NewRemoteThread';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3649,6 +3690,7 @@ export type NewRemoteThread = Event & {
 
 /** NEW_REMOTE_THREAD: A process created a thread in another process (routing.target), typical of code injection. */
 export type NewRemoteThreadAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3679,7 +3721,7 @@ export type NewRemoteThreadTargetedByArgs = {
 /** NEW_TCP4_CONNECTION: A TCPv4 connection was established, inbound or outbound. */
 export type NewTcp4Connection = Event & {
   __typename?: 'NewTcp4Connection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3731,6 +3773,7 @@ export type NewTcp4Connection = Event & {
 
 /** NEW_TCP4_CONNECTION: A TCPv4 connection was established, inbound or outbound. */
 export type NewTcp4ConnectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3761,7 +3804,7 @@ export type NewTcp4ConnectionTargetedByArgs = {
 /** NEW_TCP6_CONNECTION: A TCPv6 connection was established, inbound or outbound. */
 export type NewTcp6Connection = Event & {
   __typename?: 'NewTcp6Connection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3813,6 +3856,7 @@ export type NewTcp6Connection = Event & {
 
 /** NEW_TCP6_CONNECTION: A TCPv6 connection was established, inbound or outbound. */
 export type NewTcp6ConnectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3843,7 +3887,7 @@ export type NewTcp6ConnectionTargetedByArgs = {
 /** NEW_UDP4_CONNECTION: A UDPv4 socket "connection" was established, inbound or outbound. */
 export type NewUdp4Connection = Event & {
   __typename?: 'NewUdp4Connection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3899,6 +3943,7 @@ export type NewUdp4Connection = Event & {
 
 /** NEW_UDP4_CONNECTION: A UDPv4 socket "connection" was established, inbound or outbound. */
 export type NewUdp4ConnectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3929,7 +3974,7 @@ export type NewUdp4ConnectionTargetedByArgs = {
 /** NEW_UDP6_CONNECTION: A UDPv6 socket "connection" was established, inbound or outbound. */
 export type NewUdp6Connection = Event & {
   __typename?: 'NewUdp6Connection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3985,6 +4030,7 @@ export type NewUdp6Connection = Event & {
 
 /** NEW_UDP6_CONNECTION: A UDPv6 socket "connection" was established, inbound or outbound. */
 export type NewUdp6ConnectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4015,7 +4061,7 @@ export type NewUdp6ConnectionTargetedByArgs = {
 /** ONGOING_IDENTITY: Code signature information, sent even when not new (CODE_IDENTITY without the first-seen filter). */
 export type OngoingIdentity = Event & {
   __typename?: 'OngoingIdentity';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4074,6 +4120,7 @@ export type OngoingIdentity = Event & {
 
 /** ONGOING_IDENTITY: Code signature information, sent even when not new (CODE_IDENTITY without the first-seen filter). */
 export type OngoingIdentityAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4104,7 +4151,7 @@ export type OngoingIdentityTargetedByArgs = {
 /** OPEN_NAMED_PIPE: A named pipe was opened. */
 export type OpenNamedPipe = Event & {
   __typename?: 'OpenNamedPipe';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4154,6 +4201,7 @@ export type OpenNamedPipe = Event & {
 
 /** OPEN_NAMED_PIPE: A named pipe was opened. */
 export type OpenNamedPipeAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4184,7 +4232,7 @@ export type OpenNamedPipeTargetedByArgs = {
 /** OS_AUTORUNS_REP: Reply to an autoruns listing request. */
 export type OsAutorunsRep = Event & {
   __typename?: 'OsAutorunsRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4233,6 +4281,7 @@ export type OsAutorunsRep = Event & {
 
 /** OS_AUTORUNS_REP: Reply to an autoruns listing request. */
 export type OsAutorunsRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4263,7 +4312,7 @@ export type OsAutorunsRepTargetedByArgs = {
 /** OS_DRIVERS_REP: Reply to a drivers listing request. */
 export type OsDriversRep = Event & {
   __typename?: 'OsDriversRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4311,6 +4360,7 @@ export type OsDriversRep = Event & {
 
 /** OS_DRIVERS_REP: Reply to a drivers listing request. */
 export type OsDriversRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4341,7 +4391,7 @@ export type OsDriversRepTargetedByArgs = {
 /** OS_KILL_PROCESS_REP: Reply to a kill process request. */
 export type OsKillProcessRep = Event & {
   __typename?: 'OsKillProcessRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4388,6 +4438,7 @@ export type OsKillProcessRep = Event & {
 
 /** OS_KILL_PROCESS_REP: Reply to a kill process request. */
 export type OsKillProcessRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4418,7 +4469,7 @@ export type OsKillProcessRepTargetedByArgs = {
 /** OS_PACKAGES_REP: Packages installed on the system (os_packages). */
 export type OsPackagesRep = Event & {
   __typename?: 'OsPackagesRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4466,6 +4517,7 @@ export type OsPackagesRep = Event & {
 
 /** OS_PACKAGES_REP: Packages installed on the system (os_packages). */
 export type OsPackagesRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4496,7 +4548,7 @@ export type OsPackagesRepTargetedByArgs = {
 /** OS_PROCESSES_REP: Reply to a process listing request. */
 export type OsProcessesRep = Event & {
   __typename?: 'OsProcessesRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4543,6 +4595,7 @@ export type OsProcessesRep = Event & {
 
 /** OS_PROCESSES_REP: Reply to a process listing request. */
 export type OsProcessesRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4573,7 +4626,7 @@ export type OsProcessesRepTargetedByArgs = {
 /** OS_SERVICES_REP: Reply to a services listing request. */
 export type OsServicesRep = Event & {
   __typename?: 'OsServicesRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4621,6 +4674,7 @@ export type OsServicesRep = Event & {
 
 /** OS_SERVICES_REP: Reply to a services listing request. */
 export type OsServicesRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4703,7 +4757,7 @@ export type Prevalence = {
 /** PROCESS_ENVIRONMENT: The environment variables of a process. */
 export type ProcessEnvironment = Event & {
   __typename?: 'ProcessEnvironment';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4754,6 +4808,7 @@ export type ProcessEnvironment = Event & {
 
 /** PROCESS_ENVIRONMENT: The environment variables of a process. */
 export type ProcessEnvironmentAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4815,8 +4870,9 @@ export type ProcessSnapshot = {
 export type Query = {
   __typename?: 'Query';
   /**
-   * The chain from this event to the root, nearest first, with each one's fields. A parent that never
-   * arrived appears as a MissingEvent and ends the chain. maxDepth is capped (LIMIT_EXCEEDED above it).
+   * The chain from this event to the root, nearest first, with each one's fields; with includeSelf
+   * the event itself comes first. A parent that never arrived appears as a MissingEvent and ends the
+   * chain. maxDepth is capped (LIMIT_EXCEEDED above it).
    */
   ancestors: Array<Event>;
   /**
@@ -4827,7 +4883,9 @@ export type Query = {
   descendants: EventConnection;
   /**
    * One event by its atom (routing.this), or `event:<event_id>` for events without one.
-   * With several orgs in scope, `orgId` picks one; without it the first match is returned.
+   * With several orgs in scope, `orgId` picks one; without it, an atom that exists in more than one
+   * of them is an error (AMBIGUOUS_ATOM, with the orgs in `extensions.orgIds`), as it is for
+   * `ancestors`, `descendants` and `path`.
    */
   event?: Maybe<Event>;
   /** Event counts grouped by type, host, sensor, hour or day: small answers from large data, for dashboards. */
@@ -4872,6 +4930,7 @@ export type Query = {
 /** atomgraph: LimaCharlie EDR telemetry as a graph you can hunt in. */
 export type QueryAncestorsArgs = {
   atom: Scalars['ID']['input'];
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
   orgId?: InputMaybe<Scalars['String']['input']>;
 };
@@ -4966,7 +5025,7 @@ export type QuerySightingsArgs = {
 /** RECEIPT: Acknowledgement of a command, with its error code. */
 export type Receipt = Event & {
   __typename?: 'Receipt';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5014,6 +5073,7 @@ export type Receipt = Event & {
 
 /** RECEIPT: Acknowledgement of a command, with its error code. */
 export type ReceiptAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5044,7 +5104,7 @@ export type ReceiptTargetedByArgs = {
 /** REGISTRY_CREATE: A registry key or value was created. */
 export type RegistryCreate = Event & {
   __typename?: 'RegistryCreate';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5094,6 +5154,7 @@ export type RegistryCreate = Event & {
 
 /** REGISTRY_CREATE: A registry key or value was created. */
 export type RegistryCreateAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5124,7 +5185,7 @@ export type RegistryCreateTargetedByArgs = {
 /** REGISTRY_DELETE: A registry key or value was deleted. */
 export type RegistryDelete = Event & {
   __typename?: 'RegistryDelete';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5174,6 +5235,7 @@ export type RegistryDelete = Event & {
 
 /** REGISTRY_DELETE: A registry key or value was deleted. */
 export type RegistryDeleteAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5207,7 +5269,7 @@ export type RegistryEvent = RegistryCreate | RegistryDelete | RegistryWrite;
 /** REGISTRY_LIST_REP: Keys and values under a registry key (reg_list). */
 export type RegistryListRep = Event & {
   __typename?: 'RegistryListRep';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5260,6 +5322,7 @@ export type RegistryListRep = Event & {
 
 /** REGISTRY_LIST_REP: Keys and values under a registry key (reg_list). */
 export type RegistryListRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5299,7 +5362,7 @@ export type RegistryValue = {
 /** REGISTRY_WRITE: A registry value was written. */
 export type RegistryWrite = Event & {
   __typename?: 'RegistryWrite';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5355,6 +5418,7 @@ export type RegistryWrite = Event & {
 
 /** REGISTRY_WRITE: A registry value was written. */
 export type RegistryWriteAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5387,7 +5451,7 @@ export type RemoteProcessHandle = Event & {
   __typename?: 'RemoteProcessHandle';
   /** the access mask */
   accessFlags?: Maybe<Scalars['Long']['output']>;
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5443,6 +5507,7 @@ export type RemoteProcessHandle = Event & {
 
 /** REMOTE_PROCESS_HANDLE: A process opened a handle to another (routing.target) with VM_READ, VM_WRITE or PROCESS_CREATE_THREAD. */
 export type RemoteProcessHandleAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5476,7 +5541,7 @@ export type ReplyEvent = DirListRep | FileDelRep | FileGetRep | FileHashRep | Fi
 /** SENSITIVE_PROCESS_ACCESS: A sensitive process (like lsass.exe) was accessed, carried as the events that make it up (EVENTS). */
 export type SensitiveProcessAccess = Event & {
   __typename?: 'SensitiveProcessAccess';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5525,6 +5590,7 @@ export type SensitiveProcessAccess = Event & {
 
 /** SENSITIVE_PROCESS_ACCESS: A sensitive process (like lsass.exe) was accessed, carried as the events that make it up (EVENTS). */
 export type SensitiveProcessAccessAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5586,7 +5652,7 @@ export type SensorFilter = {
 /** SERVICE_CHANGE: A service was changed. */
 export type ServiceChange = Event & {
   __typename?: 'ServiceChange';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5646,6 +5712,7 @@ export type ServiceChange = Event & {
 
 /** SERVICE_CHANGE: A service was changed. */
 export type ServiceChangeAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5696,7 +5763,7 @@ export type ServiceEvent = AutorunChange | DriverChange | ServiceChange;
 /** SHUTTING_DOWN: The sensor is shutting down (may be missing after an abrupt host shutdown). */
 export type ShuttingDown = Event & {
   __typename?: 'ShuttingDown';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5744,6 +5811,7 @@ export type ShuttingDown = Event & {
 
 /** SHUTTING_DOWN: The sensor is shutting down (may be missing after an abrupt host shutdown). */
 export type ShuttingDownAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5810,7 +5878,7 @@ export type SightingEdge = {
 /** SSH_LOGIN: A user logged in over SSH. */
 export type SshLogin = Event & {
   __typename?: 'SshLogin';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5859,6 +5927,7 @@ export type SshLogin = Event & {
 
 /** SSH_LOGIN: A user logged in over SSH. */
 export type SshLoginAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5904,7 +5973,7 @@ export type StackTrace = {
 /** STARTING_UP: The sensor started. */
 export type StartingUp = Event & {
   __typename?: 'StartingUp';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5952,6 +6021,7 @@ export type StartingUp = Event & {
 
 /** STARTING_UP: The sensor started. */
 export type StartingUpAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6008,7 +6078,7 @@ export type SubscriptionEventAddedArgs = {
 /** TERMINATE_PROCESS: A process exited. */
 export type TerminateProcess = Event & {
   __typename?: 'TerminateProcess';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6058,6 +6128,7 @@ export type TerminateProcess = Event & {
 
 /** TERMINATE_PROCESS: A process exited. */
 export type TerminateProcessAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6088,7 +6159,7 @@ export type TerminateProcessTargetedByArgs = {
 /** TERMINATE_TCP4_CONNECTION: A TCPv4 connection ended. */
 export type TerminateTcp4Connection = Event & {
   __typename?: 'TerminateTcp4Connection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6140,6 +6211,7 @@ export type TerminateTcp4Connection = Event & {
 
 /** TERMINATE_TCP4_CONNECTION: A TCPv4 connection ended. */
 export type TerminateTcp4ConnectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6170,7 +6242,7 @@ export type TerminateTcp4ConnectionTargetedByArgs = {
 /** TERMINATE_TCP6_CONNECTION: A TCPv6 connection ended. */
 export type TerminateTcp6Connection = Event & {
   __typename?: 'TerminateTcp6Connection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6222,6 +6294,7 @@ export type TerminateTcp6Connection = Event & {
 
 /** TERMINATE_TCP6_CONNECTION: A TCPv6 connection ended. */
 export type TerminateTcp6ConnectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6255,7 +6328,7 @@ export type ThreadEvent = ExecOob | NewRemoteThread | ThreadInjection;
 /** THREAD_INJECTION: A thread injection, carried as the events that make it up (EVENTS). */
 export type ThreadInjection = Event & {
   __typename?: 'ThreadInjection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6304,6 +6377,7 @@ export type ThreadInjection = Event & {
 
 /** THREAD_INJECTION: A thread injection, carried as the events that make it up (EVENTS). */
 export type ThreadInjectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6343,7 +6417,7 @@ export type UserEvent = SshLogin | UserLogin | UserObserved;
 /** USER_LOGIN: A user logged in. */
 export type UserLogin = Event & {
   __typename?: 'UserLogin';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6392,6 +6466,7 @@ export type UserLogin = Event & {
 
 /** USER_LOGIN: A user logged in. */
 export type UserLoginAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6422,7 +6497,7 @@ export type UserLoginTargetedByArgs = {
 /** USER_OBSERVED: A user was seen on the host. */
 export type UserObserved = Event & {
   __typename?: 'UserObserved';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6471,6 +6546,7 @@ export type UserObserved = Event & {
 
 /** USER_OBSERVED: A user was seen on the host. */
 export type UserObservedAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6511,7 +6587,7 @@ export type VersionInfo = {
 /** VOLUME_MOUNT: A volume was mounted. */
 export type VolumeMount = Event & {
   __typename?: 'VolumeMount';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6558,6 +6634,7 @@ export type VolumeMount = Event & {
 
 /** VOLUME_MOUNT: A volume was mounted. */
 export type VolumeMountAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6588,7 +6665,7 @@ export type VolumeMountTargetedByArgs = {
 /** YARA_DETECTION: A YARA scan found a match. */
 export type YaraDetection = Event & {
   __typename?: 'YaraDetection';
-  /** The chain to the root, nearest first; ends at the root or at a MissingEvent. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root or at a MissingEvent. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6635,6 +6712,7 @@ export type YaraDetection = Event & {
 
 /** YARA_DETECTION: A YARA scan found a match. */
 export type YaraDetectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -7199,7 +7277,7 @@ export type AnyEventResolvers<ContextType = ApiContext, ParentType extends Resol
 };
 
 export type AutorunChangeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['AutorunChange'] = ResolversParentTypes['AutorunChange']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<AutorunChangeAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<AutorunChangeAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7242,7 +7320,7 @@ export type BucketResolvers<ContextType = ApiContext, ParentType extends Resolve
 };
 
 export type CloudNotificationResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['CloudNotification'] = ResolversParentTypes['CloudNotification']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<CloudNotificationAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<CloudNotificationAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7274,7 +7352,7 @@ export type CloudNotificationResolvers<ContextType = ApiContext, ParentType exte
 };
 
 export type CodeIdentityResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['CodeIdentity'] = ResolversParentTypes['CodeIdentity']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<CodeIdentityAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<CodeIdentityAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7321,7 +7399,7 @@ export type CodeSignatureResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type ConnectedResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Connected'] = ResolversParentTypes['Connected']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ConnectedAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ConnectedAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7350,7 +7428,7 @@ export type ConnectedResolvers<ContextType = ApiContext, ParentType extends Reso
 };
 
 export type DataDroppedResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DataDropped'] = ResolversParentTypes['DataDropped']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DataDroppedAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DataDroppedAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7386,7 +7464,7 @@ export type DetectionEventResolvers<ContextType = ApiContext, ParentType extends
 };
 
 export type DirListRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DirListRep'] = ResolversParentTypes['DirListRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DirListRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DirListRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7418,7 +7496,7 @@ export type DnsEventResolvers<ContextType = ApiContext, ParentType extends Resol
 };
 
 export type DnsRequestResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DnsRequest'] = ResolversParentTypes['DnsRequest']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DnsRequestAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DnsRequestAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7453,7 +7531,7 @@ export type DnsRequestResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type DriverChangeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DriverChange'] = ResolversParentTypes['DriverChange']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DriverChangeAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DriverChangeAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7491,7 +7569,7 @@ export type DriverChangeResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type EnrollmentResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Enrollment'] = ResolversParentTypes['Enrollment']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<EnrollmentAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<EnrollmentAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7550,7 +7628,7 @@ export type EventPathResolvers<ContextType = ApiContext, ParentType extends Reso
 };
 
 export type ExecOobResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ExecOob'] = ResolversParentTypes['ExecOob']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ExecOobAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ExecOobAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -7595,7 +7673,7 @@ export type ExecOobResolvers<ContextType = ApiContext, ParentType extends Resolv
 };
 
 export type ExistingProcessResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ExistingProcess'] = ResolversParentTypes['ExistingProcess']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ExistingProcessAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ExistingProcessAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -7639,7 +7717,7 @@ export type ExistingProcessResolvers<ContextType = ApiContext, ParentType extend
 };
 
 export type FileCreateResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileCreate'] = ResolversParentTypes['FileCreate']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileCreateAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileCreateAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7670,7 +7748,7 @@ export type FileCreateResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type FileDelRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileDelRep'] = ResolversParentTypes['FileDelRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileDelRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileDelRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7698,7 +7776,7 @@ export type FileDelRepResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type FileDeleteResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileDelete'] = ResolversParentTypes['FileDelete']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileDeleteAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileDeleteAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7733,7 +7811,7 @@ export type FileEventResolvers<ContextType = ApiContext, ParentType extends Reso
 };
 
 export type FileGetRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileGetRep'] = ResolversParentTypes['FileGetRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileGetRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileGetRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7761,7 +7839,7 @@ export type FileGetRepResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type FileHashRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileHashRep'] = ResolversParentTypes['FileHashRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileHashRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileHashRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7789,7 +7867,7 @@ export type FileHashRepResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type FileInfoRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileInfoRep'] = ResolversParentTypes['FileInfoRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileInfoRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileInfoRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7817,7 +7895,7 @@ export type FileInfoRepResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type FileModifiedResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileModified'] = ResolversParentTypes['FileModified']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileModifiedAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileModifiedAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7848,7 +7926,7 @@ export type FileModifiedResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type FileMovRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileMovRep'] = ResolversParentTypes['FileMovRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileMovRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileMovRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7876,7 +7954,7 @@ export type FileMovRepResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type FileReadResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileRead'] = ResolversParentTypes['FileRead']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileReadAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileReadAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7907,7 +7985,7 @@ export type FileReadResolvers<ContextType = ApiContext, ParentType extends Resol
 };
 
 export type FileTypeAccessedResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileTypeAccessed'] = ResolversParentTypes['FileTypeAccessed']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileTypeAccessedAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileTypeAccessedAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7946,7 +8024,7 @@ export type FirstSeenIndicatorResolvers<ContextType = ApiContext, ParentType ext
 };
 
 export type GenericEventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['GenericEvent'] = ResolversParentTypes['GenericEvent']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<GenericEventAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<GenericEventAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7974,7 +8052,7 @@ export type GenericEventResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type GetDocumentRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['GetDocumentRep'] = ResolversParentTypes['GetDocumentRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<GetDocumentRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<GetDocumentRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8014,7 +8092,7 @@ export type HcpIdentResolvers<ContextType = ApiContext, ParentType extends Resol
 };
 
 export type HiddenModuleDetectedResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['HiddenModuleDetected'] = ResolversParentTypes['HiddenModuleDetected']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<HiddenModuleDetectedAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<HiddenModuleDetectedAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8042,7 +8120,7 @@ export type HiddenModuleDetectedResolvers<ContextType = ApiContext, ParentType e
 };
 
 export type HistoryDumpRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['HistoryDumpRep'] = ResolversParentTypes['HistoryDumpRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<HistoryDumpRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<HistoryDumpRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8070,7 +8148,7 @@ export type HistoryDumpRepResolvers<ContextType = ApiContext, ParentType extends
 };
 
 export type HttpRequestResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['HttpRequest'] = ResolversParentTypes['HttpRequest']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<HttpRequestAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<HttpRequestAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8130,7 +8208,7 @@ export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type MemFindHandlesRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MemFindHandlesRep'] = ResolversParentTypes['MemFindHandlesRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemFindHandlesRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemFindHandlesRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8158,7 +8236,7 @@ export type MemFindHandlesRepResolvers<ContextType = ApiContext, ParentType exte
 };
 
 export type MemFindStringRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MemFindStringRep'] = ResolversParentTypes['MemFindStringRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemFindStringRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemFindStringRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8186,7 +8264,7 @@ export type MemFindStringRepResolvers<ContextType = ApiContext, ParentType exten
 };
 
 export type MemHandlesRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MemHandlesRep'] = ResolversParentTypes['MemHandlesRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemHandlesRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemHandlesRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8214,7 +8292,7 @@ export type MemHandlesRepResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type MemMapRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MemMapRep'] = ResolversParentTypes['MemMapRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemMapRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemMapRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8242,7 +8320,7 @@ export type MemMapRepResolvers<ContextType = ApiContext, ParentType extends Reso
 };
 
 export type MemReadRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MemReadRep'] = ResolversParentTypes['MemReadRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemReadRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemReadRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8270,7 +8348,7 @@ export type MemReadRepResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type MemStringsRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MemStringsRep'] = ResolversParentTypes['MemStringsRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemStringsRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemStringsRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8298,7 +8376,7 @@ export type MemStringsRepResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type MissingEventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MissingEvent'] = ResolversParentTypes['MissingEvent']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MissingEventAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MissingEventAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8330,7 +8408,7 @@ export type ModuleEventResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type ModuleLoadResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ModuleLoad'] = ResolversParentTypes['ModuleLoad']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ModuleLoadAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ModuleLoadAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -8366,7 +8444,7 @@ export type ModuleLoadResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type ModuleMemDiskMismatchResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ModuleMemDiskMismatch'] = ResolversParentTypes['ModuleMemDiskMismatch']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ModuleMemDiskMismatchAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ModuleMemDiskMismatchAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8408,7 +8486,7 @@ export type NetworkActivityResolvers<ContextType = ApiContext, ParentType extend
 };
 
 export type NetworkConnectionsResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NetworkConnections'] = ResolversParentTypes['NetworkConnections']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NetworkConnectionsAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NetworkConnectionsAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -8461,7 +8539,7 @@ export type NetworkEventResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type NetworkSummaryResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NetworkSummary'] = ResolversParentTypes['NetworkSummary']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NetworkSummaryAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NetworkSummaryAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8490,7 +8568,7 @@ export type NetworkSummaryResolvers<ContextType = ApiContext, ParentType extends
 };
 
 export type NewDocumentResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewDocument'] = ResolversParentTypes['NewDocument']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewDocumentAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewDocumentAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8522,7 +8600,7 @@ export type NewDocumentResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type NewNamedPipeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewNamedPipe'] = ResolversParentTypes['NewNamedPipe']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewNamedPipeAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewNamedPipeAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8553,7 +8631,7 @@ export type NewNamedPipeResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type NewProcessResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewProcess'] = ResolversParentTypes['NewProcess']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewProcessAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewProcessAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -8597,7 +8675,7 @@ export type NewProcessResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type NewRemoteThreadResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewRemoteThread'] = ResolversParentTypes['NewRemoteThread']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewRemoteThreadAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewRemoteThreadAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTarget?: Resolver<Maybe<ResolversTypes['ProcessSnapshot']>, ParentType, ContextType>;
@@ -8631,7 +8709,7 @@ export type NewRemoteThreadResolvers<ContextType = ApiContext, ParentType extend
 };
 
 export type NewTcp4ConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewTcp4Connection'] = ResolversParentTypes['NewTcp4Connection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewTcp4ConnectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewTcp4ConnectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8664,7 +8742,7 @@ export type NewTcp4ConnectionResolvers<ContextType = ApiContext, ParentType exte
 };
 
 export type NewTcp6ConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewTcp6Connection'] = ResolversParentTypes['NewTcp6Connection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewTcp6ConnectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewTcp6ConnectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8697,7 +8775,7 @@ export type NewTcp6ConnectionResolvers<ContextType = ApiContext, ParentType exte
 };
 
 export type NewUdp4ConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewUdp4Connection'] = ResolversParentTypes['NewUdp4Connection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewUdp4ConnectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewUdp4ConnectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8732,7 +8810,7 @@ export type NewUdp4ConnectionResolvers<ContextType = ApiContext, ParentType exte
 };
 
 export type NewUdp6ConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewUdp6Connection'] = ResolversParentTypes['NewUdp6Connection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewUdp6ConnectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewUdp6ConnectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8767,7 +8845,7 @@ export type NewUdp6ConnectionResolvers<ContextType = ApiContext, ParentType exte
 };
 
 export type OngoingIdentityResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OngoingIdentity'] = ResolversParentTypes['OngoingIdentity']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OngoingIdentityAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OngoingIdentityAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8805,7 +8883,7 @@ export type OngoingIdentityResolvers<ContextType = ApiContext, ParentType extend
 };
 
 export type OpenNamedPipeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OpenNamedPipe'] = ResolversParentTypes['OpenNamedPipe']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OpenNamedPipeAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OpenNamedPipeAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8836,7 +8914,7 @@ export type OpenNamedPipeResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type OsAutorunsRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OsAutorunsRep'] = ResolversParentTypes['OsAutorunsRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsAutorunsRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsAutorunsRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   autoruns?: Resolver<Maybe<Array<Maybe<ResolversTypes['AutorunEntry']>>>, ParentType, ContextType>;
@@ -8866,7 +8944,7 @@ export type OsAutorunsRepResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type OsDriversRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OsDriversRep'] = ResolversParentTypes['OsDriversRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsDriversRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsDriversRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8895,7 +8973,7 @@ export type OsDriversRepResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type OsKillProcessRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OsKillProcessRep'] = ResolversParentTypes['OsKillProcessRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsKillProcessRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsKillProcessRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8923,7 +9001,7 @@ export type OsKillProcessRepResolvers<ContextType = ApiContext, ParentType exten
 };
 
 export type OsPackagesRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OsPackagesRep'] = ResolversParentTypes['OsPackagesRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsPackagesRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsPackagesRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8952,7 +9030,7 @@ export type OsPackagesRepResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type OsProcessesRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OsProcessesRep'] = ResolversParentTypes['OsProcessesRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsProcessesRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsProcessesRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8980,7 +9058,7 @@ export type OsProcessesRepResolvers<ContextType = ApiContext, ParentType extends
 };
 
 export type OsServicesRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OsServicesRep'] = ResolversParentTypes['OsServicesRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsServicesRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsServicesRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9042,7 +9120,7 @@ export type PrevalenceResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type ProcessEnvironmentResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ProcessEnvironment'] = ResolversParentTypes['ProcessEnvironment']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ProcessEnvironmentAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ProcessEnvironmentAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9096,7 +9174,7 @@ export type ProcessSnapshotResolvers<ContextType = ApiContext, ParentType extend
 };
 
 export type QueryResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryAncestorsArgs, 'atom' | 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryAncestorsArgs, 'atom' | 'includeSelf' | 'maxDepth'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryDescendantsArgs, 'atom' | 'first' | 'maxDepth'>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'atom'>>;
   eventCounts?: Resolver<Array<ResolversTypes['Bucket']>, ParentType, ContextType, RequireFields<QueryEventCountsArgs, 'groupBy' | 'limit'>>;
@@ -9111,7 +9189,7 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
 };
 
 export type ReceiptResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Receipt'] = ResolversParentTypes['Receipt']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ReceiptAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ReceiptAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9140,7 +9218,7 @@ export type ReceiptResolvers<ContextType = ApiContext, ParentType extends Resolv
 };
 
 export type RegistryCreateResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['RegistryCreate'] = ResolversParentTypes['RegistryCreate']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryCreateAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryCreateAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9171,7 +9249,7 @@ export type RegistryCreateResolvers<ContextType = ApiContext, ParentType extends
 };
 
 export type RegistryDeleteResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['RegistryDelete'] = ResolversParentTypes['RegistryDelete']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryDeleteAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryDeleteAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9206,7 +9284,7 @@ export type RegistryEventResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type RegistryListRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['RegistryListRep'] = ResolversParentTypes['RegistryListRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryListRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryListRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9244,7 +9322,7 @@ export type RegistryValueResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type RegistryWriteResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['RegistryWrite'] = ResolversParentTypes['RegistryWrite']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryWriteAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryWriteAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9279,7 +9357,7 @@ export type RegistryWriteResolvers<ContextType = ApiContext, ParentType extends 
 
 export type RemoteProcessHandleResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['RemoteProcessHandle'] = ResolversParentTypes['RemoteProcessHandle']> = {
   accessFlags?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RemoteProcessHandleAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RemoteProcessHandleAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTarget?: Resolver<Maybe<ResolversTypes['ProcessSnapshot']>, ParentType, ContextType>;
@@ -9316,7 +9394,7 @@ export type ReplyEventResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type SensitiveProcessAccessResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['SensitiveProcessAccess'] = ResolversParentTypes['SensitiveProcessAccess']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<SensitiveProcessAccessAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<SensitiveProcessAccessAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9369,7 +9447,7 @@ export type SensorEventResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type ServiceChangeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ServiceChange'] = ResolversParentTypes['ServiceChange']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ServiceChangeAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ServiceChangeAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9423,7 +9501,7 @@ export type ServiceEventResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type ShuttingDownResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ShuttingDown'] = ResolversParentTypes['ShuttingDown']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ShuttingDownAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ShuttingDownAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9474,7 +9552,7 @@ export type SightingEdgeResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type SshLoginResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['SshLogin'] = ResolversParentTypes['SshLogin']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<SshLoginAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<SshLoginAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9515,7 +9593,7 @@ export type StackTraceResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type StartingUpResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['StartingUp'] = ResolversParentTypes['StartingUp']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<StartingUpAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<StartingUpAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9548,7 +9626,7 @@ export type SubscriptionResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type TerminateProcessResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['TerminateProcess'] = ResolversParentTypes['TerminateProcess']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateProcessAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateProcessAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9579,7 +9657,7 @@ export type TerminateProcessResolvers<ContextType = ApiContext, ParentType exten
 };
 
 export type TerminateTcp4ConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['TerminateTcp4Connection'] = ResolversParentTypes['TerminateTcp4Connection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateTcp4ConnectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateTcp4ConnectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9612,7 +9690,7 @@ export type TerminateTcp4ConnectionResolvers<ContextType = ApiContext, ParentTyp
 };
 
 export type TerminateTcp6ConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['TerminateTcp6Connection'] = ResolversParentTypes['TerminateTcp6Connection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateTcp6ConnectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateTcp6ConnectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9649,7 +9727,7 @@ export type ThreadEventResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type ThreadInjectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ThreadInjection'] = ResolversParentTypes['ThreadInjection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ThreadInjectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ThreadInjectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9687,7 +9765,7 @@ export type UserEventResolvers<ContextType = ApiContext, ParentType extends Reso
 };
 
 export type UserLoginResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['UserLogin'] = ResolversParentTypes['UserLogin']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<UserLoginAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<UserLoginAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9717,7 +9795,7 @@ export type UserLoginResolvers<ContextType = ApiContext, ParentType extends Reso
 };
 
 export type UserObservedResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['UserObserved'] = ResolversParentTypes['UserObserved']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<UserObservedAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<UserObservedAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9753,7 +9831,7 @@ export type VersionInfoResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type VolumeMountResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['VolumeMount'] = ResolversParentTypes['VolumeMount']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<VolumeMountAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<VolumeMountAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9781,7 +9859,7 @@ export type VolumeMountResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type YaraDetectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['YaraDetection'] = ResolversParentTypes['YaraDetection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<YaraDetectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<YaraDetectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
