@@ -30,6 +30,7 @@ import { createMetrics, type Metrics } from './metrics';
 import { costLimitPlugin } from './limits/plugin';
 import { limitRules } from './limits/rules';
 import { observePlugin } from './plugins/observe';
+import { warningsPlugin } from './warnings';
 import { healthRouter } from './http/health';
 import { createLoaders } from './loaders';
 import { ingestRouter } from './http/ingest';
@@ -68,6 +69,7 @@ export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServe
   if (httpServer) plugins.push(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: deps.config.SHUTDOWN_GRACE_MS }));
   const { config } = deps;
   plugins.push(costLimitPlugin<ApiContext>(config.GRAPHQL_MAX_COST, { maxPage: config.API_MAX_PAGE, maxDepth: Math.max(config.API_MAX_DEPTH, config.API_MAX_TREE_DEPTH) }));
+  plugins.push(warningsPlugin());
   // Apollo's own landing page loads from a CDN; the playground (src/api/playground) is ours.
   plugins.push(ApolloServerPluginLandingPageDisabled());
   // No HTTP caching of answers (they depend on the key and on ingest), so Apollo's cache-control
@@ -115,6 +117,7 @@ export function contextFor(deps: ServerDeps, principal: Principal = LOCAL_PRINCI
     serverVersion: SERVER_VERSION,
     ingestBatchSize: deps.config.INGEST_BATCH_SIZE,
     live: deps.live,
+    warnings: [],
   };
 }
 

@@ -9,7 +9,8 @@ import { AppError, ErrorCode } from '../../errors/codes';
 import type { EventNode } from '../../graph/reader/events';
 import type { ApiContext } from '../context';
 import { eventFieldName, familyUnionName } from '../schema/event-types';
-import { checkFirst, checkTypes, toConnection } from './connection';
+import { checkEventTypes } from '../filters';
+import { checkFirst, toConnection } from './connection';
 import { architectureOf, original, platformOf } from './view';
 
 type Resolver = GraphQLFieldResolver<unknown, ApiContext, Record<string, unknown>>;
@@ -86,7 +87,7 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
     toConnection(
       await ctx.loaders.children.load({
         uid: n.uid,
-        types: checkTypes(args['eventTypes'] as string[] | null),
+        types: await checkEventTypes(args['eventTypes'] as string[] | null, ctx),
         first: checkFirst(Number(args['first'] ?? 50), ctx.limits.maxPage),
         after: (args['after'] as string | null) ?? null,
       }),
@@ -108,7 +109,7 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
       await ctx.trees.descendants(
         n.uid,
         checkDepth(Number(args['maxDepth'] ?? 16), ctx.limits.maxTreeDepth),
-        checkTypes(args['eventTypes'] as string[] | null),
+        await checkEventTypes(args['eventTypes'] as string[] | null, ctx),
         checkFirst(Number(args['first'] ?? 100), ctx.limits.maxPage),
         (args['after'] as string | null) ?? null,
         ctx.orgScope,

@@ -131,6 +131,12 @@ export type Bucket = {
   count: Scalars['Int']['output'];
   /** The event type, hostname, sensor id, or the bucket's start time (ISO-8601) for HOUR and DAY. */
   key: Scalars['String']['output'];
+  /** The org the bucket counts. */
+  orgId: Scalars['String']['output'];
+  /** The sensor, when a key is HOSTNAME or SENSOR. */
+  sensorId?: Maybe<Scalars['String']['output']>;
+  /** The second key (thenBy), in the same form; null without thenBy. */
+  thenKey?: Maybe<Scalars['String']['output']>;
 };
 
 /** CLOUD_NOTIFICATION: Receipt from the sensor for a task sent to it, with high-level errors if any. */
@@ -938,15 +944,28 @@ export type EventEdge = {
 export type EventFilter = {
   commandLine?: InputMaybe<StringMatch>;
   domain?: InputMaybe<StringMatch>;
+  /**
+   * LimaCharlie event types (NEW_PROCESS). A name neither the catalogue knows nor stored in your orgs
+   * is an error (UNKNOWN_EVENT_TYPE) with the nearest names.
+   */
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   filePath?: InputMaybe<StringMatch>;
   /** Inclusive. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
   /** Any of the event's hashes (SHA-256, MD5, SHA-1). */
   hash?: InputMaybe<StringMatch>;
+  /**
+   * LimaCharlie hostnames, in any case, or short names (WORKSTATION6 finds workstation6.theshire.local).
+   * A name that matches no host in scope is an error (UNKNOWN_HOST) with the nearest hostnames.
+   */
   hostnames?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Source, destination or answer addresses. */
   ip?: InputMaybe<StringMatch>;
+  /**
+   * A range ending now, instead of from: a number and a unit (90s, 30m, 24h, 7d, 2w) or an ISO-8601
+   * duration (PT24H, P1D, P1DT12H, P2W). BAD_USER_INPUT when malformed or given with from.
+   */
+  last?: InputMaybe<Scalars['String']['input']>;
   orgIds?: InputMaybe<Array<Scalars['String']['input']>>;
   parentCommandLine?: InputMaybe<StringMatch>;
   /** NEW_PROCESS's parent path (LimaCharlie's PARENT snapshot), e.g. endsWith WINWORD.EXE. */
@@ -4888,7 +4907,13 @@ export type Query = {
    * `ancestors`, `descendants` and `path`.
    */
   event?: Maybe<Event>;
-  /** Event counts grouped by type, host, sensor, hour or day: small answers from large data, for dashboards. */
+  /**
+   * Event counts grouped by type, host, sensor, hour or day, and optionally by a second key within
+   * the first (thenBy: e.g. groupBy: HOUR, thenBy: EVENT_TYPE): small answers from large data, for
+   * dashboards. Every bucket is one org's; host buckets are one sensor's (two orgs' hosts with one
+   * name are two buckets). Time buckets come in time order, others most first. When there are more
+   * than limit buckets, the answer's extensions.warnings says so (code TRUNCATED).
+   */
   eventCounts: Array<Bucket>;
   /**
    * Events matching a filter, newest first by default, paged with cursors that stay valid while
@@ -4959,6 +4984,7 @@ export type QueryEventCountsArgs = {
   filter?: InputMaybe<EventFilter>;
   groupBy: CountGroup;
   limit?: InputMaybe<Scalars['Int']['input']>;
+  thenBy?: InputMaybe<CountGroup>;
 };
 
 
@@ -6049,13 +6075,26 @@ export type StartingUpTargetedByArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** Text matching. Several operators may be given; all must hold. Case-insensitive unless caseSensitive. */
+/**
+ * Text matching. Several operators may be given; all must hold. Case-insensitive unless caseSensitive.
+ * The list forms hold when their operator holds for any of the values: `in` is "equals any of", e.g.
+ * Office spawning any shell: parentFilePath: {endsWithAny: ["\\winword.exe", "\\excel.exe"]},
+ * filePath: {endsWithAny: ["\\cmd.exe", "\\powershell.exe"]}. Each list takes at most 1000 values.
+ */
 export type StringMatch = {
   caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
   contains?: InputMaybe<Scalars['String']['input']>;
+  /** Contains any of these. */
+  containsAny?: InputMaybe<Array<Scalars['String']['input']>>;
   endsWith?: InputMaybe<Scalars['String']['input']>;
+  /** Ends with any of these. */
+  endsWithAny?: InputMaybe<Array<Scalars['String']['input']>>;
   equals?: InputMaybe<Scalars['String']['input']>;
+  /** Equals any of these. */
+  in?: InputMaybe<Array<Scalars['String']['input']>>;
   startsWith?: InputMaybe<Scalars['String']['input']>;
+  /** Starts with any of these. */
+  startsWithAny?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 export type Subscription = {
@@ -7317,6 +7356,9 @@ export type AutorunEntryResolvers<ContextType = ApiContext, ParentType extends R
 export type BucketResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Bucket'] = ResolversParentTypes['Bucket']> = {
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  orgId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  thenKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type CloudNotificationResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['CloudNotification'] = ResolversParentTypes['CloudNotification']> = {
