@@ -1992,6 +1992,15 @@ export type FileTypeAccessedTargetedByArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type FirstSeenConnection = {
+  __typename?: 'FirstSeenConnection';
+  /** True when more than limit were found: the rest are older than the last listed. */
+  hasMore: Scalars['Boolean']['output'];
+  nodes: Array<FirstSeenIndicator>;
+  /** Indicators first seen since then, all of them, not only those listed. */
+  totalCount: Scalars['Int']['output'];
+};
+
 export type FirstSeenIndicator = {
   __typename?: 'FirstSeenIndicator';
   firstSeen: Scalars['DateTime']['output'];
@@ -4923,9 +4932,10 @@ export type Query = {
   events: EventConnection;
   /**
    * Indicators first seen (on any host in scope) at or after `since`, newest first: e.g. new
-   * binaries today with kind: HASH.
+   * binaries today with kind: HASH. The newest `limit` are listed; totalCount and hasMore say how
+   * many there are in all.
    */
-  firstSeen: Array<FirstSeenIndicator>;
+  firstSeen: FirstSeenConnection;
   /**
    * Connections from one monitored host to another (the destination is another sensor's internal
    * address), newest first, each with the process that made it and the processes that started on
@@ -7067,6 +7077,7 @@ export type ResolversTypes = {
   FileMovRep: ResolverTypeWrapper<Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   FileRead: ResolverTypeWrapper<Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   FileTypeAccessed: ResolverTypeWrapper<Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FirstSeenConnection: ResolverTypeWrapper<Partial<Omit<FirstSeenConnection, 'nodes'> & { nodes: Array<ResolversTypes['FirstSeenIndicator']> }>>;
   FirstSeenIndicator: ResolverTypeWrapper<FirstSeen>;
   Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
   GenericEvent: ResolverTypeWrapper<Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
@@ -7209,6 +7220,7 @@ export type ResolversParentTypes = {
   FileMovRep: Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   FileRead: Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   FileTypeAccessed: Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FirstSeenConnection: Partial<Omit<FirstSeenConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['FirstSeenIndicator']> }>;
   FirstSeenIndicator: FirstSeen;
   Float: Partial<Scalars['Float']['output']>;
   GenericEvent: Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
@@ -8056,6 +8068,12 @@ export type FileTypeAccessedResolvers<ContextType = ApiContext, ParentType exten
   targetedBy?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileTypeAccessedTargetedByArgs, 'first'>>;
   timestamp?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type FirstSeenConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FirstSeenConnection'] = ResolversParentTypes['FirstSeenConnection']> = {
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['FirstSeenIndicator']>, ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type FirstSeenIndicatorResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FirstSeenIndicator'] = ResolversParentTypes['FirstSeenIndicator']> = {
@@ -9221,7 +9239,7 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'atom'>>;
   eventCounts?: Resolver<Array<ResolversTypes['Bucket']>, ParentType, ContextType, RequireFields<QueryEventCountsArgs, 'groupBy' | 'limit'>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first' | 'orderBy'>>;
-  firstSeen?: Resolver<Array<ResolversTypes['FirstSeenIndicator']>, ParentType, ContextType, RequireFields<QueryFirstSeenArgs, 'kind' | 'limit' | 'since'>>;
+  firstSeen?: Resolver<ResolversTypes['FirstSeenConnection'], ParentType, ContextType, RequireFields<QueryFirstSeenArgs, 'kind' | 'limit' | 'since'>>;
   lateralMovement?: Resolver<Array<ResolversTypes['LateralMovement']>, ParentType, ContextType, RequireFields<QueryLateralMovementArgs, 'first' | 'windowSeconds'>>;
   path?: Resolver<Maybe<ResolversTypes['EventPath']>, ParentType, ContextType, RequireFields<QueryPathArgs, 'from' | 'maxHops' | 'to'>>;
   prevalence?: Resolver<ResolversTypes['Prevalence'], ParentType, ContextType, RequireFields<QueryPrevalenceArgs, 'kind' | 'value'>>;
@@ -9963,6 +9981,7 @@ export type Resolvers<ContextType = ApiContext> = {
   FileMovRep?: FileMovRepResolvers<ContextType>;
   FileRead?: FileReadResolvers<ContextType>;
   FileTypeAccessed?: FileTypeAccessedResolvers<ContextType>;
+  FirstSeenConnection?: FirstSeenConnectionResolvers<ContextType>;
   FirstSeenIndicator?: FirstSeenIndicatorResolvers<ContextType>;
   GenericEvent?: GenericEventResolvers<ContextType>;
   GetDocumentRep?: GetDocumentRepResolvers<ContextType>;
