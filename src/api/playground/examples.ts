@@ -2,6 +2,9 @@
  * The saved queries the playground opens as tabs, in order. The first two run as they are on any
  * loaded graph and give the atoms and hashes the others take as variables. A unit test validates
  * each against the schema (and its variables against the operation), an integration test runs each.
+ * Wherever an event may be a MissingEvent (a parent that never arrived), the tab selects
+ * `__typename` and `atom`, so a newcomer sees what it is instead of an empty object; the unit test
+ * enforces it.
  */
 export interface PlaygroundExample {
   /** The operation, named: GraphiQL titles the tab with the operation's name. */
@@ -37,6 +40,7 @@ query RecentProcesses {
   events(first: 10, filter: { eventTypes: ["NEW_PROCESS"] }) {
     totalCount
     nodes {
+      __typename
       atom
       hostname
       eventTime
@@ -71,6 +75,7 @@ query ProcessTree($atom: ID!) {
     edges {
       depth
       node {
+        __typename
         atom
         parentAtom
         hostname
@@ -101,7 +106,7 @@ query HashAcrossHosts($hash: String!) {
       firstSeen
       lastSeen
       events(first: 3) {
-        nodes { atom eventTime ... on NewProcess { filePath commandLine } }
+        nodes { __typename atom eventTime ... on NewProcess { filePath commandLine } }
       }
     }
   }
@@ -118,12 +123,14 @@ query LateralMovement {
     sourceHost { hostname }
     destinationHost { hostname }
     connection {
+      __typename
       atom
       eventTime
       ... on NewTcp4Connection { destination { ipAddress port } }
     }
-    sourceProcess { ... on NewProcess { filePath commandLine } }
+    sourceProcess { __typename atom ... on NewProcess { filePath commandLine } }
     processesStarted {
+      __typename
       atom
       eventTime
       ... on NewProcess { filePath commandLine }
@@ -140,6 +147,7 @@ subscription LiveProcesses {
   eventAdded(filter: { eventTypes: ["NEW_PROCESS"] }) {
     droppedBefore
     event {
+      __typename
       atom
       hostname
       eventTime
