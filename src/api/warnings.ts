@@ -31,3 +31,14 @@ export function warningsPlugin(): ApolloServerPlugin<ApiContext> {
     },
   };
 }
+
+/**
+ * An ancestry chain cut at maxDepth, where the last one listed still has a parent: say so, since
+ * the list alone looks like a whole chain.
+ */
+export function warnIfChainCut(ctx: Pick<ApiContext, 'warnings'>, info: GraphQLResolveInfo, chain: readonly { parentAtom: string | null }[], maxDepth: number): void {
+  const last = chain[chain.length - 1];
+  if (chain.length >= maxDepth && last?.parentAtom) {
+    warn(ctx, info, 'TRUNCATED', `the chain goes on above the ${maxDepth} ancestors listed: raise maxDepth, or ask ancestors of ${last.parentAtom}`, { maxDepth });
+  }
+}

@@ -87,6 +87,14 @@ describe('event and ancestors through GraphQL', () => {
     // The chain (found by atom in the same statement) + one batched load of every parent: 2 round
     // trips whatever the depth.
     expect(queries).toBe(2);
+    expect(result.extensions).toBeUndefined();
+    // Cut short by maxDepth, the answer says the chain goes on (it has a parent above the cut).
+    const cut = await run(`query($a: ID!, $o: String) { ancestors(atom: $a, orgId: $o, maxDepth: 1) { atom } event(atom: $a, orgId: $o) { ancestors(maxDepth: 1) { atom } } }`, { a: deepest.a, o: org });
+    expect(cut.data?.['ancestors']).toEqual([{ atom: deepest.chain[0] }]);
+    expect(cut.extensions?.warnings?.map((w) => [w.code, w.path])).toEqual([
+      ['TRUNCATED', ['ancestors']],
+      ['TRUNCATED', ['event', 'ancestors']],
+    ]);
   });
 
   it('puts the event itself first with includeSelf, on the root field and on the Event field', async () => {
@@ -122,7 +130,7 @@ describe('event and ancestors through GraphQL', () => {
   it('returns 64-bit integers with every digit', async () => {
     const oob = `{"routing":{"this":"oob-api","event_type":"EXEC_OOB","event_time":1456254033000,"oid":"${org}"},"event":{"PROCESS_ID":1,"STACK_TRACES":[{"STACK_TRACE_FRAMES":[{"STACK_TRACE_FRAME_PC":4035225266123964416}],"THREAD_ID":4708}]}}`;
     await ingestLines(runtime.executor, [oob]);
-    const result = await run(`{ event(atom: "oob-api") { ... on ExecOob { stackTraces { threadId stackTraceFrames { stackTraceFramePc } } } raw } }`);
+    const result = await run(`query($o: String) { event(atom: "oob-api", orgId: $o) { ... on ExecOob { stackTraces { threadId stackTraceFrames { stackTraceFramePc } } } raw } }`, { o: org });
     expect(result.errors).toBeUndefined();
     const e = result.data?.['event'] as { stackTraces: { stackTraceFrames: { stackTraceFramePc: string }[] }[]; raw: { event: { STACK_TRACES: { STACK_TRACE_FRAMES: { STACK_TRACE_FRAME_PC: string }[] }[] } } };
     expect(e.stackTraces[0]?.stackTraceFrames[0]?.stackTraceFramePc).toBe('4035225266123964416');
