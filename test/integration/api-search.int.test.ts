@@ -234,6 +234,17 @@ describe('search and dashboards through GraphQL', () => {
       expect(both.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     });
 
+    it('takes last in the lateral movement filter too', async () => {
+      const q = `query($o: [String!], $l: String) { lateralMovement(filter: { orgIds: $o, last: $l }) { connection { atom } } }`;
+      const all = await run(q, { o: [org], l: '3650d' });
+      expect(all.errors).toBeUndefined();
+      expect((all.data?.['lateralMovement'] as unknown[]).length).toBeGreaterThan(0); // the capture's psexec hop
+      const recent = await run(q, { o: [org], l: '1h' });
+      expect(recent.data?.['lateralMovement']).toEqual([]);
+      const bad = await run(q, { o: [org], l: 'P1Y' });
+      expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    });
+
     it('counts by two keys, hour x event type, each bucket with its org, as the file implies', async () => {
       const expected = new Map<string, number>();
       for (const r of records) {

@@ -2460,6 +2460,8 @@ export type LateralMovement = {
 
 export type LateralMovementFilter = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** A range ending now, instead of from, as in EventFilter (24h, 7d, PT24H...). */
+  last?: InputMaybe<Scalars['String']['input']>;
   orgIds?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Source sensors. */
   sensorIds?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -6112,7 +6114,8 @@ export type Subscription = {
   /**
    * Events as they are stored (after their batch commits, through POST /ingest or ingestEvents on
    * this server), that match the filter and the caller's orgs; over graphql-ws at /graphql. An event
-   * loaded twice arrives once. targetFilePath matches the event's own TARGET snapshot only. A
+   * loaded twice arrives once. targetFilePath matches the event's own TARGET snapshot only; hostnames
+   * are not checked against the hosts known so far (a host may enrol later), event types are. A
    * subscriber that falls behind loses its oldest buffered events, and the next event it gets says
    * how many in droppedBefore.
    */
