@@ -24,6 +24,7 @@ export const PLAYGROUND_EXAMPLES: readonly PlaygroundExample[] = [
 query Overview {
   eventCounts(groupBy: EVENT_TYPE, limit: 20) {
     key
+    orgId
     count
   }
   sensors(first: 10) {
