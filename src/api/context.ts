@@ -9,6 +9,7 @@ import type { TreeReader } from '../graph/reader/trees';
 import type { Logger } from '../log/logger';
 import type { LiveFeed } from '../live/feed';
 import type { Loaders } from './loaders';
+import type { Warning } from './warnings';
 
 export interface ApiLimits {
   /** Largest maxDepth a client may ask for in ancestry. */
@@ -35,6 +36,8 @@ export interface ApiContext {
   logger: Logger;
   serverVersion: string;
   ingestBatchSize: number;
+  /** What the answer should say beside its data (a list cut at its limit...): `extensions.warnings`. */
+  warnings: Warning[];
   /** The live feed committed events are published to (absent when no server runs one, e.g. executeOperation in tests). */
   live?: LiveFeed;
 }

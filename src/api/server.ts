@@ -31,6 +31,7 @@ import { createMetrics, type Metrics } from './metrics';
 import { gateOptions } from './limits/gate';
 import { gatePlugin } from './limits/plugin';
 import { observePlugin } from './plugins/observe';
+import { warningsPlugin } from './warnings';
 import { healthRouter } from './http/health';
 import { createLoaders } from './loaders';
 import { ingestRouter } from './http/ingest';
@@ -73,6 +74,7 @@ export function createApollo(deps: ServerDeps, httpServer?: Server): ApolloServe
   const schema = executableSchema();
   // Authorisation, depth, aliases, variables, every argument and the cost: one gate, in that order.
   plugins.push(gatePlugin<ApiContext>(gateOptions(schema, config)));
+  plugins.push(warningsPlugin());
   // Apollo's own landing page loads from a CDN; the playground (src/api/playground) is ours.
   plugins.push(ApolloServerPluginLandingPageDisabled());
   // No HTTP caching of answers (they depend on the key and on ingest), so Apollo's cache-control
@@ -119,6 +121,7 @@ export function contextFor(deps: ServerDeps, principal: Principal = LOCAL_PRINCI
     serverVersion: SERVER_VERSION,
     ingestBatchSize: deps.config.INGEST_BATCH_SIZE,
     live: deps.live,
+    warnings: [],
   };
 }
 

@@ -18,6 +18,12 @@ export const ErrorCode = {
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   DATABASE_TIMEOUT: 'DATABASE_TIMEOUT',
   NOT_FOUND: 'NOT_FOUND',
+  /** event(atom) and the like without orgId, where the atom exists in several of the caller's orgs (extensions: orgIds). */
+  AMBIGUOUS_ATOM: 'AMBIGUOUS_ATOM',
+  /** A filter names an event type neither the catalogue nor the graph knows (extensions: unknown, suggestions). */
+  UNKNOWN_EVENT_TYPE: 'UNKNOWN_EVENT_TYPE',
+  /** A filter names a host no sensor in scope has (extensions: unknown, suggestions). */
+  UNKNOWN_HOST: 'UNKNOWN_HOST',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** Authenticated, but the key's role or orgs do not allow it. */
@@ -46,6 +52,9 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  AMBIGUOUS_ATOM: 400,
+  UNKNOWN_EVENT_TYPE: 400,
+  UNKNOWN_HOST: 400,
   DATABASE_UNAVAILABLE: 503,
   DATABASE_TIMEOUT: 503,
   INTERNAL_SERVER_ERROR: 500,

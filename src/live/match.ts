@@ -5,7 +5,7 @@
  * One difference: targetFilePath matches the event's own TARGET snapshot only, since following
  * its TARGET edge would cost a query per event.
  */
-import type { EventFilter, MatchOp, StringMatch } from '../graph/reader/event-filter';
+import { LIST_OPS, type EventFilter, type ListOp, type MatchOp, type StringMatch } from '../graph/reader/event-filter';
 import type { EventRow } from '../graph/writer/rows';
 
 export type RowTest = (row: EventRow) => boolean;
@@ -30,7 +30,10 @@ const OPS: Record<MatchOp, (value: string, wanted: string) => boolean> = {
   contains: (v, w) => v.includes(w),
 };
 
-/** A StringMatch as a test on one (already lower-cased, unless case-sensitive) string: every op given must hold. */
+/**
+ * A StringMatch as a test on one (already lower-cased, unless case-sensitive) string: every op given
+ * must hold, a list form (`in`, `endsWithAny`...) for any of its values.
+ */
 function stringTest(m: StringMatch): { sensitive: boolean; test: (value: string) => boolean } | null {
   const sensitive = m.caseSensitive === true;
   const checks: ((value: string) => boolean)[] = [];
@@ -39,6 +42,16 @@ function stringTest(m: StringMatch): { sensitive: boolean; test: (value: string)
     if (wanted === undefined || wanted === null) continue;
     const w = sensitive ? wanted : wanted.toLowerCase();
     checks.push((v) => OPS[op](v, w));
+  }
+  for (const op of Object.keys(LIST_OPS) as ListOp[]) {
+    const wanted = m[op];
+    if (wanted === undefined || wanted === null) continue;
+    const ws = wanted.map((w) => (sensitive ? w : w.toLowerCase()));
+    const test = OPS[LIST_OPS[op]];
+    if (op === 'in') {
+      const set = new Set(ws);
+      checks.push((v) => set.has(v));
+    } else checks.push((v) => ws.some((w) => test(v, w)));
   }
   if (checks.length === 0) return null;
   return { sensitive, test: (v) => checks.every((c) => c(v)) };
@@ -93,7 +106,16 @@ export function compileRowTest(filter: EventFilter | null, orgs: readonly string
   };
   inSet(f.orgIds, 'oid');
   inSet(f.sensorIds, 'sid');
-  inSet(f.hostnames, 'hostname', true);
+  if (f.hostnames?.length) {
+    // By hostname in any case or by short name, as the queries match (event-filter.ts).
+    const names = new Set(f.hostnames.map((h) => h.toLowerCase()));
+    tests.push((r) => {
+      const v = prop(r, 'hostname');
+      if (typeof v !== 'string') return false;
+      const h = v.toLowerCase();
+      return names.has(h) || names.has(h.split('.')[0]!);
+    });
+  }
   inSet(f.eventTypes, 'type');
   const from = f.from ?? null;
   const to = f.to ?? null;

@@ -87,12 +87,50 @@ describe('event and ancestors through GraphQL', () => {
     // The chain (found by atom in the same statement) + one batched load of every parent: 2 round
     // trips whatever the depth.
     expect(queries).toBe(2);
+    expect(result.extensions).toBeUndefined();
+    // Cut short by maxDepth, the answer says the chain goes on (it has a parent above the cut).
+    const cut = await run(`query($a: ID!, $o: String) { ancestors(atom: $a, orgId: $o, maxDepth: 1) { atom } event(atom: $a, orgId: $o) { ancestors(maxDepth: 1) { atom } } }`, { a: deepest.a, o: org });
+    expect(cut.data?.['ancestors']).toEqual([{ atom: deepest.chain[0] }]);
+    expect(cut.extensions?.warnings?.map((w) => [w.code, w.path])).toEqual([
+      ['TRUNCATED', ['ancestors']],
+      ['TRUNCATED', ['event', 'ancestors']],
+    ]);
+  });
+
+  it('puts the event itself first with includeSelf, on the root field and on the Event field', async () => {
+    const proc = records.find((r) => r.routing['event_type'] === 'NEW_PROCESS' && byAtom.has(r.routing['parent'] as string))!;
+    const atom = proc.routing['this'] as string;
+    const parent = proc.routing['parent'] as string;
+    const result = await run(
+      `query($a: ID!, $o: String) { ancestors(atom: $a, orgId: $o, includeSelf: true, maxDepth: 1) { atom }
+         event(atom: $a, orgId: $o) { ancestors(includeSelf: true, maxDepth: 1) { atom } without: ancestors(maxDepth: 1) { atom } } }`,
+      { a: atom, o: org },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.['ancestors']).toEqual([{ atom }, { atom: parent }]);
+    expect(result.data?.['event']).toEqual({ ancestors: [{ atom }, { atom: parent }], without: [{ atom: parent }] });
+  });
+
+  it('refuses an atom that exists in two of the caller\'s orgs without orgId, naming both (AMBIGUOUS_ATOM)', async () => {
+    // Two orgs of their own, so the other tests' pages of `org` stay as the file makes them.
+    const first = uniqueOrg('api-first');
+    const second = uniqueOrg('api-second');
+    const atom = `twice-${first}`;
+    const line = (oid: string) => JSON.stringify({ routing: { this: atom, event_type: 'NEW_PROCESS', event_time: 1700000000000, oid, sid: 's1', hostname: 'h1' }, event: { FILE_PATH: 'C:\\x.exe' } });
+    await ingestLines(runtime.executor, [line(first), line(second)]);
+    for (const query of [`{ event(atom: "${atom}") { atom } }`, `{ ancestors(atom: "${atom}") { atom } }`, `{ descendants(atom: "${atom}") { totalCount } }`]) {
+      const result = await run(query);
+      expect(result.errors?.[0]?.extensions).toEqual({ code: 'AMBIGUOUS_ATOM', orgIds: [first, second].sort() });
+      expect(result.errors?.[0]?.message).toContain(first);
+    }
+    const picked = await run(`query($o: String) { event(atom: "${atom}", orgId: $o) { orgId } }`, { o: second });
+    expect(picked.data?.['event']).toEqual({ orgId: second });
   });
 
   it('returns 64-bit integers with every digit', async () => {
     const oob = `{"routing":{"this":"oob-api","event_type":"EXEC_OOB","event_time":1456254033000,"oid":"${org}"},"event":{"PROCESS_ID":1,"STACK_TRACES":[{"STACK_TRACE_FRAMES":[{"STACK_TRACE_FRAME_PC":4035225266123964416}],"THREAD_ID":4708}]}}`;
     await ingestLines(runtime.executor, [oob]);
-    const result = await run(`{ event(atom: "oob-api") { ... on ExecOob { stackTraces { threadId stackTraceFrames { stackTraceFramePc } } } raw } }`);
+    const result = await run(`query($o: String) { event(atom: "oob-api", orgId: $o) { ... on ExecOob { stackTraces { threadId stackTraceFrames { stackTraceFramePc } } } raw } }`, { o: org });
     expect(result.errors).toBeUndefined();
     const e = result.data?.['event'] as { stackTraces: { stackTraceFrames: { stackTraceFramePc: string }[] }[]; raw: { event: { STACK_TRACES: { STACK_TRACE_FRAMES: { STACK_TRACE_FRAME_PC: string }[] }[] } } };
     expect(e.stackTraces[0]?.stackTraceFrames[0]?.stackTraceFramePc).toBe('4035225266123964416');

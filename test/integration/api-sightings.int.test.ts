@@ -90,9 +90,27 @@ describe('sightings and prevalence through GraphQL', () => {
     const times = [...firstTime.values()].map((v) => v.t).sort((a, b) => a - b);
     const since = times[Math.floor(times.length / 2)]!;
     const expected = [...firstTime].filter(([, v]) => v.t >= since).sort((a, b) => b[1].t - a[1].t || a[0].localeCompare(b[0]));
-    const result = await run(`query($s: DateTime!, $o: String) { firstSeen(kind: HASH, since: $s, orgId: $o, limit: 500) { value firstSeen hosts } }`, { s: new Date(since).toISOString(), o: orgA });
+    const result = await run(`query($s: DateTime!, $o: String) { firstSeen(kind: HASH, since: $s, orgId: $o, limit: 500) { totalCount hasMore nodes { value firstSeen hosts } } }`, { s: new Date(since).toISOString(), o: orgA });
     expect(result.errors).toBeUndefined();
-    expect(result.data?.['firstSeen']).toEqual(expected.map(([value, v]) => ({ value, firstSeen: new Date(v.t).toISOString(), hosts: v.hosts.size })));
+    const all = expected.map(([value, v]) => ({ value, firstSeen: new Date(v.t).toISOString(), hosts: v.hosts.size }));
+    expect(result.data?.['firstSeen']).toEqual({ totalCount: all.length, hasMore: false, nodes: all });
+    // Cut at its limit, it says so and how many there are.
+    const cut = await run(`query($s: DateTime!, $o: String) { firstSeen(kind: HASH, since: $s, orgId: $o, limit: 3) { totalCount hasMore nodes { value } } }`, { s: new Date(since).toISOString(), o: orgA });
+    expect(all.length).toBeGreaterThan(3);
+    expect(cut.data?.['firstSeen']).toEqual({ totalCount: all.length, hasMore: true, nodes: all.slice(0, 3).map(({ value }) => ({ value })) });
+  });
+
+  it('counts hosts as sensors: the same hostnames in two orgs are twice the hosts', async () => {
+    // A key of both orgs: every host of the capture is there twice, with the same name and sensor id.
+    const both = graphqlRunner(() => runtime, undefined, { keyId: 'k', orgs: [orgA, orgB], role: 'reader' });
+    const hash = dataset.find((r) => r.routing['event_type'] === 'NEW_PROCESS' && typeof r.event['HASH'] === 'string')!.event['HASH'] as string;
+    const expected = expectedFor(hash);
+    const result = await both(`query($v: String!) { prevalence(kind: HASH, value: $v) { hosts totalHosts } firstSeen(kind: HASH, since: "1970-01-01T00:00:00Z", limit: 500) { nodes { value hosts } } }`, { v: hash });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.['prevalence']).toEqual({ hosts: 2 * expected.size, totalHosts: 2 * hosts.size });
+    // firstSeen is per org: each org's indicator counts its own hosts.
+    const mine = (result.data?.['firstSeen'] as { nodes: { value: string; hosts: number }[] }).nodes.filter((n) => n.value === hash.toLowerCase());
+    expect(mine).toEqual([{ value: hash.toLowerCase(), hosts: expected.size }, { value: hash.toLowerCase(), hosts: expected.size }]);
   });
 
   it('says how rare a value is: hosts that saw it out of hosts in scope', async () => {

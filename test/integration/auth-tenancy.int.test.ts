@@ -161,7 +161,7 @@ describe('API keys: each key sees and writes only its orgs', () => {
          seen: sightings(kind: HASH, value: $h, first: 50) { nodes { orgId } }
          theirs: sightings(kind: HASH, value: $h, orgId: $b) { totalCount }
          prevalence(kind: HASH, value: $h) { hosts totalHosts }
-         first: firstSeen(kind: HASH, since: "1970-01-01T00:00:00Z", limit: 500) { orgId }
+         first: firstSeen(kind: HASH, since: "1970-01-01T00:00:00Z", limit: 500) { nodes { orgId } }
          lateral: lateralMovement(first: 200) { connection { orgId } destinationHost { orgId } processesStarted { orgId } } }`,
       { h: hash, b: orgB },
     );
@@ -265,17 +265,27 @@ describe('API keys: each key sees and writes only its orgs', () => {
         `query($s: String!, $id: ID!, $l: [String!]) {
            event(atom: $id, orgId: $s) { atom }
            ancestors(atom: $id) { atom }
-           descendants(atom: $id, eventTypes: $l) { totalCount }
-           events(filter: { orgIds: $l, sensorIds: $l, hostnames: $l, eventTypes: $l, commandLine: { contains: $s }, filePath: { startsWith: $s }, domain: { equals: $s } }) { totalCount }
+           descendants(atom: $id) { totalCount }
+           events(filter: { orgIds: $l, sensorIds: $l, commandLine: { contains: $s, in: $l }, filePath: { startsWith: $s }, domain: { equals: $s } }) { totalCount }
            sightings(kind: DOMAIN, value: $s, orgId: $s) { totalCount }
            prevalence(kind: USER, value: $s) { hosts }
-           sensors(filter: { hostnames: $l }) { totalCount }
            path(from: $id, to: $id) { length } }`,
         { s, id: s, l: [s] },
       );
       expect((data['events'] as { totalCount: number }).totalCount).toBe(0);
       expect(data['event']).toBeNull();
       expect((data['sightings'] as { totalCount: number }).totalCount).toBe(0);
+      // Names that must exist are refused with their own codes, the value carried as a parameter.
+      const named: [string, string][] = [
+        ['query($l: [String!]) { events(filter: { eventTypes: $l }) { totalCount } }', 'UNKNOWN_EVENT_TYPE'],
+        ['query($l: [String!], $id: ID!) { descendants(atom: $id, eventTypes: $l) { totalCount } }', 'UNKNOWN_EVENT_TYPE'],
+        ['query($l: [String!]) { events(filter: { hostnames: $l }) { totalCount } }', 'UNKNOWN_HOST'],
+        ['query($l: [String!]) { sensors(filter: { hostnames: $l }) { totalCount } }', 'UNKNOWN_HOST'],
+      ];
+      for (const [query, code] of named) {
+        const { status, body } = await gql(keys['readerA']!, query, { l: [s], id: s });
+        expect({ status, codes: body.errors?.map((e) => e.extensions?.['code']) }).toEqual({ status: 200, codes: [code] });
+      }
     }
     expect({ a: await graphCounts(runtime.driver, orgA), b: await graphCounts(runtime.driver, orgB) }).toEqual(before);
   });

@@ -88,9 +88,12 @@ describe('query limits', () => {
     const { truth } = await generateText(withDefaults({ hosts: 4, events: 2000, seed: 'limits', orgs: 1 }));
     const all = [...examples, ...demoQueries(truth.stories[0]!).map((q) => q.query)];
     expect(all.length).toBeGreaterThanOrEqual(8);
+    // The limits are what is tested: the examples name atoms and hosts of one loaded capture, which
+    // this shared database may hold in several orgs or not at all (AMBIGUOUS_ATOM, UNKNOWN_HOST).
+    const DATA_DEPENDENT = new Set(['AMBIGUOUS_ATOM', 'UNKNOWN_HOST']);
     for (const query of all) {
       const result = await run(query);
-      const codes = (result.errors ?? []).map((e) => e.extensions?.['code']);
+      const codes = (result.errors ?? []).map((e) => e.extensions?.['code']).filter((c) => !DATA_DEPENDENT.has(String(c)));
       expect(codes).toEqual([]);
     }
   });

@@ -279,8 +279,8 @@ describe('the playground in a browser', () => {
         expect(await useKey(page, `Bearer ${readerKey}`)).toBe(200);
         const answered = await run(page, 'Overview');
         expect(answered.status).toBe(200);
-        const counts = answered.body.data?.['eventCounts'] as { key: string; count: number }[];
-        expect(counts).toContainEqual({ key: 'REMOTE_PROCESS_HANDLE', count: expectedRemoteHandles });
+        const counts = answered.body.data?.['eventCounts'] as { key: string; orgId: string; count: number }[];
+        expect(counts).toContainEqual({ key: 'REMOTE_PROCESS_HANDLE', orgId: org, count: expectedRemoteHandles });
         const sensors = answered.body.data?.['sensors'] as { nodes: { hostname: string }[] };
         expect(sensors.nodes.map((s) => s.hostname).every((h) => h.endsWith('theshire.local'))).toBe(true);
         const shown = await resultContaining(page, '"REMOTE_PROCESS_HANDLE"');

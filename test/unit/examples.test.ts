@@ -3,7 +3,7 @@
 // the schema the server serves: a renamed field breaks this test, not a newcomer's first query.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSchema, getOperationAST, getVariableValues, parse, validate } from 'graphql';
+import { buildSchema, getNamedType, getOperationAST, getVariableValues, isAbstractType, isObjectType, Kind, parse, TypeInfo, validate, visit, visitWithTypeInfo, type DocumentNode } from 'graphql';
 import { PLAYGROUND_EXAMPLES } from '../../src/api/playground/examples';
 import { loadTypeDefs } from '../../src/api/schema/load';
 import { DEMO_FLEET } from '../../src/demo/fleet';
@@ -21,6 +21,39 @@ function markdownOperations(markdown: string): string[] {
       .map((op) => op.replace(/^#[^\n]*\n/gm, '').trim())
       .filter((op) => op.length > 0),
   );
+}
+
+/**
+ * Selections on a field whose type can be a MissingEvent (an interface or union MissingEvent is a
+ * member of) that do not select both `__typename` and `atom` directly: such an event has no other
+ * field a client would select, so without them it shows as `{}`. Returns "path: missing" lines.
+ */
+function missingEventGaps(document: DocumentNode): string[] {
+  const missing = schema.getType('MissingEvent');
+  if (!isObjectType(missing)) throw new Error('the schema has no MissingEvent type');
+  const typeInfo = new TypeInfo(schema);
+  const gaps: string[] = [];
+  const path: string[] = [];
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field: {
+        enter(node) {
+          path.push(node.alias?.value ?? node.name.value);
+          const type = typeInfo.getType();
+          const named = type ? getNamedType(type) : null;
+          if (!node.selectionSet || !named || !isAbstractType(named) || !schema.isSubType(named, missing)) return;
+          const direct = new Set(node.selectionSet.selections.filter((s) => s.kind === Kind.FIELD).map((s) => (s.kind === Kind.FIELD ? s.name.value : '')));
+          const lacking = ['__typename', 'atom'].filter((f) => !direct.has(f));
+          if (lacking.length > 0) gaps.push(`${path.join('.')}: ${lacking.join(', ')}`);
+        },
+        leave() {
+          path.pop();
+        },
+      },
+    }),
+  );
+  return gaps;
 }
 
 function problems(operation: string): string[] {
@@ -86,6 +119,15 @@ describe('the playground\'s example tabs', () => {
   it('opens with a tab that takes no variables, so it runs without edits', () => {
     expect(examples[0]?.operation?.variableDefinitions ?? []).toHaveLength(0);
     expect(examples[0]?.query).toContain('eventCounts(');
+  });
+
+  it.each(examples.map((e) => [e.name, e]))('%s selects __typename and atom wherever a MissingEvent can appear', (_name, example) => {
+    expect(missingEventGaps(parse(example.query))).toEqual([]);
+  });
+
+  it('the MissingEvent check finds a selection without them, nested or at the root (it can fail)', () => {
+    expect(missingEventGaps(parse('{ ancestors(atom: "x") { atom } events { nodes { __typename atom parent { hostname } } } }'))).toEqual(['ancestors: __typename', 'events.nodes.parent: __typename, atom']);
+    expect(missingEventGaps(parse('{ lateralMovement { sourceProcess { ... on NewProcess { filePath } } } }'))).toEqual(['lateralMovement.sourceProcess: __typename, atom']);
   });
 
   it.each(examples.map((e) => [e.name, e]))('%s is valid against the schema and its variables', (_name, example) => {

@@ -85,6 +85,29 @@ describe('compileRowTest', () => {
   });
 });
 
+describe('compileRowTest: hosts by short name and the "any of" forms', () => {
+  it('matches a host by its hostname in any case or by its short name, as the queries do', () => {
+    const test = compileRowTest({ hostnames: ['WORKSTATION6'] }, null);
+    const at = (hostname: string) => test(row('a', 1, { hostname }));
+    expect([at('workstation6.theshire.local'), at('WORKSTATION6'), at('workstation66.theshire.local'), at('mordor.workstation6.local')]).toEqual([true, true, false, false]);
+  });
+
+  it('matches a list form when its operator holds for any value, beside the other operators', () => {
+    const shells = compileRowTest({ filePath: { endsWithAny: ['\\cmd.exe', '\\POWERSHELL.EXE'] }, parentFilePath: { in: ['c:\\office\\winword.exe'] } }, null);
+    const at = (filePath: string, parentFilePath: string) => shells(row('a', 1, { filePath, parentFilePath }));
+    expect([
+      at('C:\\Windows\\System32\\cmd.exe', 'C:\\Office\\WINWORD.EXE'),
+      at('C:\\x\\powershell.exe', 'C:\\Office\\WINWORD.EXE'),
+      at('C:\\x\\notepad.exe', 'C:\\Office\\WINWORD.EXE'),
+      at('C:\\x\\cmd.exe', 'C:\\Office\\WINWORD.EXE.bak'),
+    ]).toEqual([true, true, false, false]);
+    const both = compileRowTest({ commandLine: { containsAny: ['-enc', 'iex'], startsWith: 'powershell' } }, null);
+    expect([both(row('a', 1, { commandLine: 'powershell IEX(x)' })), both(row('a', 1, { commandLine: 'cmd /c iex' }))]).toEqual([true, false]);
+    const sensitive = compileRowTest({ user: { in: ['SYSTEM'], caseSensitive: true } }, null);
+    expect([sensitive(row('a', 1, { userName: 'SYSTEM' })), sensitive(row('a', 1, { userName: 'system' }))]).toEqual([true, false]);
+  });
+});
+
 describe('LiveFeed', () => {
   it('delivers to each subscriber what its scope and filter admit, in order', async () => {
     const { c, metrics } = counters();

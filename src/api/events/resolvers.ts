@@ -3,13 +3,15 @@
  * type gets the common Event fields plus one resolver per body field, reading the stored original
  * by its LimaCharlie key and converting by the catalogue's type. Nothing here is per type by hand.
  */
-import type { GraphQLFieldResolver, GraphQLTypeResolver } from 'graphql';
+import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLTypeResolver } from 'graphql';
 import { allEventTypes, allObjectTypes, eventTypeSpec, FAMILIES, fieldsOf, type Family, type FieldType } from '../../catalogue';
 import { AppError, ErrorCode } from '../../errors/codes';
 import type { EventNode } from '../../graph/reader/events';
 import type { ApiContext } from '../context';
 import { eventFieldName, familyUnionName } from '../schema/event-types';
-import { checkFirst, checkTypes, toConnection } from './connection';
+import { checkEventTypes } from '../filters';
+import { warnIfChainCut } from '../warnings';
+import { checkFirst, toConnection } from './connection';
 import { architectureOf, original, platformOf } from './view';
 
 type Resolver = GraphQLFieldResolver<unknown, ApiContext, Record<string, unknown>>;
@@ -55,7 +57,7 @@ const routingString = (key: string) => (n: EventNode) => {
 };
 
 /** The Event interface's fields, for every type that implements it. */
-const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: ApiContext) => unknown> = {
+const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: ApiContext, info: GraphQLResolveInfo) => unknown> = {
   atom: (n) => n.atom,
   eventType: (n) => n.type ?? 'MISSING',
   eventTime: (n) => n.time,
@@ -78,12 +80,17 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
   // The parent's node exists even when it never arrived (a placeholder), so this is never a
   // silent null for a referenced parent: it resolves to a MissingEvent.
   parent: (n, _args, ctx) => (n.parentAtom ? ctx.loaders.eventByUid.load(`${n.oid}/${n.parentAtom}`) : null),
-  ancestors: (n, args, ctx) => ctx.reader.ancestors(n.uid, checkDepth(Number(args['maxDepth'] ?? 64), ctx.limits.maxDepth), ctx.orgScope),
+  ancestors: async (n, args, ctx, info) => {
+    const maxDepth = checkDepth(Number(args['maxDepth'] ?? 64), ctx.limits.maxDepth);
+    const chain = await ctx.reader.ancestors(n.uid, maxDepth, ctx.orgScope);
+    warnIfChainCut(ctx, info, chain, maxDepth);
+    return args['includeSelf'] === true ? [n, ...chain] : chain;
+  },
   children: async (n, args, ctx) =>
     toConnection(
       await ctx.loaders.children.load({
         uid: n.uid,
-        types: checkTypes(args['eventTypes'] as string[] | null),
+        types: await checkEventTypes(args['eventTypes'] as string[] | null, ctx),
         first: checkFirst(Number(args['first'] ?? 50), ctx.limits.maxPage),
         after: (args['after'] as string | null) ?? null,
       }),
@@ -105,7 +112,7 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
       await ctx.trees.descendants(
         n.uid,
         checkDepth(Number(args['maxDepth'] ?? 16), ctx.limits.maxTreeDepth),
-        checkTypes(args['eventTypes'] as string[] | null),
+        await checkEventTypes(args['eventTypes'] as string[] | null, ctx),
         checkFirst(Number(args['first'] ?? 100), ctx.limits.maxPage),
         (args['after'] as string | null) ?? null,
         ctx.orgScope,
@@ -141,7 +148,7 @@ export const resolveEventType: GraphQLTypeResolver<EventNode, ApiContext> = (n) 
 
 export function eventResolvers(): Record<string, Record<string, Resolver | GraphQLTypeResolver<EventNode, ApiContext>>> {
   const map: Record<string, Record<string, Resolver | GraphQLTypeResolver<EventNode, ApiContext>>> = {};
-  const common = Object.fromEntries(Object.entries(COMMON).map(([k, f]) => [k, ((n, args, ctx) => f(n as EventNode, args, ctx)) as Resolver]));
+  const common = Object.fromEntries(Object.entries(COMMON).map(([k, f]) => [k, ((n, args, ctx, info) => f(n as EventNode, args, ctx, info)) as Resolver]));
   map['Event'] = { __resolveType: resolveEventType };
   map['AnyEvent'] = { __resolveType: resolveEventType };
   for (const family of Object.keys(FAMILIES) as Family[]) map[familyUnionName(family)] = { __resolveType: resolveEventType };

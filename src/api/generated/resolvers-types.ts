@@ -38,7 +38,7 @@ export type Architecture =
 /** AUTORUN_CHANGE: An autorun was changed. */
 export type AutorunChange = Event & {
   __typename?: 'AutorunChange';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -89,6 +89,7 @@ export type AutorunChange = Event & {
 
 /** AUTORUN_CHANGE: An autorun was changed. */
 export type AutorunChangeAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -130,12 +131,18 @@ export type Bucket = {
   count: Scalars['Int']['output'];
   /** The event type, hostname, sensor id, or the bucket's start time (ISO-8601) for HOUR and DAY. */
   key: Scalars['String']['output'];
+  /** The org the bucket counts. */
+  orgId: Scalars['String']['output'];
+  /** The sensor, when a key is HOSTNAME or SENSOR. */
+  sensorId?: Maybe<Scalars['String']['output']>;
+  /** The second key (thenBy), in the same form; null without thenBy. */
+  thenKey?: Maybe<Scalars['String']['output']>;
 };
 
 /** CLOUD_NOTIFICATION: Receipt from the sensor for a task sent to it, with high-level errors if any. */
 export type CloudNotification = Event & {
   __typename?: 'CloudNotification';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -189,6 +196,7 @@ export type CloudNotification = Event & {
 
 /** CLOUD_NOTIFICATION: Receipt from the sensor for a task sent to it, with high-level errors if any. */
 export type CloudNotificationAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -219,7 +227,7 @@ export type CloudNotificationTargetedByArgs = {
 /** CODE_IDENTITY: A file hash and path combination seen for the first time. */
 export type CodeIdentity = Event & {
   __typename?: 'CodeIdentity';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -278,6 +286,7 @@ export type CodeIdentity = Event & {
 
 /** CODE_IDENTITY: A file hash and path combination seen for the first time. */
 export type CodeIdentityAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -320,7 +329,7 @@ export type CodeSignature = {
 /** CONNECTED: The sensor connected to the cloud; IS_SEGREGATED says whether it is network-isolated. */
 export type Connected = Event & {
   __typename?: 'Connected';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -368,6 +377,7 @@ export type Connected = Event & {
 
 /** CONNECTED: The sensor connected to the cloud; IS_SEGREGATED says whether it is network-isolated. */
 export type ConnectedAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -405,7 +415,7 @@ export type CountGroup =
 /** DATA_DROPPED: The sensor was offline long enough that its buffer overflowed and events were lost. */
 export type DataDropped = Event & {
   __typename?: 'DataDropped';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -452,6 +462,7 @@ export type DataDropped = Event & {
 
 /** DATA_DROPPED: The sensor was offline long enough that its buffer overflowed and events were lost. */
 export type DataDroppedAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -485,7 +496,7 @@ export type DetectionEvent = YaraDetection;
 /** DIR_LIST_REP: Reply to a directory list request. */
 export type DirListRep = Event & {
   __typename?: 'DirListRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -532,6 +543,7 @@ export type DirListRep = Event & {
 
 /** DIR_LIST_REP: Reply to a directory list request. */
 export type DirListRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -565,7 +577,7 @@ export type DnsEvent = DnsRequest;
 /** DNS_REQUEST: A DNS answer: the requested domain and one answer (N answers make N events). */
 export type DnsRequest = Event & {
   __typename?: 'DnsRequest';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -621,6 +633,7 @@ export type DnsRequest = Event & {
 
 /** DNS_REQUEST: A DNS answer: the requested domain and one answer (N answers make N events). */
 export type DnsRequestAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -651,7 +664,7 @@ export type DnsRequestTargetedByArgs = {
 /** DRIVER_CHANGE: A driver was changed. */
 export type DriverChange = Event & {
   __typename?: 'DriverChange';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -711,6 +724,7 @@ export type DriverChange = Event & {
 
 /** DRIVER_CHANGE: A driver was changed. */
 export type DriverChangeAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -741,7 +755,7 @@ export type DriverChangeTargetedByArgs = {
 /** enrollment: A sensor enrolled into the organization for the first time. */
 export type Enrollment = Event & {
   __typename?: 'Enrollment';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -791,6 +805,7 @@ export type Enrollment = Event & {
 
 /** enrollment: A sensor enrolled into the organization for the first time. */
 export type EnrollmentAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -820,7 +835,7 @@ export type EnrollmentTargetedByArgs = {
 
 /** A LimaCharlie event: one node of the graph, keyed by its atom. */
 export type Event = {
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -867,6 +882,7 @@ export type Event = {
 
 /** A LimaCharlie event: one node of the graph, keyed by its atom. */
 export type EventAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -928,15 +944,28 @@ export type EventEdge = {
 export type EventFilter = {
   commandLine?: InputMaybe<StringMatch>;
   domain?: InputMaybe<StringMatch>;
+  /**
+   * LimaCharlie event types (NEW_PROCESS). A name neither the catalogue knows nor stored in your orgs
+   * is an error (UNKNOWN_EVENT_TYPE) with the nearest names.
+   */
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   filePath?: InputMaybe<StringMatch>;
   /** Inclusive. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
   /** Any of the event's hashes (SHA-256, MD5, SHA-1). */
   hash?: InputMaybe<StringMatch>;
+  /**
+   * LimaCharlie hostnames, in any case, or short names (WORKSTATION6 finds workstation6.theshire.local).
+   * A name that matches no host in scope is an error (UNKNOWN_HOST) with the nearest hostnames.
+   */
   hostnames?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Source, destination or answer addresses. */
   ip?: InputMaybe<StringMatch>;
+  /**
+   * A range ending now, instead of from: a number and a unit (90s, 30m, 24h, 7d, 2w) or an ISO-8601
+   * duration (PT24H, P1D, P1DT12H, P2W). BAD_USER_INPUT when malformed or given with from.
+   */
+  last?: InputMaybe<Scalars['String']['input']>;
   orgIds?: InputMaybe<Array<Scalars['String']['input']>>;
   parentCommandLine?: InputMaybe<StringMatch>;
   /** NEW_PROCESS's parent path (LimaCharlie's PARENT snapshot), e.g. endsWith WINWORD.EXE. */
@@ -965,7 +994,7 @@ export type EventPath = {
 /** EXEC_OOB: Code executing out of bounds (like a thread injection), with stack traces. */
 export type ExecOob = Event & {
   __typename?: 'ExecOob';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1035,6 +1064,7 @@ export type ExecOob = Event & {
 
 /** EXEC_OOB: Code executing out of bounds (like a thread injection), with stack traces. */
 export type ExecOobAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1065,7 +1095,7 @@ export type ExecOobTargetedByArgs = {
 /** EXISTING_PROCESS: A process already running when the sensor started. */
 export type ExistingProcess = Event & {
   __typename?: 'ExistingProcess';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1134,6 +1164,7 @@ export type ExistingProcess = Event & {
 
 /** EXISTING_PROCESS: A process already running when the sensor started. */
 export type ExistingProcessAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1164,7 +1195,7 @@ export type ExistingProcessTargetedByArgs = {
 /** FILE_CREATE: A file was created. */
 export type FileCreate = Event & {
   __typename?: 'FileCreate';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1214,6 +1245,7 @@ export type FileCreate = Event & {
 
 /** FILE_CREATE: A file was created. */
 export type FileCreateAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1244,7 +1276,7 @@ export type FileCreateTargetedByArgs = {
 /** FILE_DEL_REP: Reply to a file deletion request. */
 export type FileDelRep = Event & {
   __typename?: 'FileDelRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1291,6 +1323,7 @@ export type FileDelRep = Event & {
 
 /** FILE_DEL_REP: Reply to a file deletion request. */
 export type FileDelRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1321,7 +1354,7 @@ export type FileDelRepTargetedByArgs = {
 /** FILE_DELETE: A file was deleted. */
 export type FileDelete = Event & {
   __typename?: 'FileDelete';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1371,6 +1404,7 @@ export type FileDelete = Event & {
 
 /** FILE_DELETE: A file was deleted. */
 export type FileDeleteAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1404,7 +1438,7 @@ export type FileEvent = FileCreate | FileDelete | FileModified | FileRead | File
 /** FILE_GET_REP: Reply to a file retrieval request. */
 export type FileGetRep = Event & {
   __typename?: 'FileGetRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1451,6 +1485,7 @@ export type FileGetRep = Event & {
 
 /** FILE_GET_REP: Reply to a file retrieval request. */
 export type FileGetRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1481,7 +1516,7 @@ export type FileGetRepTargetedByArgs = {
 /** FILE_HASH_REP: Reply to a file hash request. */
 export type FileHashRep = Event & {
   __typename?: 'FileHashRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1528,6 +1563,7 @@ export type FileHashRep = Event & {
 
 /** FILE_HASH_REP: Reply to a file hash request. */
 export type FileHashRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1558,7 +1594,7 @@ export type FileHashRepTargetedByArgs = {
 /** FILE_INFO_REP: Reply to a file information request. */
 export type FileInfoRep = Event & {
   __typename?: 'FileInfoRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1605,6 +1641,7 @@ export type FileInfoRep = Event & {
 
 /** FILE_INFO_REP: Reply to a file information request. */
 export type FileInfoRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1635,7 +1672,7 @@ export type FileInfoRepTargetedByArgs = {
 /** FILE_MODIFIED: A file was modified. */
 export type FileModified = Event & {
   __typename?: 'FileModified';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1685,6 +1722,7 @@ export type FileModified = Event & {
 
 /** FILE_MODIFIED: A file was modified. */
 export type FileModifiedAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1715,7 +1753,7 @@ export type FileModifiedTargetedByArgs = {
 /** FILE_MOV_REP: Reply to a file move request. */
 export type FileMovRep = Event & {
   __typename?: 'FileMovRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1762,6 +1800,7 @@ export type FileMovRep = Event & {
 
 /** FILE_MOV_REP: Reply to a file move request. */
 export type FileMovRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1792,7 +1831,7 @@ export type FileMovRepTargetedByArgs = {
 /** FILE_READ: A file was read. */
 export type FileRead = Event & {
   __typename?: 'FileRead';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1842,6 +1881,7 @@ export type FileRead = Event & {
 
 /** FILE_READ: A file was read. */
 export type FileReadAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1872,7 +1912,7 @@ export type FileReadTargetedByArgs = {
 /** FILE_TYPE_ACCESSED: A new process touched a watched file type (like .doc); a sign of exfiltration. */
 export type FileTypeAccessed = Event & {
   __typename?: 'FileTypeAccessed';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -1924,6 +1964,7 @@ export type FileTypeAccessed = Event & {
 
 /** FILE_TYPE_ACCESSED: A new process touched a watched file type (like .doc); a sign of exfiltration. */
 export type FileTypeAccessedAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1951,6 +1992,15 @@ export type FileTypeAccessedTargetedByArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type FirstSeenConnection = {
+  __typename?: 'FirstSeenConnection';
+  /** True when more than limit were found: the rest are older than the last listed. */
+  hasMore: Scalars['Boolean']['output'];
+  nodes: Array<FirstSeenIndicator>;
+  /** Indicators first seen since then, all of them, not only those listed. */
+  totalCount: Scalars['Int']['output'];
+};
+
 export type FirstSeenIndicator = {
   __typename?: 'FirstSeenIndicator';
   firstSeen: Scalars['DateTime']['output'];
@@ -1964,7 +2014,7 @@ export type FirstSeenIndicator = {
 /** An event of a type the catalogue does not describe: its body is in raw. */
 export type GenericEvent = Event & {
   __typename?: 'GenericEvent';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2011,6 +2061,7 @@ export type GenericEvent = Event & {
 
 /** An event of a type the catalogue does not describe: its body is in raw. */
 export type GenericEventAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2041,7 +2092,7 @@ export type GenericEventTargetedByArgs = {
 /** GET_DOCUMENT_REP: Reply to a doc_cache_get request for a cached document. */
 export type GetDocumentRep = Event & {
   __typename?: 'GetDocumentRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2088,6 +2139,7 @@ export type GetDocumentRep = Event & {
 
 /** GET_DOCUMENT_REP: Reply to a doc_cache_get request for a cached document. */
 export type GetDocumentRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2132,7 +2184,7 @@ export type HcpIdent = {
 /** HIDDEN_MODULE_DETECTED: An executable module was found in memory without the operating system knowing it. */
 export type HiddenModuleDetected = Event & {
   __typename?: 'HiddenModuleDetected';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2179,6 +2231,7 @@ export type HiddenModuleDetected = Event & {
 
 /** HIDDEN_MODULE_DETECTED: An executable module was found in memory without the operating system knowing it. */
 export type HiddenModuleDetectedAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2209,7 +2262,7 @@ export type HiddenModuleDetectedTargetedByArgs = {
 /** HISTORY_DUMP_REP: Reply to a history dump request; the historic events come alongside, not inside. */
 export type HistoryDumpRep = Event & {
   __typename?: 'HistoryDumpRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2256,6 +2309,7 @@ export type HistoryDumpRep = Event & {
 
 /** HISTORY_DUMP_REP: Reply to a history dump request; the historic events come alongside, not inside. */
 export type HistoryDumpRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2286,7 +2340,7 @@ export type HistoryDumpRepTargetedByArgs = {
 /** HTTP_REQUEST: An HTTP request made by a browser (Chrome/Edge sensors). */
 export type HttpRequest = Event & {
   __typename?: 'HttpRequest';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2333,6 +2387,7 @@ export type HttpRequest = Event & {
 
 /** HTTP_REQUEST: An HTTP request made by a browser (Chrome/Edge sensors). */
 export type HttpRequestAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2412,6 +2467,8 @@ export type LateralMovement = {
 
 export type LateralMovementFilter = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** A range ending now, instead of from, as in EventFilter (24h, 7d, PT24H...). */
+  last?: InputMaybe<Scalars['String']['input']>;
   orgIds?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Source sensors. */
   sensorIds?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -2421,7 +2478,7 @@ export type LateralMovementFilter = {
 /** MEM_FIND_HANDLES_REP: Reply to a find handles request. */
 export type MemFindHandlesRep = Event & {
   __typename?: 'MemFindHandlesRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2468,6 +2525,7 @@ export type MemFindHandlesRep = Event & {
 
 /** MEM_FIND_HANDLES_REP: Reply to a find handles request. */
 export type MemFindHandlesRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2498,7 +2556,7 @@ export type MemFindHandlesRepTargetedByArgs = {
 /** MEM_FIND_STRING_REP: Reply to a find string in memory request. */
 export type MemFindStringRep = Event & {
   __typename?: 'MemFindStringRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2545,6 +2603,7 @@ export type MemFindStringRep = Event & {
 
 /** MEM_FIND_STRING_REP: Reply to a find string in memory request. */
 export type MemFindStringRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2575,7 +2634,7 @@ export type MemFindStringRepTargetedByArgs = {
 /** MEM_HANDLES_REP: Reply to a request listing memory handles. */
 export type MemHandlesRep = Event & {
   __typename?: 'MemHandlesRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2622,6 +2681,7 @@ export type MemHandlesRep = Event & {
 
 /** MEM_HANDLES_REP: Reply to a request listing memory handles. */
 export type MemHandlesRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2652,7 +2712,7 @@ export type MemHandlesRepTargetedByArgs = {
 /** MEM_MAP_REP: Reply to a memory map request. */
 export type MemMapRep = Event & {
   __typename?: 'MemMapRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2699,6 +2759,7 @@ export type MemMapRep = Event & {
 
 /** MEM_MAP_REP: Reply to a memory map request. */
 export type MemMapRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2729,7 +2790,7 @@ export type MemMapRepTargetedByArgs = {
 /** MEM_READ_REP: Reply to a memory read request. */
 export type MemReadRep = Event & {
   __typename?: 'MemReadRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2776,6 +2837,7 @@ export type MemReadRep = Event & {
 
 /** MEM_READ_REP: Reply to a memory read request. */
 export type MemReadRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2806,7 +2868,7 @@ export type MemReadRepTargetedByArgs = {
 /** MEM_STRINGS_REP: Reply to a request listing the strings in memory. */
 export type MemStringsRep = Event & {
   __typename?: 'MemStringsRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2853,6 +2915,7 @@ export type MemStringsRep = Event & {
 
 /** MEM_STRINGS_REP: Reply to a request listing the strings in memory. */
 export type MemStringsRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2887,7 +2950,7 @@ export type MemStringsRepTargetedByArgs = {
  */
 export type MissingEvent = Event & {
   __typename?: 'MissingEvent';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -2952,6 +3015,7 @@ export type MissingEvent = Event & {
  * the event itself arrives it replaces all of this.
  */
 export type MissingEventAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -2997,7 +3061,7 @@ export type ModuleEvent = HiddenModuleDetected | ModuleLoad | ModuleMemDiskMisma
 /** MODULE_LOAD: A module (a DLL on Windows) was loaded into a process. */
 export type ModuleLoad = Event & {
   __typename?: 'ModuleLoad';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3052,6 +3116,7 @@ export type ModuleLoad = Event & {
 
 /** MODULE_LOAD: A module (a DLL on Windows) was loaded into a process. */
 export type ModuleLoadAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3082,7 +3147,7 @@ export type ModuleLoadTargetedByArgs = {
 /** MODULE_MEM_DISK_MISMATCH: A module in memory differs from its file on disk (possible process hollowing). */
 export type ModuleMemDiskMismatch = Event & {
   __typename?: 'ModuleMemDiskMismatch';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3129,6 +3194,7 @@ export type ModuleMemDiskMismatch = Event & {
 
 /** MODULE_MEM_DISK_MISMATCH: A module in memory differs from its file on disk (possible process hollowing). */
 export type ModuleMemDiskMismatchAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3186,7 +3252,7 @@ export type NetworkActivity = {
 /** NETWORK_CONNECTIONS: A process and the connections it made (NETWORK_ACTIVITY). */
 export type NetworkConnections = Event & {
   __typename?: 'NetworkConnections';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3255,6 +3321,7 @@ export type NetworkConnections = Event & {
 
 /** NETWORK_CONNECTIONS: A process and the connections it made (NETWORK_ACTIVITY). */
 export type NetworkConnectionsAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3295,7 +3362,7 @@ export type NetworkEvent = HttpRequest | NetworkConnections | NetworkSummary | N
 /** NETWORK_SUMMARY: A process with its first connections, sent when it exits or reaches 10 connections. */
 export type NetworkSummary = Event & {
   __typename?: 'NetworkSummary';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3343,6 +3410,7 @@ export type NetworkSummary = Event & {
 
 /** NETWORK_SUMMARY: A process with its first connections, sent when it exits or reaches 10 connections. */
 export type NetworkSummaryAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3373,7 +3441,7 @@ export type NetworkSummaryTargetedByArgs = {
 /** NEW_DOCUMENT: A file matching the document locations and extensions was created and cached (doc_cache_get). */
 export type NewDocument = Event & {
   __typename?: 'NewDocument';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3424,6 +3492,7 @@ export type NewDocument = Event & {
 
 /** NEW_DOCUMENT: A file matching the document locations and extensions was created and cached (doc_cache_get). */
 export type NewDocumentAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3454,7 +3523,7 @@ export type NewDocumentTargetedByArgs = {
 /** NEW_NAMED_PIPE: A named pipe was created. */
 export type NewNamedPipe = Event & {
   __typename?: 'NewNamedPipe';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3504,6 +3573,7 @@ export type NewNamedPipe = Event & {
 
 /** NEW_NAMED_PIPE: A named pipe was created. */
 export type NewNamedPipeAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3534,7 +3604,7 @@ export type NewNamedPipeTargetedByArgs = {
 /** NEW_PROCESS: A new process started. */
 export type NewProcess = Event & {
   __typename?: 'NewProcess';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3603,6 +3673,7 @@ export type NewProcess = Event & {
 
 /** NEW_PROCESS: A new process started. */
 export type NewProcessAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3633,7 +3704,7 @@ export type NewProcessTargetedByArgs = {
 /** NEW_REMOTE_THREAD: A process created a thread in another process (routing.target), typical of code injection. */
 export type NewRemoteThread = Event & {
   __typename?: 'NewRemoteThread';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3690,6 +3761,7 @@ export type NewRemoteThread = Event & {
 
 /** NEW_REMOTE_THREAD: A process created a thread in another process (routing.target), typical of code injection. */
 export type NewRemoteThreadAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3720,7 +3792,7 @@ export type NewRemoteThreadTargetedByArgs = {
 /** NEW_TCP4_CONNECTION: A TCPv4 connection was established, inbound or outbound. */
 export type NewTcp4Connection = Event & {
   __typename?: 'NewTcp4Connection';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3772,6 +3844,7 @@ export type NewTcp4Connection = Event & {
 
 /** NEW_TCP4_CONNECTION: A TCPv4 connection was established, inbound or outbound. */
 export type NewTcp4ConnectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3802,7 +3875,7 @@ export type NewTcp4ConnectionTargetedByArgs = {
 /** NEW_TCP6_CONNECTION: A TCPv6 connection was established, inbound or outbound. */
 export type NewTcp6Connection = Event & {
   __typename?: 'NewTcp6Connection';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3854,6 +3927,7 @@ export type NewTcp6Connection = Event & {
 
 /** NEW_TCP6_CONNECTION: A TCPv6 connection was established, inbound or outbound. */
 export type NewTcp6ConnectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3884,7 +3958,7 @@ export type NewTcp6ConnectionTargetedByArgs = {
 /** NEW_UDP4_CONNECTION: A UDPv4 socket "connection" was established, inbound or outbound. */
 export type NewUdp4Connection = Event & {
   __typename?: 'NewUdp4Connection';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -3940,6 +4014,7 @@ export type NewUdp4Connection = Event & {
 
 /** NEW_UDP4_CONNECTION: A UDPv4 socket "connection" was established, inbound or outbound. */
 export type NewUdp4ConnectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -3970,7 +4045,7 @@ export type NewUdp4ConnectionTargetedByArgs = {
 /** NEW_UDP6_CONNECTION: A UDPv6 socket "connection" was established, inbound or outbound. */
 export type NewUdp6Connection = Event & {
   __typename?: 'NewUdp6Connection';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4026,6 +4101,7 @@ export type NewUdp6Connection = Event & {
 
 /** NEW_UDP6_CONNECTION: A UDPv6 socket "connection" was established, inbound or outbound. */
 export type NewUdp6ConnectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4056,7 +4132,7 @@ export type NewUdp6ConnectionTargetedByArgs = {
 /** ONGOING_IDENTITY: Code signature information, sent even when not new (CODE_IDENTITY without the first-seen filter). */
 export type OngoingIdentity = Event & {
   __typename?: 'OngoingIdentity';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4115,6 +4191,7 @@ export type OngoingIdentity = Event & {
 
 /** ONGOING_IDENTITY: Code signature information, sent even when not new (CODE_IDENTITY without the first-seen filter). */
 export type OngoingIdentityAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4145,7 +4222,7 @@ export type OngoingIdentityTargetedByArgs = {
 /** OPEN_NAMED_PIPE: A named pipe was opened. */
 export type OpenNamedPipe = Event & {
   __typename?: 'OpenNamedPipe';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4195,6 +4272,7 @@ export type OpenNamedPipe = Event & {
 
 /** OPEN_NAMED_PIPE: A named pipe was opened. */
 export type OpenNamedPipeAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4225,7 +4303,7 @@ export type OpenNamedPipeTargetedByArgs = {
 /** OS_AUTORUNS_REP: Reply to an autoruns listing request. */
 export type OsAutorunsRep = Event & {
   __typename?: 'OsAutorunsRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4274,6 +4352,7 @@ export type OsAutorunsRep = Event & {
 
 /** OS_AUTORUNS_REP: Reply to an autoruns listing request. */
 export type OsAutorunsRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4304,7 +4383,7 @@ export type OsAutorunsRepTargetedByArgs = {
 /** OS_DRIVERS_REP: Reply to a drivers listing request. */
 export type OsDriversRep = Event & {
   __typename?: 'OsDriversRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4352,6 +4431,7 @@ export type OsDriversRep = Event & {
 
 /** OS_DRIVERS_REP: Reply to a drivers listing request. */
 export type OsDriversRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4382,7 +4462,7 @@ export type OsDriversRepTargetedByArgs = {
 /** OS_KILL_PROCESS_REP: Reply to a kill process request. */
 export type OsKillProcessRep = Event & {
   __typename?: 'OsKillProcessRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4429,6 +4509,7 @@ export type OsKillProcessRep = Event & {
 
 /** OS_KILL_PROCESS_REP: Reply to a kill process request. */
 export type OsKillProcessRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4459,7 +4540,7 @@ export type OsKillProcessRepTargetedByArgs = {
 /** OS_PACKAGES_REP: Packages installed on the system (os_packages). */
 export type OsPackagesRep = Event & {
   __typename?: 'OsPackagesRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4507,6 +4588,7 @@ export type OsPackagesRep = Event & {
 
 /** OS_PACKAGES_REP: Packages installed on the system (os_packages). */
 export type OsPackagesRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4537,7 +4619,7 @@ export type OsPackagesRepTargetedByArgs = {
 /** OS_PROCESSES_REP: Reply to a process listing request. */
 export type OsProcessesRep = Event & {
   __typename?: 'OsProcessesRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4584,6 +4666,7 @@ export type OsProcessesRep = Event & {
 
 /** OS_PROCESSES_REP: Reply to a process listing request. */
 export type OsProcessesRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4614,7 +4697,7 @@ export type OsProcessesRepTargetedByArgs = {
 /** OS_SERVICES_REP: Reply to a services listing request. */
 export type OsServicesRep = Event & {
   __typename?: 'OsServicesRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4662,6 +4745,7 @@ export type OsServicesRep = Event & {
 
 /** OS_SERVICES_REP: Reply to a services listing request. */
 export type OsServicesRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4744,7 +4828,7 @@ export type Prevalence = {
 /** PROCESS_ENVIRONMENT: The environment variables of a process. */
 export type ProcessEnvironment = Event & {
   __typename?: 'ProcessEnvironment';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -4795,6 +4879,7 @@ export type ProcessEnvironment = Event & {
 
 /** PROCESS_ENVIRONMENT: The environment variables of a process. */
 export type ProcessEnvironmentAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4856,9 +4941,10 @@ export type ProcessSnapshot = {
 export type Query = {
   __typename?: 'Query';
   /**
-   * The chain from this event to the root, nearest first, with each one's fields. A parent that never
-   * arrived appears as a MissingEvent, with what its children said of it; the chain goes on above it
-   * when a child's snapshot named its parent. maxDepth is capped (LIMIT_EXCEEDED above it).
+   * The chain from this event to the root, nearest first, with each one's fields; with includeSelf
+   * the event itself comes first. A parent that never arrived appears as a MissingEvent, with what
+   * its children said of it; the chain goes on above it when a child's snapshot named its parent.
+   * maxDepth is capped (LIMIT_EXCEEDED above it).
    */
   ancestors: Array<Event>;
   /**
@@ -4869,10 +4955,18 @@ export type Query = {
   descendants: EventConnection;
   /**
    * One event by its atom (routing.this), or `event:<event_id>` for events without one.
-   * With several orgs in scope, `orgId` picks one; without it the first match is returned.
+   * With several orgs in scope, `orgId` picks one; without it, an atom that exists in more than one
+   * of them is an error (AMBIGUOUS_ATOM, with the orgs in `extensions.orgIds`), as it is for
+   * `ancestors`, `descendants` and `path`.
    */
   event?: Maybe<Event>;
-  /** Event counts grouped by type, host, sensor, hour or day: small answers from large data, for dashboards. */
+  /**
+   * Event counts grouped by type, host, sensor, hour or day, and optionally by a second key within
+   * the first (thenBy: e.g. groupBy: HOUR, thenBy: EVENT_TYPE): small answers from large data, for
+   * dashboards. Every bucket is one org's; host buckets are one sensor's (two orgs' hosts with one
+   * name are two buckets). Time buckets come in time order, others most first. When there are more
+   * than limit buckets, the answer's extensions.warnings says so (code TRUNCATED).
+   */
   eventCounts: Array<Bucket>;
   /**
    * Events matching a filter, newest first by default, paged with cursors that stay valid while
@@ -4882,9 +4976,10 @@ export type Query = {
   events: EventConnection;
   /**
    * Indicators first seen (on any host in scope) at or after `since`, newest first: e.g. new
-   * binaries today with kind: HASH.
+   * binaries today with kind: HASH. The newest `limit` are listed; totalCount and hasMore say how
+   * many there are in all.
    */
-  firstSeen: Array<FirstSeenIndicator>;
+  firstSeen: FirstSeenConnection;
   /**
    * Connections from one monitored host to another (the destination is another sensor's internal
    * address), newest first, each with the process that made it and the processes that started on
@@ -4914,6 +5009,7 @@ export type Query = {
 /** atomgraph: LimaCharlie EDR telemetry as a graph you can hunt in. */
 export type QueryAncestorsArgs = {
   atom: Scalars['ID']['input'];
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
   orgId?: InputMaybe<Scalars['String']['input']>;
 };
@@ -4942,6 +5038,7 @@ export type QueryEventCountsArgs = {
   filter?: InputMaybe<EventFilter>;
   groupBy: CountGroup;
   limit?: InputMaybe<Scalars['Int']['input']>;
+  thenBy?: InputMaybe<CountGroup>;
 };
 
 
@@ -5008,7 +5105,7 @@ export type QuerySightingsArgs = {
 /** RECEIPT: Acknowledgement of a command, with its error code. */
 export type Receipt = Event & {
   __typename?: 'Receipt';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5056,6 +5153,7 @@ export type Receipt = Event & {
 
 /** RECEIPT: Acknowledgement of a command, with its error code. */
 export type ReceiptAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5086,7 +5184,7 @@ export type ReceiptTargetedByArgs = {
 /** REGISTRY_CREATE: A registry key or value was created. */
 export type RegistryCreate = Event & {
   __typename?: 'RegistryCreate';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5136,6 +5234,7 @@ export type RegistryCreate = Event & {
 
 /** REGISTRY_CREATE: A registry key or value was created. */
 export type RegistryCreateAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5166,7 +5265,7 @@ export type RegistryCreateTargetedByArgs = {
 /** REGISTRY_DELETE: A registry key or value was deleted. */
 export type RegistryDelete = Event & {
   __typename?: 'RegistryDelete';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5216,6 +5315,7 @@ export type RegistryDelete = Event & {
 
 /** REGISTRY_DELETE: A registry key or value was deleted. */
 export type RegistryDeleteAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5249,7 +5349,7 @@ export type RegistryEvent = RegistryCreate | RegistryDelete | RegistryWrite;
 /** REGISTRY_LIST_REP: Keys and values under a registry key (reg_list). */
 export type RegistryListRep = Event & {
   __typename?: 'RegistryListRep';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5302,6 +5402,7 @@ export type RegistryListRep = Event & {
 
 /** REGISTRY_LIST_REP: Keys and values under a registry key (reg_list). */
 export type RegistryListRepAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5341,7 +5442,7 @@ export type RegistryValue = {
 /** REGISTRY_WRITE: A registry value was written. */
 export type RegistryWrite = Event & {
   __typename?: 'RegistryWrite';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5397,6 +5498,7 @@ export type RegistryWrite = Event & {
 
 /** REGISTRY_WRITE: A registry value was written. */
 export type RegistryWriteAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5429,7 +5531,7 @@ export type RemoteProcessHandle = Event & {
   __typename?: 'RemoteProcessHandle';
   /** the access mask */
   accessFlags?: Maybe<Scalars['Long']['output']>;
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5485,6 +5587,7 @@ export type RemoteProcessHandle = Event & {
 
 /** REMOTE_PROCESS_HANDLE: A process opened a handle to another (routing.target) with VM_READ, VM_WRITE or PROCESS_CREATE_THREAD. */
 export type RemoteProcessHandleAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5518,7 +5621,7 @@ export type ReplyEvent = DirListRep | FileDelRep | FileGetRep | FileHashRep | Fi
 /** SENSITIVE_PROCESS_ACCESS: A sensitive process (like lsass.exe) was accessed, carried as the events that make it up (EVENTS). */
 export type SensitiveProcessAccess = Event & {
   __typename?: 'SensitiveProcessAccess';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5567,6 +5670,7 @@ export type SensitiveProcessAccess = Event & {
 
 /** SENSITIVE_PROCESS_ACCESS: A sensitive process (like lsass.exe) was accessed, carried as the events that make it up (EVENTS). */
 export type SensitiveProcessAccessAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5628,7 +5732,7 @@ export type SensorFilter = {
 /** SERVICE_CHANGE: A service was changed. */
 export type ServiceChange = Event & {
   __typename?: 'ServiceChange';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5688,6 +5792,7 @@ export type ServiceChange = Event & {
 
 /** SERVICE_CHANGE: A service was changed. */
 export type ServiceChangeAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5738,7 +5843,7 @@ export type ServiceEvent = AutorunChange | DriverChange | ServiceChange;
 /** SHUTTING_DOWN: The sensor is shutting down (may be missing after an abrupt host shutdown). */
 export type ShuttingDown = Event & {
   __typename?: 'ShuttingDown';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5786,6 +5891,7 @@ export type ShuttingDown = Event & {
 
 /** SHUTTING_DOWN: The sensor is shutting down (may be missing after an abrupt host shutdown). */
 export type ShuttingDownAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5852,7 +5958,7 @@ export type SightingEdge = {
 /** SSH_LOGIN: A user logged in over SSH. */
 export type SshLogin = Event & {
   __typename?: 'SshLogin';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5901,6 +6007,7 @@ export type SshLogin = Event & {
 
 /** SSH_LOGIN: A user logged in over SSH. */
 export type SshLoginAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -5946,7 +6053,7 @@ export type StackTrace = {
 /** STARTING_UP: The sensor started. */
 export type StartingUp = Event & {
   __typename?: 'StartingUp';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -5994,6 +6101,7 @@ export type StartingUp = Event & {
 
 /** STARTING_UP: The sensor started. */
 export type StartingUpAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6021,13 +6129,26 @@ export type StartingUpTargetedByArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** Text matching. Several operators may be given; all must hold. Case-insensitive unless caseSensitive. */
+/**
+ * Text matching. Several operators may be given; all must hold. Case-insensitive unless caseSensitive.
+ * The list forms hold when their operator holds for any of the values: `in` is "equals any of", e.g.
+ * Office spawning any shell: parentFilePath: {endsWithAny: ["\\winword.exe", "\\excel.exe"]},
+ * filePath: {endsWithAny: ["\\cmd.exe", "\\powershell.exe"]}. Each list takes at most 1000 values.
+ */
 export type StringMatch = {
   caseSensitive?: InputMaybe<Scalars['Boolean']['input']>;
   contains?: InputMaybe<Scalars['String']['input']>;
+  /** Contains any of these. */
+  containsAny?: InputMaybe<Array<Scalars['String']['input']>>;
   endsWith?: InputMaybe<Scalars['String']['input']>;
+  /** Ends with any of these. */
+  endsWithAny?: InputMaybe<Array<Scalars['String']['input']>>;
   equals?: InputMaybe<Scalars['String']['input']>;
+  /** Equals any of these. */
+  in?: InputMaybe<Array<Scalars['String']['input']>>;
   startsWith?: InputMaybe<Scalars['String']['input']>;
+  /** Starts with any of these. */
+  startsWithAny?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 export type Subscription = {
@@ -6035,7 +6156,8 @@ export type Subscription = {
   /**
    * Events as they are stored (after their batch commits, through POST /ingest or ingestEvents on
    * this server), that match the filter and the caller's orgs; over graphql-ws at /graphql. An event
-   * loaded twice arrives once. targetFilePath matches the event's own TARGET snapshot only. A
+   * loaded twice arrives once. targetFilePath matches the event's own TARGET snapshot only; hostnames
+   * are not checked against the hosts known so far (a host may enrol later), event types are. A
    * subscriber that falls behind loses its oldest buffered events, and the next event it gets says
    * how many in droppedBefore.
    */
@@ -6050,7 +6172,7 @@ export type SubscriptionEventAddedArgs = {
 /** TERMINATE_PROCESS: A process exited. */
 export type TerminateProcess = Event & {
   __typename?: 'TerminateProcess';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6100,6 +6222,7 @@ export type TerminateProcess = Event & {
 
 /** TERMINATE_PROCESS: A process exited. */
 export type TerminateProcessAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6130,7 +6253,7 @@ export type TerminateProcessTargetedByArgs = {
 /** TERMINATE_TCP4_CONNECTION: A TCPv4 connection ended. */
 export type TerminateTcp4Connection = Event & {
   __typename?: 'TerminateTcp4Connection';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6182,6 +6305,7 @@ export type TerminateTcp4Connection = Event & {
 
 /** TERMINATE_TCP4_CONNECTION: A TCPv4 connection ended. */
 export type TerminateTcp4ConnectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6212,7 +6336,7 @@ export type TerminateTcp4ConnectionTargetedByArgs = {
 /** TERMINATE_TCP6_CONNECTION: A TCPv6 connection ended. */
 export type TerminateTcp6Connection = Event & {
   __typename?: 'TerminateTcp6Connection';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6264,6 +6388,7 @@ export type TerminateTcp6Connection = Event & {
 
 /** TERMINATE_TCP6_CONNECTION: A TCPv6 connection ended. */
 export type TerminateTcp6ConnectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6297,7 +6422,7 @@ export type ThreadEvent = ExecOob | NewRemoteThread | ThreadInjection;
 /** THREAD_INJECTION: A thread injection, carried as the events that make it up (EVENTS). */
 export type ThreadInjection = Event & {
   __typename?: 'ThreadInjection';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6346,6 +6471,7 @@ export type ThreadInjection = Event & {
 
 /** THREAD_INJECTION: A thread injection, carried as the events that make it up (EVENTS). */
 export type ThreadInjectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6385,7 +6511,7 @@ export type UserEvent = SshLogin | UserLogin | UserObserved;
 /** USER_LOGIN: A user logged in. */
 export type UserLogin = Event & {
   __typename?: 'UserLogin';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6434,6 +6560,7 @@ export type UserLogin = Event & {
 
 /** USER_LOGIN: A user logged in. */
 export type UserLoginAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6464,7 +6591,7 @@ export type UserLoginTargetedByArgs = {
 /** USER_OBSERVED: A user was seen on the host. */
 export type UserObserved = Event & {
   __typename?: 'UserObserved';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6513,6 +6640,7 @@ export type UserObserved = Event & {
 
 /** USER_OBSERVED: A user was seen on the host. */
 export type UserObservedAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6553,7 +6681,7 @@ export type VersionInfo = {
 /** VOLUME_MOUNT: A volume was mounted. */
 export type VolumeMount = Event & {
   __typename?: 'VolumeMount';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6600,6 +6728,7 @@ export type VolumeMount = Event & {
 
 /** VOLUME_MOUNT: A volume was mounted. */
 export type VolumeMountAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6630,7 +6759,7 @@ export type VolumeMountTargetedByArgs = {
 /** YARA_DETECTION: A YARA scan found a match. */
 export type YaraDetection = Event & {
   __typename?: 'YaraDetection';
-  /** The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names. */
+  /** The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names. */
   ancestors: Array<Event>;
   architecture?: Maybe<Architecture>;
   /** The event's atom (routing.this); for events without one, `event:<event_id>`. */
@@ -6677,6 +6806,7 @@ export type YaraDetection = Event & {
 
 /** YARA_DETECTION: A YARA scan found a match. */
 export type YaraDetectionAncestorsArgs = {
+  includeSelf?: InputMaybe<Scalars['Boolean']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6992,6 +7122,7 @@ export type ResolversTypes = {
   FileMovRep: ResolverTypeWrapper<Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   FileRead: ResolverTypeWrapper<Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   FileTypeAccessed: ResolverTypeWrapper<Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FirstSeenConnection: ResolverTypeWrapper<Partial<Omit<FirstSeenConnection, 'nodes'> & { nodes: Array<ResolversTypes['FirstSeenIndicator']> }>>;
   FirstSeenIndicator: ResolverTypeWrapper<FirstSeen>;
   Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
   GenericEvent: ResolverTypeWrapper<Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
@@ -7135,6 +7266,7 @@ export type ResolversParentTypes = {
   FileMovRep: Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   FileRead: Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   FileTypeAccessed: Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FirstSeenConnection: Partial<Omit<FirstSeenConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['FirstSeenIndicator']> }>;
   FirstSeenIndicator: FirstSeen;
   Float: Partial<Scalars['Float']['output']>;
   GenericEvent: Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
@@ -7242,7 +7374,7 @@ export type AnyEventResolvers<ContextType = ApiContext, ParentType extends Resol
 };
 
 export type AutorunChangeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['AutorunChange'] = ResolversParentTypes['AutorunChange']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<AutorunChangeAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<AutorunChangeAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7282,10 +7414,13 @@ export type AutorunEntryResolvers<ContextType = ApiContext, ParentType extends R
 export type BucketResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Bucket'] = ResolversParentTypes['Bucket']> = {
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  orgId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  thenKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type CloudNotificationResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['CloudNotification'] = ResolversParentTypes['CloudNotification']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<CloudNotificationAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<CloudNotificationAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7317,7 +7452,7 @@ export type CloudNotificationResolvers<ContextType = ApiContext, ParentType exte
 };
 
 export type CodeIdentityResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['CodeIdentity'] = ResolversParentTypes['CodeIdentity']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<CodeIdentityAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<CodeIdentityAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7364,7 +7499,7 @@ export type CodeSignatureResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type ConnectedResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Connected'] = ResolversParentTypes['Connected']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ConnectedAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ConnectedAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7393,7 +7528,7 @@ export type ConnectedResolvers<ContextType = ApiContext, ParentType extends Reso
 };
 
 export type DataDroppedResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DataDropped'] = ResolversParentTypes['DataDropped']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DataDroppedAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DataDroppedAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7429,7 +7564,7 @@ export type DetectionEventResolvers<ContextType = ApiContext, ParentType extends
 };
 
 export type DirListRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DirListRep'] = ResolversParentTypes['DirListRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DirListRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DirListRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7461,7 +7596,7 @@ export type DnsEventResolvers<ContextType = ApiContext, ParentType extends Resol
 };
 
 export type DnsRequestResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DnsRequest'] = ResolversParentTypes['DnsRequest']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DnsRequestAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DnsRequestAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7496,7 +7631,7 @@ export type DnsRequestResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type DriverChangeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DriverChange'] = ResolversParentTypes['DriverChange']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DriverChangeAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<DriverChangeAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7534,7 +7669,7 @@ export type DriverChangeResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type EnrollmentResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Enrollment'] = ResolversParentTypes['Enrollment']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<EnrollmentAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<EnrollmentAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7593,7 +7728,7 @@ export type EventPathResolvers<ContextType = ApiContext, ParentType extends Reso
 };
 
 export type ExecOobResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ExecOob'] = ResolversParentTypes['ExecOob']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ExecOobAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ExecOobAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -7638,7 +7773,7 @@ export type ExecOobResolvers<ContextType = ApiContext, ParentType extends Resolv
 };
 
 export type ExistingProcessResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ExistingProcess'] = ResolversParentTypes['ExistingProcess']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ExistingProcessAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ExistingProcessAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -7682,7 +7817,7 @@ export type ExistingProcessResolvers<ContextType = ApiContext, ParentType extend
 };
 
 export type FileCreateResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileCreate'] = ResolversParentTypes['FileCreate']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileCreateAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileCreateAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7713,7 +7848,7 @@ export type FileCreateResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type FileDelRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileDelRep'] = ResolversParentTypes['FileDelRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileDelRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileDelRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7741,7 +7876,7 @@ export type FileDelRepResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type FileDeleteResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileDelete'] = ResolversParentTypes['FileDelete']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileDeleteAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileDeleteAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7776,7 +7911,7 @@ export type FileEventResolvers<ContextType = ApiContext, ParentType extends Reso
 };
 
 export type FileGetRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileGetRep'] = ResolversParentTypes['FileGetRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileGetRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileGetRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7804,7 +7939,7 @@ export type FileGetRepResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type FileHashRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileHashRep'] = ResolversParentTypes['FileHashRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileHashRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileHashRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7832,7 +7967,7 @@ export type FileHashRepResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type FileInfoRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileInfoRep'] = ResolversParentTypes['FileInfoRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileInfoRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileInfoRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7860,7 +7995,7 @@ export type FileInfoRepResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type FileModifiedResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileModified'] = ResolversParentTypes['FileModified']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileModifiedAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileModifiedAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7891,7 +8026,7 @@ export type FileModifiedResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type FileMovRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileMovRep'] = ResolversParentTypes['FileMovRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileMovRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileMovRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7919,7 +8054,7 @@ export type FileMovRepResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type FileReadResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileRead'] = ResolversParentTypes['FileRead']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileReadAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileReadAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7950,7 +8085,7 @@ export type FileReadResolvers<ContextType = ApiContext, ParentType extends Resol
 };
 
 export type FileTypeAccessedResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FileTypeAccessed'] = ResolversParentTypes['FileTypeAccessed']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileTypeAccessedAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<FileTypeAccessedAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7981,6 +8116,12 @@ export type FileTypeAccessedResolvers<ContextType = ApiContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type FirstSeenConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FirstSeenConnection'] = ResolversParentTypes['FirstSeenConnection']> = {
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['FirstSeenIndicator']>, ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type FirstSeenIndicatorResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['FirstSeenIndicator'] = ResolversParentTypes['FirstSeenIndicator']> = {
   firstSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   hosts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -7989,7 +8130,7 @@ export type FirstSeenIndicatorResolvers<ContextType = ApiContext, ParentType ext
 };
 
 export type GenericEventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['GenericEvent'] = ResolversParentTypes['GenericEvent']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<GenericEventAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<GenericEventAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8017,7 +8158,7 @@ export type GenericEventResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type GetDocumentRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['GetDocumentRep'] = ResolversParentTypes['GetDocumentRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<GetDocumentRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<GetDocumentRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8057,7 +8198,7 @@ export type HcpIdentResolvers<ContextType = ApiContext, ParentType extends Resol
 };
 
 export type HiddenModuleDetectedResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['HiddenModuleDetected'] = ResolversParentTypes['HiddenModuleDetected']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<HiddenModuleDetectedAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<HiddenModuleDetectedAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8085,7 +8226,7 @@ export type HiddenModuleDetectedResolvers<ContextType = ApiContext, ParentType e
 };
 
 export type HistoryDumpRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['HistoryDumpRep'] = ResolversParentTypes['HistoryDumpRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<HistoryDumpRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<HistoryDumpRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8113,7 +8254,7 @@ export type HistoryDumpRepResolvers<ContextType = ApiContext, ParentType extends
 };
 
 export type HttpRequestResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['HttpRequest'] = ResolversParentTypes['HttpRequest']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<HttpRequestAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<HttpRequestAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8173,7 +8314,7 @@ export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type MemFindHandlesRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MemFindHandlesRep'] = ResolversParentTypes['MemFindHandlesRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemFindHandlesRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemFindHandlesRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8201,7 +8342,7 @@ export type MemFindHandlesRepResolvers<ContextType = ApiContext, ParentType exte
 };
 
 export type MemFindStringRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MemFindStringRep'] = ResolversParentTypes['MemFindStringRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemFindStringRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemFindStringRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8229,7 +8370,7 @@ export type MemFindStringRepResolvers<ContextType = ApiContext, ParentType exten
 };
 
 export type MemHandlesRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MemHandlesRep'] = ResolversParentTypes['MemHandlesRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemHandlesRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemHandlesRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8257,7 +8398,7 @@ export type MemHandlesRepResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type MemMapRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MemMapRep'] = ResolversParentTypes['MemMapRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemMapRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemMapRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8285,7 +8426,7 @@ export type MemMapRepResolvers<ContextType = ApiContext, ParentType extends Reso
 };
 
 export type MemReadRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MemReadRep'] = ResolversParentTypes['MemReadRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemReadRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemReadRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8313,7 +8454,7 @@ export type MemReadRepResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type MemStringsRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MemStringsRep'] = ResolversParentTypes['MemStringsRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemStringsRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MemStringsRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8341,7 +8482,7 @@ export type MemStringsRepResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type MissingEventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['MissingEvent'] = ResolversParentTypes['MissingEvent']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MissingEventAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<MissingEventAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8380,7 +8521,7 @@ export type ModuleEventResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type ModuleLoadResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ModuleLoad'] = ResolversParentTypes['ModuleLoad']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ModuleLoadAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ModuleLoadAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -8416,7 +8557,7 @@ export type ModuleLoadResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type ModuleMemDiskMismatchResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ModuleMemDiskMismatch'] = ResolversParentTypes['ModuleMemDiskMismatch']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ModuleMemDiskMismatchAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ModuleMemDiskMismatchAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8458,7 +8599,7 @@ export type NetworkActivityResolvers<ContextType = ApiContext, ParentType extend
 };
 
 export type NetworkConnectionsResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NetworkConnections'] = ResolversParentTypes['NetworkConnections']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NetworkConnectionsAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NetworkConnectionsAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -8511,7 +8652,7 @@ export type NetworkEventResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type NetworkSummaryResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NetworkSummary'] = ResolversParentTypes['NetworkSummary']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NetworkSummaryAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NetworkSummaryAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8540,7 +8681,7 @@ export type NetworkSummaryResolvers<ContextType = ApiContext, ParentType extends
 };
 
 export type NewDocumentResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewDocument'] = ResolversParentTypes['NewDocument']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewDocumentAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewDocumentAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8572,7 +8713,7 @@ export type NewDocumentResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type NewNamedPipeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewNamedPipe'] = ResolversParentTypes['NewNamedPipe']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewNamedPipeAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewNamedPipeAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8603,7 +8744,7 @@ export type NewNamedPipeResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type NewProcessResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewProcess'] = ResolversParentTypes['NewProcess']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewProcessAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewProcessAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   baseAddress?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
@@ -8647,7 +8788,7 @@ export type NewProcessResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type NewRemoteThreadResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewRemoteThread'] = ResolversParentTypes['NewRemoteThread']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewRemoteThreadAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewRemoteThreadAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTarget?: Resolver<Maybe<ResolversTypes['ProcessSnapshot']>, ParentType, ContextType>;
@@ -8681,7 +8822,7 @@ export type NewRemoteThreadResolvers<ContextType = ApiContext, ParentType extend
 };
 
 export type NewTcp4ConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewTcp4Connection'] = ResolversParentTypes['NewTcp4Connection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewTcp4ConnectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewTcp4ConnectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8714,7 +8855,7 @@ export type NewTcp4ConnectionResolvers<ContextType = ApiContext, ParentType exte
 };
 
 export type NewTcp6ConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewTcp6Connection'] = ResolversParentTypes['NewTcp6Connection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewTcp6ConnectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewTcp6ConnectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8747,7 +8888,7 @@ export type NewTcp6ConnectionResolvers<ContextType = ApiContext, ParentType exte
 };
 
 export type NewUdp4ConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewUdp4Connection'] = ResolversParentTypes['NewUdp4Connection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewUdp4ConnectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewUdp4ConnectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8782,7 +8923,7 @@ export type NewUdp4ConnectionResolvers<ContextType = ApiContext, ParentType exte
 };
 
 export type NewUdp6ConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['NewUdp6Connection'] = ResolversParentTypes['NewUdp6Connection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewUdp6ConnectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewUdp6ConnectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8817,7 +8958,7 @@ export type NewUdp6ConnectionResolvers<ContextType = ApiContext, ParentType exte
 };
 
 export type OngoingIdentityResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OngoingIdentity'] = ResolversParentTypes['OngoingIdentity']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OngoingIdentityAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OngoingIdentityAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8855,7 +8996,7 @@ export type OngoingIdentityResolvers<ContextType = ApiContext, ParentType extend
 };
 
 export type OpenNamedPipeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OpenNamedPipe'] = ResolversParentTypes['OpenNamedPipe']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OpenNamedPipeAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OpenNamedPipeAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8886,7 +9027,7 @@ export type OpenNamedPipeResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type OsAutorunsRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OsAutorunsRep'] = ResolversParentTypes['OsAutorunsRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsAutorunsRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsAutorunsRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   autoruns?: Resolver<Maybe<Array<Maybe<ResolversTypes['AutorunEntry']>>>, ParentType, ContextType>;
@@ -8916,7 +9057,7 @@ export type OsAutorunsRepResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type OsDriversRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OsDriversRep'] = ResolversParentTypes['OsDriversRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsDriversRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsDriversRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8945,7 +9086,7 @@ export type OsDriversRepResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type OsKillProcessRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OsKillProcessRep'] = ResolversParentTypes['OsKillProcessRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsKillProcessRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsKillProcessRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -8973,7 +9114,7 @@ export type OsKillProcessRepResolvers<ContextType = ApiContext, ParentType exten
 };
 
 export type OsPackagesRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OsPackagesRep'] = ResolversParentTypes['OsPackagesRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsPackagesRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsPackagesRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9002,7 +9143,7 @@ export type OsPackagesRepResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type OsProcessesRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OsProcessesRep'] = ResolversParentTypes['OsProcessesRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsProcessesRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsProcessesRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9030,7 +9171,7 @@ export type OsProcessesRepResolvers<ContextType = ApiContext, ParentType extends
 };
 
 export type OsServicesRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['OsServicesRep'] = ResolversParentTypes['OsServicesRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsServicesRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<OsServicesRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9092,7 +9233,7 @@ export type PrevalenceResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type ProcessEnvironmentResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ProcessEnvironment'] = ResolversParentTypes['ProcessEnvironment']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ProcessEnvironmentAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ProcessEnvironmentAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9146,12 +9287,12 @@ export type ProcessSnapshotResolvers<ContextType = ApiContext, ParentType extend
 };
 
 export type QueryResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryAncestorsArgs, 'atom' | 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryAncestorsArgs, 'atom' | 'includeSelf' | 'maxDepth'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryDescendantsArgs, 'atom' | 'first' | 'maxDepth'>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'atom'>>;
   eventCounts?: Resolver<Array<ResolversTypes['Bucket']>, ParentType, ContextType, RequireFields<QueryEventCountsArgs, 'groupBy' | 'limit'>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first' | 'orderBy'>>;
-  firstSeen?: Resolver<Array<ResolversTypes['FirstSeenIndicator']>, ParentType, ContextType, RequireFields<QueryFirstSeenArgs, 'kind' | 'limit' | 'since'>>;
+  firstSeen?: Resolver<ResolversTypes['FirstSeenConnection'], ParentType, ContextType, RequireFields<QueryFirstSeenArgs, 'kind' | 'limit' | 'since'>>;
   lateralMovement?: Resolver<Array<ResolversTypes['LateralMovement']>, ParentType, ContextType, RequireFields<QueryLateralMovementArgs, 'first' | 'windowSeconds'>>;
   path?: Resolver<Maybe<ResolversTypes['EventPath']>, ParentType, ContextType, RequireFields<QueryPathArgs, 'from' | 'maxHops' | 'to'>>;
   prevalence?: Resolver<ResolversTypes['Prevalence'], ParentType, ContextType, RequireFields<QueryPrevalenceArgs, 'kind' | 'value'>>;
@@ -9161,7 +9302,7 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
 };
 
 export type ReceiptResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Receipt'] = ResolversParentTypes['Receipt']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ReceiptAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ReceiptAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9190,7 +9331,7 @@ export type ReceiptResolvers<ContextType = ApiContext, ParentType extends Resolv
 };
 
 export type RegistryCreateResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['RegistryCreate'] = ResolversParentTypes['RegistryCreate']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryCreateAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryCreateAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9221,7 +9362,7 @@ export type RegistryCreateResolvers<ContextType = ApiContext, ParentType extends
 };
 
 export type RegistryDeleteResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['RegistryDelete'] = ResolversParentTypes['RegistryDelete']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryDeleteAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryDeleteAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9256,7 +9397,7 @@ export type RegistryEventResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type RegistryListRepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['RegistryListRep'] = ResolversParentTypes['RegistryListRep']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryListRepAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryListRepAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9294,7 +9435,7 @@ export type RegistryValueResolvers<ContextType = ApiContext, ParentType extends 
 };
 
 export type RegistryWriteResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['RegistryWrite'] = ResolversParentTypes['RegistryWrite']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryWriteAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RegistryWriteAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9329,7 +9470,7 @@ export type RegistryWriteResolvers<ContextType = ApiContext, ParentType extends 
 
 export type RemoteProcessHandleResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['RemoteProcessHandle'] = ResolversParentTypes['RemoteProcessHandle']> = {
   accessFlags?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RemoteProcessHandleAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<RemoteProcessHandleAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTarget?: Resolver<Maybe<ResolversTypes['ProcessSnapshot']>, ParentType, ContextType>;
@@ -9366,7 +9507,7 @@ export type ReplyEventResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type SensitiveProcessAccessResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['SensitiveProcessAccess'] = ResolversParentTypes['SensitiveProcessAccess']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<SensitiveProcessAccessAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<SensitiveProcessAccessAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9419,7 +9560,7 @@ export type SensorEventResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type ServiceChangeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ServiceChange'] = ResolversParentTypes['ServiceChange']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ServiceChangeAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ServiceChangeAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9473,7 +9614,7 @@ export type ServiceEventResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type ShuttingDownResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ShuttingDown'] = ResolversParentTypes['ShuttingDown']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ShuttingDownAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ShuttingDownAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9524,7 +9665,7 @@ export type SightingEdgeResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type SshLoginResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['SshLogin'] = ResolversParentTypes['SshLogin']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<SshLoginAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<SshLoginAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9565,7 +9706,7 @@ export type StackTraceResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type StartingUpResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['StartingUp'] = ResolversParentTypes['StartingUp']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<StartingUpAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<StartingUpAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9598,7 +9739,7 @@ export type SubscriptionResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type TerminateProcessResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['TerminateProcess'] = ResolversParentTypes['TerminateProcess']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateProcessAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateProcessAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9629,7 +9770,7 @@ export type TerminateProcessResolvers<ContextType = ApiContext, ParentType exten
 };
 
 export type TerminateTcp4ConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['TerminateTcp4Connection'] = ResolversParentTypes['TerminateTcp4Connection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateTcp4ConnectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateTcp4ConnectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9662,7 +9803,7 @@ export type TerminateTcp4ConnectionResolvers<ContextType = ApiContext, ParentTyp
 };
 
 export type TerminateTcp6ConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['TerminateTcp6Connection'] = ResolversParentTypes['TerminateTcp6Connection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateTcp6ConnectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateTcp6ConnectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9699,7 +9840,7 @@ export type ThreadEventResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type ThreadInjectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ThreadInjection'] = ResolversParentTypes['ThreadInjection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ThreadInjectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ThreadInjectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9737,7 +9878,7 @@ export type UserEventResolvers<ContextType = ApiContext, ParentType extends Reso
 };
 
 export type UserLoginResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['UserLogin'] = ResolversParentTypes['UserLogin']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<UserLoginAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<UserLoginAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9767,7 +9908,7 @@ export type UserLoginResolvers<ContextType = ApiContext, ParentType extends Reso
 };
 
 export type UserObservedResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['UserObserved'] = ResolversParentTypes['UserObserved']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<UserObservedAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<UserObservedAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9803,7 +9944,7 @@ export type VersionInfoResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type VolumeMountResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['VolumeMount'] = ResolversParentTypes['VolumeMount']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<VolumeMountAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<VolumeMountAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9831,7 +9972,7 @@ export type VolumeMountResolvers<ContextType = ApiContext, ParentType extends Re
 };
 
 export type YaraDetectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['YaraDetection'] = ResolversParentTypes['YaraDetection']> = {
-  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<YaraDetectionAncestorsArgs, 'maxDepth'>>;
+  ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<YaraDetectionAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
   atom?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   bodyTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9893,6 +10034,7 @@ export type Resolvers<ContextType = ApiContext> = {
   FileMovRep?: FileMovRepResolvers<ContextType>;
   FileRead?: FileReadResolvers<ContextType>;
   FileTypeAccessed?: FileTypeAccessedResolvers<ContextType>;
+  FirstSeenConnection?: FirstSeenConnectionResolvers<ContextType>;
   FirstSeenIndicator?: FirstSeenIndicatorResolvers<ContextType>;
   GenericEvent?: GenericEventResolvers<ContextType>;
   GetDocumentRep?: GetDocumentRepResolvers<ContextType>;

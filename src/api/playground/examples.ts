@@ -2,6 +2,9 @@
  * The saved queries the playground opens as tabs, in order. The first two run as they are on any
  * loaded graph and give the atoms and hashes the others take as variables. A unit test validates
  * each against the schema (and its variables against the operation), an integration test runs each.
+ * Wherever an event may be a MissingEvent (a parent that never arrived), the tab selects
+ * `__typename` and `atom`, so a newcomer sees what it is instead of an empty object; the unit test
+ * enforces it.
  */
 export interface PlaygroundExample {
   /** The operation, named: GraphiQL titles the tab with the operation's name. */
@@ -21,6 +24,7 @@ export const PLAYGROUND_EXAMPLES: readonly PlaygroundExample[] = [
 query Overview {
   eventCounts(groupBy: EVENT_TYPE, limit: 20) {
     key
+    orgId
     count
   }
   sensors(first: 10) {
@@ -37,6 +41,7 @@ query RecentProcesses {
   events(first: 10, filter: { eventTypes: ["NEW_PROCESS"] }) {
     totalCount
     nodes {
+      __typename
       atom
       hostname
       eventTime
@@ -72,6 +77,7 @@ query ProcessTree($atom: ID!) {
     edges {
       depth
       node {
+        __typename
         atom
         parentAtom
         hostname
@@ -102,7 +108,7 @@ query HashAcrossHosts($hash: String!) {
       firstSeen
       lastSeen
       events(first: 3) {
-        nodes { atom eventTime ... on NewProcess { filePath commandLine } }
+        nodes { __typename atom eventTime ... on NewProcess { filePath commandLine } }
       }
     }
   }
@@ -119,12 +125,14 @@ query LateralMovement {
     sourceHost { hostname }
     destinationHost { hostname }
     connection {
+      __typename
       atom
       eventTime
       ... on NewTcp4Connection { destination { ipAddress port } }
     }
-    sourceProcess { ... on NewProcess { filePath commandLine } }
+    sourceProcess { __typename atom ... on NewProcess { filePath commandLine } }
     processesStarted {
+      __typename
       atom
       eventTime
       ... on NewProcess { filePath commandLine }
@@ -141,6 +149,7 @@ subscription LiveProcesses {
   eventAdded(filter: { eventTypes: ["NEW_PROCESS"] }) {
     droppedBefore
     event {
+      __typename
       atom
       hostname
       eventTime

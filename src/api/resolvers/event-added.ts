@@ -5,14 +5,15 @@ import { rowToEventNode } from '../../live/node';
 import type { ApiContext } from '../context';
 import type { SubscriptionResolvers } from '../generated/resolvers-types';
 import { createLoaders } from '../loaders';
-import { toGraphFilter } from './search';
+import { checkedFilter } from '../filters';
 
 const OVER_WEBSOCKET = 'subscriptions run over graphql-ws (WebSocket) at /graphql, not over HTTP POST';
 
 export const eventAdded: SubscriptionResolvers['eventAdded'] = {
-  subscribe: (_parent, args, ctx) => {
+  // Event types are checked as for queries; hostnames are not, since a host may enrol later.
+  subscribe: async (_parent, args, ctx) => {
     if (!ctx.live) throw new AppError(ErrorCode.BAD_USER_INPUT, OVER_WEBSOCKET);
-    return ctx.live.subscribe(toGraphFilter(args.filter), ctx.orgScope);
+    return ctx.live.subscribe(await checkedFilter(args.filter, ctx), ctx.orgScope);
   },
   resolve: (delivery: LiveDelivery | undefined, _args: unknown, ctx: ApiContext) => {
     // Over HTTP, graphql executes a subscription like a query, with no event to resolve.

@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '../../errors/codes';
 import { checkFirst } from '../events/connection';
+import { timeRange } from '../filters';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
 /** Processes listed per connection: enough to see what the connection started. */
@@ -14,7 +15,7 @@ export const lateralMovement: QueryResolvers['lateralMovement'] = async (_parent
     throw new AppError(ErrorCode.LIMIT_EXCEEDED, `windowSeconds must be 0..${MAX_WINDOW_SECONDS}`, { max: MAX_WINDOW_SECONDS });
   }
   const f = args.filter;
-  const filter = f ? { orgIds: f.orgIds ?? null, sensorIds: f.sensorIds ?? null, from: (f.from as bigint | null) ?? null, to: (f.to as bigint | null) ?? null } : null;
+  const filter = f ? { orgIds: f.orgIds ?? null, sensorIds: f.sensorIds ?? null, ...timeRange(f) } : null;
   return ctx.lateral.moves(filter, window * 1000, STARTED_PER_CONNECTION, first, ctx.orgScope);
 };
 

@@ -1,28 +1,22 @@
 import { AppError, ErrorCode } from '../../errors/codes';
-import type { EventFilter as GraphFilter } from '../../graph/reader/event-filter';
-import { checkFirst, checkTypes, toConnection } from '../events/connection';
+import { checkFirst, toConnection } from '../events/connection';
+import { checkedFilter } from '../filters';
+import { warn } from '../warnings';
 import { architectureOf, platformOf } from '../events/view';
-import type { EventFilter, QueryResolvers, SensorResolvers } from '../generated/resolvers-types';
-
-const MAX_LIST = 1000;
-
-/** GraphQL input -> graph filter, refusing lists longer than anyone types by hand. */
-export function toGraphFilter(input: EventFilter | null | undefined): GraphFilter | null {
-  if (!input) return null;
-  for (const [name, list] of Object.entries({ orgIds: input.orgIds, sensorIds: input.sensorIds, hostnames: input.hostnames })) {
-    if (list && list.length > MAX_LIST) throw new AppError(ErrorCode.LIMIT_EXCEEDED, `${name} takes at most ${MAX_LIST} values`, { max: MAX_LIST });
-  }
-  return { ...input, eventTypes: checkTypes(input.eventTypes), from: (input.from as bigint | null) ?? null, to: (input.to as bigint | null) ?? null };
-}
+import type { QueryResolvers, SensorResolvers } from '../generated/resolvers-types';
 
 export const events: QueryResolvers['events'] = async (_parent, args, ctx) => {
   const first = checkFirst(args.first ?? 50, ctx.limits.maxPage);
-  return toConnection(await ctx.search.events(toGraphFilter(args.filter), args.orderBy ?? 'TIME_DESC', first, args.after ?? null, ctx.orgScope));
+  return toConnection(await ctx.search.events(await checkedFilter(args.filter, ctx), args.orderBy ?? 'TIME_DESC', first, args.after ?? null, ctx.orgScope));
 };
 
-export const eventCounts: QueryResolvers['eventCounts'] = (_parent, args, ctx) => {
+export const eventCounts: QueryResolvers['eventCounts'] = async (_parent, args, ctx, info) => {
   const limit = checkFirst(args.limit ?? 100, ctx.limits.maxPage);
-  return ctx.search.counts(args.groupBy, toGraphFilter(args.filter), limit, ctx.orgScope);
+  const then = args.thenBy ?? null;
+  if (then === args.groupBy) throw new AppError(ErrorCode.BAD_USER_INPUT, `thenBy ${then} is the same key as groupBy`);
+  const { buckets, hasMore } = await ctx.search.counts(args.groupBy, then, await checkedFilter(args.filter, ctx), limit, ctx.orgScope);
+  if (hasMore) warn(ctx, info, 'TRUNCATED', `more than ${limit} buckets: the ${limit} first are given; raise limit or narrow the filter`, { limit });
+  return buckets;
 };
 
 export const sensors: QueryResolvers['sensors'] = async (_parent, args, ctx) => {

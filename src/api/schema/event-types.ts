@@ -38,8 +38,8 @@ export const EVENT_INTERFACE_FIELDS = `  "The event's atom (routing.this); for e
   raw: JSON
   "The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any."
   parent: Event
-  "The chain to the root, nearest first; ends at the root, or at a MissingEvent whose parent no snapshot names."
-  ancestors(maxDepth: Int = 64): [Event!]!
+  "The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names."
+  ancestors(maxDepth: Int = 64, includeSelf: Boolean = false): [Event!]!
   "Events whose parent this is (a process's child processes and activity), oldest first."
   children(eventTypes: [String!], first: Int = 50, after: String): EventConnection!
   "How many children of each type, most first: a summary before paging through children."

@@ -4,14 +4,23 @@
  * matching compares lower-cased values, as analysts expect for paths, domains and users.
  */
 export type MatchOp = 'equals' | 'startsWith' | 'endsWith' | 'contains';
+/** The "any of" forms: `in` is equals-any-of, the others the operator of their name against any value. */
+export type ListOp = 'in' | 'startsWithAny' | 'endsWithAny' | 'containsAny';
 
 export interface StringMatch {
   equals?: string | null;
   startsWith?: string | null;
   endsWith?: string | null;
   contains?: string | null;
+  in?: readonly string[] | null;
+  startsWithAny?: readonly string[] | null;
+  endsWithAny?: readonly string[] | null;
+  containsAny?: readonly string[] | null;
   caseSensitive?: boolean | null;
 }
+
+/** Each list form's single-value operator. */
+export const LIST_OPS: Record<ListOp, MatchOp> = { in: 'equals', startsWithAny: 'startsWith', endsWithAny: 'endsWith', containsAny: 'contains' };
 
 export interface EventFilter {
   orgIds?: readonly string[] | null;
@@ -44,6 +53,8 @@ export interface Compiled {
   prelude: string;
   /** `hostSids` when the prelude defines it, else empty: what `CALL (...)` subqueries import. */
   scope: string;
+  /** `hostNames` (the hostnames the prelude found) when it defines it, else `null`: for a RETURN. */
+  hostNames: string;
   /**
    * An index hint for the MATCH, when the filter names hosts or sensors: (sid, type, time) when it
    * names event types too, else (sid, time). The planner cannot size a list resolved at run time
@@ -66,6 +77,26 @@ const STRING_FIELDS = {
   parentCommandLine: ['parentCommandLine'],
 } as const;
 
+/**
+ * A host is named by its LimaCharlie hostname, in any case, or by its short name (the part before
+ * the first dot): `WORKSTATION6` names `workstation6.theshire.local`. `names` are lower-cased.
+ */
+export function hostnameMatch(expr: string, names: string): string {
+  return `(toLower(${expr}) IN ${names} OR split(toLower(${expr}), '.')[0] IN ${names})`;
+}
+
+/** The same rule in code: does the (stored) hostname answer to the (requested) name? */
+export function hostnameAnswersTo(hostname: string, name: string): boolean {
+  const h = hostname.toLowerCase();
+  const n = name.toLowerCase();
+  return h === n || h.split('.')[0] === n;
+}
+
+/** Requested names no found hostname answers to. */
+export function unmatchedHostnames(requested: readonly string[], found: readonly string[]): string[] {
+  return [...new Set(requested)].filter((name) => !found.some((h) => hostnameAnswersTo(h, name)));
+}
+
 export function compileEventFilter(filter: EventFilter | null | undefined, alias = 'e', orgs: readonly string[] | null = null): Compiled {
   const clauses: string[] = [];
   const params: Record<string, unknown> = {};
@@ -86,23 +117,32 @@ export function compileEventFilter(filter: EventFilter | null | undefined, alias
   if (f.hostnames?.length) {
     // An event's hostname is not indexable case-insensitively, its sensor is: find the hosts by
     // name among the sensors (a few thousand at most), then their events through (sid, time), and
-    // keep the events that carry the name too.
+    // keep the events that carry the name too. The prelude also returns the names it found
+    // (`hostNames`), so a name that matched no host is reported, not answered with a silent zero.
     const names = param(f.hostnames.map((h) => h.toLowerCase()));
     const sensorOrgs = [orgs ? `s.oid IN ${param(orgs)}` : null, f.orgIds?.length ? `s.oid IN ${param(f.orgIds)}` : null].filter((c) => c !== null);
-    prelude = `CALL () { MATCH (s:Sensor) WHERE toLower(s.hostname) IN ${names}${sensorOrgs.map((c) => ` AND ${c}`).join('')} RETURN collect(DISTINCT s.sid) AS hostSids }`;
-    clauses.push(`${alias}.sid IN hostSids`, `toLower(${alias}.hostname) IN ${names}`);
+    prelude = `CALL () { MATCH (s:Sensor) WHERE ${hostnameMatch('s.hostname', names)}${sensorOrgs.map((c) => ` AND ${c}`).join('')} RETURN collect(DISTINCT s.sid) AS hostSids, collect(DISTINCT toLower(s.hostname)) AS hostNames }`;
+    clauses.push(`${alias}.sid IN hostSids`, hostnameMatch(`${alias}.hostname`, names));
   }
   if (f.eventTypes?.length) clauses.push(`${alias}.type IN ${param(f.eventTypes)}`);
   if (f.from !== undefined && f.from !== null) clauses.push(`${alias}.time >= ${param(f.from)}`);
   if (f.to !== undefined && f.to !== null) clauses.push(`${alias}.time < ${param(f.to)}`);
 
+  // Every operator given must hold; a list form holds when its operator holds for any of its values.
   const matchOn = (expr: string, m: StringMatch): string[] => {
     const out: string[] = [];
+    const sensitive = m.caseSensitive === true;
+    const subject = sensitive ? expr : `toLower(${expr})`;
     for (const op of Object.keys(OPS) as MatchOp[]) {
       const value = m[op];
       if (value === undefined || value === null) continue;
-      const sensitive = m.caseSensitive === true;
-      out.push(`${sensitive ? expr : `toLower(${expr})`} ${OPS[op]} ${param(sensitive ? value : value.toLowerCase())}`);
+      out.push(`${subject} ${OPS[op]} ${param(sensitive ? value : value.toLowerCase())}`);
+    }
+    for (const op of Object.keys(LIST_OPS) as ListOp[]) {
+      const values = m[op];
+      if (values === undefined || values === null) continue;
+      const p = param(sensitive ? [...values] : values.map((v) => v.toLowerCase()));
+      out.push(op === 'in' ? `${subject} IN ${p}` : `any(v IN ${p} WHERE ${subject} ${OPS[LIST_OPS[op]]} v)`);
     }
     return out;
   };
@@ -128,6 +168,7 @@ export function compileEventFilter(filter: EventFilter | null | undefined, alias
     params,
     prelude,
     scope: prelude ? 'hostSids' : '',
+    hostNames: prelude ? 'hostNames' : 'null',
     hint: bySensor ? `USING INDEX ${alias}:Event(${f.eventTypes?.length ? 'sid, type, time' : 'sid, time'})` : '',
   };
 }

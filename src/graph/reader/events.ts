@@ -3,6 +3,7 @@
  * applies the caller's org scope inside the Cypher (`$orgs` null means every org).
  */
 import type { Node } from 'neo4j-driver';
+import { AppError, ErrorCode } from '../../errors/codes';
 import type { GraphExecutor, NamedQuery } from '../executor';
 import { toBigInt, toStr as str } from './values';
 
@@ -38,15 +39,23 @@ export interface KnownOfMissing {
   hash: string | null;
 }
 
+/** Orgs named in an "atom in several orgs" error, at most. */
+export const MAX_ORGS_LISTED = 50;
+
 /** How deep an ancestry walk can ever go; the API's own cap is configured below this. */
 export const ANCESTRY_HARD_LIMIT = 1000;
 
+/**
+ * An atom is unique within an org, not across orgs (the same capture can be loaded into two): all
+ * the caller's matches come back, and more than one is an error naming the orgs, never whichever
+ * came first. A few orgs at most; the cap only bounds a pathological graph.
+ */
 export const EVENT_BY_ATOM: NamedQuery = {
   name: 'event by atom',
   cypher: `
 MATCH (e:Event {atom: $atom})
 WHERE ($orgs IS NULL OR e.oid IN $orgs) AND ($orgId IS NULL OR e.oid = $orgId)
-RETURN e ORDER BY e.placeholder, e.oid LIMIT 1`,
+RETURN e ORDER BY e.oid LIMIT ${MAX_ORGS_LISTED}`,
 };
 
 export const EVENTS_BY_UID: NamedQuery = {
@@ -76,13 +85,27 @@ MATCH (e:Event {uid: $uid})
 WHERE $orgs IS NULL OR e.oid IN $orgs${ANCESTRY_WALK}`,
 };
 
-/** The root field: the start is found by atom (as EVENT_BY_ATOM does) in the same round trip. */
+/**
+ * The root field: the start is found by atom (as EVENT_BY_ATOM does) in the same round trip. The
+ * walk runs only when exactly one org holds the atom; `starts` lets the caller say which orgs do
+ * otherwise. The subquery ends in an aggregation, so there is always one row.
+ */
 export const ANCESTORS_OF_ATOM: NamedQuery = {
   name: 'ancestors of atom',
   cypher: `
 MATCH (s:Event {atom: $atom})
 WHERE ($orgs IS NULL OR s.oid IN $orgs) AND ($orgId IS NULL OR s.oid = $orgId)
-WITH s AS e ORDER BY s.placeholder, s.oid LIMIT 1${ANCESTRY_WALK}`,
+WITH s ORDER BY s.oid LIMIT ${MAX_ORGS_LISTED}
+WITH collect(s) AS starts
+CALL (starts) {
+  UNWIND (CASE WHEN size(starts) = 1 THEN starts ELSE [] END) AS e
+  MATCH p = (e)-[:PARENT*1..${ANCESTRY_HARD_LIMIT}]->(a:Event)
+  WITH e, a, min(length(p)) AS depth
+  WHERE depth <= $maxDepth AND a <> e
+  WITH a ORDER BY depth
+  RETURN collect(a) AS chain
+}
+RETURN starts, chain`,
 };
 
 
@@ -121,13 +144,20 @@ function knownOf(p: Record<string, unknown>, from: string): KnownOfMissing {
 
 export type OrgScope = readonly string[] | null;
 
+/** One event, none, or a coded error naming the orgs that each hold an event with this atom. */
+function single(atom: string, found: EventNode[]): EventNode | null {
+  if (found.length <= 1) return found[0] ?? null;
+  const orgIds = [...new Set(found.map((e) => e.oid))];
+  throw new AppError(ErrorCode.AMBIGUOUS_ATOM, `atom ${atom} exists in ${orgIds.length} of your orgs (${orgIds.join(', ')}): pass orgId to say which`, { orgIds });
+}
+
 export class EventReader {
   constructor(private readonly executor: GraphExecutor) {}
 
+  /** The event with this atom among the caller's orgs; AMBIGUOUS_ATOM when more than one org holds it. */
   async byAtom(atom: string, orgs: OrgScope, orgId: string | null): Promise<EventNode | null> {
     const result = await this.executor.read(EVENT_BY_ATOM, { atom, orgs, orgId });
-    const record = result.records[0];
-    return record ? toEventNode(record.get('e') as Node) : null;
+    return single(atom, result.records.map((r) => toEventNode(r.get('e') as Node)));
   }
 
   /** For DataLoader: one round trip for any number of keys, answers in key order. */
@@ -145,9 +175,13 @@ export class EventReader {
     return result.records.map((r) => toEventNode(r.get('e') as Node));
   }
 
-  /** Ancestors of the event `byAtom` would find; empty when there is none. */
-  async ancestorsOfAtom(atom: string, maxDepth: number, orgs: OrgScope, orgId: string | null): Promise<EventNode[]> {
+  /** Ancestors of the event `byAtom` would find (itself first with includeSelf); empty when there is none. */
+  async ancestorsOfAtom(atom: string, maxDepth: number, orgs: OrgScope, orgId: string | null, includeSelf = false): Promise<EventNode[]> {
     const result = await this.executor.read(ANCESTORS_OF_ATOM, { atom, maxDepth: BigInt(maxDepth), orgs, orgId });
-    return result.records.map((r) => toEventNode(r.get('e') as Node));
+    const record = result.records[0];
+    const start = single(atom, ((record?.get('starts') as Node[] | undefined) ?? []).map(toEventNode));
+    if (!start) return [];
+    const chain = ((record?.get('chain') as Node[] | undefined) ?? []).map(toEventNode);
+    return includeSelf ? [start, ...chain] : chain;
   }
 }

@@ -6,7 +6,9 @@
 import type { Node } from 'neo4j-driver';
 import type { GraphExecutor, NamedQuery } from '../executor';
 import { decodeCursor, encodeCursor } from './cursor';
-import { compileEventFilter, type Compiled, type EventFilter } from './event-filter';
+import { AppError, ErrorCode } from '../../errors/codes';
+import { closest } from '../../domain/suggest';
+import { compileEventFilter, hostnameMatch, unmatchedHostnames, type Compiled, type EventFilter } from './event-filter';
 import { type OrgScope, toEventNode } from './events';
 import type { Page } from './trees';
 import { toBigInt as big, toStr as str } from './values';
@@ -21,16 +23,19 @@ const GROUP_KEYS: Record<CountGroup, string> = {
   HOUR: '(e.time / 3600000) * 3600000',
   DAY: '(e.time / 86400000) * 86400000',
 };
+const TIME_GROUPS: ReadonlySet<CountGroup> = new Set(['HOUR', 'DAY']);
+/** Groupings by host keep the sensor in the key: two orgs' hosts with one name are two hosts. */
+const HOST_GROUPS: ReadonlySet<CountGroup> = new Set(['HOSTNAME', 'SENSOR']);
 
 const ORDER: Record<EventOrder, { by: string; after: string }> = {
   TIME_DESC: { by: 'e.time DESC, e.uid DESC', after: '(e.time < $after.t OR (e.time = $after.t AND e.uid < $after.uid))' },
   TIME_ASC: { by: 'e.time ASC, e.uid ASC', after: '(e.time > $after.t OR (e.time = $after.t AND e.uid > $after.uid))' },
 };
 
-type FilterText = Pick<Compiled, 'where' | 'prelude' | 'scope' | 'hint'>;
+type FilterText = Pick<Compiled, 'where' | 'prelude' | 'scope' | 'hint' | 'hostNames'>;
 
 export function searchQuery(filter: FilterText, order: EventOrder): NamedQuery {
-  const { where, prelude, scope, hint } = filter;
+  const { where, prelude, scope, hint, hostNames } = filter;
   return {
     name: `events search (${order})`,
     cypher: `${prelude}
@@ -40,22 +45,59 @@ CALL (${scope}) {
   WITH e ORDER BY ${ORDER[order].by} LIMIT $limit
   RETURN collect(e) AS page
 }
-RETURN total, page`,
+RETURN total, page, ${hostNames} AS hostNames`,
   };
 }
 
-export function countQuery(filter: FilterText, group: CountGroup): NamedQuery {
-  const { where, prelude, hint } = filter;
-  const timeBuckets = group === 'HOUR' || group === 'DAY';
+/**
+ * Counts by one key or two (`then`), every bucket with its org, and with its sensor when a key is
+ * a host. Time buckets come in time order, others most first. One row always (the buckets as a
+ * list), so the hostnames the filter found come back even when nothing was counted.
+ */
+export function countQuery(filter: FilterText, group: CountGroup, then: CountGroup | null = null): NamedQuery {
+  const { where, prelude, scope, hint, hostNames } = filter;
+  const byHost = HOST_GROUPS.has(group) || (then !== null && HOST_GROUPS.has(then));
+  const order = TIME_GROUPS.has(group)
+    ? `key ASC, ${then && TIME_GROUPS.has(then) ? 'thenKey ASC, ' : ''}n DESC, thenKey ASC, org ASC, sid ASC`
+    : `n DESC, key ASC, thenKey ASC, org ASC, sid ASC`;
   return {
-    name: `event counts (${group})`,
+    name: `event counts (${group}${then ? ` x ${then}` : ''})`,
     cypher: `${prelude}
-MATCH (e:Event) ${hint} WHERE ${where}
-WITH ${GROUP_KEYS[group]} AS key, count(*) AS n
-WHERE key IS NOT NULL
-RETURN key, n ORDER BY ${timeBuckets ? 'key ASC' : 'n DESC, key ASC'} LIMIT $limit`,
+CALL (${scope}) {
+  MATCH (e:Event) ${hint} WHERE ${where}
+  WITH e.oid AS org, ${GROUP_KEYS[group]} AS key, ${then ? GROUP_KEYS[then] : 'null'} AS thenKey, ${byHost ? 'e.sid' : 'null'} AS sid, count(*) AS n
+  WHERE key IS NOT NULL${then ? ' AND thenKey IS NOT NULL' : ''}
+  WITH org, key, thenKey, sid, n ORDER BY ${order} LIMIT $limit
+  RETURN collect({org: org, key: key, thenKey: thenKey, sid: sid, n: n}) AS buckets
+}
+RETURN buckets, ${hostNames} AS hostNames`,
   };
 }
+
+export interface CountBucket {
+  key: string;
+  thenKey: string | null;
+  orgId: string;
+  sensorId: string | null;
+  count: number;
+}
+
+/** The hostnames of the sensors in scope, for suggesting a name when one matched nothing. */
+export const HOSTNAMES_IN_SCOPE: NamedQuery = {
+  name: 'hostnames in scope',
+  cypher: `
+MATCH (s:Sensor)
+WHERE ($orgs IS NULL OR s.oid IN $orgs) AND s.hostname IS NOT NULL
+RETURN DISTINCT s.hostname AS hostname LIMIT $limit`,
+};
+
+/** Which of these event types (unknown to the catalogue) the graph holds in the caller's orgs: one index seek each. */
+export const STORED_TYPES: NamedQuery = {
+  name: 'stored event types',
+  cypher: `
+UNWIND $types AS t
+RETURN t AS type, EXISTS { MATCH (e:Event) WHERE e.type = t AND ($orgs IS NULL OR e.oid IN $orgs) } AS stored`,
+};
 
 export const SENSORS: NamedQuery = {
   name: 'sensors',
@@ -63,10 +105,11 @@ export const SENSORS: NamedQuery = {
 MATCH (s:Sensor)
 WHERE ($orgs IS NULL OR s.oid IN $orgs)
   AND ($orgIds IS NULL OR s.oid IN $orgIds)
-  AND ($hostnames IS NULL OR toLower(s.hostname) IN $hostnames)
+  AND ($hostnames IS NULL OR ${hostnameMatch('s.hostname', '$hostnames')})
 WITH s ORDER BY s.uid
 WITH collect(s) AS rows
-RETURN size(rows) AS total, [x IN rows WHERE $after IS NULL OR x.uid > $after][0..$limit] AS page`,
+RETURN size(rows) AS total, [x IN rows WHERE $after IS NULL OR x.uid > $after][0..$limit] AS page,
+       CASE WHEN $hostnames IS NULL THEN null ELSE [x IN rows | toLower(x.hostname)] END AS hostNames`,
 };
 
 export const SENSORS_BY_UID: NamedQuery = {
@@ -112,7 +155,14 @@ export function toSensorNode(node: Node): SensorNode {
   };
 }
 
+/** How many hostnames suggestions are chosen from (a fleet's worth). */
+const MAX_HOSTNAMES_SUGGESTED_FROM = 20_000;
+const STORED_TYPE_TTL_MS = 60_000;
+
 export class SearchReader {
+  /** `<orgs>|<type>` -> until when it is known to be stored. */
+  private readonly storedCache = new Map<string, number>();
+
   constructor(private readonly executor: GraphExecutor) {}
 
   async events(filter: EventFilter | null, order: EventOrder, first: number, after: string | null, orgs: OrgScope): Promise<Page> {
@@ -124,19 +174,61 @@ export class SearchReader {
       limit: BigInt(first + 1),
     });
     const record = result.records[0];
+    await this.checkHosts(filter?.hostnames, record?.get('hostNames'), orgs);
     const nodes = ((record?.get('page') as Node[] | undefined) ?? []).map(toEventNode);
     const edges = nodes.slice(0, first).map((node) => ({ node, depth: 0, cursor: encodeCursor('events', { t: String(node.time ?? 0n), uid: node.uid }) }));
     return { totalCount: Number(record?.get('total') ?? 0), edges, hasNextPage: nodes.length > first };
   }
 
-  async counts(group: CountGroup, filter: EventFilter | null, limit: number, orgs: OrgScope): Promise<{ key: string; count: number }[]> {
+  /** Buckets, most `limit`; `hasMore` says the limit cut some off. */
+  async counts(group: CountGroup, then: CountGroup | null, filter: EventFilter | null, limit: number, orgs: OrgScope): Promise<{ buckets: CountBucket[]; hasMore: boolean }> {
     const { params, ...text } = compileEventFilter(filter, 'e', orgs);
-    const result = await this.executor.read(countQuery(text, group), { ...params, limit: BigInt(limit) });
-    return result.records.map((r) => {
-      const key = r.get('key') as unknown;
-      const asTime = group === 'HOUR' || group === 'DAY';
-      return { key: asTime ? new Date(Number(String(key))).toISOString() : String(key), count: Number(r.get('n')) };
-    });
+    const result = await this.executor.read(countQuery(text, group, then), { ...params, limit: BigInt(limit + 1) });
+    const record = result.records[0];
+    await this.checkHosts(filter?.hostnames, record?.get('hostNames'), orgs);
+    const rows = (record?.get('buckets') as { org: string; key: unknown; thenKey: unknown; sid: unknown; n: unknown }[] | undefined) ?? [];
+    const asKey = (g: CountGroup, v: unknown) => (TIME_GROUPS.has(g) ? new Date(Number(String(v))).toISOString() : String(v));
+    const buckets = rows.slice(0, limit).map((r) => ({
+      key: asKey(group, r.key),
+      thenKey: then && r.thenKey !== null ? asKey(then, r.thenKey) : null,
+      orgId: String(r.org),
+      sensorId: typeof r.sid === 'string' ? r.sid : null,
+      count: Number(r.n),
+    }));
+    return { buckets, hasMore: rows.length > limit };
+  }
+
+  /**
+   * A host filter whose names matched no host in scope is the client's mistake, not an empty
+   * answer: UNKNOWN_HOST, with the nearest hostnames (one more query, on this path only).
+   */
+  private async checkHosts(requested: readonly string[] | null | undefined, found: unknown, orgs: OrgScope): Promise<void> {
+    if (!requested?.length || !Array.isArray(found)) return;
+    const unknown = unmatchedHostnames(requested, found.filter((h): h is string => typeof h === 'string'));
+    if (unknown.length === 0) return;
+    const result = await this.executor.read(HOSTNAMES_IN_SCOPE, { orgs, limit: BigInt(MAX_HOSTNAMES_SUGGESTED_FROM) });
+    const hostnames = result.records.map((r) => String(r.get('hostname')));
+    const suggestions = Object.fromEntries(unknown.map((name) => [name, closest(name, hostnames)]));
+    const hints = unknown.map((name) => `${name}${suggestions[name]!.length ? ` (did you mean ${suggestions[name]!.join(', ')}?)` : ''}`);
+    throw new AppError(ErrorCode.UNKNOWN_HOST, `no host in scope is named ${hints.join('; ')}: hostnames match LimaCharlie's hostname in any case, or its short name`, { unknown, suggestions });
+  }
+
+  /** Which of `types` the graph holds in scope; positive answers are kept a minute (a type, once stored, stays). */
+  async storedTypes(types: readonly string[], orgs: OrgScope): Promise<Set<string>> {
+    const scopeKey = orgs ? [...orgs].sort().join(',') : '*';
+    const now = Date.now();
+    const stored = new Set(types.filter((t) => (this.storedCache.get(`${scopeKey}|${t}`) ?? 0) > now));
+    const ask = types.filter((t) => !stored.has(t));
+    if (ask.length === 0) return stored;
+    const result = await this.executor.read(STORED_TYPES, { types: ask, orgs });
+    if (this.storedCache.size > 10_000) this.storedCache.clear();
+    for (const r of result.records) {
+      if (r.get('stored') !== true) continue;
+      const t = String(r.get('type'));
+      stored.add(t);
+      this.storedCache.set(`${scopeKey}|${t}`, now + STORED_TYPE_TTL_MS);
+    }
+    return stored;
   }
 
   /** For DataLoader: answers in key order. */
@@ -158,6 +250,7 @@ export class SearchReader {
       limit: BigInt(first + 1),
     });
     const record = result.records[0];
+    await this.checkHosts(filter?.hostnames, record?.get('hostNames'), orgs);
     const nodes = ((record?.get('page') as Node[] | undefined) ?? []).map(toSensorNode);
     const page = nodes.slice(0, first);
     // first: 0 is a count-only question: an empty page, and no cursor to continue from.

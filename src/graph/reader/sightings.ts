@@ -67,8 +67,9 @@ WHERE ($orgs IS NULL OR i.oid IN $orgs) AND ($orgId IS NULL OR i.oid = $orgId)
 MATCH (s:Sensor)-[w:SAW]->(i)
 WITH i, min(w.firstSeen) AS firstSeen, count(DISTINCT s) AS hosts
 WHERE firstSeen >= $since
-RETURN i.oid AS orgId, i.value AS value, firstSeen, hosts
-ORDER BY firstSeen DESC, value LIMIT $limit`,
+WITH i, firstSeen, hosts ORDER BY firstSeen DESC, i.value
+WITH collect({orgId: i.oid, value: i.value, firstSeen: firstSeen, hosts: hosts}) AS rows
+RETURN size(rows) AS total, rows[0..$limit] AS page`,
 };
 
 export interface FirstSeen {
@@ -128,14 +129,13 @@ export class SightingReader {
     };
   }
 
-  async firstSeen(kind: IndicatorKind, since: bigint, orgId: string | null, limit: number, orgs: OrgScope): Promise<FirstSeen[]> {
+  async firstSeen(kind: IndicatorKind, since: bigint, orgId: string | null, limit: number, orgs: OrgScope): Promise<{ totalCount: number; hasMore: boolean; nodes: FirstSeen[] }> {
     const result = await this.executor.read(FIRST_SEEN, { kind, since, orgId, orgs, limit: BigInt(limit) });
-    return result.records.map((r) => ({
-      orgId: String(r.get('orgId')),
-      value: String(r.get('value')),
-      firstSeen: big(r.get('firstSeen')) ?? 0n,
-      hosts: Number(r.get('hosts')),
-    }));
+    const record = result.records[0];
+    const totalCount = Number(record?.get('total') ?? 0);
+    const rows = (record?.get('page') as { orgId: unknown; value: unknown; firstSeen: unknown; hosts: unknown }[] | undefined) ?? [];
+    const nodes = rows.map((r) => ({ orgId: String(r.orgId), value: String(r.value), firstSeen: big(r.firstSeen) ?? 0n, hosts: Number(r.hosts) }));
+    return { totalCount, hasMore: totalCount > nodes.length, nodes };
   }
 
   async events(indicatorUid: string, sid: string, first: number, after: string | null, orgs: OrgScope) {
