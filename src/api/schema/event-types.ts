@@ -5,6 +5,7 @@
  */
 import { allEventTypes, allObjectTypes, FAMILIES, fieldsOf, type Family, type FieldType } from '../../catalogue';
 import { pascalCase } from '../../catalogue/names';
+import { FLOW_EVENT_TYPES, FLOW_TOLERANCE_DEFAULT_SECONDS, FLOW_TOLERANCE_MAX_SECONDS } from '../../graph/reader/flow';
 
 export const BEGIN_MARKER = '# BEGIN GENERATED event types (npm run schema:generate; do not edit)';
 export const END_MARKER = '# END GENERATED event types';
@@ -52,6 +53,15 @@ export const EVENT_INTERFACE_FIELDS = `  "The event's atom (routing.this); for e
   sensor: Sensor
   "The tree below this event, breadth-first; each edge carries its depth."
   descendants(maxDepth: Int = 16, eventTypes: [String!], first: Int = 100, after: String): EventConnection!`;
+
+/** Fields of the connection types only (src/graph/reader/flow.ts): the other host's report of the same flow. */
+export const FLOW_FIELDS = `  """
+  The other host's report of the same flow (same addresses and ports, in either direction, from
+  another sensor of the org, within toleranceSeconds; at most ${FLOW_TOLERANCE_MAX_SECONDS}), nearest in
+  time; null when no other monitored host reported it.
+  """
+  peer(toleranceSeconds: Int = ${FLOW_TOLERANCE_DEFAULT_SECONDS}): Event`;
+const FLOW_TYPES: ReadonlySet<string> = new Set(FLOW_EVENT_TYPES);
 
 const INTERFACE_FIELD_NAMES = new Set([...EVENT_INTERFACE_FIELDS.matchAll(/^\s+(\w+)[(:]/gm)].map((m) => m[1]));
 
@@ -114,6 +124,7 @@ export function eventTypesSdl(): string {
     byFamily.set(spec.family, [...(byFamily.get(spec.family) ?? []), spec.graphqlName]);
     out.push(`${JSON.stringify(`${spec.name}: ${spec.description}`)}\ntype ${spec.graphqlName} implements Event {`);
     out.push(EVENT_INTERFACE_FIELDS);
+    if (FLOW_TYPES.has(spec.name)) out.push(FLOW_FIELDS);
     for (const f of fieldsOf(spec.fields)) out.push(`${describe(f.description)}  ${eventFieldName(f.key, f.graphqlName)}: ${scalarType(f.type)}`);
     out.push('}\n');
   }
