@@ -25,7 +25,7 @@ describe('lateral movement and paths through GraphQL', () => {
     runtime = await testRuntime();
     await migrate(runtime.executor);
     await ingestLines(runtime.executor, records.map((r) => JSON.stringify(r)));
-  });
+  }, 180_000);
   afterAll(async () => runtime.close());
 
   const run = graphqlRunner(() => runtime);
@@ -140,6 +140,38 @@ describe('lateral movement and paths through GraphQL', () => {
     expect(row.acceptingProcess).toEqual({ __typename: 'MissingEvent', atom: servicesAtom }); // services.exe predates the capture
     expect(row.startedThere.edges[0]).toEqual({ reason: 'DESCENDANT_OF_ACCEPTING_PROCESS', offsetMs: time(service) - time(inbound), node: { atom: atom(service), eventTime: new Date(time(service)).toISOString() } });
     expect(row.processesStarted.map((p) => p.atom)).toContain(atom(service));
+  });
+
+  it('finds wsmprovhost.exe on the destination of PowerShell remoting, started before the source\'s clock says it connected', async () => {
+    const remoting = withOrg(
+      readFileSync(join(__dirname, '..', '..', '..', 'shared', 'datasets', 'otrf-empire-psremoting.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as Rec),
+      uniqueOrg('psremoting'),
+    );
+    await ingestLines(runtime.executor, remoting.map((r) => JSON.stringify(r)));
+    const oid = remoting[0]!.routing['oid'] as string;
+    // From the file: the WinRM host process on the destination, and the first WinRM flow before it as each side reported it.
+    const wsmprovhost = remoting.find((r) => r.routing['event_type'] === 'NEW_PROCESS' && /\\wsmprovhost\.exe$/i.test(r.event['FILE_PATH'] as string))!;
+    const dst = wsmprovhost.routing['sid'] as string;
+    const inbound = remoting
+      .filter((r) => r.routing['sid'] === dst && r.routing['event_type'] === 'NEW_TCP4_CONNECTION' && ends(r).d.PORT === 5985 && time(r) <= time(wsmprovhost))
+      .sort((a, b) => time(b) - time(a))[0]!;
+    const source = reportOf(remoting, inbound)!;
+    expect(source.routing['sid']).not.toBe(dst);
+    expect(time(wsmprovhost)).toBeLessThan(time(source));
+    const result = await run(
+      `query($o: [String!]) { lateralMovement(filter: { orgIds: $o, destinationPorts: [5985] }, first: 20) {
+         connection { atom } destinationConnection { atom } acceptingProcess { __typename atom }
+         startedThere(first: 20) { edges { reason offsetMs node { atom } } } } }`,
+      { o: [oid] },
+    );
+    expect(result.errors).toBeUndefined();
+    const row = (result.data?.['lateralMovement'] as Row[]).find((m) => m.connection.atom === atom(source))!;
+    expect(row.destinationConnection?.atom).toBe(atom(inbound));
+    expect(row.acceptingProcess?.atom).toBe(inbound.routing['parent']);
+    expect(row.startedThere.edges).toContainEqual({ reason: 'STARTED_IN_WINDOW', offsetMs: time(wsmprovhost) - time(inbound), node: { atom: atom(wsmprovhost) } });
   });
 
   it('gives each connection the other host\'s report of its flow as peer, and none to flows only one host reported', async () => {
