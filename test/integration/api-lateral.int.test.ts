@@ -223,7 +223,7 @@ describe('lateral movement and paths through GraphQL', () => {
     const smb = conn(ws2, 'NEW_TCP4_CONNECTION', T + 20_000, [ws2.ip, 51003], [ws1.ip, 445]);
     const all = [dnsQuery, dnsReply, kerberosReply, listener, winrm, winrmThere, child, grandchild, unrelated, tooEarly, smb];
     // Each host's own address is learned from its events: one event each that names nothing.
-    const q = `query($o: [String!], $p: [NetworkProtocol!], $f: LateralMovementFilter) { lateralMovement(filter: $f, protocols: $p, first: 50) {
+    const q = `query($p: [NetworkProtocol!], $f: LateralMovementFilter) { lateralMovement(filter: $f, protocols: $p, first: 50) {
       connection { atom } destinationHost { hostname } destinationConnection { atom } acceptingProcess { atom }
       startedThere(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { reason offsetMs node { atom } } } } }`;
     type NetRow = { connection: { atom: string }; destinationConnection: { atom: string } | null; acceptingProcess: { atom: string } | null; startedThere: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { reason: string; offsetMs: number; node: { atom: string } }[] } };
