@@ -259,7 +259,7 @@ describe('a generated fleet answers its truth file through the API', () => {
         { a: story.processes.payload.atom, b: target.atom, o: story.org.oid },
       );
       expect(res.errors).toBeUndefined();
-      const p = res.data?.['path'] as { length: number; events: { atom: string; sensorId: string }[]; steps: { relationship: string; fromAtom: string; toAtom: string }[] };
+      const p = res.data?.['path'] as { length: number; events: { atom: string; sensorId: string | null }[]; steps: { relationship: string; fromAtom: string; toAtom: string }[] };
       expect(p.length).toBe(expected);
       expect(p.events[0]?.atom).toBe(story.processes.payload.atom);
       expect(p.events[p.events.length - 1]?.atom).toBe(target.atom);
@@ -268,7 +268,8 @@ describe('a generated fleet answers its truth file through the API', () => {
       expect(lateral.connections.map((c) => c.atom)).toContain(flows[0]?.fromAtom);
       expect(lateral.inbound.map((c) => c.atom)).toContain(flows[0]?.toAtom);
       // Consecutive steps chain: each starts or ends where the previous one left off.
-      expect(new Set(p.events.map((e) => e.sensorId))).toEqual(new Set([lateral.source.sid, lateral.destination.sid]));
+      // (services.exe on the destination predates the capture: a MissingEvent, with no host.)
+      expect(new Set(p.events.map((e) => e.sensorId).filter((s) => s !== null))).toEqual(new Set([lateral.source.sid, lateral.destination.sid]));
     }
   });
 });

@@ -9,8 +9,9 @@
  *
  * Each host's error is drawn from its sensor id, uniformly within +-clockSkew. The hosts of an
  * attack story are set the hard way round: the victim's clock ahead and the second host's behind,
- * each by 30-100% of clockSkew, so with any clockSkew of a second or more the service started on
- * the second host is reported before the victim's connection that started it.
+ * each by 50-100% of clockSkew, so they disagree by clockSkew or more and, from 2 s up, the service
+ * started on the second host (1.2-1.8 s after the connection) is reported before the victim's
+ * connection that started it.
  */
 import type { Fleet } from '../fleet/hosts';
 import type { GenerateOptions } from '../options';
@@ -27,7 +28,7 @@ export function clockSkews(fleet: Fleet, casts: readonly StoryCast[], options: P
   const max = options.clockSkew * 1000;
   if (max === 0) return fleet.hosts.map(() => 0);
   const skews = fleet.hosts.map((h) => Math.round((2 * unit(`clock/${options.seed}/${h.sid}`) - 1) * max));
-  const magnitude = (sid: string) => Math.max(1, Math.round((0.3 + 0.7 * unit(`clock-story/${options.seed}/${sid}`)) * max));
+  const magnitude = (sid: string) => Math.max(1, Math.round((0.5 + 0.5 * unit(`clock-story/${options.seed}/${sid}`)) * max));
   const set = new Set<number>();
   // Second hosts first: a host that is both keeps its clock behind.
   for (const cast of casts) {
