@@ -7,11 +7,13 @@
  * where a line is written (events/emit.ts), so what happens, and in what order, is the same with or
  * without it.
  *
- * Each host's error is drawn from its sensor id, uniformly within +-clockSkew. The hosts of an
- * attack story are set the hard way round: the victim's clock ahead and the second host's behind,
- * each by 50-100% of clockSkew, so they disagree by clockSkew or more and, from 2 s up, the service
- * started on the second host (1.2-1.8 s after the connection) is reported before the victim's
- * connection that started it.
+ * Each host's error is drawn from its sensor id, uniformly within +-clockSkew. The hosts of the
+ * attack stories are set the hard way round: each story's second host behind its victim. A host
+ * can be the victim of one story and the second host of another, so they are ranked (victims
+ * before their second hosts, along chains of stories) and spread from +clockSkew (rank 0) to
+ * -clockSkew (the org's last rank), each 85-100% of its share: with one story per org, the two hosts
+ * disagree by 1.7-2 x clockSkew, and from 2 s up the service started on the second host (1.2-1.8 s
+ * after the connection) is reported before the victim's connection that started it.
  */
 import type { Fleet } from '../fleet/hosts';
 import type { GenerateOptions } from '../options';
@@ -28,18 +30,36 @@ export function clockSkews(fleet: Fleet, casts: readonly StoryCast[], options: P
   const max = options.clockSkew * 1000;
   if (max === 0) return fleet.hosts.map(() => 0);
   const skews = fleet.hosts.map((h) => Math.round((2 * unit(`clock/${options.seed}/${h.sid}`) - 1) * max));
-  const magnitude = (sid: string) => Math.max(1, Math.round((0.5 + 0.5 * unit(`clock-story/${options.seed}/${sid}`)) * max));
-  const set = new Set<number>();
-  // Second hosts first: a host that is both keeps its clock behind.
+  // Longest chain of stories above each host: a second host ranks below its victim. Bounded by the
+  // number of hosts, so stories that form a cycle (A to B, B to A) cannot loop.
+  const rank = new Map<number, number>();
   for (const cast of casts) {
     if (!cast.target) continue;
-    skews[cast.target.index] = -magnitude(cast.target.sid);
-    set.add(cast.target.index);
+    if (!rank.has(cast.victim.index)) rank.set(cast.victim.index, 0);
+    if (!rank.has(cast.target.index)) rank.set(cast.target.index, 0);
   }
-  for (const cast of casts) {
-    if (!cast.target || set.has(cast.victim.index)) continue;
-    skews[cast.victim.index] = magnitude(cast.victim.sid);
-    set.add(cast.victim.index);
+  for (let round = 0, changed = true; changed && round < fleet.hosts.length; round++) {
+    changed = false;
+    for (const cast of casts) {
+      if (!cast.target) continue;
+      const below = (rank.get(cast.victim.index) as number) + 1;
+      if ((rank.get(cast.target.index) as number) < below) {
+        rank.set(cast.target.index, below);
+        changed = true;
+      }
+    }
+  }
+  // Stories stay inside an org: each org's ranks are spread over the whole range.
+  const lastOf = new Map<number, number>();
+  for (const [index, r] of rank) {
+    const org = (fleet.hosts[index] as Fleet['hosts'][number]).org.index;
+    lastOf.set(org, Math.max(lastOf.get(org) ?? 0, r));
+  }
+  for (const [index, r] of rank) {
+    const host = fleet.hosts[index] as Fleet['hosts'][number];
+    const last = lastOf.get(host.org.index) as number;
+    const share = last === 0 ? 1 : 1 - (2 * r) / last;
+    skews[index] = Math.round(share * (0.85 + 0.15 * unit(`clock-story/${options.seed}/${host.sid}`)) * max);
   }
   return skews;
 }
