@@ -7,7 +7,7 @@ import type { GraphQLFieldResolver, GraphQLTypeResolver } from 'graphql';
 import { allEventTypes, allObjectTypes, eventTypeSpec, FAMILIES, fieldsOf, type Family, type FieldType } from '../../catalogue';
 import { AppError, ErrorCode } from '../../errors/codes';
 import type { EventNode } from '../../graph/reader/events';
-import { FLOW_EVENT_TYPES, FLOW_TOLERANCE_MAX_SECONDS } from '../../graph/reader/flow';
+import { FLOW_EVENT_TYPES, FLOW_TOLERANCE_DEFAULT_SECONDS, FLOW_TOLERANCE_MAX_SECONDS } from '../../graph/reader/flow';
 import type { ApiContext } from '../context';
 import { eventFieldName, familyUnionName } from '../schema/event-types';
 import { checkFirst, checkTypes, toConnection } from './connection';
@@ -118,7 +118,7 @@ const FLOW_TYPES: ReadonlySet<string> = new Set(FLOW_EVENT_TYPES);
 
 /** A connection's report by the other host (the flow rule of src/graph/reader/flow.ts), batched. */
 const peer = (n: EventNode, args: Record<string, unknown>, ctx: ApiContext) => {
-  const seconds = Number(args['toleranceSeconds'] ?? 300);
+  const seconds = Number(args['toleranceSeconds'] ?? FLOW_TOLERANCE_DEFAULT_SECONDS);
   if (!Number.isInteger(seconds) || seconds < 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'toleranceSeconds must be a whole number of at least 0');
   if (seconds > FLOW_TOLERANCE_MAX_SECONDS) throw new AppError(ErrorCode.LIMIT_EXCEEDED, `toleranceSeconds must be 0..${FLOW_TOLERANCE_MAX_SECONDS}`, { max: FLOW_TOLERANCE_MAX_SECONDS });
   return ctx.loaders.flowPeer.load({ uid: n.uid, toleranceMs: seconds * 1000 });
