@@ -113,7 +113,7 @@ export function contextFor(deps: ServerDeps, principal: Principal = LOCAL_PRINCI
   return {
     executor: deps.executor,
     ...readers,
-    loaders: createLoaders(readers.reader, readers.trees, readers.search, orgScope),
+    loaders: createLoaders(readers.reader, readers.trees, readers.search, readers.lateral, orgScope),
     orgScope,
     principal,
     limits: { maxDepth: deps.config.API_MAX_DEPTH, maxTreeDepth: deps.config.API_MAX_TREE_DEPTH, maxPage: deps.config.API_MAX_PAGE },

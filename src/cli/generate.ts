@@ -34,6 +34,7 @@ export function generateCli(): Command {
     .option('--duplicates <fraction>', 'lines delivered twice', String(DEFAULTS.duplicates))
     .option('--orphans <fraction>', 'processes running at capture start whose NEW_PROCESS is never sent', String(DEFAULTS.orphans))
     .option('--bad-fraction <fraction>', 'malformed lines (truncated, wrongly typed, missing routing...)', String(DEFAULTS.badFraction))
+    .option('--clock-skew <seconds>', "largest error of a host's clock, either way (each host's is fixed; every time it reports is off by it)", String(DEFAULTS.clockSkew))
     .option('--quiet', 'no summary on stderr')
     .action(generateCommand);
 }

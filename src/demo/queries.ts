@@ -1,6 +1,7 @@
 /**
  * The three queries the demo prints: each finds a part of a planted attack, with the atoms, hashes
- * and sensors taken from the generator's ground truth so they hit on the first try.
+ * and sensors taken from the generator's ground truth so they hit on the first try. The time range
+ * is the story's on the true clock with a minute either side: each host's clock is off by seconds.
  */
 import type { StoryTruth } from '../generate';
 
@@ -26,13 +27,14 @@ export function demoQueries(story: StoryTruth): ExampleQuery[] {
   ];
   if (story.lateral) {
     queries.push({
-      title: `Did ${story.lateral.source.hostname} connect to another monitored host, and what started there right after?`,
-      query: `{ lateralMovement(windowSeconds: 600, filter: { orgIds: ["${org}"], sensorIds: ["${story.lateral.source.sid}"],
-    from: "${iso(story.startTime)}", to: "${iso(story.endTime)}" }) {
-    sourceHost { hostname } destinationHost { hostname }
+      title: `Did ${story.lateral.source.hostname} connect to another monitored host, what accepted it there, and what started there?`,
+      query: `{ lateralMovement(filter: { orgIds: ["${org}"], sensorIds: ["${story.lateral.source.sid}"], destinationPorts: [${story.lateral.connections.map((c) => c.port).join(', ')}],
+    from: "${iso(story.startTime - 60_000)}", to: "${iso(story.endTime + 60_000)}" }) {
+    sourceHost { hostname } destinationHost { hostname } clockOffsetMs
     connection { eventTime ... on NewTcp4Connection { destination { ipAddress port } } }
     sourceProcess { ... on NewProcess { filePath } }
-    processesStarted { ... on NewProcess { filePath commandLine } } } }`,
+    acceptingProcess { __typename atom ... on NewProcess { filePath } }
+    startedThere(first: 5) { totalCount edges { reason offsetMs node { ... on NewProcess { filePath commandLine } } } } } }`,
     });
   } else {
     queries.push({

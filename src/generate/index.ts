@@ -4,5 +4,5 @@
  * truth. `atomgraph generate` (src/cli/generate.ts) is the command-line face of generate().
  */
 export { generate, generateText, type Generation, type RunOptions } from './output/stream';
-export { DEFAULTS, NO_WRINKLES, parseGenerateOptions, withDefaults, type GenerateOptions, type RawGenerateOptions } from './options';
+export { DEFAULTS, DEMO_CLOCK_SKEW, NO_WRINKLES, parseGenerateOptions, withDefaults, type GenerateOptions, type RawGenerateOptions } from './options';
 export type { AncestorRef, ConnectionRef, GenerationSummary, HostRef, ProcessRef, StoryTruth, Truth } from './stories/truth';

@@ -25,6 +25,12 @@ export interface GenerateOptions {
   readonly orphans: number;
   /** Fraction of lines that are malformed (truncated, wrongly typed, missing routing...). */
   readonly badFraction: number;
+  /**
+   * Largest clock error of a host, in seconds (0: every clock right). Each host's clock is off by a
+   * fixed amount up to this, either way, and every time it reports (routing.event_time and every
+   * TIMESTAMP in its bodies) is off by as much: see sim/clocks.ts.
+   */
+  readonly clockSkew: number;
 }
 
 export const DEFAULTS = {
@@ -35,9 +41,13 @@ export const DEFAULTS = {
   duplicates: 0.001,
   orphans: 0.03,
   badFraction: 0,
+  clockSkew: 0,
 } as const;
 
-export const LIMITS = { hosts: 100_000, events: 1_000_000_000, orgs: 1000, stories: 1000, shuffleWindow: 100_000 } as const;
+/** What `npm run demo` uses: real captures' hosts disagree by 0.3-3.4 s. */
+export const DEMO_CLOCK_SKEW = 3;
+
+export const LIMITS = { hosts: 100_000, events: 1_000_000_000, orgs: 1000, stories: 1000, shuffleWindow: 100_000, clockSkew: 3600 } as const;
 
 /** Monday 2024-01-08 06:00 UTC plus a seed-chosen number of days: a plausible working-day morning. */
 export function defaultStart(seed: string): number {
@@ -58,12 +68,13 @@ export function withDefaults(options: Partial<GenerateOptions> & Pick<GenerateOp
     duplicates: DEFAULTS.duplicates,
     orphans: DEFAULTS.orphans,
     badFraction: DEFAULTS.badFraction,
+    clockSkew: DEFAULTS.clockSkew,
     ...options,
   };
 }
 
-/** Real-feed wrinkles all off: every line is a well-formed event, once, in time order, every parent sent. */
-export const NO_WRINKLES = { shuffle: 0, duplicates: 0, orphans: 0, badFraction: 0 } as const;
+/** Real-feed wrinkles all off: every line is a well-formed event, once, in time order, every parent sent, every clock right. */
+export const NO_WRINKLES = { shuffle: 0, duplicates: 0, orphans: 0, badFraction: 0, clockSkew: 0 } as const;
 
 /** Raw values as the command line gives them (strings; undefined when not given). */
 export interface RawGenerateOptions {
@@ -78,6 +89,7 @@ export interface RawGenerateOptions {
   duplicates?: string;
   orphans?: string;
   badFraction?: string;
+  clockSkew?: string;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: string[] };
@@ -96,11 +108,11 @@ export function parseGenerateOptions(raw: RawGenerateOptions): Parsed<GenerateOp
     }
     return n;
   };
-  const fraction = (flag: string, text: string | undefined, fallback: number, max = 1): number => {
+  const fraction = (flag: string, text: string | undefined, fallback: number, max = 1, what = 'a fraction'): number => {
     if (text === undefined) return fallback;
     const n = Number(text);
     if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > max) {
-      errors.push(`--${flag} must be a fraction from 0 to ${max}, got ${JSON.stringify(text)}`);
+      errors.push(`--${flag} must be ${what} from 0 to ${max}, got ${JSON.stringify(text)}`);
       return fallback;
     }
     return n;
@@ -138,6 +150,7 @@ export function parseGenerateOptions(raw: RawGenerateOptions): Parsed<GenerateOp
     duplicates: fraction('duplicates', raw.duplicates, DEFAULTS.duplicates, 0.5),
     orphans: fraction('orphans', raw.orphans, DEFAULTS.orphans),
     badFraction,
+    clockSkew: fraction('clock-skew', raw.clockSkew, DEFAULTS.clockSkew, LIMITS.clockSkew, 'a number of seconds'),
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: options };
 }

@@ -3,6 +3,7 @@
 // index too (type or org), never walk every event. On a large graph that is the difference between
 // milliseconds and seconds.
 import { compileEventFilter, type EventFilter } from '../../src/graph/reader/event-filter';
+import { FLOW_PEERS } from '../../src/graph/reader/lateral';
 import { countQuery, searchQuery } from '../../src/graph/reader/search';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
@@ -53,5 +54,11 @@ describe('search plans', () => {
       expect(scans(ops)).toEqual([]);
       expect(seeks(ops).some((d) => index.test(d))).toBe(true);
     }
+  });
+
+  it("finds another host's report of a flow by seeking the flow index, in both directions, never by scanning events", async () => {
+    const ops = await plan(FLOW_PEERS.cypher, { requests: [{ key: 0n, uid: 'org-1/a' }], orgs: null, flowTolerance: 300_000n });
+    expect(scans(ops)).toEqual([]);
+    expect(seeks(ops).filter((d) => /:Event\(srcIp, srcPort\)/.test(d))).toHaveLength(2);
   });
 });

@@ -7,6 +7,7 @@ import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLTypeResolver } fr
 import { allEventTypes, allObjectTypes, eventTypeSpec, FAMILIES, fieldsOf, type Family, type FieldType } from '../../catalogue';
 import { AppError, ErrorCode } from '../../errors/codes';
 import type { EventNode } from '../../graph/reader/events';
+import { FLOW_EVENT_TYPES, FLOW_TOLERANCE_DEFAULT_SECONDS, FLOW_TOLERANCE_MAX_SECONDS } from '../../graph/reader/flow';
 import type { ApiContext } from '../context';
 import { eventFieldName, familyUnionName } from '../schema/event-types';
 import { checkEventTypes } from '../filters';
@@ -143,6 +144,16 @@ function missingFields(): Record<string, Resolver> {
   };
 }
 
+const FLOW_TYPES: ReadonlySet<string> = new Set(FLOW_EVENT_TYPES);
+
+/** A connection's report by the other host (the flow rule of src/graph/reader/flow.ts), batched. */
+const peer = (n: EventNode, args: Record<string, unknown>, ctx: ApiContext) => {
+  const seconds = Number(args['toleranceSeconds'] ?? FLOW_TOLERANCE_DEFAULT_SECONDS);
+  if (!Number.isInteger(seconds) || seconds < 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'toleranceSeconds must be a whole number of at least 0');
+  if (seconds > FLOW_TOLERANCE_MAX_SECONDS) throw new AppError(ErrorCode.LIMIT_EXCEEDED, `toleranceSeconds must be 0..${FLOW_TOLERANCE_MAX_SECONDS}`, { max: FLOW_TOLERANCE_MAX_SECONDS });
+  return ctx.loaders.flowPeer.load({ uid: n.uid, toleranceMs: seconds * 1000 });
+};
+
 export const resolveEventType: GraphQLTypeResolver<EventNode, ApiContext> = (n) =>
   n.placeholder ? 'MissingEvent' : (eventTypeSpec(n.type ?? '')?.graphqlName ?? 'GenericEvent');
 
@@ -157,6 +168,7 @@ export function eventResolvers(): Record<string, Record<string, Resolver | Graph
   for (const spec of allEventTypes()) {
     const fields: Record<string, Resolver> = { ...common };
     for (const f of fieldsOf(spec.fields)) fields[eventFieldName(f.key, f.graphqlName)] = ((n) => convert(original(n as EventNode).event[f.key], f.type)) as Resolver;
+    if (FLOW_TYPES.has(spec.name)) fields['peer'] = peer as Resolver;
     map[spec.graphqlName] = fields;
   }
   for (const object of allObjectTypes()) {

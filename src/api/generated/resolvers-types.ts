@@ -2455,23 +2455,59 @@ export type KnownFrom =
 
 export type LateralMovement = {
   __typename?: 'LateralMovement';
-  /** The connection event (NEW_TCP4_CONNECTION...). */
+  /**
+   * The process on the destination that owns the connection (destinationConnection's parent): the
+   * one that accepted it, e.g. services.exe for psexec, svchost.exe for WinRM. A MissingEvent when
+   * its own process event never arrived.
+   */
+  acceptingProcess?: Maybe<Event>;
+  /** destinationConnection's time minus connection's: the hosts' clock difference plus the network's delay. Null without a destination report. */
+  clockOffsetMs?: Maybe<Scalars['Long']['output']>;
+  /** The source's report of the connection (NEW_TCP4_CONNECTION...). */
   connection: Event;
+  /** The destination's own report of the same flow, or null when its sensor sent none. */
+  destinationConnection?: Maybe<Event>;
   destinationHost: Sensor;
-  /** Processes that started on the destination host within the window, earliest first. */
+  /** The destination-side time startedThere is measured from: destinationConnection's time, or the source's when there is none. */
+  destinationTime: Scalars['DateTime']['output'];
+  /**
+   * Processes started on the destination within the window, earliest first: the first 20 of startedThere, in time order.
+   * @deprecated Capped at 20 without saying so; use startedThere (totalCount, pageInfo, reason).
+   */
   processesStarted: Array<Event>;
   sourceHost?: Maybe<Sensor>;
   /** The process that made the connection (the connection's parent). */
   sourceProcess?: Maybe<Event>;
+  /**
+   * Processes started on the destination from windowBeforeSeconds before destinationTime to
+   * windowSeconds after it: the accepting process's descendants first, then the others, each by
+   * time, each with why it is listed. Paged: totalCount counts them all.
+   */
+  startedThere: StartedProcessConnection;
+};
+
+
+export type LateralMovementStartedThereArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type LateralMovementFilter = {
+  /** Destination hosts by name, as sourceHostnames. */
+  destinationHostnames?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Destination ports of the source's connection, e.g. [445, 135, 5985]. */
+  destinationPorts?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** Destination sensors. */
+  destinationSensorIds?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The source's connection time (its own clock), from (inclusive) and to (exclusive). */
   from?: InputMaybe<Scalars['DateTime']['input']>;
   /** A range ending now, instead of from, as in EventFilter (24h, 7d, PT24H...). */
   last?: InputMaybe<Scalars['String']['input']>;
   orgIds?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Source sensors. */
   sensorIds?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Source hosts by name: case-insensitive, full or short name (WORKSTATION5 finds workstation5.theshire.local). */
+  sourceHostnames?: InputMaybe<Array<Scalars['String']['input']>>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
@@ -3359,6 +3395,11 @@ export type NetworkEndpoint = {
 /** Connections and network summaries */
 export type NetworkEvent = HttpRequest | NetworkConnections | NetworkSummary | NewTcp4Connection | NewTcp6Connection | NewUdp4Connection | NewUdp6Connection | TerminateTcp4Connection | TerminateTcp6Connection;
 
+/** Transports lateralMovement looks at. */
+export type NetworkProtocol =
+  | 'TCP'
+  | 'UDP';
+
 /** NETWORK_SUMMARY: A process with its first connections, sent when it exits or reaches 10 connections. */
 export type NetworkSummary = Event & {
   __typename?: 'NetworkSummary';
@@ -3821,6 +3862,12 @@ export type NewTcp4Connection = Event & {
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
+  /**
+   * The other host's report of the same flow (same addresses and ports, in either direction, from
+   * another sensor of the org, within toleranceSeconds; at most 3600), nearest in
+   * time; null when no other monitored host reported it.
+   */
+  peer?: Maybe<Event>;
   platform?: Maybe<Platform>;
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
@@ -3867,6 +3914,12 @@ export type NewTcp4ConnectionDescendantsArgs = {
 
 
 /** NEW_TCP4_CONNECTION: A TCPv4 connection was established, inbound or outbound. */
+export type NewTcp4ConnectionPeerArgs = {
+  toleranceSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_TCP4_CONNECTION: A TCPv4 connection was established, inbound or outbound. */
 export type NewTcp4ConnectionTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -3904,6 +3957,12 @@ export type NewTcp6Connection = Event & {
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
+  /**
+   * The other host's report of the same flow (same addresses and ports, in either direction, from
+   * another sensor of the org, within toleranceSeconds; at most 3600), nearest in
+   * time; null when no other monitored host reported it.
+   */
+  peer?: Maybe<Event>;
   platform?: Maybe<Platform>;
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
@@ -3950,6 +4009,12 @@ export type NewTcp6ConnectionDescendantsArgs = {
 
 
 /** NEW_TCP6_CONNECTION: A TCPv6 connection was established, inbound or outbound. */
+export type NewTcp6ConnectionPeerArgs = {
+  toleranceSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_TCP6_CONNECTION: A TCPv6 connection was established, inbound or outbound. */
 export type NewTcp6ConnectionTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -3989,6 +4054,12 @@ export type NewUdp4Connection = Event & {
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
+  /**
+   * The other host's report of the same flow (same addresses and ports, in either direction, from
+   * another sensor of the org, within toleranceSeconds; at most 3600), nearest in
+   * time; null when no other monitored host reported it.
+   */
+  peer?: Maybe<Event>;
   platform?: Maybe<Platform>;
   /** local port */
   port?: Maybe<Scalars['Int']['output']>;
@@ -4037,6 +4108,12 @@ export type NewUdp4ConnectionDescendantsArgs = {
 
 
 /** NEW_UDP4_CONNECTION: A UDPv4 socket "connection" was established, inbound or outbound. */
+export type NewUdp4ConnectionPeerArgs = {
+  toleranceSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_UDP4_CONNECTION: A UDPv4 socket "connection" was established, inbound or outbound. */
 export type NewUdp4ConnectionTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -4076,6 +4153,12 @@ export type NewUdp6Connection = Event & {
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
+  /**
+   * The other host's report of the same flow (same addresses and ports, in either direction, from
+   * another sensor of the org, within toleranceSeconds; at most 3600), nearest in
+   * time; null when no other monitored host reported it.
+   */
+  peer?: Maybe<Event>;
   platform?: Maybe<Platform>;
   /** local port */
   port?: Maybe<Scalars['Int']['output']>;
@@ -4120,6 +4203,12 @@ export type NewUdp6ConnectionDescendantsArgs = {
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_UDP6_CONNECTION: A UDPv6 socket "connection" was established, inbound or outbound. */
+export type NewUdp6ConnectionPeerArgs = {
+  toleranceSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -4981,15 +5070,25 @@ export type Query = {
    */
   firstSeen: FirstSeenConnection;
   /**
-   * Connections from one monitored host to another (the destination is another sensor's internal
-   * address), newest first, each with the process that made it and the processes that started on
-   * the destination within windowSeconds after it: the psexec / WMI / remote-service pattern.
+   * Connections from one monitored host to another (the destination address is another sensor's
+   * internal address), newest first. Each row names the destination's own report of the same flow
+   * (same addresses and ports in either direction, within flowToleranceSeconds: the flow rule `peer`
+   * and `path` use too), the process that owns the connection there (the accepting process), and
+   * what started on the destination around the destination's own time: the accepting process's
+   * descendants first, then other processes. The hosts' clocks may disagree by seconds, so nothing
+   * is measured against the source's clock when the destination reported the flow.
+   * TCP by default (`protocols: [TCP, UDP]` for both). A reply from a service port (source port below
+   * 1024 or a well-known service port such as 3389 or 5985, destination port not) is not an
+   * initiation: a DNS answer from a domain controller is not lateral movement.
+   * windowSeconds (after) and windowBeforeSeconds are capped at a day, flowToleranceSeconds at an
+   * hour, first at the page limit (LIMIT_EXCEEDED above).
    */
   lateralMovement: Array<LateralMovement>;
   /**
    * The shortest chain between two events over parent, target and containment links (either
    * direction), or null when there is none within maxHops. Between two hosts the chain crosses over a
-   * network flow that both hosts' sensors reported (same addresses and ports): a FLOW step.
+   * network flow that both hosts' sensors reported (same addresses and ports in either direction,
+   * within 5 minutes: the rule of `peer` and lateralMovement): a FLOW step.
    */
   path?: Maybe<EventPath>;
   /** How rare an indicator is: on how many hosts, out of how many. */
@@ -5064,6 +5163,9 @@ export type QueryFirstSeenArgs = {
 export type QueryLateralMovementArgs = {
   filter?: InputMaybe<LateralMovementFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  flowToleranceSeconds?: InputMaybe<Scalars['Int']['input']>;
+  protocols?: InputMaybe<Array<NetworkProtocol>>;
+  windowBeforeSeconds?: InputMaybe<Scalars['Int']['input']>;
   windowSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -6050,6 +6152,31 @@ export type StackTrace = {
   threadId?: Maybe<Scalars['Int']['output']>;
 };
 
+export type StartedProcessConnection = {
+  __typename?: 'StartedProcessConnection';
+  edges: Array<StartedProcessEdge>;
+  nodes: Array<Event>;
+  pageInfo: PageInfo;
+  /** All processes listed, not just this page. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type StartedProcessEdge = {
+  __typename?: 'StartedProcessEdge';
+  cursor: Scalars['String']['output'];
+  node: Event;
+  /** The process's start minus destinationTime, both on the destination's clock (negative: started before). */
+  offsetMs: Scalars['Int']['output'];
+  reason: StartedReason;
+};
+
+/** Why a process is listed as started on the destination. */
+export type StartedReason =
+  /** It descends from the accepting process (up to 8 generations). */
+  | 'DESCENDANT_OF_ACCEPTING_PROCESS'
+  /** It started on the destination within the window; no parent link to the accepting process is known. */
+  | 'STARTED_IN_WINDOW';
+
 /** STARTING_UP: The sensor started. */
 export type StartingUp = Event & {
   __typename?: 'StartingUp';
@@ -6282,6 +6409,12 @@ export type TerminateTcp4Connection = Event & {
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
+  /**
+   * The other host's report of the same flow (same addresses and ports, in either direction, from
+   * another sensor of the org, within toleranceSeconds; at most 3600), nearest in
+   * time; null when no other monitored host reported it.
+   */
+  peer?: Maybe<Event>;
   platform?: Maybe<Platform>;
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
@@ -6328,6 +6461,12 @@ export type TerminateTcp4ConnectionDescendantsArgs = {
 
 
 /** TERMINATE_TCP4_CONNECTION: A TCPv4 connection ended. */
+export type TerminateTcp4ConnectionPeerArgs = {
+  toleranceSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** TERMINATE_TCP4_CONNECTION: A TCPv4 connection ended. */
 export type TerminateTcp4ConnectionTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -6365,6 +6504,12 @@ export type TerminateTcp6Connection = Event & {
   parent?: Maybe<Event>;
   /** routing.parent: for a process its parent process, for activity the process that did it. */
   parentAtom?: Maybe<Scalars['ID']['output']>;
+  /**
+   * The other host's report of the same flow (same addresses and ports, in either direction, from
+   * another sensor of the org, within toleranceSeconds; at most 3600), nearest in
+   * time; null when no other monitored host reported it.
+   */
+  peer?: Maybe<Event>;
   platform?: Maybe<Platform>;
   processId?: Maybe<Scalars['Int']['output']>;
   /** The whole original event, lossless (integers beyond 2^53 as exact strings). */
@@ -6407,6 +6552,12 @@ export type TerminateTcp6ConnectionDescendantsArgs = {
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** TERMINATE_TCP6_CONNECTION: A TCPv6 connection ended. */
+export type TerminateTcp6ConnectionPeerArgs = {
+  toleranceSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -6947,10 +7098,10 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
     | ( Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewNamedPipe' } )
     | ( Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewProcess' } )
     | ( Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewRemoteThread' } )
-    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp4Connection' } )
-    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp6Connection' } )
-    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp4Connection' } )
-    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp6Connection' } )
+    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp4Connection' } )
+    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp6Connection' } )
+    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp4Connection' } )
+    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp6Connection' } )
     | ( Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OngoingIdentity' } )
     | ( Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OpenNamedPipe' } )
     | ( Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsAutorunsRep' } )
@@ -6972,8 +7123,8 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
     | ( Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SshLogin' } )
     | ( Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'StartingUp' } )
     | ( Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateProcess' } )
-    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp4Connection' } )
-    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp6Connection' } )
+    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp4Connection' } )
+    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp6Connection' } )
     | ( Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ThreadInjection' } )
     | ( Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserLogin' } )
     | ( Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserObserved' } )
@@ -7008,12 +7159,12 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
     | ( Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HttpRequest' } )
     | ( Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkConnections' } )
     | ( Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkSummary' } )
-    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp4Connection' } )
-    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp6Connection' } )
-    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp4Connection' } )
-    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp6Connection' } )
-    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp4Connection' } )
-    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp6Connection' } )
+    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp4Connection' } )
+    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp6Connection' } )
+    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp4Connection' } )
+    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp6Connection' } )
+    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp4Connection' } )
+    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp6Connection' } )
   ;
   OtherEvent: ( Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GenericEvent' } );
   PipeEvent:
@@ -7158,15 +7309,16 @@ export type ResolversTypes = {
   NetworkConnections: ResolverTypeWrapper<Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   NetworkEndpoint: ResolverTypeWrapper<Partial<NetworkEndpoint>>;
   NetworkEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['NetworkEvent']>>;
+  NetworkProtocol: ResolverTypeWrapper<Partial<NetworkProtocol>>;
   NetworkSummary: ResolverTypeWrapper<Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   NewDocument: ResolverTypeWrapper<Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   NewNamedPipe: ResolverTypeWrapper<Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   NewProcess: ResolverTypeWrapper<Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   NewRemoteThread: ResolverTypeWrapper<Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewTcp4Connection: ResolverTypeWrapper<Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewTcp6Connection: ResolverTypeWrapper<Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewUdp4Connection: ResolverTypeWrapper<Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewUdp6Connection: ResolverTypeWrapper<Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewTcp4Connection: ResolverTypeWrapper<Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewTcp6Connection: ResolverTypeWrapper<Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewUdp4Connection: ResolverTypeWrapper<Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewUdp6Connection: ResolverTypeWrapper<Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   OngoingIdentity: ResolverTypeWrapper<Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   OpenNamedPipe: ResolverTypeWrapper<Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   OsAutorunsRep: ResolverTypeWrapper<Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
@@ -7210,13 +7362,16 @@ export type ResolversTypes = {
   SshLogin: ResolverTypeWrapper<Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   StackFrame: ResolverTypeWrapper<Partial<StackFrame>>;
   StackTrace: ResolverTypeWrapper<Partial<StackTrace>>;
+  StartedProcessConnection: ResolverTypeWrapper<Partial<Omit<StartedProcessConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['StartedProcessEdge']>, nodes: Array<ResolversTypes['Event']> }>>;
+  StartedProcessEdge: ResolverTypeWrapper<Partial<Omit<StartedProcessEdge, 'node'> & { node: ResolversTypes['Event'] }>>;
+  StartedReason: ResolverTypeWrapper<Partial<StartedReason>>;
   StartingUp: ResolverTypeWrapper<Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
   StringMatch: ResolverTypeWrapper<Partial<StringMatch>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TerminateProcess: ResolverTypeWrapper<Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  TerminateTcp4Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  TerminateTcp6Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  TerminateTcp4Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  TerminateTcp6Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ThreadEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ThreadEvent']>>;
   ThreadInjection: ResolverTypeWrapper<Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   TypeCount: ResolverTypeWrapper<Partial<TypeCount>>;
@@ -7305,10 +7460,10 @@ export type ResolversParentTypes = {
   NewNamedPipe: Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   NewProcess: Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   NewRemoteThread: Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewTcp4Connection: Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewTcp6Connection: Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewUdp4Connection: Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewUdp6Connection: Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewTcp4Connection: Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewTcp6Connection: Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewUdp4Connection: Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewUdp6Connection: Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   OngoingIdentity: Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   OpenNamedPipe: Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   OsAutorunsRep: Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
@@ -7351,13 +7506,15 @@ export type ResolversParentTypes = {
   SshLogin: Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   StackFrame: Partial<StackFrame>;
   StackTrace: Partial<StackTrace>;
+  StartedProcessConnection: Partial<Omit<StartedProcessConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['StartedProcessEdge']>, nodes: Array<ResolversParentTypes['Event']> }>;
+  StartedProcessEdge: Partial<Omit<StartedProcessEdge, 'node'> & { node: ResolversParentTypes['Event'] }>;
   StartingUp: Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   String: Partial<Scalars['String']['output']>;
   StringMatch: Partial<StringMatch>;
   Subscription: Record<PropertyKey, never>;
   TerminateProcess: Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  TerminateTcp4Connection: Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  TerminateTcp6Connection: Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  TerminateTcp4Connection: Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  TerminateTcp6Connection: Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ThreadEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ThreadEvent']>;
   ThreadInjection: Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   TypeCount: Partial<TypeCount>;
@@ -8302,11 +8459,16 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type LateralMovementResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['LateralMovement'] = ResolversParentTypes['LateralMovement']> = {
+  acceptingProcess?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
+  clockOffsetMs?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   connection?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  destinationConnection?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   destinationHost?: Resolver<ResolversTypes['Sensor'], ParentType, ContextType>;
+  destinationTime?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   processesStarted?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType>;
   sourceHost?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
   sourceProcess?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
+  startedThere?: Resolver<ResolversTypes['StartedProcessConnection'], ParentType, ContextType, RequireFields<LateralMovementStartedThereArgs, 'first'>>;
 };
 
 export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Long'], any> {
@@ -8839,6 +9001,7 @@ export type NewTcp4ConnectionResolvers<ContextType = ApiContext, ParentType exte
   orgId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  peer?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewTcp4ConnectionPeerArgs, 'toleranceSeconds'>>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
@@ -8872,6 +9035,7 @@ export type NewTcp6ConnectionResolvers<ContextType = ApiContext, ParentType exte
   orgId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  peer?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewTcp6ConnectionPeerArgs, 'toleranceSeconds'>>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
@@ -8906,6 +9070,7 @@ export type NewUdp4ConnectionResolvers<ContextType = ApiContext, ParentType exte
   orgId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  peer?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewUdp4ConnectionPeerArgs, 'toleranceSeconds'>>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -8941,6 +9106,7 @@ export type NewUdp6ConnectionResolvers<ContextType = ApiContext, ParentType exte
   orgId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  peer?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<NewUdp6ConnectionPeerArgs, 'toleranceSeconds'>>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -9293,7 +9459,7 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
   eventCounts?: Resolver<Array<ResolversTypes['Bucket']>, ParentType, ContextType, RequireFields<QueryEventCountsArgs, 'groupBy' | 'limit'>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first' | 'orderBy'>>;
   firstSeen?: Resolver<ResolversTypes['FirstSeenConnection'], ParentType, ContextType, RequireFields<QueryFirstSeenArgs, 'kind' | 'limit' | 'since'>>;
-  lateralMovement?: Resolver<Array<ResolversTypes['LateralMovement']>, ParentType, ContextType, RequireFields<QueryLateralMovementArgs, 'first' | 'windowSeconds'>>;
+  lateralMovement?: Resolver<Array<ResolversTypes['LateralMovement']>, ParentType, ContextType, RequireFields<QueryLateralMovementArgs, 'first' | 'flowToleranceSeconds' | 'protocols' | 'windowBeforeSeconds' | 'windowSeconds'>>;
   path?: Resolver<Maybe<ResolversTypes['EventPath']>, ParentType, ContextType, RequireFields<QueryPathArgs, 'from' | 'maxHops' | 'to'>>;
   prevalence?: Resolver<ResolversTypes['Prevalence'], ParentType, ContextType, RequireFields<QueryPrevalenceArgs, 'kind' | 'value'>>;
   sensors?: Resolver<ResolversTypes['SensorConnection'], ParentType, ContextType, RequireFields<QuerySensorsArgs, 'first'>>;
@@ -9705,6 +9871,20 @@ export type StackTraceResolvers<ContextType = ApiContext, ParentType extends Res
   threadId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type StartedProcessConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['StartedProcessConnection'] = ResolversParentTypes['StartedProcessConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['StartedProcessEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type StartedProcessEdgeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['StartedProcessEdge'] = ResolversParentTypes['StartedProcessEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  offsetMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['StartedReason'], ParentType, ContextType>;
+};
+
 export type StartingUpResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['StartingUp'] = ResolversParentTypes['StartingUp']> = {
   ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<StartingUpAncestorsArgs, 'includeSelf' | 'maxDepth'>>;
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
@@ -9787,6 +9967,7 @@ export type TerminateTcp4ConnectionResolvers<ContextType = ApiContext, ParentTyp
   orgId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  peer?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateTcp4ConnectionPeerArgs, 'toleranceSeconds'>>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
@@ -9820,6 +10001,7 @@ export type TerminateTcp6ConnectionResolvers<ContextType = ApiContext, ParentTyp
   orgId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   parentAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  peer?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<TerminateTcp6ConnectionPeerArgs, 'toleranceSeconds'>>;
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType>;
   processId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
@@ -10114,6 +10296,8 @@ export type Resolvers<ContextType = ApiContext> = {
   SshLogin?: SshLoginResolvers<ContextType>;
   StackFrame?: StackFrameResolvers<ContextType>;
   StackTrace?: StackTraceResolvers<ContextType>;
+  StartedProcessConnection?: StartedProcessConnectionResolvers<ContextType>;
+  StartedProcessEdge?: StartedProcessEdgeResolvers<ContextType>;
   StartingUp?: StartingUpResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   TerminateProcess?: TerminateProcessResolvers<ContextType>;

@@ -8,6 +8,7 @@
 import { type GraphQLArgument, type GraphQLField, type GraphQLInputType, getNamedType, getNullableType, isInputObjectType, isListType } from 'graphql';
 import { AppError, ErrorCode } from '../../errors/codes';
 import { type CursorKind, decodeCursor } from '../../graph/reader/cursor';
+import { FLOW_TOLERANCE_MAX_SECONDS } from '../../graph/reader/flow';
 import { MAX_EVENTS_PER_MUTATION } from '../resolvers/ingest-events';
 
 /** Entries any list may hold (the same as EventFilter's orgIds, sensorIds and hostnames always had). */
@@ -53,6 +54,7 @@ export function cursorKindOf(at: FieldAt): CursorKind | null {
   const name = at.field.name;
   if (type === 'SensorConnection') return 'sensors';
   if (type === 'SightingConnection') return 'sightings';
+  if (type === 'StartedProcessConnection') return 'startedThere';
   if (type !== 'EventConnection') return null;
   if (name === 'descendants') return 'descendants';
   if (name === 'children' || name === 'targetedBy' || name === 'events') return at.parent === 'Sighting' ? 'sightingEvents' : name;
@@ -66,6 +68,9 @@ export const ARGUMENT_RULES: Readonly<Record<string, (value: unknown, at: FieldA
   maxDepth: (v, at, caps) => wholeNumber(v, `${at.field.name}(maxDepth)`, 1, at.field.name === 'descendants' ? caps.maxTreeDepth : caps.maxDepth),
   maxHops: (v, at) => wholeNumber(v, `${at.field.name}(maxHops)`, 1, MAX_HOPS),
   windowSeconds: (v, at) => wholeNumber(v, `${at.field.name}(windowSeconds)`, 0, MAX_WINDOW_SECONDS),
+  windowBeforeSeconds: (v, at) => wholeNumber(v, `${at.field.name}(windowBeforeSeconds)`, 0, MAX_WINDOW_SECONDS),
+  flowToleranceSeconds: (v, at) => wholeNumber(v, `${at.field.name}(flowToleranceSeconds)`, 0, FLOW_TOLERANCE_MAX_SECONDS),
+  toleranceSeconds: (v, at) => wholeNumber(v, `${at.field.name}(toleranceSeconds)`, 0, FLOW_TOLERANCE_MAX_SECONDS),
   after: (v, at) => {
     const kind = cursorKindOf(at);
     // A connection nobody taught its cursor to: refuse rather than let an unchecked string through.

@@ -118,12 +118,16 @@ query HashAcrossHosts($hash: String!) {
   },
   {
     query: `# Lateral movement: connections from one monitored
-# host to another, and what started there right after.
-# Narrow it: filter: { sensorIds: [...], from: "..." }
+# host to another, the destination's own report of each
+# (matched by the flow, not the clock), the process that
+# accepted it there, and what started there: its
+# descendants first. Narrow it: filter: { sourceHostnames:
+# [...], destinationPorts: [445], from: "..." }
 query LateralMovement {
-  lateralMovement(windowSeconds: 300, first: 20) {
+  lateralMovement(first: 20) {
     sourceHost { hostname }
     destinationHost { hostname }
+    clockOffsetMs
     connection {
       __typename
       atom
@@ -131,11 +135,16 @@ query LateralMovement {
       ... on NewTcp4Connection { destination { ipAddress port } }
     }
     sourceProcess { __typename atom ... on NewProcess { filePath commandLine } }
-    processesStarted {
-      __typename
-      atom
-      eventTime
-      ... on NewProcess { filePath commandLine }
+    destinationConnection { __typename atom eventTime }
+    acceptingProcess { __typename atom ... on NewProcess { filePath } }
+    startedThere(first: 10) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges {
+        reason
+        offsetMs
+        node { __typename atom eventTime ... on NewProcess { filePath commandLine } }
+      }
     }
   }
 }

@@ -20,7 +20,7 @@ export const eventAdded: SubscriptionResolvers['eventAdded'] = {
     if (!delivery?.row) throw new AppError(ErrorCode.BAD_USER_INPUT, OVER_WEBSOCKET);
     // A subscription's context lives for hours: fresh DataLoaders per event, so parents and
     // sensors are read as they are now and the caches never grow without bound.
-    ctx.loaders = createLoaders(ctx.reader, ctx.trees, ctx.search, ctx.orgScope);
+    ctx.loaders = createLoaders(ctx.reader, ctx.trees, ctx.search, ctx.lateral, ctx.orgScope);
     return { event: rowToEventNode(delivery.row), droppedBefore: delivery.droppedBefore };
   },
 };

@@ -8,7 +8,7 @@ import { descendants } from './descendants';
 import { event } from './event';
 import { eventAdded } from './event-added';
 import { ingestEvents } from './ingest-events';
-import { lateralMovement, path } from './lateral';
+import { LateralMovement, lateralMovement, path } from './lateral';
 import { eventCounts, events, Sensor, sensors } from './search';
 import { firstSeen, prevalence, Sighting, sightings } from './sightings';
 import { version } from './version';
@@ -20,6 +20,7 @@ const rootResolvers: Resolvers = {
   Query: { version, event, ancestors, descendants, sightings, prevalence, firstSeen, events, eventCounts, sensors, lateralMovement, path },
   Sighting,
   Sensor,
+  LateralMovement,
   Mutation: { ingestEvents },
   Subscription: { eventAdded },
 };

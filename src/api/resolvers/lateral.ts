@@ -1,22 +1,64 @@
 import { AppError, ErrorCode } from '../../errors/codes';
 import { checkFirst } from '../events/connection';
+import { FLOW_TOLERANCE_DEFAULT_SECONDS, FLOW_TOLERANCE_MAX_SECONDS } from '../../graph/reader/flow';
 import { timeRange } from '../filters';
-import type { QueryResolvers } from '../generated/resolvers-types';
+import type { LateralMovementResolvers, QueryResolvers } from '../generated/resolvers-types';
 
-/** Processes listed per connection: enough to see what the connection started. */
-const STARTED_PER_CONNECTION = 20;
+/** processesStarted (deprecated) lists this many, as it always did; startedThere pages and counts. */
+const PROCESSES_STARTED = 20;
 const MAX_WINDOW_SECONDS = 24 * 3600;
 const MAX_HOPS = 32;
 
+function seconds(name: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 0) throw new AppError(ErrorCode.BAD_USER_INPUT, `${name} must be a whole number of at least 0`);
+  if (value > max) throw new AppError(ErrorCode.LIMIT_EXCEEDED, `${name} must be 0..${max}`, { max });
+  return value;
+}
+
 export const lateralMovement: QueryResolvers['lateralMovement'] = async (_parent, args, ctx) => {
   const first = checkFirst(args.first ?? 50, ctx.limits.maxPage);
-  const window = args.windowSeconds ?? 300;
-  if (!Number.isInteger(window) || window < 0 || window > MAX_WINDOW_SECONDS) {
-    throw new AppError(ErrorCode.LIMIT_EXCEEDED, `windowSeconds must be 0..${MAX_WINDOW_SECONDS}`, { max: MAX_WINDOW_SECONDS });
-  }
+  const after = seconds('windowSeconds', args.windowSeconds ?? 300, MAX_WINDOW_SECONDS);
+  const before = seconds('windowBeforeSeconds', args.windowBeforeSeconds ?? 60, MAX_WINDOW_SECONDS);
+  const tolerance = seconds('flowToleranceSeconds', args.flowToleranceSeconds ?? FLOW_TOLERANCE_DEFAULT_SECONDS, FLOW_TOLERANCE_MAX_SECONDS);
+  const protocols = args.protocols ?? ['TCP'];
+  if (protocols.length === 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'protocols must name at least one of TCP, UDP');
   const f = args.filter;
-  const filter = f ? { orgIds: f.orgIds ?? null, sensorIds: f.sensorIds ?? null, ...timeRange(f) } : null;
-  return ctx.lateral.moves(filter, window * 1000, STARTED_PER_CONNECTION, first, ctx.orgScope);
+  for (const port of f?.destinationPorts ?? []) {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError(ErrorCode.BAD_USER_INPUT, `destinationPorts: ${port} is not a port (0..65535)`);
+  }
+  const filter = f
+    ? {
+        orgIds: f.orgIds ?? null,
+        sensorIds: f.sensorIds ?? null,
+        sourceHostnames: f.sourceHostnames ?? null,
+        destinationSensorIds: f.destinationSensorIds ?? null,
+        destinationHostnames: f.destinationHostnames ?? null,
+        destinationPorts: f.destinationPorts ?? null,
+        ...timeRange(f),
+      }
+    : null;
+  return ctx.lateral.moves(
+    filter,
+    { transports: [...new Set(protocols)], beforeMs: before * 1000, afterMs: after * 1000, toleranceMs: tolerance * 1000, limit: first },
+    ctx.orgScope,
+  );
+};
+
+export const LateralMovement: LateralMovementResolvers = {
+  clockOffsetMs: (m) => (m.destinationConnection?.time != null && m.connection.time != null ? m.destinationConnection.time - m.connection.time : null),
+  startedThere: async (m, args, ctx) => {
+    const page = await ctx.loaders.startedThere.load({ scope: m.scope, first: checkFirst(args.first ?? 50, ctx.limits.maxPage), after: args.after ?? null });
+    return {
+      totalCount: page.totalCount,
+      edges: page.edges,
+      nodes: page.edges.map((e) => e.node),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.edges[page.edges.length - 1]?.cursor ?? null },
+    };
+  },
+  processesStarted: async (m, _args, ctx) => {
+    const page = await ctx.loaders.startedThere.load({ scope: m.scope, first: PROCESSES_STARTED, after: null });
+    return page.edges.map((e) => e.node).sort((a, b) => (a.time === b.time ? a.uid.localeCompare(b.uid) : (a.time ?? 0n) < (b.time ?? 0n) ? -1 : 1));
+  },
 };
 
 export const path: QueryResolvers['path'] = async (_parent, args, ctx) => {

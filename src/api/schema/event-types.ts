@@ -5,6 +5,7 @@
  */
 import { allEventTypes, allObjectTypes, FAMILIES, fieldsOf, type Family, type FieldType } from '../../catalogue';
 import { pascalCase } from '../../catalogue/names';
+import { FLOW_EVENT_TYPES, FLOW_TOLERANCE_DEFAULT_SECONDS, FLOW_TOLERANCE_MAX_SECONDS } from '../../graph/reader/flow';
 
 export const BEGIN_MARKER = '# BEGIN GENERATED event types (npm run schema:generate; do not edit)';
 export const END_MARKER = '# END GENERATED event types';
@@ -89,6 +90,15 @@ ${EVENT_INTERFACE_FIELDS}
 }
 `;
 
+/** Fields of the connection types only (src/graph/reader/flow.ts): the other host's report of the same flow. */
+export const FLOW_FIELDS = `  """
+  The other host's report of the same flow (same addresses and ports, in either direction, from
+  another sensor of the org, within toleranceSeconds; at most ${FLOW_TOLERANCE_MAX_SECONDS}), nearest in
+  time; null when no other monitored host reported it.
+  """
+  peer(toleranceSeconds: Int = ${FLOW_TOLERANCE_DEFAULT_SECONDS}): Event`;
+const FLOW_TYPES: ReadonlySet<string> = new Set(FLOW_EVENT_TYPES);
+
 const INTERFACE_FIELD_NAMES = new Set([...EVENT_INTERFACE_FIELDS.matchAll(/^\s+(\w+)[(:]/gm)].map((m) => m[1]));
 
 /** Body fields whose names would clash with the Event interface's get these names instead. */
@@ -150,6 +160,7 @@ export function eventTypesSdl(): string {
     byFamily.set(spec.family, [...(byFamily.get(spec.family) ?? []), spec.graphqlName]);
     out.push(`${JSON.stringify(`${spec.name}: ${spec.description}`)}\ntype ${spec.graphqlName} implements Event {`);
     out.push(EVENT_INTERFACE_FIELDS);
+    if (FLOW_TYPES.has(spec.name)) out.push(FLOW_FIELDS);
     for (const f of fieldsOf(spec.fields)) out.push(`${describe(f.description)}  ${eventFieldName(f.key, f.graphqlName)}: ${scalarType(f.type)}`);
     out.push('}\n');
   }

@@ -66,6 +66,31 @@ const Q_THIS = utf8('","this":"');
 const END_LINE = utf8('}}\n');
 const QUOTE = 34;
 const DASH = 45;
+const EVENT_TIME_KEY = utf8('"event_time":');
+const TIMESTAMP_KEY = utf8('"TIMESTAMP":');
+
+/**
+ * Every time in the line [start, end) as a clock `skew` ms off reports it (sim/clocks.ts):
+ * routing.event_time and every TIMESTAMP, nested ones included, rewritten in place. Milliseconds
+ * (13 digits) move by the skew; seconds (10 digits) become the second of the skewed time when they
+ * are the event's own, else move by the skew rounded to seconds. `time` is the event's true time.
+ */
+export function skewLine(buf: Buffer, start: number, end: number, time: number, skew: number): void {
+  const line = buf.subarray(start, end);
+  for (const key of [EVENT_TIME_KEY, TIMESTAMP_KEY]) {
+    for (let at = line.indexOf(key); at >= 0; at = line.indexOf(key, at + key.length)) {
+      const from = at + key.length;
+      let to = from;
+      while (to < line.length && (line[to] as number) >= 48 && (line[to] as number) <= 57) to++;
+      const digits = to - from;
+      if (digits !== 13 && digits !== 10) continue;
+      const value = Number(line.toString('latin1', from, to));
+      const shifted = digits === 13 ? value + skew : value === Math.floor(time / 1000) ? Math.floor((time + skew) / 1000) : value + Math.round(skew / 1000);
+      const text = String(shifted);
+      if (text.length === digits) line.write(text, from, 'latin1');
+    }
+  }
+}
 
 /** How much of the event the caller wants back. */
 type Want = 0 | 1 | 2;
@@ -86,8 +111,20 @@ export class Emitter {
   private atomAt = 0;
   private pending = '';
   private pendingTime = 0;
+  private pendingHost = 0;
 
-  constructor(private readonly sink: LineSink) {}
+  /**
+   * @param skews each host's clock error in ms, by fleet index (sim/clocks.ts); none: every clock right.
+   */
+  constructor(
+    private readonly sink: LineSink,
+    private readonly skews: readonly number[] = [],
+  ) {}
+
+  /** How far off the host's clock is, in ms (sim/clocks.ts). */
+  skewOf(host: Host): number {
+    return this.skews[host.index] ?? 0;
+  }
 
   emit(host: Host, type: string, time: number, body: object | string, extra: EmitExtra = {}): void {
     this.write(host, type, time, body, extra, Want.Nothing);
@@ -118,6 +155,7 @@ export class Emitter {
     this.envelope(host, type, time, parent);
     this.pending = type;
     this.pendingTime = time;
+    this.pendingHost = host.index;
     return this.sink.buffer;
   }
 
@@ -125,7 +163,9 @@ export class Emitter {
   end(wantAtom = false): string {
     const out = this.sink.buffer;
     out.bytes(END_LINE);
-    this.count(this.pending, this.pendingTime);
+    const skew = this.skews[this.pendingHost] ?? 0;
+    if (skew !== 0) skewLine(out.buf, this.lineStart, out.off, this.pendingTime, skew);
+    this.count(this.pending, this.pendingTime + skew);
     const atom = wantAtom ? out.buf.toString('latin1', this.atomAt, this.atomAt + 32) : '';
     this.sink.lineWritten(this.lineStart, this.pendingTime);
     return atom;
@@ -237,10 +277,13 @@ export class Emitter {
     out.text(typeof body === 'string' ? body : JSON.stringify(body));
     out.byte(125); // }
     out.byte(10); // \n
-    this.count(type, time);
-    // Read back before the wrinkles may move the line.
+    // Read back before the wrinkles may move the line. The text is on the true clock: a carrier
+    // that embeds it (THREAD_INJECTION's EVENTS) is skewed once, as a whole, when it is written.
     const atom = want !== Want.Nothing && atomAt >= 0 ? out.buf.toString('latin1', atomAt, atomAt + 32) : '';
     const text = want === Want.Text ? out.slice(start, out.off - 1) : '';
+    const skew = this.skews[host.index] ?? 0;
+    if (skew !== 0) skewLine(out.buf, start, out.off, time, skew);
+    this.count(type, time + skew);
     this.sink.lineWritten(start, time);
     return { atom, text };
   }

@@ -105,7 +105,7 @@ function assemble(options: GenerateOptions, orgs: ReturnType<typeof buildFleet>[
       events: options.events,
       start: options.start,
       stories: options.stories,
-      wrinkles: { shuffle: options.shuffle, shuffleWindow: options.shuffleWindow, duplicates: options.duplicates, orphans: options.orphans, badFraction: options.badFraction },
+      wrinkles: { shuffle: options.shuffle, shuffleWindow: options.shuffleWindow, duplicates: options.duplicates, orphans: options.orphans, badFraction: options.badFraction, clockSkew: options.clockSkew },
     },
     orgs: orgs.map((o) => ({ name: o.name, oid: o.oid, hosts: o.hosts.length })),
     summary,

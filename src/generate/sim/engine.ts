@@ -8,7 +8,8 @@ import { Emitter, type LineSink } from '../events/emit';
 import { buildFleet, type Fleet } from '../fleet/hosts';
 import type { GenerateOptions } from '../options';
 import { Prng } from '../prng';
-import { type LateralMovementStory, planStories } from '../stories/lateral-movement';
+import { castStories, type LateralMovementStory, planStories } from '../stories/lateral-movement';
+import { clockSkews } from './clocks';
 import { type ShardPlan, shardCasts } from './shards';
 import { tick } from './activity';
 import { Heap } from './heap';
@@ -63,7 +64,7 @@ export class Engine implements World {
     // Every host has a state (stories and templates look hosts up by index); only the shard's run.
     this.states = this.fleet.hosts.map((h) => new HostState(h));
     const mine = shard.hosts.map((i) => this.states[i] as HostState);
-    this.emitter = new Emitter(sink);
+    this.emitter = new Emitter(sink, clockSkews(this.fleet, castStories(this.fleet, options.stories), options));
     this.deckRng = new Prng(`atomgraph/${options.seed}`).fork(`incidents/${shard.index}`);
     this.deck = new Deck(this.deckRng, mine);
     this.stories = planStories(this, options.seed, shardCasts(this.fleet, shard, options.stories), shard.budget);

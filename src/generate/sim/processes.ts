@@ -65,7 +65,7 @@ export function spawn(world: World, state: HostState, parent: Proc | null, key: 
   const life = opts.life ?? (program.life ? Math.round(rng.logUniform(program.life[0], program.life[1])) : Infinity);
   const initial = opts.initial ?? false;
   // Always drawn for initial processes, whatever --orphans says, so the rest of the run does not depend on it.
-  const withheld = initial && state.orphanRng.float() < world.options.orphans;
+  const withheld = initial && (state.orphanRng.float() < world.options.orphans || (world.options.orphans > 0 && state.withhold.has(key)));
   if (withheld) world.withheldProcesses += 1;
   const proc = new Proc(
     state,

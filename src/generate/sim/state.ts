@@ -98,6 +98,12 @@ export class HostState {
   essential = false;
   /** Decides which processes of the initial boot were started before the capture (--orphans). */
   readonly orphanRng: Prng;
+  /**
+   * Programs of the initial boot that are always started before the capture when --orphans is on
+   * (a story's second host: its services.exe, as in the psexec capture, is known only from its
+   * children's PARENT snapshots).
+   */
+  readonly withhold = new Set<string>();
 
   constructor(readonly host: Host) {
     this.images = new HostImages(host);

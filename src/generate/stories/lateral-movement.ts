@@ -45,7 +45,16 @@ function hostRef(h: Host): HostRef {
 }
 
 function processRef(p: Proc): ProcessRef {
-  return { atom: p.atom, hostname: p.state.host.hostname, sid: p.state.host.sid, filePath: p.image.path, commandLine: p.commandLine, sha256: p.image.hashes.sha256, parentAtom: p.parentAtom };
+  return {
+    atom: p.atom,
+    hostname: p.state.host.hostname,
+    sid: p.state.host.sid,
+    filePath: p.image.path,
+    commandLine: p.commandLine,
+    sha256: p.image.hashes.sha256,
+    parentAtom: p.parentAtom,
+    parentSent: !p.parent?.withheld,
+  };
 }
 
 /** Ancestors by routing.parent, nearest first, ending at the root or at the first parent never sent. */
@@ -113,7 +122,12 @@ export function planStories(world: World, seed: string, casts: readonly StoryCas
       threshold: Math.floor(budget * (0.15 + (0.55 * (k + 0.5)) / casts.length)),
     };
     plan.victim.essential = true;
-    if (plan.target) plan.target.essential = true;
+    if (plan.target) {
+      plan.target.essential = true;
+      // The service control manager that accepts the connection predates the capture, as on real
+      // captures: its children's PARENT snapshots are all that describe it.
+      plan.target.withhold.add('services');
+    }
     const story = new LateralMovementStory(world, plan, new Prng(`atomgraph/${seed}`).fork(`story/${cast.index}`));
     story.schedule(world.options.start + cast.victim.bootOffset + 4 * 60_000 + story.rng.int(0, 60_000));
     return story;
@@ -316,9 +330,9 @@ export class LateralMovementStory {
 
   private connectTo(ps: Proc, b: HostState, listener: Proc, t: number, port: number): void {
     const outbound = connect(this.world, ps, t, b.host.intIp, port, false, true);
-    this.connections.push({ atom: ps.lastConnectionAtom, port, processAtom: ps.atom });
+    this.connections.push({ atom: ps.lastConnectionAtom, port, processAtom: ps.atom, processSent: !ps.withheld });
     accept(this.world, listener, t + 3, this.victimHost.intIp, port, true, outbound.srcPort);
-    this.inbound.push({ atom: listener.lastConnectionAtom, port, processAtom: listener.atom });
+    this.inbound.push({ atom: listener.lastConnectionAtom, port, processAtom: listener.atom, processSent: !listener.withheld });
   }
 
   private moveLaterally(t: number): void {
@@ -424,6 +438,7 @@ export class LateralMovementStory {
             droppedFile: { path: this.dropperPathB, fileCreateAtom: this.droppedFileAtom },
             service: { name: this.service.name, displayName: this.service.display, executable: this.service.executable, changeAtoms: this.serviceAtoms },
             startedProcesses: this.started,
+            clockSkewMs: { source: this.world.emitter.skewOf(victim), destination: this.world.emitter.skewOf(b) },
           }
         : null,
       lateralSkipped: plan.skipped,

@@ -20,6 +20,12 @@ export interface ProcessRef {
   readonly sha256: string;
   /** routing.parent of its NEW_PROCESS. */
   readonly parentAtom: string | null;
+  /**
+   * False when the parent's NEW_PROCESS was never sent (it started before the capture): the PARENT
+   * snapshot in this process's NEW_PROCESS (path, command line, pid, user, hash, THIS_ATOM,
+   * PARENT_ATOM) is all the feed says of it.
+   */
+  readonly parentSent: boolean;
 }
 
 export interface AncestorRef {
@@ -33,8 +39,10 @@ export interface ConnectionRef {
   /** routing.this of the NEW_TCP4_CONNECTION. */
   readonly atom: string;
   readonly port: number;
-  /** The process it hangs off (routing.parent). */
+  /** The process it hangs off (routing.parent): on the destination, the accepting process. */
   readonly processAtom: string;
+  /** False when that process's NEW_PROCESS was never sent (known only from its children's snapshots). */
+  readonly processSent: boolean;
 }
 
 export interface StoryTruth {
@@ -83,6 +91,11 @@ export interface StoryTruth {
     readonly service: { readonly name: string; readonly displayName: string; readonly executable: string; readonly changeAtoms: readonly string[] };
     /** What the service started on the destination (parent: services.exe). */
     readonly startedProcesses: readonly ProcessRef[];
+    /**
+     * How far each host's clock is off (ms, added to the true time; --clock-skew). The destination's
+     * is behind the source's, so it reports the service as started before the source's connection.
+     */
+    readonly clockSkewMs: { readonly source: number; readonly destination: number };
   } | null;
   readonly lateralSkipped: string | null;
   readonly beacon: {
@@ -120,7 +133,7 @@ export interface Truth {
     readonly events: number;
     readonly start: number;
     readonly stories: number;
-    readonly wrinkles: { readonly shuffle: number; readonly shuffleWindow: number; readonly duplicates: number; readonly orphans: number; readonly badFraction: number };
+    readonly wrinkles: { readonly shuffle: number; readonly shuffleWindow: number; readonly duplicates: number; readonly orphans: number; readonly badFraction: number; readonly clockSkew: number };
   };
   readonly orgs: readonly { readonly name: string; readonly oid: string; readonly hosts: number }[];
   readonly summary: GenerationSummary;

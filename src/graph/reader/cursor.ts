@@ -36,6 +36,8 @@ const KEYS = {
   /** Breadth-first: depth (1 for children, capped like maxDepth), then time, then uid. */
   descendants: z.strictObject({ d: z.number().int().min(1).max(1000), t: time, uid }),
   sensors: z.strictObject({ uid }),
+  /** lateralMovement's startedThere: reason rank (0 descendant of the accepting process, 1 in the window), then time, then uid. */
+  startedThere: z.strictObject({ d: z.number().int().min(0).max(1), t: time, uid }),
 } as const;
 
 export type CursorKind = keyof typeof KEYS;

@@ -5,47 +5,159 @@
  */
 import type { Node } from 'neo4j-driver';
 import type { GraphExecutor, NamedQuery } from '../executor';
+import { decodeCursor, encodeCursor } from './cursor';
 import { type EventNode, type OrgScope, toEventNode } from './events';
+import { FLOW_TOLERANCE_DEFAULT_SECONDS, flowPeerCall, flowToleranceParam, isReplyCondition, SERVICE_PORTS } from './flow';
 import { type SensorNode, toSensorNode } from './search';
 
-/** Connection types whose destination can be another host of ours. */
-export const CONNECTION_TYPES = ['NEW_TCP4_CONNECTION', 'NEW_TCP6_CONNECTION', 'NEW_UDP4_CONNECTION', 'NEW_UDP6_CONNECTION'];
+/** Connection types that open a flow, by transport: what lateralMovement's `protocols` selects. */
+export const OPENING_TYPES = {
+  TCP: ['NEW_TCP4_CONNECTION', 'NEW_TCP6_CONNECTION'],
+  UDP: ['NEW_UDP4_CONNECTION', 'NEW_UDP6_CONNECTION'],
+} as const;
+export type Transport = keyof typeof OPENING_TYPES;
 
+/** Connection types whose destination can be another host of ours (path crosses hosts through them). */
+export const CONNECTION_TYPES: string[] = [...OPENING_TYPES.TCP, ...OPENING_TYPES.UDP];
+
+/** Process events: what "started there" lists. */
+const PROCESS_TYPES = ['NEW_PROCESS', 'EXISTING_PROCESS'];
+
+/** How far up from a started process its ancestry is followed to find the accepting process. */
+export const DESCENDANT_DEPTH = 8;
+
+/**
+ * Connections from a monitored host to another one's address, each with the destination's own
+ * report of the same flow (flow.ts) and the process that owns it there. Replies from a service port
+ * are not initiations (flow.ts, isReplyCondition). The page of connections is chosen first; the
+ * destination side is looked up for those rows only.
+ */
 export const LATERAL_MOVEMENT: NamedQuery = {
   name: 'lateral movement',
   cypher: `
 MATCH (c:Event)
-WHERE c.type IN $types AND c.dstIp IS NOT NULL
+WHERE c.type IN $types AND c.dstIp IS NOT NULL AND c.time IS NOT NULL
   AND ($orgs IS NULL OR c.oid IN $orgs) AND ($orgIds IS NULL OR c.oid IN $orgIds)
   AND ($from IS NULL OR c.time >= $from) AND ($to IS NULL OR c.time < $to)
   AND ($sensorIds IS NULL OR c.sid IN $sensorIds)
+  AND ($sourceHostnames IS NULL OR toLower(c.hostname) IN $sourceHostnames OR toLower(split(c.hostname, '.')[0]) IN $sourceHostnames)
+  AND ($dstPorts IS NULL OR c.dstPort IN $dstPorts)
+  AND NOT coalesce(${isReplyCondition('c')}, false)
 MATCH (dst:Sensor {intIp: c.dstIp})
 WHERE dst.oid = c.oid AND dst.sid <> c.sid
+  AND ($dstSensorIds IS NULL OR dst.sid IN $dstSensorIds)
+  AND ($dstHostnames IS NULL OR toLower(dst.hostname) IN $dstHostnames OR toLower(split(dst.hostname, '.')[0]) IN $dstHostnames)
+WITH c, dst ORDER BY c.time DESC, c.uid DESC, dst.uid LIMIT $limit
 OPTIONAL MATCH (src:Sensor {uid: c.oid + '/' + c.sid})
 OPTIONAL MATCH (c)-[:PARENT]->(proc:Event)
-CALL (c, dst) {
-  OPTIONAL MATCH (p:Event:Process)
-  WHERE p.sid = dst.sid AND p.oid = dst.oid AND p.time >= c.time AND p.time <= c.time + $window
-  WITH p ORDER BY p.time, p.uid LIMIT $perConnection
-  RETURN collect(p) AS started
-}
-RETURN c, src, dst, proc, started
-ORDER BY c.time DESC, c.uid DESC LIMIT $limit`,
+OPTIONAL ${flowPeerCall('c', 'peer', 'peer.sid = dst.sid', ['dst'])}
+OPTIONAL MATCH (peer)-[:PARENT]->(acc:Event)
+RETURN c, src, dst, proc, peer, acc
+ORDER BY c.time DESC, c.uid DESC, dst.uid`,
 };
+
+/**
+ * What started on the destination, for many rows at once (DataLoader): the processes started on
+ * the destination host in the window around the destination-side time, the accepting process's
+ * descendants first (rank 0), then the rest (rank 1), each by time. Keyset-paged on (rank, time, uid).
+ */
+export const STARTED_THERE: NamedQuery = {
+  name: 'lateral movement: started there',
+  cypher: `
+UNWIND $requests AS r
+CALL (r) {
+  OPTIONAL MATCH (p:Event)
+  WHERE p.sid = r.sid AND p.type IN $processTypes AND p.time >= r.lo AND p.time <= r.hi AND p.oid = r.oid
+    AND ($orgs IS NULL OR p.oid IN $orgs)
+  WITH p, CASE WHEN p IS NOT NULL AND r.acc IS NOT NULL
+      AND EXISTS { MATCH (p)-[:PARENT*1..${DESCENDANT_DEPTH}]->(a:Event) WHERE a.uid = r.acc } THEN 0 ELSE 1 END AS rank
+  ORDER BY rank, p.time, p.uid
+  WITH [x IN collect({d: p, rank: rank, t: p.time}) WHERE x.d IS NOT NULL] AS rows
+  RETURN size(rows) AS total,
+    [x IN rows WHERE r.after IS NULL OR x.rank > r.after.d
+      OR (x.rank = r.after.d AND (x.t > r.after.t OR (x.t = r.after.t AND x.d.uid > r.after.uid)))][0..r.limit] AS page
+}
+RETURN r.key AS key, total, page`,
+};
+
+/** Every connection's peer (flow.ts), for many events at once (DataLoader). */
+export const FLOW_PEERS: NamedQuery = {
+  name: 'flow peers',
+  cypher: `
+UNWIND $requests AS r
+MATCH (c:Event {uid: r.uid})
+WHERE ($orgs IS NULL OR c.oid IN $orgs) AND c.srcIp IS NOT NULL AND c.dstIp IS NOT NULL AND c.srcPort IS NOT NULL AND c.dstPort IS NOT NULL
+${flowPeerCall('c', 'peer')}
+RETURN r.key AS key, peer`,
+};
+
+/** The part of a row startedThere needs: where and when to look, and whose descendants come first. */
+export interface StartedScope {
+  oid: string;
+  sid: string;
+  /** The accepting process's key, when the destination reported the flow. */
+  acceptingUid: string | null;
+  /** The destination-side time (ms) offsets are measured from. */
+  anchor: bigint;
+  lo: bigint;
+  hi: bigint;
+}
 
 export interface LateralMove {
   connection: EventNode;
   sourceHost: SensorNode | null;
   destinationHost: SensorNode;
   sourceProcess: EventNode | null;
-  processesStarted: EventNode[];
+  destinationConnection: EventNode | null;
+  acceptingProcess: EventNode | null;
+  destinationTime: bigint;
+  scope: StartedScope;
 }
 
 export interface LateralFilter {
   orgIds?: readonly string[] | null;
   sensorIds?: readonly string[] | null;
+  sourceHostnames?: readonly string[] | null;
+  destinationSensorIds?: readonly string[] | null;
+  destinationHostnames?: readonly string[] | null;
+  destinationPorts?: readonly number[] | null;
   from?: bigint | null;
   to?: bigint | null;
+}
+
+export interface LateralOptions {
+  transports: readonly Transport[];
+  /** Window around the destination-side time, ms. */
+  beforeMs: number;
+  afterMs: number;
+  toleranceMs: number;
+  limit: number;
+}
+
+export type StartedReason = 'DESCENDANT_OF_ACCEPTING_PROCESS' | 'STARTED_IN_WINDOW';
+
+export interface StartedEdge {
+  node: EventNode;
+  reason: StartedReason;
+  offsetMs: number;
+  cursor: string;
+}
+
+export interface StartedPage {
+  totalCount: number;
+  edges: StartedEdge[];
+  hasNextPage: boolean;
+}
+
+export interface StartedRequest {
+  scope: StartedScope;
+  first: number;
+  after: string | null;
+}
+
+export interface PeerRequest {
+  uid: string;
+  toleranceMs: number;
 }
 
 /**
@@ -85,10 +197,11 @@ const FLOW_CANDIDATES = 200;
 
 /**
  * A chain from an event on one host to an event on another: through the first host's graph to a
- * connection with the second host (either may have opened it), across to the second host's record of the same flow (same
- * addresses and ports, reported by its own sensor), and on to the target. The connections are
- * found through each host's SAW edge to the other's address (the Sensor's newest intIp) and that
- * Indicator's events, not by scanning events. Each leg is bounded by a literal, like every
+ * connection with the second host (either may have opened it), across to the second host's record
+ * of the same flow (the flow rule of flow.ts: the rule lateralMovement and `peer` use), and on to
+ * the target. The first host's connections are found through its SAW edge to the other's address
+ * (the Sensor's newest intIp) and that Indicator's events, not by scanning events; the second
+ * host's report through the flow index. Each leg is bounded by a literal, like every
  * variable-length pattern here.
  */
 const crossHostCache = new Map<number, NamedQuery>();
@@ -105,14 +218,11 @@ MATCH (a:Event {uid: $from}), (b:Event {uid: $to})
 WHERE ($orgs IS NULL OR (a.oid IN $orgs AND b.oid IN $orgs)) AND a.oid = b.oid AND a.sid <> b.sid
 MATCH (sa:Sensor {uid: a.oid + '/' + a.sid}), (sb:Sensor {uid: b.oid + '/' + b.sid})
 MATCH (sa)-[:SAW]->(ipOfB:Indicator) WHERE ipOfB.kind = 'IP' AND ipOfB.value = sb.intIp
-MATCH (sb)-[:SAW]->(ipOfA:Indicator) WHERE ipOfA.kind = 'IP' AND ipOfA.value = sa.intIp
 // Either host may have opened the connection: each side observes the other's address.
 MATCH (ipOfB)<-[:OBSERVED]-(c1:Event)
 WHERE c1.sid = a.sid AND c1.type IN $types AND c1.srcPort IS NOT NULL
-MATCH (ipOfA)<-[:OBSERVED]-(c2:Event)
-WHERE c2.sid = b.sid AND c2.type = c1.type AND c2.srcIp = c1.srcIp AND c2.srcPort = c1.srcPort
-  AND c2.dstIp = c1.dstIp AND c2.dstPort = c1.dstPort
-WITH DISTINCT a, b, c1, c2 LIMIT ${FLOW_CANDIDATES}
+WITH DISTINCT a, b, c1 LIMIT ${FLOW_CANDIDATES}
+${flowPeerCall('c1', 'c2', 'c2.sid = b.sid', ['b'])}
 MATCH p1 = SHORTEST 1 (a)-[:PARENT|TARGET|CONTAINS]-{0,${leg}}(c1)
 MATCH p2 = SHORTEST 1 (c2)-[:PARENT|TARGET|CONTAINS]-{0,${leg}}(b)
 WITH p1, p2, c1, c2, length(p1) + length(p2) + 1 AS hops
@@ -136,25 +246,104 @@ export interface PathEnd {
 export class LateralReader {
   constructor(private readonly executor: GraphExecutor) {}
 
-  async moves(filter: LateralFilter | null, windowMs: number, perConnection: number, limit: number, orgs: OrgScope): Promise<LateralMove[]> {
+  async moves(filter: LateralFilter | null, options: LateralOptions, orgs: OrgScope): Promise<LateralMove[]> {
+    const list = <T>(v: readonly T[] | null | undefined) => (v?.length ? v : null);
+    const lower = (v: readonly string[] | null | undefined) => (v?.length ? v.map((h) => h.toLowerCase()) : null);
     const result = await this.executor.read(LATERAL_MOVEMENT, {
-      types: CONNECTION_TYPES,
+      types: options.transports.flatMap((t) => OPENING_TYPES[t]),
       orgs,
-      orgIds: filter?.orgIds?.length ? filter.orgIds : null,
-      sensorIds: filter?.sensorIds?.length ? filter.sensorIds : null,
+      orgIds: list(filter?.orgIds),
+      sensorIds: list(filter?.sensorIds),
+      sourceHostnames: lower(filter?.sourceHostnames),
+      dstSensorIds: list(filter?.destinationSensorIds),
+      dstHostnames: lower(filter?.destinationHostnames),
+      dstPorts: filter?.destinationPorts?.length ? filter.destinationPorts.map((p) => BigInt(p)) : null,
       from: filter?.from ?? null,
       to: filter?.to ?? null,
-      window: BigInt(windowMs),
-      perConnection: BigInt(perConnection),
-      limit: BigInt(limit),
+      servicePorts: SERVICE_PORTS.map((p) => BigInt(p)),
+      flowTolerance: BigInt(options.toleranceMs),
+      limit: BigInt(options.limit),
     });
-    return result.records.map((r) => ({
-      connection: toEventNode(r.get('c') as Node),
-      sourceHost: r.get('src') ? toSensorNode(r.get('src') as Node) : null,
-      destinationHost: toSensorNode(r.get('dst') as Node),
-      sourceProcess: r.get('proc') ? toEventNode(r.get('proc') as Node) : null,
-      processesStarted: (r.get('started') as Node[]).map(toEventNode),
-    }));
+    return result.records.map((r) => {
+      const connection = toEventNode(r.get('c') as Node);
+      const destinationHost = toSensorNode(r.get('dst') as Node);
+      const peer = r.get('peer') ? toEventNode(r.get('peer') as Node) : null;
+      const accepting = r.get('acc') ? toEventNode(r.get('acc') as Node) : null;
+      // The destination's own clock when it reported the flow; else the source's, the only one there is.
+      const anchor = peer?.time ?? connection.time ?? 0n;
+      return {
+        connection,
+        sourceHost: r.get('src') ? toSensorNode(r.get('src') as Node) : null,
+        destinationHost,
+        sourceProcess: r.get('proc') ? toEventNode(r.get('proc') as Node) : null,
+        destinationConnection: peer,
+        acceptingProcess: accepting,
+        destinationTime: anchor,
+        scope: {
+          oid: connection.oid,
+          sid: destinationHost.sid,
+          acceptingUid: accepting?.uid ?? null,
+          anchor,
+          lo: anchor - BigInt(options.beforeMs),
+          hi: anchor + BigInt(options.afterMs),
+        },
+      };
+    });
+  }
+
+  /** What started on the destination of many rows, in one round trip (for DataLoader), answers in request order. */
+  async startedThere(requests: readonly StartedRequest[], orgs: OrgScope): Promise<StartedPage[]> {
+    const params = requests.map((q, i) => {
+      const after = decodeCursor('startedThere', q.after);
+      return {
+        key: BigInt(i),
+        oid: q.scope.oid,
+        sid: q.scope.sid,
+        acc: q.scope.acceptingUid,
+        lo: q.scope.lo,
+        hi: q.scope.hi,
+        after: after ? { d: BigInt(after.d), t: BigInt(after.t), uid: after.uid } : null,
+        limit: BigInt(q.first + 1), // one more than asked tells whether there is a next page
+      };
+    });
+    const result = await this.executor.read(STARTED_THERE, { requests: params, orgs, processTypes: PROCESS_TYPES });
+    const byKey = new Map(result.records.map((r) => [Number(r.get('key')), r]));
+    return requests.map((q, i) => {
+      const record = byKey.get(i);
+      if (!record) return { totalCount: 0, edges: [], hasNextPage: false };
+      const page = record.get('page') as { d: Node; rank: unknown; t: unknown }[];
+      const edges = page.slice(0, q.first).map((x) => {
+        const node = toEventNode(x.d);
+        const rank = Number(x.rank);
+        const t = BigInt(String(x.t));
+        return {
+          node,
+          reason: (rank === 0 ? 'DESCENDANT_OF_ACCEPTING_PROCESS' : 'STARTED_IN_WINDOW') as StartedReason,
+          offsetMs: Number(t - q.scope.anchor),
+          cursor: encodeCursor('startedThere', { d: rank, t: t.toString(), uid: node.uid }),
+        };
+      });
+      return { totalCount: Number(record.get('total')), edges, hasNextPage: page.length > q.first };
+    });
+  }
+
+  /** Each connection's report by the other host (flow.ts), or null; answers in request order. */
+  async peers(requests: readonly PeerRequest[], orgs: OrgScope): Promise<(EventNode | null)[]> {
+    const out: (EventNode | null)[] = requests.map(() => null);
+    // The tolerance is a query parameter: one round trip per distinct tolerance (almost always one).
+    const byTolerance = new Map<number, number[]>();
+    requests.forEach((q, i) => byTolerance.set(q.toleranceMs, [...(byTolerance.get(q.toleranceMs) ?? []), i]));
+    await Promise.all(
+      [...byTolerance].map(async ([toleranceMs, indexes]) => {
+        const result = await this.executor.read(FLOW_PEERS, {
+          requests: indexes.map((i) => ({ key: BigInt(i), uid: (requests[i] as PeerRequest).uid })),
+          orgs,
+          flowTolerance: BigInt(toleranceMs),
+        });
+        for (const r of result.records) out[Number(r.get('key'))] = toEventNode(r.get('peer') as Node);
+      }),
+    );
+    return out;
   }
 
   /**
@@ -164,7 +353,7 @@ export class LateralReader {
   async path(from: PathEnd, to: PathEnd, maxHops: number, orgs: OrgScope): Promise<{ nodes: EventNode[]; steps: PathStep[] } | null> {
     const crossHost = from.oid === to.oid && from.sid !== null && to.sid !== null && from.sid !== to.sid;
     return crossHost
-      ? this.read(crossHostPathQuery(maxHops), { from: from.uid, to: to.uid, orgs, types: CONNECTION_TYPES })
+      ? this.read(crossHostPathQuery(maxHops), { from: from.uid, to: to.uid, orgs, types: CONNECTION_TYPES, flowTolerance: flowToleranceParam(FLOW_TOLERANCE_DEFAULT_SECONDS) })
       : this.read(pathQuery(maxHops), { from: from.uid, to: to.uid, orgs });
   }
 

@@ -42,6 +42,12 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
     name: 'index event_type_time',
     cypher: 'CREATE INDEX event_type_time IF NOT EXISTS FOR (e:Event) ON (e.type, e.time)',
   },
+  {
+    // Another sensor's report of the same network flow (src/graph/reader/flow.ts): one seek per
+    // direction on the ephemeral side's address and port. Only connection events have both.
+    name: 'index event_flow',
+    cypher: 'CREATE INDEX event_flow IF NOT EXISTS FOR (e:Event) ON (e.srcIp, e.srcPort)',
+  },
   { name: 'index indicator_key', cypher: 'CREATE INDEX indicator_key IF NOT EXISTS FOR (i:Indicator) ON (i.key)' },
   { name: 'index sensor_int_ip', cypher: 'CREATE INDEX sensor_int_ip IF NOT EXISTS FOR (s:Sensor) ON (s.intIp)' },
   { name: 'index sensor_hostname', cypher: 'CREATE INDEX sensor_hostname IF NOT EXISTS FOR (s:Sensor) ON (s.hostname)' },
