@@ -18,6 +18,7 @@ describe('cursor codec', () => {
   it('round-trips the key of every kind', () => {
     expect(decodeCursor('descendants', encodeCursor('descendants', { d: 3, t: '-12', uid: 'o/a' }))).toEqual({ d: 3, t: '-12', uid: 'o/a' });
     expect(decodeCursor('sensors', encodeCursor('sensors', { uid: 'o/s' }))).toEqual({ uid: 'o/s' });
+    expect(decodeCursor('startedThere', encodeCursor('startedThere', { d: 1, t: '5', uid: 'o/p' }))).toEqual({ d: 1, t: '5', uid: 'o/p' });
     for (const kind of ['events', 'children', 'targetedBy', 'sightingEvents', 'sightings'] as const) {
       expect(decodeCursor(kind, encodeCursor(kind, { t: '9223372036854775807', uid: 'u' }))).toEqual({ t: '9223372036854775807', uid: 'u' });
     }
@@ -55,6 +56,6 @@ describe('cursor codec', () => {
   });
 
   it('has a key schema for every kind', () => {
-    expect(CURSOR_KINDS.sort()).toEqual(['children', 'descendants', 'events', 'sensors', 'sightingEvents', 'sightings', 'targetedBy']);
+    expect(CURSOR_KINDS.sort()).toEqual(['children', 'descendants', 'events', 'sensors', 'sightingEvents', 'sightings', 'startedThere', 'targetedBy']);
   });
 });
