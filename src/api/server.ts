@@ -37,6 +37,7 @@ import { playgroundRouter } from './playground/router';
 import { executableSchema } from './schema/executable';
 import { startSubscriptions } from './subscriptions';
 import { LiveFeed } from '../live/feed';
+import { detectionFeedOf } from '../live/detections';
 
 export interface ServerDeps {
   config: Config;
@@ -209,6 +210,7 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
       const closingSockets = sockets.close();
       await Promise.all([closingSockets, apollo.stop()]);
       live.close();
+      detectionFeedOf(live).close();
       unwatchNeo4j();
     },
   };

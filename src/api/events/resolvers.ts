@@ -10,6 +10,7 @@ import type { EventNode } from '../../graph/reader/events';
 import type { ApiContext } from '../context';
 import { eventFieldName, familyUnionName } from '../schema/event-types';
 import { checkFirst, checkTypes, toConnection } from './connection';
+import { eventDetections } from '../resolvers/detections';
 import { architectureOf, original, platformOf } from './view';
 
 type Resolver = GraphQLFieldResolver<unknown, ApiContext, Record<string, unknown>>;
@@ -111,6 +112,7 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
         ctx.orgScope,
       ),
     ),
+  detections: eventDetections,
 };
 
 export const resolveEventType: GraphQLTypeResolver<EventNode, ApiContext> = (n) =>
