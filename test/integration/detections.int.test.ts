@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { Principal } from '../../src/auth/principal';
 import { contextFor, createApollo } from '../../src/api/server';
 import { compileDetectionFilter, detectionCountQuery, detectionSearchQuery, type DetectionFilter } from '../../src/graph/reader/detections';
+import { withDefaults } from '../../src/generate';
+import { generateTextWithDetections } from '../../src/generate/stories/detections';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
 import { carriedEvent, detectionWithOrg, isDetection, type Json, namedAtom } from '../helpers/detections';
@@ -266,6 +268,31 @@ describe('detections', () => {
     const p2 = await q(`query($orgs: [String!], $after: String) { detections(first: 1, after: $after, filter: {orgIds: $orgs}) { pageInfo { hasNextPage } nodes { id } } }`, { orgs: [a], after: page1.pageInfo.endCursor }, null);
     expect(p2['detections']).toEqual({ pageInfo: { hasNextPage: false }, nodes: [{ id: `det-${a}` }] });
   });
+
+  it('loads a generated fleet with its detections: each joined to the typed event the file names, nothing doubled on replay', async () => {
+    const { text } = await generateTextWithDetections(withDefaults({ hosts: 5, events: 2500, seed: 'det-int', orgs: 1 }));
+    const lines = text.split('\n').filter((l) => l.length > 0);
+    const parsed = lines.flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Json];
+      } catch {
+        return [];
+      }
+    });
+    const org = String((parsed[0]!['routing'] as Json)['oid']);
+    // From the file: detection id -> the atom and type of the event it names.
+    const named = new Map(parsed.filter(isDetection).map((d) => [String(d['detect_id']), [namedAtom(d), String(((d['detect'] as Json)['routing'] as Json)['event_type'])]]));
+    expect(named.size).toBeGreaterThan(3);
+    const first = await ingestLines(runtime.executor, lines, 1000);
+    expect(first.summary.detections).toBe(named.size);
+    const rows = await cypher('MATCH (d:Detection {oid: $oid}) OPTIONAL MATCH (d)-[:DETECTED]->(e:Event) RETURN d.detectId AS id, e.atom AS atom, e.type AS type, e.placeholder AS placeholder', { oid: org });
+    expect(new Map(rows.map((r) => [r.get('id') as string, [r.get('atom'), r.get('type')]]))).toEqual(named);
+    expect(rows.every((r) => r.get('placeholder') === false)).toBe(true);
+    const counts = await graphCounts(runtime.driver, org);
+    const again = await ingestLines(runtime.executor, shuffled(lines, 11), 1000);
+    expect(again.summary).toMatchObject({ detections: 0, stored: 0 });
+    expect(await graphCounts(runtime.driver, org)).toEqual(counts);
+  }, 180_000);
 
   it('refuses filter lists longer than the cap with a code', async () => {
     const res = await gql(`query($ids: [String!]) { detections(filter: {sensorIds: $ids}) { totalCount } }`, { ids: Array.from({ length: 1001 }, (_, i) => `s${i}`) });

@@ -62,7 +62,8 @@ export const GENERATED_RULES: readonly GeneratedRule[] = [
   {
     id: 'office-spawns-shell',
     cat: 'Office application spawned a shell',
-    priority: 9,
+    // The top of the attack: where a hunter starts (the process, its ancestry and its tree).
+    priority: 10,
     level: 'critical',
     tags: ['attack.initial_access', 'attack.t1566.001', 'attack.execution', 'attack.t1204.002'],
     description: 'A Microsoft Office process started a command shell or script host: typical of a malicious macro.',
@@ -72,7 +73,7 @@ export const GENERATED_RULES: readonly GeneratedRule[] = [
   {
     id: 'lsass-access',
     cat: 'LSASS memory access',
-    priority: 10,
+    priority: 9,
     level: 'critical',
     tags: ['attack.credential_access', 'attack.t1003.001'],
     description: 'A process opened lsass.exe with access rights that allow reading its memory (credential dumping).',
