@@ -102,7 +102,7 @@ describe('detections over HTTP and the live feed', () => {
       const query = await fetch(server.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: keys['readerA']! },
-        body: JSON.stringify({ query: `query($b: String) { detection(id: "${String(sample['detect_id'])}", orgId: $b) { id } detectionCounts(groupBy: DAY, filter: {orgIds: [$b]}) { count } }`, variables: { b: orgB } }),
+        body: JSON.stringify({ query: `query($b: String!) { detection(id: "${String(sample['detect_id'])}", orgId: $b) { id } detectionCounts(groupBy: DAY, filter: {orgIds: [$b]}) { count } }`, variables: { b: orgB } }),
       });
       expect(((await query.json()) as { data: Json }).data).toEqual({ detection: null, detectionCounts: [] });
     } finally {
