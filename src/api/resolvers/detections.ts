@@ -95,7 +95,6 @@ export const sensorDetections = async (sensor: { oid: string; sid: string }, arg
 /** Event.detections (the interface field every event type has). */
 export const eventDetections = async (event: EventNode, args: Record<string, unknown>, ctx: ApiContext): Promise<DetectionNode[]> => {
   const first = checkFirst(Number(args['first'] ?? 10), MAX_DETECTIONS_PER_EVENT);
-  if (event.placeholder && !event.uid) return [];
   return (await detectionsOfEvent(ctx).load(event.uid)).slice(0, first);
 };
 
