@@ -84,6 +84,8 @@ export function normalizeDetection(value: JsonValue, text?: string): DetectionRe
   const mtd = isRecord(value['detect_mtd']) ? value['detect_mtd'] : {};
   const tags = strings(mtd['tags']).map((t) => t.toLowerCase());
   const time = normalizeEpochMs(value['gen_time']) ?? normalizeEpochMs(value['ts']) ?? normalizeEpochMs(eventRouting['event_time']);
+  // Every listing is by time: a detection without one could never be found.
+  if (time === null) return { ok: false, reason: 'detection: no time: none of "gen_time", "ts" and "routing.event_time" is an epoch time' };
   const props: Record<string, unknown> = {
     uid: `${oid}/${detectId}`,
     oid,
