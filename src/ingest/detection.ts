@@ -27,12 +27,15 @@ export type RecordKind = { kind: 'event' } | { kind: 'detection' } | { kind: 'ne
 
 /**
  * The rule: a record with an `event` is telemetry (validated as an event); one without `event`
- * but with any of `detect`, `detect_id`, `cat`, `detect_mtd` is a detection; anything else is
- * neither, and the reason says what each would need.
+ * but with any of `detect`, `detect_id`, `cat`, `detect_mtd` is a detection; one with only
+ * `routing` is a broken event (validated as one, so the reason names its missing fields);
+ * anything else is neither, and the reason says what each would need.
  */
 export function recogniseRecord(value: JsonValue): RecordKind {
   if (!isRecord(value) || 'event' in value) return { kind: 'event' };
   if (DETECTION_MARKERS.some((k) => k in value)) return { kind: 'detection' };
+  // Routing without a body is a broken event: the event validation names what it lacks.
+  if ('routing' in value) return { kind: 'event' };
   const keys = Object.keys(value);
   const has = keys.length === 0 ? 'it has no keys' : `it has ${keys.slice(0, 8).map((k) => JSON.stringify(k)).join(', ')}${keys.length > 8 ? ', ...' : ''}`;
   return {

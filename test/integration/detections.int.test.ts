@@ -184,8 +184,8 @@ describe('detections', () => {
   it('rejects a record that is neither an event nor a detection, saying what it lacks, and stores the rest of the batch', async () => {
     const org = uniqueOrg('neither');
     const { events, detection } = tree(org);
-    const { summary, rejects } = await load([events[0]!, { hello: 'world', routing: { oid: org } }, detection, events[1]!]);
-    expect(rejects.map((r) => [r.line, r.reason])).toEqual([[2, expect.stringMatching(/^neither an event nor a detection: an event needs "routing" and "event", a detection needs "cat".*"hello", "routing"/)]]);
+    const { summary, rejects } = await load([events[0]!, { hello: 'world', oid: org }, detection, events[1]!]);
+    expect(rejects.map((r) => [r.line, r.reason])).toEqual([[2, expect.stringMatching(/^neither an event nor a detection: an event needs "routing" and "event", a detection needs "cat".*"hello", "oid"/)]]);
     expect(summary).toMatchObject({ records: 4, rejected: 1, detections: 1 });
     expect((await graphCounts(runtime.driver, org)).events).toBe(3);
   });

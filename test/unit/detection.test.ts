@@ -17,6 +17,7 @@ describe('detection records', () => {
     expect(recogniseRecord(parsed(sample))).toEqual({ kind: 'detection' });
     expect(recogniseRecord(parsed({ routing: {}, event: {} }))).toEqual({ kind: 'event' });
     expect(recogniseRecord(parsed({ detect_id: 'x' }))).toEqual({ kind: 'detection' });
+    expect(recogniseRecord(parsed({ routing: { oid: 'o' } }))).toEqual({ kind: 'event' });
     const neither = recogniseRecord(parsed({ foo: 1, bar: 2 }));
     expect(neither).toEqual({ kind: 'neither', reason: expect.stringMatching(/^neither an event nor a detection: an event needs "routing" and "event", a detection needs "cat".*it has "foo", "bar"$/) });
   });
