@@ -39,6 +39,7 @@ import { playgroundRouter } from './playground/router';
 import { executableSchema } from './schema/executable';
 import { startSubscriptions } from './subscriptions';
 import { LiveFeed } from '../live/feed';
+import { detectionFeedOf } from '../live/detections';
 
 export interface ServerDeps {
   config: Config;
@@ -256,6 +257,7 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
       const closingSockets = sockets.close();
       await Promise.all([closingSockets, apollo.stop()]);
       live.close();
+      detectionFeedOf(live).close();
       unwatchNeo4j();
       await metricsListener?.close();
     },

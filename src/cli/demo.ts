@@ -7,7 +7,7 @@ import { SingleBar } from 'cli-progress';
 import { DEMO_FLEET } from '../demo/fleet';
 import { loadFleetOnce, type FleetLoad } from '../demo/load-fleet';
 import { demoQueries, formatDemoQueries } from '../demo/queries';
-import type { Truth } from '../generate';
+import { topDetection, type TruthWithDetections } from '../generate/stories/detections';
 import { migrate } from '../graph/schema/migrate';
 import type { IngestSummary } from '../ingest/pipeline';
 import { createRuntime, type Runtime } from '../runtime';
@@ -19,7 +19,7 @@ export interface DemoOptions {
 
 export async function demoCommand(options: DemoOptions): Promise<void> {
   const runtime = await createRuntime({ startLocalNeo4jIfUnset: true, overrides: { HOST: '127.0.0.1' } });
-  let truth: Truth;
+  let truth: TruthWithDetections;
   try {
     await migrate(runtime.executor);
     truth = await ensureFleetLoaded(runtime);
@@ -35,13 +35,13 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   if (!story) return;
   process.stdout.write(
     `\nThe demo fleet: ${truth.summary.events} events from ${DEMO_FLEET.hosts} hosts in ${truth.orgs.length} orgs, ` +
-      `with ${truth.stories.length} planted attacks (phishing -> PowerShell -> lsass -> lateral movement -> beaconing).\n` +
-      `Open ${url} in a browser, or try these:\n\n${formatDemoQueries(url, demoQueries(story))}\n`,
+      `with ${truth.stories.length} planted attacks (phishing -> PowerShell -> lsass -> lateral movement -> beaconing) and ${truth.detections.length} detections.\n` +
+      `Open ${url} in a browser, or try these:\n\n${formatDemoQueries(url, demoQueries(story, topDetection(truth, story.id)))}\n`,
   );
 }
 
 /** Loads the fleet unless a previous demo finished loading it; returns its ground truth either way. */
-async function ensureFleetLoaded(runtime: Runtime): Promise<Truth> {
+async function ensureFleetLoaded(runtime: Runtime): Promise<TruthWithDetections> {
   let started = 0;
   const bar = process.stderr.isTTY
     ? new SingleBar({ format: 'loading | {value} events | {rate} events/s', stream: process.stderr, hideCursor: true })

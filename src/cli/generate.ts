@@ -11,11 +11,13 @@ import { constants, createGzip } from 'node:zlib';
 import { Command } from 'commander';
 import { AppError, ErrorCode } from '../errors/codes';
 import { DEFAULTS, generate, parseGenerateOptions, type RawGenerateOptions } from '../generate';
+import { DetectionTap, withDetections } from '../generate/stories/detections';
 
 export interface GenerateCliOptions extends RawGenerateOptions {
   out?: string;
   truth?: string;
   quiet?: boolean;
+  detections?: string;
 }
 
 export function generateCli(): Command {
@@ -35,6 +37,7 @@ export function generateCli(): Command {
     .option('--orphans <fraction>', 'processes running at capture start whose NEW_PROCESS is never sent', String(DEFAULTS.orphans))
     .option('--bad-fraction <fraction>', 'malformed lines (truncated, wrongly typed, missing routing...)', String(DEFAULTS.badFraction))
     .option('--clock-skew <seconds>', "largest error of a host's clock, either way (each host's is fixed; every time it reports is off by it)", String(DEFAULTS.clockSkew))
+    .option('--detections <on|off>', 'also write the detections a rule set would raise (detection stream records, each after its event)', 'on')
     .option('--quiet', 'no summary on stderr')
     .action(generateCommand);
 }
@@ -42,22 +45,29 @@ export function generateCli(): Command {
 export async function generateCommand(options: GenerateCliOptions): Promise<void> {
   const parsed = parseGenerateOptions(options);
   if (!parsed.ok) throw new AppError(ErrorCode.BAD_USER_INPUT, parsed.errors.join('; '));
+  if (options.detections !== undefined && !['on', 'off'].includes(options.detections)) {
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `--detections must be on or off, got ${JSON.stringify(options.detections)}`);
+  }
   const run = generate(parsed.value, { threads: true });
+  const tap = options.detections === 'off' ? null : new DetectionTap();
+  const feed = tap ? run.stream.pipe(tap) : run.stream;
+  if (tap) run.stream.on('error', (error) => tap.destroy(error));
   const started = performance.now();
   const sink: Writable = options.out ? createWriteStream(options.out, { highWaterMark: 1 << 20 }) : process.stdout;
   try {
     if (options.out?.endsWith('.gz')) {
       // Level 1: JSON Lines this repetitive still shrinks about tenfold, at several times level 6's speed.
-      await pipeline(run.stream, createGzip({ level: constants.Z_BEST_SPEED }), sink);
+      await pipeline(feed, createGzip({ level: constants.Z_BEST_SPEED }), sink);
     } else {
-      await pipeline(run.stream, sink);
+      await pipeline(feed, sink);
     }
   } catch (error) {
     // `atomgraph generate ... | head`: the reader left; that is not a failure.
     if (!options.out && (error as { code?: string }).code === 'EPIPE') return;
     throw error;
   }
-  const truth = run.truth();
+  const truth = tap ? withDetections(run.truth(), tap.detections()) : run.truth();
+  const detections = tap ? tap.detections().length : null;
   if (options.truth) await writeFile(options.truth, `${JSON.stringify(truth, null, 2)}\n`);
   if (!options.quiet) {
     const seconds = (performance.now() - started) / 1000;
@@ -66,6 +76,7 @@ export async function generateCommand(options: GenerateCliOptions): Promise<void
       `generated ${s.events} events for ${parsed.value.hosts} hosts in ${parsed.value.orgs} orgs with ${truth.stories.length} attack stories in ${seconds.toFixed(1)} s ` +
         `(${Math.round(s.events / seconds)} events/s): ${s.lines} lines, of which ${s.duplicateLines} duplicates and ${s.badLines} malformed; ` +
         `${s.withheldEvents} events of ${s.withheldProcesses} processes started before the capture not sent` +
+        `${detections === null ? '' : `; ${detections} detections`}` +
         `${options.truth ? `; truth in ${options.truth}` : ''}\n`,
     );
   }

@@ -70,7 +70,8 @@ export async function loadCommand(inputs: string[], options: LoadOptions): Promi
     const rate = Math.round((summary.stored + summary.duplicates) / Math.max(seconds, 0.001));
     process.stdout.write(
       `${summary.interrupted ? 'interrupted' : 'done'}: ${summary.records} records read, ${summary.stored} events loaded, ` +
-        `${summary.duplicates} already present, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (${rate} events/s)\n`,
+        `${summary.duplicates} already present, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (${rate} events/s)` +
+        `${summary.detections + summary.detectionDuplicates > 0 ? `; ${summary.detections} detections loaded, ${summary.detectionDuplicates} already present` : ''}\n`,
     );
     if (summary.rejected > 0 && !rejectsOut) process.stdout.write('rerun with --rejects FILE to keep every rejected line with its reason\n');
     if (summary.interrupted) process.exitCode = 130;

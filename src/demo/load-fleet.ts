@@ -9,9 +9,11 @@ import type { GraphExecutor } from '../graph/executor';
 import { clearDemoOrgs, readDemoMarker, writeDemoMarker } from '../graph/demo-marker';
 import { ingest, type IngestSummary } from '../ingest/pipeline';
 import { readStream } from '../ingest/read';
+import { DetectionTap, type TruthWithDetections, withDetections } from '../generate/stories/detections';
 
 export interface FleetLoad {
-  truth: Truth;
+  /** With the detections a rule set raised on the fleet (loaded with it). */
+  truth: TruthWithDetections;
   /** Events the graph holds for this fleet. */
   events: number;
   /** False when an earlier run had loaded it already. */
@@ -39,8 +41,9 @@ export function fleetKey(truth: Truth): string {
 export async function loadFleetOnce(fleet: GenerateOptions, options: LoadFleetOptions): Promise<FleetLoad> {
   // Same seed, same fleet: a first pass without writing gives the truth that names it.
   const dryRun = generate(fleet, { threads: true });
-  for await (const chunk of dryRun.stream) void chunk;
-  const truth = dryRun.truth();
+  const dryTap = new DetectionTap();
+  for await (const chunk of dryRun.stream.pipe(dryTap)) void chunk;
+  const truth = withDetections(dryRun.truth(), dryTap.detections());
   const key = fleetKey(truth);
   const loaded = await readDemoMarker(options.executor, key);
   if (loaded !== null) return { truth, events: loaded, loadedNow: false };
@@ -48,7 +51,9 @@ export async function loadFleetOnce(fleet: GenerateOptions, options: LoadFleetOp
   options.onStart?.();
   const started = performance.now();
   const generation = generate(fleet, { threads: true });
-  const summary = await ingest(readStream(generation.stream, 'generated-fleet'), {
+  const tap = new DetectionTap();
+  generation.stream.on('error', (error) => tap.destroy(error));
+  const summary = await ingest(readStream(generation.stream.pipe(tap), 'generated-fleet'), {
     executor: options.executor,
     batchSize: options.batchSize,
     onProgress: options.onProgress,

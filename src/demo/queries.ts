@@ -4,15 +4,29 @@
  * is the story's on the true clock with a minute either side: each host's clock is off by seconds.
  */
 import type { StoryTruth } from '../generate';
+import type { DetectionTruth } from '../generate/stories/detections';
 
 export interface ExampleQuery {
   title: string;
   query: string;
 }
 
-export function demoQueries(story: StoryTruth): ExampleQuery[] {
+/** `top`: the attack's highest-priority detection; a SOC's day starts from it, so the queries do too. */
+export function demoQueries(story: StoryTruth, top: DetectionTruth | null = null): ExampleQuery[] {
   const org = story.org.oid;
-  const queries: ExampleQuery[] = [
+  const queries: ExampleQuery[] = [];
+  if (top) {
+    queries.push({
+      title: `The attack's top detection (${top.cat}, priority ${top.priority}) on ${top.hostname}: its event's ancestry, its tree two levels down, and who else ran the hash`,
+      query: `{ detection(id: "${top.id}", orgId: "${org}") { name priority level techniques detectTime hostname
+    event { __typename atom ... on NewProcess { filePath commandLine }
+      ancestors { atom ... on NewProcess { filePath commandLine } }
+      descendants(maxDepth: 2) { nodes { __typename atom ... on NewProcess { filePath commandLine } } } }
+    hashSightings { nodes { hostname firstSeen count } } }
+  detections(filter: { orgIds: ["${org}"], minPriority: 7 }) { totalCount nodes { name priority hostname detectTime eventAtom } } }`,
+    });
+  }
+  queries.push(
     {
       title: `What launched the dropper on ${story.victim.hostname}, all the way up?`,
       query: `{ ancestors(atom: "${story.processes.payload.atom}", orgId: "${org}") {
@@ -24,7 +38,7 @@ export function demoQueries(story: StoryTruth): ExampleQuery[] {
   sightings(kind: HASH, value: "${story.dropper.sha256}", orgId: "${org}") {
     nodes { hostname firstSeen lastSeen count } } }`,
     },
-  ];
+  );
   if (story.lateral) {
     queries.push({
       title: `Did ${story.lateral.source.hostname} connect to another monitored host, what accepted it there, and what started there?`,

@@ -7,6 +7,8 @@
 import type { GraphExecutor } from '../graph/executor';
 import type { EventRow } from '../graph/writer/rows';
 import { writeBatch } from '../graph/writer/write-batch';
+import { type DetectionRow, writeDetections } from '../graph/writer/detections';
+import { normalizeDetection, recogniseRecord } from './detection';
 import { normalizeRecord } from './normalize';
 import { parseJson } from './parse';
 import type { InputItem } from './read';
@@ -29,6 +31,10 @@ export interface IngestSummary {
   rejected: number;
   /** True when stopped by the abort signal before the input ended. */
   interrupted: boolean;
+  /** Detections stored for the first time (their event copies count in `stored`). */
+  detections: number;
+  /** Detections that were already in the graph. */
+  detectionDuplicates: number;
 }
 
 export interface IngestOptions {
@@ -38,6 +44,8 @@ export interface IngestOptions {
   onProgress?: (summary: Readonly<IngestSummary>) => void;
   /** Called after each committed batch with the rows stored (the live feed hooks in here). */
   onCommitted?: (rows: readonly EventRow[]) => void;
+  /** Called after each committed batch with the detections stored for the first time (detectionAdded). */
+  onDetectionsCommitted?: (rows: readonly DetectionRow[]) => void;
   /** Aborting stops after the batch in flight is committed. */
   signal?: AbortSignal;
   /** Batches written at the same time (default 2); 1 writes strictly one after another. */
@@ -52,7 +60,7 @@ export const DEFAULT_WRITE_CONCURRENCY = 2;
 
 export async function ingest(input: AsyncIterable<InputItem>, options: IngestOptions): Promise<IngestSummary> {
   const batchSize = options.batchSize ?? 2000;
-  const summary: IngestSummary = { records: 0, stored: 0, duplicates: 0, rejected: 0, interrupted: false };
+  const summary: IngestSummary = { records: 0, stored: 0, duplicates: 0, rejected: 0, interrupted: false, detections: 0, detectionDuplicates: 0 };
   const concurrency = options.concurrency ?? DEFAULT_WRITE_CONCURRENCY;
   const inFlight = new Set<Promise<void>>();
   // A failed write is remembered and rethrown at the next flush, so it is never unhandled.
@@ -63,6 +71,7 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
     if (writeError) throw writeError;
   };
   let batch: EventRow[] = [];
+  let detections: DetectionRow[] = [];
 
   const reject = (source: string, line: number, reason: string, text: string) => {
     summary.rejected += 1;
@@ -70,17 +79,29 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
   };
 
   const flush = async () => {
-    if (batch.length === 0) return;
+    if (batch.length === 0 && detections.length === 0) return;
     const rows = batch;
+    const detected = detections;
     batch = [];
+    detections = [];
     // A second write in flight lets the driver pack one batch while Neo4j runs the other.
     await settle(concurrency);
-    const write: Promise<void> = writeBatch(options.executor, rows).then((result) => {
-      summary.stored += result.stored;
-      summary.duplicates += result.duplicates;
-      if (result.stored > 0 && options.onCommitted) options.onCommitted(result.storedRows);
+    const write: Promise<void> = (async () => {
+      if (rows.length > 0) {
+        const result = await writeBatch(options.executor, rows);
+        summary.stored += result.stored;
+        summary.duplicates += result.duplicates;
+        if (result.stored > 0 && options.onCommitted) options.onCommitted(result.storedRows);
+      }
+      // After their event copies, so a detection is never announced before its event is stored.
+      if (detected.length > 0) {
+        const result = await writeDetections(options.executor, detected);
+        summary.detections += result.stored;
+        summary.detectionDuplicates += result.duplicates;
+        if (result.stored > 0 && options.onDetectionsCommitted) options.onDetectionsCommitted(result.storedRows);
+      }
       options.onProgress?.(summary);
-    }, (error: unknown) => {
+    })().then(undefined, (error: unknown) => {
       writeError = error;
     }).finally(() => inFlight.delete(write));
     inFlight.add(write);
@@ -100,6 +121,23 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
       const parsed = parseJson(item.text);
       if (!parsed.ok) {
         reject(item.source, item.line, parsed.reason, item.text);
+        continue;
+      }
+      const kind = recogniseRecord(parsed.value);
+      if (kind.kind !== 'event') {
+        const d = kind.kind === 'detection' ? normalizeDetection(parsed.value, item.text) : { ok: false as const, reason: kind.reason };
+        if (!d.ok) {
+          reject(item.source, item.line, d.reason, item.text);
+          continue;
+        }
+        if (options.allowedOrgs && !options.allowedOrgs.has(d.detection.oid)) {
+          reject(item.source, item.line, `org ${d.detection.oid} is not one this key may write to`, item.text);
+          continue;
+        }
+        if (d.skipped) reject(item.source, item.line, d.skipped, item.text);
+        batch.push(...d.eventRows);
+        detections.push(d.detection);
+        if (batch.length + detections.length >= batchSize) await flush();
         continue;
       }
       const normalized = normalizeRecord(parsed.value, item.text);

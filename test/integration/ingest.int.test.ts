@@ -7,6 +7,7 @@ import { ingest, type Reject } from '../../src/ingest/pipeline';
 import { openInputs } from '../../src/ingest/read';
 import type { Runtime } from '../../src/runtime';
 import { expectedGraph, graphCounts, graphDump, withOrg } from '../helpers/graph';
+import { carriedEvent, detectionWithOrg, isDetection } from '../helpers/detections';
 import { ingestLines, shuffled } from '../helpers/ingest';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
 
@@ -65,22 +66,22 @@ describe('ingest into a real Neo4j', () => {
     try {
       for (const name of readdirSync(join(shared, 'samples')).filter((n) => /\.jsonl?$/.test(n))) {
         const text = readFileSync(join(shared, 'samples', name), 'utf8');
-        const records = (name.endsWith('.jsonl') ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Rec) : [JSON.parse(text) as Rec]).map((r) => ('detect' in r ? r : withOrg([r], org)[0]!));
+        const records = (name.endsWith('.jsonl') ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Rec) : [JSON.parse(text) as Rec]).map((r) => (isDetection(r) ? (detectionWithOrg(r, org) as Rec) : withOrg([r], org)[0]!));
         all.push(...records);
         writeFileSync(join(dir, name), name.endsWith('.jsonl') ? records.map((r) => JSON.stringify(r)).join('\n') : JSON.stringify(records[0], null, 2));
       }
       const rejects: Reject[] = [];
       const summary = await ingest(openInputs([dir]), { executor: runtime.executor, onReject: (r) => rejects.push(r) });
-      // Telemetry is what has a type; a carrier without one still carries whole events; detections are another stream.
-      const telemetry = all.filter((r) => !('detect' in r)).flatMap((r) => (typeof r.routing?.['event_type'] === 'string' ? [r] : ((r.event?.['EVENTS'] as Rec[] | undefined) ?? [])));
+      // Telemetry is what has a type; a carrier without one still carries whole events; a detection
+      // carries a copy of the event it names, which is stored as that event.
+      const telemetry = all.map((r) => (isDetection(r) ? (carriedEvent(r) as Rec) : r)).flatMap((r) => (typeof r.routing?.['event_type'] === 'string' ? [r] : ((r.event?.['EVENTS'] as Rec[] | undefined) ?? [])));
       const expected = expectedGraph(telemetry);
       const counts = await graphCounts(runtime.driver, org);
       expect(counts).toMatchObject({ events: expected.events.size, placeholders: expected.placeholders.size, parentEdges: expected.parentEdges, targetEdges: expected.targetEdges });
       expect(summary.stored).toBe(expected.events.size);
-      // Rejected: the detection record, and the routing-less carrier (reported, its inner events stored).
+      // Rejected: the routing-less carrier (reported, its inner events stored); the detection is stored.
       expect(rejects.map((r) => [basename(r.source), r.line, r.reason]).sort()).toEqual([
         ['lc-doc-thread-injection.json', 1, expect.stringMatching(/^routing\.event_type: is required.*: the carrier is not stored; its 2 inner events \(event\.EVENTS\) were stored/)],
-        ['secops-doc-detection-sample.json', 1, expect.stringMatching(/^a detection record/)],
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -19,7 +19,7 @@ describe('cursor codec', () => {
     expect(decodeCursor('descendants', encodeCursor('descendants', { d: 3, t: '-12', uid: 'o/a' }))).toEqual({ d: 3, t: '-12', uid: 'o/a' });
     expect(decodeCursor('sensors', encodeCursor('sensors', { uid: 'o/s' }))).toEqual({ uid: 'o/s' });
     expect(decodeCursor('startedThere', encodeCursor('startedThere', { d: 1, t: '5', uid: 'o/p' }))).toEqual({ d: 1, t: '5', uid: 'o/p' });
-    for (const kind of ['events', 'children', 'targetedBy', 'sightingEvents', 'sightings'] as const) {
+    for (const kind of ['events', 'children', 'targetedBy', 'sightingEvents', 'sightings', 'detections'] as const) {
       expect(decodeCursor(kind, encodeCursor(kind, { t: '9223372036854775807', uid: 'u' }))).toEqual({ t: '9223372036854775807', uid: 'u' });
     }
     expect(decodeCursor('events', null)).toBeNull();
@@ -56,6 +56,6 @@ describe('cursor codec', () => {
   });
 
   it('has a key schema for every kind', () => {
-    expect(CURSOR_KINDS.sort()).toEqual(['children', 'descendants', 'events', 'sensors', 'sightingEvents', 'sightings', 'startedThere', 'targetedBy']);
+    expect(CURSOR_KINDS.sort()).toEqual(['children', 'descendants', 'detections', 'events', 'sensors', 'sightingEvents', 'sightings', 'startedThere', 'targetedBy']);
   });
 });

@@ -8,7 +8,8 @@ import { PLAYGROUND_EXAMPLES } from '../../src/api/playground/examples';
 import { loadTypeDefs } from '../../src/api/schema/load';
 import { DEMO_FLEET } from '../../src/demo/fleet';
 import { demoQueries } from '../../src/demo/queries';
-import { generateText, withDefaults } from '../../src/generate';
+import { withDefaults } from '../../src/generate';
+import { generateTextWithDetections, topDetection } from '../../src/generate/stories/detections';
 
 const schema = buildSchema(loadTypeDefs());
 
@@ -73,14 +74,19 @@ describe('examples shown to users', () => {
   });
 
   it('the demo prints valid queries for each planted story', async () => {
-    const { truth } = await generateText(withDefaults({ hosts: 6, events: 3000, seed: 'examples', orgs: 1 }));
+    const { truth } = await generateTextWithDetections(withDefaults({ hosts: 6, events: 3000, seed: 'examples', orgs: 1 }));
     expect(truth.stories.length).toBeGreaterThan(0);
     for (const story of truth.stories) {
-      const queries = demoQueries(story);
-      expect(queries).toHaveLength(3);
+      const top = topDetection(truth, story.id);
+      expect(top).not.toBeNull();
+      const queries = demoQueries(story, top);
+      expect(queries).toHaveLength(4);
       for (const q of queries) expect(problems(q.query)).toEqual([]);
-      expect(queries[0]?.query).toContain(story.processes.payload.atom);
-      expect(queries[1]?.query).toContain(story.dropper.sha256);
+      // The first starts from the attack's highest-priority detection.
+      expect(queries[0]?.query).toContain(top!.id);
+      expect(top!.priority).toBe(Math.max(...truth.detections.filter((d) => d.story === story.id).map((d) => d.priority)));
+      expect(queries[1]?.query).toContain(story.processes.payload.atom);
+      expect(queries[2]?.query).toContain(story.dropper.sha256);
     }
   });
 
@@ -92,10 +98,10 @@ describe('examples shown to users', () => {
 describe('the README shows what `npm run demo` prints', () => {
   it('quotes the demo queries for the demo fleet exactly', async () => {
     const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-    const { truth } = await generateText(DEMO_FLEET);
+    const { truth } = await generateTextWithDetections(DEMO_FLEET);
     const story = truth.stories[0];
     expect(story).toBeDefined();
-    demoQueries(story!).forEach((q, i) => expect(readme).toContain(`# ${i + 1}. ${q.title}\n${q.query}\n`));
+    demoQueries(story!, topDetection(truth, story!.id)).forEach((q, i) => expect(readme).toContain(`# ${i + 1}. ${q.title}\n${q.query}\n`));
   }, 60_000);
 });
 

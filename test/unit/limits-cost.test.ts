@@ -24,6 +24,16 @@ describe('query cost model', () => {
     expect(nested).toBe(1 + 10 * (1 + (1 + 10 * 2)));
   });
 
+  it('charges the detection fields by their pages and walks, like the event fields', () => {
+    // detections: 1 + 50 x (nodes 1 + id 1 + event (1 + ancestors (1 + 20 x atom 1)))
+    expect(cost('{ detections { nodes { id event { ancestors(maxDepth: 20) { atom } } } } }')).toBe(1 + 50 * (1 + 1 + (1 + (1 + 20 * 1))));
+    // Event.detections is a list with a size: 1 + first x its selection.
+    expect(cost('{ event(atom: "a") { detections(first: 30) { id } } }')).toBe(1 + (1 + 30 * 1));
+    expect(cost('{ sensors(first: 10) { nodes { detections(first: 40) { nodes { id } } } } }')).toBe(1 + 10 * (1 + (1 + 40 * 2)));
+    expect(cost('{ detectionCounts(groupBy: RULE, limit: 70) { key count } }')).toBe(1 + 70 * 2);
+    expect(cost('{ detection(id: "d") { hashSightings(first: 25) { nodes { hostname } } } }')).toBe(1 + (1 + 25 * 2));
+  });
+
   it('counts a value above a cap at the cap (the resolver refuses it with LIMIT_EXCEEDED)', () => {
     expect(cost('{ events(first: 100000) { nodes { atom } } }')).toBe(cost('{ events(first: 500) { nodes { atom } } }'));
   });

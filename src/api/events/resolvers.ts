@@ -13,6 +13,7 @@ import { eventFieldName, familyUnionName } from '../schema/event-types';
 import { checkEventTypes } from '../filters';
 import { warnIfChainCut } from '../warnings';
 import { checkFirst, toConnection } from './connection';
+import { eventDetections } from '../resolvers/detections';
 import { architectureOf, original, platformOf } from './view';
 
 type Resolver = GraphQLFieldResolver<unknown, ApiContext, Record<string, unknown>>;
@@ -119,6 +120,7 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
         ctx.orgScope,
       ),
     ),
+  detections: eventDetections,
 };
 
 /** A MissingEvent's own fields: what the events naming it said of it (EventNode.known). */

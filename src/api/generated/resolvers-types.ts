@@ -4,6 +4,7 @@ import type { EventNode } from '../../graph/reader/events';
 import type { SensorNode } from '../../graph/reader/search';
 import type { SightingRow, FirstSeen } from '../../graph/reader/sightings';
 import type { LateralMove } from '../../graph/reader/lateral';
+import type { DetectionNode } from '../../graph/reader/detections';
 import type { ApiContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -51,6 +52,8 @@ export type AutorunChange = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -112,6 +115,12 @@ export type AutorunChangeDescendantsArgs = {
 
 
 /** AUTORUN_CHANGE: An autorun was changed. */
+export type AutorunChangeDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** AUTORUN_CHANGE: An autorun was changed. */
 export type AutorunChangeTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -155,6 +164,8 @@ export type CloudNotification = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -219,6 +230,12 @@ export type CloudNotificationDescendantsArgs = {
 
 
 /** CLOUD_NOTIFICATION: Receipt from the sensor for a task sent to it, with high-level errors if any. */
+export type CloudNotificationDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** CLOUD_NOTIFICATION: Receipt from the sensor for a task sent to it, with high-level errors if any. */
 export type CloudNotificationTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -240,6 +257,8 @@ export type CodeIdentity = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   error?: Maybe<Scalars['Long']['output']>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
@@ -309,6 +328,12 @@ export type CodeIdentityDescendantsArgs = {
 
 
 /** CODE_IDENTITY: A file hash and path combination seen for the first time. */
+export type CodeIdentityDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** CODE_IDENTITY: A file hash and path combination seen for the first time. */
 export type CodeIdentityTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -342,6 +367,8 @@ export type Connected = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -400,6 +427,12 @@ export type ConnectedDescendantsArgs = {
 
 
 /** CONNECTED: The sensor connected to the cloud; IS_SEGREGATED says whether it is network-isolated. */
+export type ConnectedDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** CONNECTED: The sensor connected to the cloud; IS_SEGREGATED says whether it is network-isolated. */
 export type ConnectedTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -428,6 +461,8 @@ export type DataDropped = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -485,13 +520,125 @@ export type DataDroppedDescendantsArgs = {
 
 
 /** DATA_DROPPED: The sensor was offline long enough that its buffer overflowed and events were lost. */
+export type DataDroppedDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DATA_DROPPED: The sensor was offline long enough that its buffer overflowed and events were lost. */
 export type DataDroppedTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A rule fired on an event: one record of LimaCharlie's detection stream. */
+export type Detection = {
+  __typename?: 'Detection';
+  /** The ATT&CK tags among tags (attack.t1033, attack.discovery...). */
+  attackTags: Array<Scalars['String']['output']>;
+  author?: Maybe<Scalars['String']['output']>;
+  /** Same as name (LimaCharlie calls it cat). */
+  category: Scalars['String']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  /** When the detection was made (gen_time, else ts, else the event's time). */
+  detectTime?: Maybe<Scalars['DateTime']['output']>;
+  /** The event that triggered it: stored from the copy in the detection when it was not sent on its own. */
+  event?: Maybe<Event>;
+  eventAtom?: Maybe<Scalars['ID']['output']>;
+  /** The triggering event's time (routing.event_time). */
+  eventTime?: Maybe<Scalars['DateTime']['output']>;
+  eventType?: Maybe<Scalars['String']['output']>;
+  /** Hosts that saw the triggering event's hash (HASH), earliest first: who else ran it. */
+  hashSightings?: Maybe<SightingConnection>;
+  hostname?: Maybe<Scalars['String']['output']>;
+  /** detect_id; for a detection that has none, sha256:<hex> of its content (see docs/graph-model.md). */
+  id: Scalars['ID']['output'];
+  /** detect_mtd.level (informational, low, medium, high, critical). */
+  level?: Maybe<Scalars['String']['output']>;
+  link?: Maybe<Scalars['String']['output']>;
+  /** The detection's name (cat). */
+  name: Scalars['String']['output'];
+  namespace?: Maybe<Scalars['String']['output']>;
+  orgId: Scalars['String']['output'];
+  priority?: Maybe<Scalars['Int']['output']>;
+  /** The whole detection record, lossless. */
+  raw?: Maybe<Scalars['JSON']['output']>;
+  references: Array<Scalars['String']['output']>;
+  /** The rule that fired (source_rule). */
+  rule?: Maybe<Scalars['String']['output']>;
+  ruleTags: Array<Scalars['String']['output']>;
+  /** The host. */
+  sensor?: Maybe<Sensor>;
+  sensorId?: Maybe<Scalars['String']['output']>;
+  /** Where it came from (source). */
+  source?: Maybe<Scalars['String']['output']>;
+  /** detect_mtd.tags, lower-cased. */
+  tags: Array<Scalars['String']['output']>;
+  /** ATT&CK technique ids from the tags (T1033, T1059.001). */
+  techniques: Array<Scalars['String']['output']>;
+};
+
+
+/** A rule fired on an event: one record of LimaCharlie's detection stream. */
+export type DetectionHashSightingsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One live detection. */
+export type DetectionAdded = {
+  __typename?: 'DetectionAdded';
+  detection: Detection;
+  /** Detections matching this subscription dropped just before this one (the subscriber fell behind). */
+  droppedBefore: Scalars['Int']['output'];
+};
+
+export type DetectionConnection = {
+  __typename?: 'DetectionConnection';
+  edges: Array<DetectionEdge>;
+  nodes: Array<Detection>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type DetectionCountGroup =
+  | 'DAY'
+  | 'HOSTNAME'
+  | 'HOUR'
+  | 'PRIORITY'
+  | 'RULE'
+  | 'TAG';
+
+export type DetectionEdge = {
+  __typename?: 'DetectionEdge';
+  cursor: Scalars['String']['output'];
+  node: Detection;
+};
+
 /** Matches reported by the sensor itself (YARA) */
 export type DetectionEvent = YaraDetection;
+
+export type DetectionFilter = {
+  /** The detection's name (cat), exactly. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** Detection time, inclusive. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Case-insensitive. */
+  hostnames?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Priority at least this. */
+  minPriority?: InputMaybe<Scalars['Int']['input']>;
+  orgIds?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The rule that fired (source_rule), exactly. */
+  rule?: InputMaybe<Scalars['String']['input']>;
+  sensorIds?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** One of detect_mtd.tags, case-insensitive, e.g. attack.t1033; a bare technique id (T1033) means attack.t1033. */
+  tag?: InputMaybe<Scalars['String']['input']>;
+  /** Detection time, exclusive. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type DetectionOrder =
+  | 'TIME_ASC'
+  | 'TIME_DESC';
 
 /** DIR_LIST_REP: Reply to a directory list request. */
 export type DirListRep = Event & {
@@ -509,6 +656,8 @@ export type DirListRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -566,6 +715,12 @@ export type DirListRepDescendantsArgs = {
 
 
 /** DIR_LIST_REP: Reply to a directory list request. */
+export type DirListRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DIR_LIST_REP: Reply to a directory list request. */
 export type DirListRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -590,6 +745,8 @@ export type DnsRequest = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   dnsFlags?: Maybe<Scalars['Int']['output']>;
   /** record type, 1 A, 28 AAAA... */
   dnsType?: Maybe<Scalars['Int']['output']>;
@@ -656,6 +813,12 @@ export type DnsRequestDescendantsArgs = {
 
 
 /** DNS_REQUEST: A DNS answer: the requested domain and one answer (N answers make N events). */
+export type DnsRequestDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DNS_REQUEST: A DNS answer: the requested domain and one answer (N answers make N events). */
 export type DnsRequestTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -677,6 +840,8 @@ export type DriverChange = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** service DLL */
   dll?: Maybe<Scalars['String']['output']>;
   /** routing.event_id. */
@@ -747,6 +912,12 @@ export type DriverChangeDescendantsArgs = {
 
 
 /** DRIVER_CHANGE: A driver was changed. */
+export type DriverChangeDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** DRIVER_CHANGE: A driver was changed. */
 export type DriverChangeTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -768,6 +939,8 @@ export type Enrollment = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -828,6 +1001,12 @@ export type EnrollmentDescendantsArgs = {
 
 
 /** enrollment: A sensor enrolled into the organization for the first time. */
+export type EnrollmentDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** enrollment: A sensor enrolled into the organization for the first time. */
 export type EnrollmentTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -848,6 +1027,8 @@ export type Event = {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -901,6 +1082,12 @@ export type EventDescendantsArgs = {
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A LimaCharlie event: one node of the graph, keyed by its atom. */
+export type EventDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1010,6 +1197,8 @@ export type ExecOob = Event & {
   creationTime?: Maybe<Scalars['Long']['output']>;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1087,6 +1276,12 @@ export type ExecOobDescendantsArgs = {
 
 
 /** EXEC_OOB: Code executing out of bounds (like a thread injection), with stack traces. */
+export type ExecOobDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** EXEC_OOB: Code executing out of bounds (like a thread injection), with stack traces. */
 export type ExecOobTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1111,6 +1306,8 @@ export type ExistingProcess = Event & {
   creationTime?: Maybe<Scalars['Long']['output']>;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1187,6 +1384,12 @@ export type ExistingProcessDescendantsArgs = {
 
 
 /** EXISTING_PROCESS: A process already running when the sensor started. */
+export type ExistingProcessDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** EXISTING_PROCESS: A process already running when the sensor started. */
 export type ExistingProcessTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1208,6 +1411,8 @@ export type FileCreate = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1268,6 +1473,12 @@ export type FileCreateDescendantsArgs = {
 
 
 /** FILE_CREATE: A file was created. */
+export type FileCreateDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_CREATE: A file was created. */
 export type FileCreateTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1289,6 +1500,8 @@ export type FileDelRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1346,6 +1559,12 @@ export type FileDelRepDescendantsArgs = {
 
 
 /** FILE_DEL_REP: Reply to a file deletion request. */
+export type FileDelRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_DEL_REP: Reply to a file deletion request. */
 export type FileDelRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1367,6 +1586,8 @@ export type FileDelete = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1427,6 +1648,12 @@ export type FileDeleteDescendantsArgs = {
 
 
 /** FILE_DELETE: A file was deleted. */
+export type FileDeleteDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_DELETE: A file was deleted. */
 export type FileDeleteTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1451,6 +1678,8 @@ export type FileGetRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1508,6 +1737,12 @@ export type FileGetRepDescendantsArgs = {
 
 
 /** FILE_GET_REP: Reply to a file retrieval request. */
+export type FileGetRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_GET_REP: Reply to a file retrieval request. */
 export type FileGetRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1529,6 +1764,8 @@ export type FileHashRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1586,6 +1823,12 @@ export type FileHashRepDescendantsArgs = {
 
 
 /** FILE_HASH_REP: Reply to a file hash request. */
+export type FileHashRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_HASH_REP: Reply to a file hash request. */
 export type FileHashRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1607,6 +1850,8 @@ export type FileInfoRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1664,6 +1909,12 @@ export type FileInfoRepDescendantsArgs = {
 
 
 /** FILE_INFO_REP: Reply to a file information request. */
+export type FileInfoRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_INFO_REP: Reply to a file information request. */
 export type FileInfoRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1685,6 +1936,8 @@ export type FileModified = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1745,6 +1998,12 @@ export type FileModifiedDescendantsArgs = {
 
 
 /** FILE_MODIFIED: A file was modified. */
+export type FileModifiedDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_MODIFIED: A file was modified. */
 export type FileModifiedTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1766,6 +2025,8 @@ export type FileMovRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1823,6 +2084,12 @@ export type FileMovRepDescendantsArgs = {
 
 
 /** FILE_MOV_REP: Reply to a file move request. */
+export type FileMovRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_MOV_REP: Reply to a file move request. */
 export type FileMovRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1844,6 +2111,8 @@ export type FileRead = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1904,6 +2173,12 @@ export type FileReadDescendantsArgs = {
 
 
 /** FILE_READ: A file was read. */
+export type FileReadDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_READ: A file was read. */
 export type FileReadTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1925,6 +2200,8 @@ export type FileTypeAccessed = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -1987,6 +2264,12 @@ export type FileTypeAccessedDescendantsArgs = {
 
 
 /** FILE_TYPE_ACCESSED: A new process touched a watched file type (like .doc); a sign of exfiltration. */
+export type FileTypeAccessedDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** FILE_TYPE_ACCESSED: A new process touched a watched file type (like .doc); a sign of exfiltration. */
 export type FileTypeAccessedTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2027,6 +2310,8 @@ export type GenericEvent = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2084,6 +2369,12 @@ export type GenericEventDescendantsArgs = {
 
 
 /** An event of a type the catalogue does not describe: its body is in raw. */
+export type GenericEventDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** An event of a type the catalogue does not describe: its body is in raw. */
 export type GenericEventTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2105,6 +2396,8 @@ export type GetDocumentRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2162,6 +2455,12 @@ export type GetDocumentRepDescendantsArgs = {
 
 
 /** GET_DOCUMENT_REP: Reply to a doc_cache_get request for a cached document. */
+export type GetDocumentRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** GET_DOCUMENT_REP: Reply to a doc_cache_get request for a cached document. */
 export type GetDocumentRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2197,6 +2496,8 @@ export type HiddenModuleDetected = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2254,6 +2555,12 @@ export type HiddenModuleDetectedDescendantsArgs = {
 
 
 /** HIDDEN_MODULE_DETECTED: An executable module was found in memory without the operating system knowing it. */
+export type HiddenModuleDetectedDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** HIDDEN_MODULE_DETECTED: An executable module was found in memory without the operating system knowing it. */
 export type HiddenModuleDetectedTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2275,6 +2582,8 @@ export type HistoryDumpRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2332,6 +2641,12 @@ export type HistoryDumpRepDescendantsArgs = {
 
 
 /** HISTORY_DUMP_REP: Reply to a history dump request; the historic events come alongside, not inside. */
+export type HistoryDumpRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** HISTORY_DUMP_REP: Reply to a history dump request; the historic events come alongside, not inside. */
 export type HistoryDumpRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2353,6 +2668,8 @@ export type HttpRequest = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2410,6 +2727,12 @@ export type HttpRequestDescendantsArgs = {
 
 
 /** HTTP_REQUEST: An HTTP request made by a browser (Chrome/Edge sensors). */
+export type HttpRequestDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** HTTP_REQUEST: An HTTP request made by a browser (Chrome/Edge sensors). */
 export type HttpRequestTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2439,6 +2762,10 @@ export type IngestResult = {
   __typename?: 'IngestResult';
   /** Events stored for the first time (inner events of THREAD_INJECTION and the like count too). */
   accepted: Scalars['Int']['output'];
+  /** Detections that were already in the graph. */
+  detectionDuplicates: Scalars['Int']['output'];
+  /** Detections stored for the first time (the copies of their events count in accepted). */
+  detectionsAccepted: Scalars['Int']['output'];
   /** Events that were already in the graph. */
   duplicates: Scalars['Int']['output'];
   errors: Array<IngestError>;
@@ -2527,6 +2854,8 @@ export type MemFindHandlesRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2584,6 +2913,12 @@ export type MemFindHandlesRepDescendantsArgs = {
 
 
 /** MEM_FIND_HANDLES_REP: Reply to a find handles request. */
+export type MemFindHandlesRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_FIND_HANDLES_REP: Reply to a find handles request. */
 export type MemFindHandlesRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2605,6 +2940,8 @@ export type MemFindStringRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2662,6 +2999,12 @@ export type MemFindStringRepDescendantsArgs = {
 
 
 /** MEM_FIND_STRING_REP: Reply to a find string in memory request. */
+export type MemFindStringRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_FIND_STRING_REP: Reply to a find string in memory request. */
 export type MemFindStringRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2683,6 +3026,8 @@ export type MemHandlesRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2740,6 +3085,12 @@ export type MemHandlesRepDescendantsArgs = {
 
 
 /** MEM_HANDLES_REP: Reply to a request listing memory handles. */
+export type MemHandlesRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_HANDLES_REP: Reply to a request listing memory handles. */
 export type MemHandlesRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2761,6 +3112,8 @@ export type MemMapRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2818,6 +3171,12 @@ export type MemMapRepDescendantsArgs = {
 
 
 /** MEM_MAP_REP: Reply to a memory map request. */
+export type MemMapRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_MAP_REP: Reply to a memory map request. */
 export type MemMapRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2839,6 +3198,8 @@ export type MemReadRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2896,6 +3257,12 @@ export type MemReadRepDescendantsArgs = {
 
 
 /** MEM_READ_REP: Reply to a memory read request. */
+export type MemReadRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_READ_REP: Reply to a memory read request. */
 export type MemReadRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -2917,6 +3284,8 @@ export type MemStringsRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -2974,6 +3343,12 @@ export type MemStringsRepDescendantsArgs = {
 
 
 /** MEM_STRINGS_REP: Reply to a request listing the strings in memory. */
+export type MemStringsRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MEM_STRINGS_REP: Reply to a request listing the strings in memory. */
 export type MemStringsRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -3001,6 +3376,8 @@ export type MissingEvent = Event & {
   commandLine?: Maybe<Scalars['String']['output']>;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3086,6 +3463,16 @@ export type MissingEventDescendantsArgs = {
  * is shown, from one of them (knownFromEvent): the same one whatever the order events arrive in. When
  * the event itself arrives it replaces all of this.
  */
+export type MissingEventDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * An event that other events name (as parent or target) but that never arrived. What they say of it
+ * is shown, from one of them (knownFromEvent): the same one whatever the order events arrive in. When
+ * the event itself arrives it replaces all of this.
+ */
 export type MissingEventTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -3111,6 +3498,8 @@ export type ModuleLoad = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3175,6 +3564,12 @@ export type ModuleLoadDescendantsArgs = {
 
 
 /** MODULE_LOAD: A module (a DLL on Windows) was loaded into a process. */
+export type ModuleLoadDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MODULE_LOAD: A module (a DLL on Windows) was loaded into a process. */
 export type ModuleLoadTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -3196,6 +3591,8 @@ export type ModuleMemDiskMismatch = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3253,6 +3650,12 @@ export type ModuleMemDiskMismatchDescendantsArgs = {
 
 
 /** MODULE_MEM_DISK_MISMATCH: A module in memory differs from its file on disk (possible process hollowing). */
+export type ModuleMemDiskMismatchDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** MODULE_MEM_DISK_MISMATCH: A module in memory differs from its file on disk (possible process hollowing). */
 export type ModuleMemDiskMismatchTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -3304,6 +3707,8 @@ export type NetworkConnections = Event & {
   creationTime?: Maybe<Scalars['Long']['output']>;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3380,6 +3785,12 @@ export type NetworkConnectionsDescendantsArgs = {
 
 
 /** NETWORK_CONNECTIONS: A process and the connections it made (NETWORK_ACTIVITY). */
+export type NetworkConnectionsDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NETWORK_CONNECTIONS: A process and the connections it made (NETWORK_ACTIVITY). */
 export type NetworkConnectionsTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -3416,6 +3827,8 @@ export type NetworkSummary = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3474,6 +3887,12 @@ export type NetworkSummaryDescendantsArgs = {
 
 
 /** NETWORK_SUMMARY: A process with its first connections, sent when it exits or reaches 10 connections. */
+export type NetworkSummaryDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NETWORK_SUMMARY: A process with its first connections, sent when it exits or reaches 10 connections. */
 export type NetworkSummaryTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -3495,6 +3914,8 @@ export type NewDocument = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3556,6 +3977,12 @@ export type NewDocumentDescendantsArgs = {
 
 
 /** NEW_DOCUMENT: A file matching the document locations and extensions was created and cached (doc_cache_get). */
+export type NewDocumentDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_DOCUMENT: A file matching the document locations and extensions was created and cached (doc_cache_get). */
 export type NewDocumentTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -3577,6 +4004,8 @@ export type NewNamedPipe = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3637,6 +4066,12 @@ export type NewNamedPipeDescendantsArgs = {
 
 
 /** NEW_NAMED_PIPE: A named pipe was created. */
+export type NewNamedPipeDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_NAMED_PIPE: A named pipe was created. */
 export type NewNamedPipeTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -3661,6 +4096,8 @@ export type NewProcess = Event & {
   creationTime?: Maybe<Scalars['Long']['output']>;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3737,6 +4174,12 @@ export type NewProcessDescendantsArgs = {
 
 
 /** NEW_PROCESS: A new process started. */
+export type NewProcessDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_PROCESS: A new process started. */
 export type NewProcessTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -3760,6 +4203,8 @@ export type NewRemoteThread = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3825,6 +4270,12 @@ export type NewRemoteThreadDescendantsArgs = {
 
 
 /** NEW_REMOTE_THREAD: A process created a thread in another process (routing.target), typical of code injection. */
+export type NewRemoteThreadDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_REMOTE_THREAD: A process created a thread in another process (routing.target), typical of code injection. */
 export type NewRemoteThreadTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -3847,6 +4298,8 @@ export type NewTcp4Connection = Event & {
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
   destination?: Maybe<NetworkEndpoint>;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -3914,6 +4367,12 @@ export type NewTcp4ConnectionDescendantsArgs = {
 
 
 /** NEW_TCP4_CONNECTION: A TCPv4 connection was established, inbound or outbound. */
+export type NewTcp4ConnectionDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_TCP4_CONNECTION: A TCPv4 connection was established, inbound or outbound. */
 export type NewTcp4ConnectionPeerArgs = {
   toleranceSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -3942,6 +4401,8 @@ export type NewTcp6Connection = Event & {
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
   destination?: Maybe<NetworkEndpoint>;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -4009,6 +4470,12 @@ export type NewTcp6ConnectionDescendantsArgs = {
 
 
 /** NEW_TCP6_CONNECTION: A TCPv6 connection was established, inbound or outbound. */
+export type NewTcp6ConnectionDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_TCP6_CONNECTION: A TCPv6 connection was established, inbound or outbound. */
 export type NewTcp6ConnectionPeerArgs = {
   toleranceSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -4037,6 +4504,8 @@ export type NewUdp4Connection = Event & {
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
   destination?: Maybe<NetworkEndpoint>;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -4108,6 +4577,12 @@ export type NewUdp4ConnectionDescendantsArgs = {
 
 
 /** NEW_UDP4_CONNECTION: A UDPv4 socket "connection" was established, inbound or outbound. */
+export type NewUdp4ConnectionDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_UDP4_CONNECTION: A UDPv4 socket "connection" was established, inbound or outbound. */
 export type NewUdp4ConnectionPeerArgs = {
   toleranceSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -4136,6 +4611,8 @@ export type NewUdp6Connection = Event & {
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
   destination?: Maybe<NetworkEndpoint>;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -4207,6 +4684,12 @@ export type NewUdp6ConnectionDescendantsArgs = {
 
 
 /** NEW_UDP6_CONNECTION: A UDPv6 socket "connection" was established, inbound or outbound. */
+export type NewUdp6ConnectionDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** NEW_UDP6_CONNECTION: A UDPv6 socket "connection" was established, inbound or outbound. */
 export type NewUdp6ConnectionPeerArgs = {
   toleranceSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -4234,6 +4717,8 @@ export type OngoingIdentity = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   error?: Maybe<Scalars['Long']['output']>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
@@ -4303,6 +4788,12 @@ export type OngoingIdentityDescendantsArgs = {
 
 
 /** ONGOING_IDENTITY: Code signature information, sent even when not new (CODE_IDENTITY without the first-seen filter). */
+export type OngoingIdentityDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** ONGOING_IDENTITY: Code signature information, sent even when not new (CODE_IDENTITY without the first-seen filter). */
 export type OngoingIdentityTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -4324,6 +4815,8 @@ export type OpenNamedPipe = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -4384,6 +4877,12 @@ export type OpenNamedPipeDescendantsArgs = {
 
 
 /** OPEN_NAMED_PIPE: A named pipe was opened. */
+export type OpenNamedPipeDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OPEN_NAMED_PIPE: A named pipe was opened. */
 export type OpenNamedPipeTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -4406,6 +4905,8 @@ export type OsAutorunsRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -4464,6 +4965,12 @@ export type OsAutorunsRepDescendantsArgs = {
 
 
 /** OS_AUTORUNS_REP: Reply to an autoruns listing request. */
+export type OsAutorunsRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_AUTORUNS_REP: Reply to an autoruns listing request. */
 export type OsAutorunsRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -4485,6 +4992,8 @@ export type OsDriversRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -4543,6 +5052,12 @@ export type OsDriversRepDescendantsArgs = {
 
 
 /** OS_DRIVERS_REP: Reply to a drivers listing request. */
+export type OsDriversRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_DRIVERS_REP: Reply to a drivers listing request. */
 export type OsDriversRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -4564,6 +5079,8 @@ export type OsKillProcessRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -4621,6 +5138,12 @@ export type OsKillProcessRepDescendantsArgs = {
 
 
 /** OS_KILL_PROCESS_REP: Reply to a kill process request. */
+export type OsKillProcessRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_KILL_PROCESS_REP: Reply to a kill process request. */
 export type OsKillProcessRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -4642,6 +5165,8 @@ export type OsPackagesRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -4700,6 +5225,12 @@ export type OsPackagesRepDescendantsArgs = {
 
 
 /** OS_PACKAGES_REP: Packages installed on the system (os_packages). */
+export type OsPackagesRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_PACKAGES_REP: Packages installed on the system (os_packages). */
 export type OsPackagesRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -4721,6 +5252,8 @@ export type OsProcessesRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -4778,6 +5311,12 @@ export type OsProcessesRepDescendantsArgs = {
 
 
 /** OS_PROCESSES_REP: Reply to a process listing request. */
+export type OsProcessesRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_PROCESSES_REP: Reply to a process listing request. */
 export type OsProcessesRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -4799,6 +5338,8 @@ export type OsServicesRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -4853,6 +5394,12 @@ export type OsServicesRepDescendantsArgs = {
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** OS_SERVICES_REP: Reply to a services listing request. */
+export type OsServicesRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -4930,6 +5477,8 @@ export type ProcessEnvironment = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** NAME=value */
   environment?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
   /** routing.event_id. */
@@ -4991,6 +5540,12 @@ export type ProcessEnvironmentDescendantsArgs = {
 
 
 /** PROCESS_ENVIRONMENT: The environment variables of a process. */
+export type ProcessEnvironmentDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** PROCESS_ENVIRONMENT: The environment variables of a process. */
 export type ProcessEnvironmentTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -5042,6 +5597,16 @@ export type Query = {
    * Only events of eventTypes are followed. maxDepth and first are capped (LIMIT_EXCEEDED above).
    */
   descendants: EventConnection;
+  /** One detection by its id (detect_id). With several orgs in scope, `orgId` picks one. */
+  detection?: Maybe<Detection>;
+  /** Detection counts grouped by rule, tag, host, priority, hour or day, for dashboards. */
+  detectionCounts: Array<Bucket>;
+  /**
+   * Detections (LimaCharlie's detection stream), newest first by default, paged with cursors that stay
+   * valid while ingest goes on. E.g. the high-priority ones of a technique today:
+   * detections(filter: {tag: "attack.t1059.001", minPriority: 5, from: "..."}).
+   */
+  detections: DetectionConnection;
   /**
    * One event by its atom (routing.this), or `event:<event_id>` for events without one.
    * With several orgs in scope, `orgId` picks one; without it, an atom that exists in more than one
@@ -5122,6 +5687,30 @@ export type QueryDescendantsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
   orgId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** atomgraph: LimaCharlie EDR telemetry as a graph you can hunt in. */
+export type QueryDetectionArgs = {
+  id: Scalars['ID']['input'];
+  orgId?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** atomgraph: LimaCharlie EDR telemetry as a graph you can hunt in. */
+export type QueryDetectionCountsArgs = {
+  filter?: InputMaybe<DetectionFilter>;
+  groupBy: DetectionCountGroup;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** atomgraph: LimaCharlie EDR telemetry as a graph you can hunt in. */
+export type QueryDetectionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DetectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<DetectionOrder>;
 };
 
 
@@ -5220,6 +5809,8 @@ export type Receipt = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   error?: Maybe<Scalars['Long']['output']>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
@@ -5278,6 +5869,12 @@ export type ReceiptDescendantsArgs = {
 
 
 /** RECEIPT: Acknowledgement of a command, with its error code. */
+export type ReceiptDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** RECEIPT: Acknowledgement of a command, with its error code. */
 export type ReceiptTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -5299,6 +5896,8 @@ export type RegistryCreate = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -5359,6 +5958,12 @@ export type RegistryCreateDescendantsArgs = {
 
 
 /** REGISTRY_CREATE: A registry key or value was created. */
+export type RegistryCreateDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_CREATE: A registry key or value was created. */
 export type RegistryCreateTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -5380,6 +5985,8 @@ export type RegistryDelete = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -5440,6 +6047,12 @@ export type RegistryDeleteDescendantsArgs = {
 
 
 /** REGISTRY_DELETE: A registry key or value was deleted. */
+export type RegistryDeleteDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_DELETE: A registry key or value was deleted. */
 export type RegistryDeleteTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -5464,6 +6077,8 @@ export type RegistryListRep = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   error?: Maybe<Scalars['Long']['output']>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
@@ -5527,6 +6142,12 @@ export type RegistryListRepDescendantsArgs = {
 
 
 /** REGISTRY_LIST_REP: Keys and values under a registry key (reg_list). */
+export type RegistryListRepDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_LIST_REP: Keys and values under a registry key (reg_list). */
 export type RegistryListRepTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -5557,6 +6178,8 @@ export type RegistryWrite = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -5623,6 +6246,12 @@ export type RegistryWriteDescendantsArgs = {
 
 
 /** REGISTRY_WRITE: A registry value was written. */
+export type RegistryWriteDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REGISTRY_WRITE: A registry value was written. */
 export type RegistryWriteTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -5648,6 +6277,8 @@ export type RemoteProcessHandle = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -5712,6 +6343,12 @@ export type RemoteProcessHandleDescendantsArgs = {
 
 
 /** REMOTE_PROCESS_HANDLE: A process opened a handle to another (routing.target) with VM_READ, VM_WRITE or PROCESS_CREATE_THREAD. */
+export type RemoteProcessHandleDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** REMOTE_PROCESS_HANDLE: A process opened a handle to another (routing.target) with VM_READ, VM_WRITE or PROCESS_CREATE_THREAD. */
 export type RemoteProcessHandleTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -5736,6 +6373,8 @@ export type SensitiveProcessAccess = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -5795,6 +6434,12 @@ export type SensitiveProcessAccessDescendantsArgs = {
 
 
 /** SENSITIVE_PROCESS_ACCESS: A sensitive process (like lsass.exe) was accessed, carried as the events that make it up (EVENTS). */
+export type SensitiveProcessAccessDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SENSITIVE_PROCESS_ACCESS: A sensitive process (like lsass.exe) was accessed, carried as the events that make it up (EVENTS). */
 export type SensitiveProcessAccessTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -5804,6 +6449,8 @@ export type SensitiveProcessAccessTargetedByArgs = {
 export type Sensor = {
   __typename?: 'Sensor';
   architecture?: Maybe<Architecture>;
+  /** Detections on this host, newest first. */
+  detections: DetectionConnection;
   eventCount: Scalars['Int']['output'];
   extIp?: Maybe<Scalars['String']['output']>;
   firstSeen?: Maybe<Scalars['DateTime']['output']>;
@@ -5814,6 +6461,13 @@ export type Sensor = {
   platform?: Maybe<Platform>;
   sensorId: Scalars['String']['output'];
   tags: Array<Scalars['String']['output']>;
+};
+
+
+/** A host: one LimaCharlie sensor. */
+export type SensorDetectionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type SensorConnection = {
@@ -5847,6 +6501,8 @@ export type ServiceChange = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** service DLL */
   dll?: Maybe<Scalars['String']['output']>;
   /** routing.event_id. */
@@ -5917,6 +6573,12 @@ export type ServiceChangeDescendantsArgs = {
 
 
 /** SERVICE_CHANGE: A service was changed. */
+export type ServiceChangeDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SERVICE_CHANGE: A service was changed. */
 export type ServiceChangeTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -5958,6 +6620,8 @@ export type ShuttingDown = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -6012,6 +6676,12 @@ export type ShuttingDownDescendantsArgs = {
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SHUTTING_DOWN: The sensor is shutting down (may be missing after an abrupt host shutdown). */
+export type ShuttingDownDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -6073,6 +6743,8 @@ export type SshLogin = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -6128,6 +6800,12 @@ export type SshLoginDescendantsArgs = {
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** SSH_LOGIN: A user logged in over SSH. */
+export type SshLoginDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -6193,6 +6871,8 @@ export type StartingUp = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -6251,6 +6931,12 @@ export type StartingUpDescendantsArgs = {
 
 
 /** STARTING_UP: The sensor started. */
+export type StartingUpDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** STARTING_UP: The sensor started. */
 export type StartingUpTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -6281,6 +6967,11 @@ export type StringMatch = {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
+   * Detections as they are stored (after their batch commits, through POST /ingest or ingestEvents on
+   * this server), that match the filter and the caller's orgs. A detection loaded twice arrives once.
+   */
+  detectionAdded: DetectionAdded;
+  /**
    * Events as they are stored (after their batch commits, through POST /ingest or ingestEvents on
    * this server), that match the filter and the caller's orgs; over graphql-ws at /graphql. An event
    * loaded twice arrives once. targetFilePath matches the event's own TARGET snapshot only; hostnames
@@ -6289,6 +6980,11 @@ export type Subscription = {
    * how many in droppedBefore.
    */
   eventAdded: EventAdded;
+};
+
+
+export type SubscriptionDetectionAddedArgs = {
+  filter?: InputMaybe<DetectionFilter>;
 };
 
 
@@ -6312,6 +7008,8 @@ export type TerminateProcess = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -6372,6 +7070,12 @@ export type TerminateProcessDescendantsArgs = {
 
 
 /** TERMINATE_PROCESS: A process exited. */
+export type TerminateProcessDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** TERMINATE_PROCESS: A process exited. */
 export type TerminateProcessTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -6394,6 +7098,8 @@ export type TerminateTcp4Connection = Event & {
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
   destination?: Maybe<NetworkEndpoint>;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -6461,6 +7167,12 @@ export type TerminateTcp4ConnectionDescendantsArgs = {
 
 
 /** TERMINATE_TCP4_CONNECTION: A TCPv4 connection ended. */
+export type TerminateTcp4ConnectionDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** TERMINATE_TCP4_CONNECTION: A TCPv4 connection ended. */
 export type TerminateTcp4ConnectionPeerArgs = {
   toleranceSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -6489,6 +7201,8 @@ export type TerminateTcp6Connection = Event & {
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
   destination?: Maybe<NetworkEndpoint>;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -6556,6 +7270,12 @@ export type TerminateTcp6ConnectionDescendantsArgs = {
 
 
 /** TERMINATE_TCP6_CONNECTION: A TCPv6 connection ended. */
+export type TerminateTcp6ConnectionDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** TERMINATE_TCP6_CONNECTION: A TCPv6 connection ended. */
 export type TerminateTcp6ConnectionPeerArgs = {
   toleranceSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -6586,6 +7306,8 @@ export type ThreadInjection = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -6645,6 +7367,12 @@ export type ThreadInjectionDescendantsArgs = {
 
 
 /** THREAD_INJECTION: A thread injection, carried as the events that make it up (EVENTS). */
+export type ThreadInjectionDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** THREAD_INJECTION: A thread injection, carried as the events that make it up (EVENTS). */
 export type ThreadInjectionTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -6675,6 +7403,8 @@ export type UserLogin = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -6734,6 +7464,12 @@ export type UserLoginDescendantsArgs = {
 
 
 /** USER_LOGIN: A user logged in. */
+export type UserLoginDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** USER_LOGIN: A user logged in. */
 export type UserLoginTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -6755,6 +7491,8 @@ export type UserObserved = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -6814,6 +7552,12 @@ export type UserObservedDescendantsArgs = {
 
 
 /** USER_OBSERVED: A user was seen on the host. */
+export type UserObservedDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** USER_OBSERVED: A user was seen on the host. */
 export type UserObservedTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -6845,6 +7589,8 @@ export type VolumeMount = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -6902,6 +7648,12 @@ export type VolumeMountDescendantsArgs = {
 
 
 /** VOLUME_MOUNT: A volume was mounted. */
+export type VolumeMountDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** VOLUME_MOUNT: A volume was mounted. */
 export type VolumeMountTargetedByArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -6923,6 +7675,8 @@ export type YaraDetection = Event & {
   children: EventConnection;
   /** The tree below this event, breadth-first; each edge carries its depth. */
   descendants: EventConnection;
+  /** Detections this event triggered, newest first (first at most 100). */
+  detections: Array<Detection>;
   /** routing.event_id. */
   eventId?: Maybe<Scalars['String']['output']>;
   /** routing.event_time. */
@@ -6976,6 +7730,12 @@ export type YaraDetectionDescendantsArgs = {
   eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** YARA_DETECTION: A YARA scan found a match. */
+export type YaraDetectionDetectionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -7057,177 +7817,177 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   AnyEvent:
-    | ( Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'AutorunChange' } )
-    | ( Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CloudNotification' } )
-    | ( Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CodeIdentity' } )
-    | ( Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Connected' } )
-    | ( Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DataDropped' } )
-    | ( Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DirListRep' } )
-    | ( Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DnsRequest' } )
-    | ( Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DriverChange' } )
-    | ( Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Enrollment' } )
-    | ( Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExecOob' } )
-    | ( Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExistingProcess' } )
-    | ( Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileCreate' } )
-    | ( Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelRep' } )
-    | ( Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelete' } )
-    | ( Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileGetRep' } )
-    | ( Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileHashRep' } )
-    | ( Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileInfoRep' } )
-    | ( Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileModified' } )
-    | ( Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileMovRep' } )
-    | ( Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileRead' } )
-    | ( Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileTypeAccessed' } )
-    | ( Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GenericEvent' } )
-    | ( Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GetDocumentRep' } )
-    | ( Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HiddenModuleDetected' } )
-    | ( Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HistoryDumpRep' } )
-    | ( Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HttpRequest' } )
-    | ( Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindHandlesRep' } )
-    | ( Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindStringRep' } )
-    | ( Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemHandlesRep' } )
-    | ( Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemMapRep' } )
-    | ( Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemReadRep' } )
-    | ( Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemStringsRep' } )
-    | ( Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'knownFromEvent' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], knownFromEvent?: Maybe<_RefType['Event']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MissingEvent' } )
-    | ( Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleLoad' } )
-    | ( Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleMemDiskMismatch' } )
-    | ( Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkConnections' } )
-    | ( Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkSummary' } )
-    | ( Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewDocument' } )
-    | ( Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewNamedPipe' } )
-    | ( Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewProcess' } )
-    | ( Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewRemoteThread' } )
-    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp4Connection' } )
-    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp6Connection' } )
-    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp4Connection' } )
-    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp6Connection' } )
-    | ( Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OngoingIdentity' } )
-    | ( Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OpenNamedPipe' } )
-    | ( Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsAutorunsRep' } )
-    | ( Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsDriversRep' } )
-    | ( Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsKillProcessRep' } )
-    | ( Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsPackagesRep' } )
-    | ( Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsProcessesRep' } )
-    | ( Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsServicesRep' } )
-    | ( Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ProcessEnvironment' } )
-    | ( Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Receipt' } )
-    | ( Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryCreate' } )
-    | ( Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryDelete' } )
-    | ( Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryListRep' } )
-    | ( Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryWrite' } )
-    | ( Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RemoteProcessHandle' } )
-    | ( Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SensitiveProcessAccess' } )
-    | ( Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ServiceChange' } )
-    | ( Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ShuttingDown' } )
-    | ( Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SshLogin' } )
-    | ( Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'StartingUp' } )
-    | ( Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateProcess' } )
-    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp4Connection' } )
-    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp6Connection' } )
-    | ( Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ThreadInjection' } )
-    | ( Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserLogin' } )
-    | ( Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserObserved' } )
-    | ( Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'VolumeMount' } )
-    | ( Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'YaraDetection' } )
+    | ( Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'AutorunChange' } )
+    | ( Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CloudNotification' } )
+    | ( Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CodeIdentity' } )
+    | ( Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Connected' } )
+    | ( Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DataDropped' } )
+    | ( Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DirListRep' } )
+    | ( Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DnsRequest' } )
+    | ( Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DriverChange' } )
+    | ( Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Enrollment' } )
+    | ( Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExecOob' } )
+    | ( Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExistingProcess' } )
+    | ( Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileCreate' } )
+    | ( Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelRep' } )
+    | ( Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelete' } )
+    | ( Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileGetRep' } )
+    | ( Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileHashRep' } )
+    | ( Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileInfoRep' } )
+    | ( Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileModified' } )
+    | ( Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileMovRep' } )
+    | ( Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileRead' } )
+    | ( Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileTypeAccessed' } )
+    | ( Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GenericEvent' } )
+    | ( Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GetDocumentRep' } )
+    | ( Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HiddenModuleDetected' } )
+    | ( Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HistoryDumpRep' } )
+    | ( Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HttpRequest' } )
+    | ( Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindHandlesRep' } )
+    | ( Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindStringRep' } )
+    | ( Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemHandlesRep' } )
+    | ( Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemMapRep' } )
+    | ( Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemReadRep' } )
+    | ( Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemStringsRep' } )
+    | ( Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'detections' | 'knownFromEvent' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, knownFromEvent?: Maybe<_RefType['Event']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MissingEvent' } )
+    | ( Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleLoad' } )
+    | ( Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleMemDiskMismatch' } )
+    | ( Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkConnections' } )
+    | ( Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkSummary' } )
+    | ( Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewDocument' } )
+    | ( Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewNamedPipe' } )
+    | ( Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewProcess' } )
+    | ( Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewRemoteThread' } )
+    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp4Connection' } )
+    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp6Connection' } )
+    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp4Connection' } )
+    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp6Connection' } )
+    | ( Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OngoingIdentity' } )
+    | ( Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OpenNamedPipe' } )
+    | ( Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsAutorunsRep' } )
+    | ( Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsDriversRep' } )
+    | ( Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsKillProcessRep' } )
+    | ( Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsPackagesRep' } )
+    | ( Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsProcessesRep' } )
+    | ( Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsServicesRep' } )
+    | ( Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ProcessEnvironment' } )
+    | ( Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Receipt' } )
+    | ( Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryCreate' } )
+    | ( Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryDelete' } )
+    | ( Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryListRep' } )
+    | ( Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryWrite' } )
+    | ( Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RemoteProcessHandle' } )
+    | ( Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SensitiveProcessAccess' } )
+    | ( Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ServiceChange' } )
+    | ( Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ShuttingDown' } )
+    | ( Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SshLogin' } )
+    | ( Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'StartingUp' } )
+    | ( Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateProcess' } )
+    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp4Connection' } )
+    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp6Connection' } )
+    | ( Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ThreadInjection' } )
+    | ( Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserLogin' } )
+    | ( Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserObserved' } )
+    | ( Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'VolumeMount' } )
+    | ( Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'YaraDetection' } )
   ;
-  DetectionEvent: ( Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'YaraDetection' } );
-  DnsEvent: ( Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DnsRequest' } );
+  DetectionEvent: ( Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'YaraDetection' } );
+  DnsEvent: ( Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DnsRequest' } );
   FileEvent:
-    | ( Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileCreate' } )
-    | ( Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelete' } )
-    | ( Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileModified' } )
-    | ( Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileRead' } )
-    | ( Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileTypeAccessed' } )
-    | ( Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewDocument' } )
-    | ( Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'VolumeMount' } )
+    | ( Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileCreate' } )
+    | ( Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelete' } )
+    | ( Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileModified' } )
+    | ( Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileRead' } )
+    | ( Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileTypeAccessed' } )
+    | ( Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewDocument' } )
+    | ( Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'VolumeMount' } )
   ;
   HandleEvent:
-    | ( Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RemoteProcessHandle' } )
-    | ( Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SensitiveProcessAccess' } )
+    | ( Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RemoteProcessHandle' } )
+    | ( Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SensitiveProcessAccess' } )
   ;
   IdentityEvent:
-    | ( Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CodeIdentity' } )
-    | ( Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OngoingIdentity' } )
+    | ( Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CodeIdentity' } )
+    | ( Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OngoingIdentity' } )
   ;
   ModuleEvent:
-    | ( Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HiddenModuleDetected' } )
-    | ( Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleLoad' } )
-    | ( Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleMemDiskMismatch' } )
+    | ( Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HiddenModuleDetected' } )
+    | ( Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleLoad' } )
+    | ( Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ModuleMemDiskMismatch' } )
   ;
   NetworkEvent:
-    | ( Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HttpRequest' } )
-    | ( Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkConnections' } )
-    | ( Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkSummary' } )
-    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp4Connection' } )
-    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp6Connection' } )
-    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp4Connection' } )
-    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp6Connection' } )
-    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp4Connection' } )
-    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp6Connection' } )
+    | ( Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HttpRequest' } )
+    | ( Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkConnections' } )
+    | ( Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NetworkSummary' } )
+    | ( Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp4Connection' } )
+    | ( Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewTcp6Connection' } )
+    | ( Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp4Connection' } )
+    | ( Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewUdp6Connection' } )
+    | ( Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp4Connection' } )
+    | ( Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, peer?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateTcp6Connection' } )
   ;
-  OtherEvent: ( Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GenericEvent' } );
+  OtherEvent: ( Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GenericEvent' } );
   PipeEvent:
-    | ( Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewNamedPipe' } )
-    | ( Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OpenNamedPipe' } )
+    | ( Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewNamedPipe' } )
+    | ( Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OpenNamedPipe' } )
   ;
   ProcessEvent:
-    | ( Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExistingProcess' } )
-    | ( Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewProcess' } )
-    | ( Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ProcessEnvironment' } )
-    | ( Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateProcess' } )
+    | ( Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExistingProcess' } )
+    | ( Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewProcess' } )
+    | ( Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ProcessEnvironment' } )
+    | ( Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'TerminateProcess' } )
   ;
   RegistryEvent:
-    | ( Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryCreate' } )
-    | ( Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryDelete' } )
-    | ( Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryWrite' } )
+    | ( Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryCreate' } )
+    | ( Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryDelete' } )
+    | ( Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryWrite' } )
   ;
   ReplyEvent:
-    | ( Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DirListRep' } )
-    | ( Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelRep' } )
-    | ( Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileGetRep' } )
-    | ( Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileHashRep' } )
-    | ( Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileInfoRep' } )
-    | ( Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileMovRep' } )
-    | ( Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GetDocumentRep' } )
-    | ( Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HistoryDumpRep' } )
-    | ( Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindHandlesRep' } )
-    | ( Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindStringRep' } )
-    | ( Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemHandlesRep' } )
-    | ( Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemMapRep' } )
-    | ( Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemReadRep' } )
-    | ( Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemStringsRep' } )
-    | ( Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsAutorunsRep' } )
-    | ( Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsDriversRep' } )
-    | ( Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsKillProcessRep' } )
-    | ( Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsPackagesRep' } )
-    | ( Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsProcessesRep' } )
-    | ( Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsServicesRep' } )
-    | ( Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryListRep' } )
+    | ( Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DirListRep' } )
+    | ( Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileDelRep' } )
+    | ( Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileGetRep' } )
+    | ( Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileHashRep' } )
+    | ( Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileInfoRep' } )
+    | ( Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'FileMovRep' } )
+    | ( Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'GetDocumentRep' } )
+    | ( Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'HistoryDumpRep' } )
+    | ( Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindHandlesRep' } )
+    | ( Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemFindStringRep' } )
+    | ( Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemHandlesRep' } )
+    | ( Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemMapRep' } )
+    | ( Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemReadRep' } )
+    | ( Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'MemStringsRep' } )
+    | ( Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsAutorunsRep' } )
+    | ( Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsDriversRep' } )
+    | ( Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsKillProcessRep' } )
+    | ( Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsPackagesRep' } )
+    | ( Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsProcessesRep' } )
+    | ( Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'OsServicesRep' } )
+    | ( Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'RegistryListRep' } )
   ;
   SensorEvent:
-    | ( Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CloudNotification' } )
-    | ( Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Connected' } )
-    | ( Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DataDropped' } )
-    | ( Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Enrollment' } )
-    | ( Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Receipt' } )
-    | ( Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ShuttingDown' } )
-    | ( Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'StartingUp' } )
+    | ( Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'CloudNotification' } )
+    | ( Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Connected' } )
+    | ( Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DataDropped' } )
+    | ( Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Enrollment' } )
+    | ( Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'Receipt' } )
+    | ( Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ShuttingDown' } )
+    | ( Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'StartingUp' } )
   ;
   ServiceEvent:
-    | ( Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'AutorunChange' } )
-    | ( Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DriverChange' } )
-    | ( Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ServiceChange' } )
+    | ( Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'AutorunChange' } )
+    | ( Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'DriverChange' } )
+    | ( Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ServiceChange' } )
   ;
   ThreadEvent:
-    | ( Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExecOob' } )
-    | ( Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewRemoteThread' } )
-    | ( Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ThreadInjection' } )
+    | ( Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ExecOob' } )
+    | ( Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'NewRemoteThread' } )
+    | ( Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'ThreadInjection' } )
   ;
   UserEvent:
-    | ( Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SshLogin' } )
-    | ( Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserLogin' } )
-    | ( Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserObserved' } )
+    | ( Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'SshLogin' } )
+    | ( Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserLogin' } )
+    | ( Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<_RefType['Event']>, children: _RefType['EventConnection'], descendants: _RefType['EventConnection'], detections: Array<_RefType['Detection']>, parent?: Maybe<_RefType['Event']>, sensor?: Maybe<_RefType['Sensor']>, target?: Maybe<_RefType['Event']>, targetedBy: _RefType['EventConnection'] }> & { __typename: 'UserObserved' } )
   ;
 };
 
@@ -7236,23 +7996,30 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
 export type ResolversTypes = {
   AnyEvent: ResolverTypeWrapper<EventNode>;
   Architecture: ResolverTypeWrapper<Partial<Architecture>>;
-  AutorunChange: ResolverTypeWrapper<Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  AutorunChange: ResolverTypeWrapper<Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   AutorunEntry: ResolverTypeWrapper<Partial<AutorunEntry>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
   Bucket: ResolverTypeWrapper<Partial<Bucket>>;
-  CloudNotification: ResolverTypeWrapper<Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  CodeIdentity: ResolverTypeWrapper<Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  CloudNotification: ResolverTypeWrapper<Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  CodeIdentity: ResolverTypeWrapper<Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   CodeSignature: ResolverTypeWrapper<Partial<CodeSignature>>;
-  Connected: ResolverTypeWrapper<Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  Connected: ResolverTypeWrapper<Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   CountGroup: ResolverTypeWrapper<Partial<CountGroup>>;
-  DataDropped: ResolverTypeWrapper<Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  DataDropped: ResolverTypeWrapper<Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
+  Detection: ResolverTypeWrapper<DetectionNode>;
+  DetectionAdded: ResolverTypeWrapper<Partial<Omit<DetectionAdded, 'detection'> & { detection: ResolversTypes['Detection'] }>>;
+  DetectionConnection: ResolverTypeWrapper<Partial<Omit<DetectionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['DetectionEdge']>, nodes: Array<ResolversTypes['Detection']> }>>;
+  DetectionCountGroup: ResolverTypeWrapper<Partial<DetectionCountGroup>>;
+  DetectionEdge: ResolverTypeWrapper<Partial<Omit<DetectionEdge, 'node'> & { node: ResolversTypes['Detection'] }>>;
   DetectionEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DetectionEvent']>>;
-  DirListRep: ResolverTypeWrapper<Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  DetectionFilter: ResolverTypeWrapper<Partial<DetectionFilter>>;
+  DetectionOrder: ResolverTypeWrapper<Partial<DetectionOrder>>;
+  DirListRep: ResolverTypeWrapper<Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   DnsEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DnsEvent']>>;
-  DnsRequest: ResolverTypeWrapper<Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  DriverChange: ResolverTypeWrapper<Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  Enrollment: ResolverTypeWrapper<Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  DnsRequest: ResolverTypeWrapper<Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  DriverChange: ResolverTypeWrapper<Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  Enrollment: ResolverTypeWrapper<Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   Event: ResolverTypeWrapper<EventNode>;
   EventAdded: ResolverTypeWrapper<Partial<Omit<EventAdded, 'event'> & { event: ResolversTypes['Event'] }>>;
   EventConnection: ResolverTypeWrapper<Partial<Omit<EventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['EventEdge']>, nodes: Array<ResolversTypes['Event']> }>>;
@@ -7260,29 +8027,29 @@ export type ResolversTypes = {
   EventFilter: ResolverTypeWrapper<Partial<EventFilter>>;
   EventOrder: ResolverTypeWrapper<Partial<EventOrder>>;
   EventPath: ResolverTypeWrapper<Partial<Omit<EventPath, 'events'> & { events: Array<ResolversTypes['Event']> }>>;
-  ExecOob: ResolverTypeWrapper<Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  ExistingProcess: ResolverTypeWrapper<Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileCreate: ResolverTypeWrapper<Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileDelRep: ResolverTypeWrapper<Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileDelete: ResolverTypeWrapper<Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ExecOob: ResolverTypeWrapper<Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ExistingProcess: ResolverTypeWrapper<Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileCreate: ResolverTypeWrapper<Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileDelRep: ResolverTypeWrapper<Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileDelete: ResolverTypeWrapper<Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   FileEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['FileEvent']>>;
-  FileGetRep: ResolverTypeWrapper<Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileHashRep: ResolverTypeWrapper<Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileInfoRep: ResolverTypeWrapper<Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileModified: ResolverTypeWrapper<Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileMovRep: ResolverTypeWrapper<Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileRead: ResolverTypeWrapper<Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  FileTypeAccessed: ResolverTypeWrapper<Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileGetRep: ResolverTypeWrapper<Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileHashRep: ResolverTypeWrapper<Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileInfoRep: ResolverTypeWrapper<Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileModified: ResolverTypeWrapper<Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileMovRep: ResolverTypeWrapper<Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileRead: ResolverTypeWrapper<Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  FileTypeAccessed: ResolverTypeWrapper<Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   FirstSeenConnection: ResolverTypeWrapper<Partial<Omit<FirstSeenConnection, 'nodes'> & { nodes: Array<ResolversTypes['FirstSeenIndicator']> }>>;
   FirstSeenIndicator: ResolverTypeWrapper<FirstSeen>;
   Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
-  GenericEvent: ResolverTypeWrapper<Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  GetDocumentRep: ResolverTypeWrapper<Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  GenericEvent: ResolverTypeWrapper<Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  GetDocumentRep: ResolverTypeWrapper<Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   HandleEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['HandleEvent']>>;
   HcpIdent: ResolverTypeWrapper<Partial<HcpIdent>>;
-  HiddenModuleDetected: ResolverTypeWrapper<Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  HistoryDumpRep: ResolverTypeWrapper<Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  HttpRequest: ResolverTypeWrapper<Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  HiddenModuleDetected: ResolverTypeWrapper<Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  HistoryDumpRep: ResolverTypeWrapper<Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  HttpRequest: ResolverTypeWrapper<Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
   IdentityEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['IdentityEvent']>>;
   IndicatorKind: ResolverTypeWrapper<Partial<IndicatorKind>>;
@@ -7294,39 +8061,39 @@ export type ResolversTypes = {
   LateralMovement: ResolverTypeWrapper<LateralMove>;
   LateralMovementFilter: ResolverTypeWrapper<Partial<LateralMovementFilter>>;
   Long: ResolverTypeWrapper<Partial<Scalars['Long']['output']>>;
-  MemFindHandlesRep: ResolverTypeWrapper<Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  MemFindStringRep: ResolverTypeWrapper<Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  MemHandlesRep: ResolverTypeWrapper<Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  MemMapRep: ResolverTypeWrapper<Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  MemReadRep: ResolverTypeWrapper<Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  MemStringsRep: ResolverTypeWrapper<Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  MissingEvent: ResolverTypeWrapper<Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'knownFromEvent' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], knownFromEvent?: Maybe<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemFindHandlesRep: ResolverTypeWrapper<Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemFindStringRep: ResolverTypeWrapper<Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemHandlesRep: ResolverTypeWrapper<Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemMapRep: ResolverTypeWrapper<Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemReadRep: ResolverTypeWrapper<Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MemStringsRep: ResolverTypeWrapper<Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  MissingEvent: ResolverTypeWrapper<Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'detections' | 'knownFromEvent' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, knownFromEvent?: Maybe<ResolversTypes['Event']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ModuleEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ModuleEvent']>>;
-  ModuleLoad: ResolverTypeWrapper<Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  ModuleMemDiskMismatch: ResolverTypeWrapper<Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ModuleLoad: ResolverTypeWrapper<Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ModuleMemDiskMismatch: ResolverTypeWrapper<Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NetworkActivity: ResolverTypeWrapper<Partial<NetworkActivity>>;
-  NetworkConnections: ResolverTypeWrapper<Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NetworkConnections: ResolverTypeWrapper<Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   NetworkEndpoint: ResolverTypeWrapper<Partial<NetworkEndpoint>>;
   NetworkEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['NetworkEvent']>>;
   NetworkProtocol: ResolverTypeWrapper<Partial<NetworkProtocol>>;
-  NetworkSummary: ResolverTypeWrapper<Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewDocument: ResolverTypeWrapper<Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewNamedPipe: ResolverTypeWrapper<Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewProcess: ResolverTypeWrapper<Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewRemoteThread: ResolverTypeWrapper<Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewTcp4Connection: ResolverTypeWrapper<Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewTcp6Connection: ResolverTypeWrapper<Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewUdp4Connection: ResolverTypeWrapper<Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  NewUdp6Connection: ResolverTypeWrapper<Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OngoingIdentity: ResolverTypeWrapper<Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OpenNamedPipe: ResolverTypeWrapper<Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OsAutorunsRep: ResolverTypeWrapper<Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OsDriversRep: ResolverTypeWrapper<Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OsKillProcessRep: ResolverTypeWrapper<Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OsPackagesRep: ResolverTypeWrapper<Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OsProcessesRep: ResolverTypeWrapper<Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  OsServicesRep: ResolverTypeWrapper<Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NetworkSummary: ResolverTypeWrapper<Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewDocument: ResolverTypeWrapper<Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewNamedPipe: ResolverTypeWrapper<Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewProcess: ResolverTypeWrapper<Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewRemoteThread: ResolverTypeWrapper<Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewTcp4Connection: ResolverTypeWrapper<Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewTcp6Connection: ResolverTypeWrapper<Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewUdp4Connection: ResolverTypeWrapper<Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  NewUdp6Connection: ResolverTypeWrapper<Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OngoingIdentity: ResolverTypeWrapper<Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OpenNamedPipe: ResolverTypeWrapper<Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsAutorunsRep: ResolverTypeWrapper<Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsDriversRep: ResolverTypeWrapper<Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsKillProcessRep: ResolverTypeWrapper<Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsPackagesRep: ResolverTypeWrapper<Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsProcessesRep: ResolverTypeWrapper<Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  OsServicesRep: ResolverTypeWrapper<Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   OtherEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['OtherEvent']>>;
   PackageEntry: ResolverTypeWrapper<Partial<PackageEntry>>;
   PageInfo: ResolverTypeWrapper<Partial<PageInfo>>;
@@ -7334,103 +8101,108 @@ export type ResolversTypes = {
   PipeEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PipeEvent']>>;
   Platform: ResolverTypeWrapper<Partial<Platform>>;
   Prevalence: ResolverTypeWrapper<Partial<Prevalence>>;
-  ProcessEnvironment: ResolverTypeWrapper<Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ProcessEnvironment: ResolverTypeWrapper<Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ProcessEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ProcessEvent']>>;
   ProcessSnapshot: ResolverTypeWrapper<Partial<ProcessSnapshot>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Receipt: ResolverTypeWrapper<Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  RegistryCreate: ResolverTypeWrapper<Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  RegistryDelete: ResolverTypeWrapper<Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  Receipt: ResolverTypeWrapper<Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  RegistryCreate: ResolverTypeWrapper<Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  RegistryDelete: ResolverTypeWrapper<Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   RegistryEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RegistryEvent']>>;
-  RegistryListRep: ResolverTypeWrapper<Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  RegistryListRep: ResolverTypeWrapper<Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   RegistryValue: ResolverTypeWrapper<Partial<RegistryValue>>;
-  RegistryWrite: ResolverTypeWrapper<Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  RemoteProcessHandle: ResolverTypeWrapper<Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  RegistryWrite: ResolverTypeWrapper<Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  RemoteProcessHandle: ResolverTypeWrapper<Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ReplyEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ReplyEvent']>>;
-  SensitiveProcessAccess: ResolverTypeWrapper<Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  SensitiveProcessAccess: ResolverTypeWrapper<Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   Sensor: ResolverTypeWrapper<SensorNode>;
   SensorConnection: ResolverTypeWrapper<Partial<Omit<SensorConnection, 'nodes'> & { nodes: Array<ResolversTypes['Sensor']> }>>;
   SensorEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SensorEvent']>>;
   SensorFilter: ResolverTypeWrapper<Partial<SensorFilter>>;
-  ServiceChange: ResolverTypeWrapper<Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ServiceChange: ResolverTypeWrapper<Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ServiceEntry: ResolverTypeWrapper<Partial<ServiceEntry>>;
   ServiceEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ServiceEvent']>>;
-  ShuttingDown: ResolverTypeWrapper<Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ShuttingDown: ResolverTypeWrapper<Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   Sighting: ResolverTypeWrapper<SightingRow>;
   SightingConnection: ResolverTypeWrapper<Partial<Omit<SightingConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['SightingEdge']>, nodes: Array<ResolversTypes['Sighting']> }>>;
   SightingEdge: ResolverTypeWrapper<Partial<Omit<SightingEdge, 'node'> & { node: ResolversTypes['Sighting'] }>>;
-  SshLogin: ResolverTypeWrapper<Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  SshLogin: ResolverTypeWrapper<Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   StackFrame: ResolverTypeWrapper<Partial<StackFrame>>;
   StackTrace: ResolverTypeWrapper<Partial<StackTrace>>;
   StartedProcessConnection: ResolverTypeWrapper<Partial<Omit<StartedProcessConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['StartedProcessEdge']>, nodes: Array<ResolversTypes['Event']> }>>;
   StartedProcessEdge: ResolverTypeWrapper<Partial<Omit<StartedProcessEdge, 'node'> & { node: ResolversTypes['Event'] }>>;
   StartedReason: ResolverTypeWrapper<Partial<StartedReason>>;
-  StartingUp: ResolverTypeWrapper<Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  StartingUp: ResolverTypeWrapper<Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
   StringMatch: ResolverTypeWrapper<Partial<StringMatch>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  TerminateProcess: ResolverTypeWrapper<Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  TerminateTcp4Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  TerminateTcp6Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  TerminateProcess: ResolverTypeWrapper<Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  TerminateTcp4Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  TerminateTcp6Connection: ResolverTypeWrapper<Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, peer?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   ThreadEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ThreadEvent']>>;
-  ThreadInjection: ResolverTypeWrapper<Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  ThreadInjection: ResolverTypeWrapper<Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   TypeCount: ResolverTypeWrapper<Partial<TypeCount>>;
   UserEvent: Partial<ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UserEvent']>>;
-  UserLogin: ResolverTypeWrapper<Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  UserObserved: ResolverTypeWrapper<Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  UserLogin: ResolverTypeWrapper<Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  UserObserved: ResolverTypeWrapper<Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
   VersionInfo: ResolverTypeWrapper<Partial<VersionInfo>>;
-  VolumeMount: ResolverTypeWrapper<Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
-  YaraDetection: ResolverTypeWrapper<Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  VolumeMount: ResolverTypeWrapper<Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
+  YaraDetection: ResolverTypeWrapper<Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversTypes['Event']>, children: ResolversTypes['EventConnection'], descendants: ResolversTypes['EventConnection'], detections: Array<ResolversTypes['Detection']>, parent?: Maybe<ResolversTypes['Event']>, sensor?: Maybe<ResolversTypes['Sensor']>, target?: Maybe<ResolversTypes['Event']>, targetedBy: ResolversTypes['EventConnection'] }>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AnyEvent: EventNode;
-  AutorunChange: Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  AutorunChange: Partial<Omit<AutorunChange, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   AutorunEntry: Partial<AutorunEntry>;
   Boolean: Partial<Scalars['Boolean']['output']>;
   Bucket: Partial<Bucket>;
-  CloudNotification: Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  CodeIdentity: Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  CloudNotification: Partial<Omit<CloudNotification, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  CodeIdentity: Partial<Omit<CodeIdentity, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   CodeSignature: Partial<CodeSignature>;
-  Connected: Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  DataDropped: Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  Connected: Partial<Omit<Connected, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  DataDropped: Partial<Omit<DataDropped, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   DateTime: Partial<Scalars['DateTime']['output']>;
+  Detection: DetectionNode;
+  DetectionAdded: Partial<Omit<DetectionAdded, 'detection'> & { detection: ResolversParentTypes['Detection'] }>;
+  DetectionConnection: Partial<Omit<DetectionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['DetectionEdge']>, nodes: Array<ResolversParentTypes['Detection']> }>;
+  DetectionEdge: Partial<Omit<DetectionEdge, 'node'> & { node: ResolversParentTypes['Detection'] }>;
   DetectionEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['DetectionEvent']>;
-  DirListRep: Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  DetectionFilter: Partial<DetectionFilter>;
+  DirListRep: Partial<Omit<DirListRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   DnsEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['DnsEvent']>;
-  DnsRequest: Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  DriverChange: Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  Enrollment: Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  DnsRequest: Partial<Omit<DnsRequest, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  DriverChange: Partial<Omit<DriverChange, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  Enrollment: Partial<Omit<Enrollment, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   Event: EventNode;
   EventAdded: Partial<Omit<EventAdded, 'event'> & { event: ResolversParentTypes['Event'] }>;
   EventConnection: Partial<Omit<EventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['EventEdge']>, nodes: Array<ResolversParentTypes['Event']> }>;
   EventEdge: Partial<Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] }>;
   EventFilter: Partial<EventFilter>;
   EventPath: Partial<Omit<EventPath, 'events'> & { events: Array<ResolversParentTypes['Event']> }>;
-  ExecOob: Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  ExistingProcess: Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileCreate: Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileDelRep: Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileDelete: Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ExecOob: Partial<Omit<ExecOob, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ExistingProcess: Partial<Omit<ExistingProcess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileCreate: Partial<Omit<FileCreate, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileDelRep: Partial<Omit<FileDelRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileDelete: Partial<Omit<FileDelete, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   FileEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['FileEvent']>;
-  FileGetRep: Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileHashRep: Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileInfoRep: Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileModified: Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileMovRep: Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileRead: Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  FileTypeAccessed: Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileGetRep: Partial<Omit<FileGetRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileHashRep: Partial<Omit<FileHashRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileInfoRep: Partial<Omit<FileInfoRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileModified: Partial<Omit<FileModified, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileMovRep: Partial<Omit<FileMovRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileRead: Partial<Omit<FileRead, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  FileTypeAccessed: Partial<Omit<FileTypeAccessed, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   FirstSeenConnection: Partial<Omit<FirstSeenConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['FirstSeenIndicator']> }>;
   FirstSeenIndicator: FirstSeen;
   Float: Partial<Scalars['Float']['output']>;
-  GenericEvent: Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  GetDocumentRep: Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  GenericEvent: Partial<Omit<GenericEvent, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  GetDocumentRep: Partial<Omit<GetDocumentRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   HandleEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['HandleEvent']>;
   HcpIdent: Partial<HcpIdent>;
-  HiddenModuleDetected: Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  HistoryDumpRep: Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  HttpRequest: Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  HiddenModuleDetected: Partial<Omit<HiddenModuleDetected, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  HistoryDumpRep: Partial<Omit<HistoryDumpRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  HttpRequest: Partial<Omit<HttpRequest, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ID: Partial<Scalars['ID']['output']>;
   IdentityEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['IdentityEvent']>;
   IngestError: Partial<IngestError>;
@@ -7440,90 +8212,90 @@ export type ResolversParentTypes = {
   LateralMovement: LateralMove;
   LateralMovementFilter: Partial<LateralMovementFilter>;
   Long: Partial<Scalars['Long']['output']>;
-  MemFindHandlesRep: Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  MemFindStringRep: Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  MemHandlesRep: Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  MemMapRep: Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  MemReadRep: Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  MemStringsRep: Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  MissingEvent: Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'knownFromEvent' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], knownFromEvent?: Maybe<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemFindHandlesRep: Partial<Omit<MemFindHandlesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemFindStringRep: Partial<Omit<MemFindStringRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemHandlesRep: Partial<Omit<MemHandlesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemMapRep: Partial<Omit<MemMapRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemReadRep: Partial<Omit<MemReadRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MemStringsRep: Partial<Omit<MemStringsRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  MissingEvent: Partial<Omit<MissingEvent, 'ancestors' | 'children' | 'descendants' | 'detections' | 'knownFromEvent' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, knownFromEvent?: Maybe<ResolversParentTypes['Event']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ModuleEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ModuleEvent']>;
-  ModuleLoad: Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  ModuleMemDiskMismatch: Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ModuleLoad: Partial<Omit<ModuleLoad, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ModuleMemDiskMismatch: Partial<Omit<ModuleMemDiskMismatch, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   Mutation: Record<PropertyKey, never>;
   NetworkActivity: Partial<NetworkActivity>;
-  NetworkConnections: Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NetworkConnections: Partial<Omit<NetworkConnections, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   NetworkEndpoint: Partial<NetworkEndpoint>;
   NetworkEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['NetworkEvent']>;
-  NetworkSummary: Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewDocument: Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewNamedPipe: Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewProcess: Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewRemoteThread: Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewTcp4Connection: Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewTcp6Connection: Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewUdp4Connection: Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  NewUdp6Connection: Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OngoingIdentity: Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OpenNamedPipe: Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OsAutorunsRep: Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OsDriversRep: Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OsKillProcessRep: Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OsPackagesRep: Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OsProcessesRep: Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  OsServicesRep: Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NetworkSummary: Partial<Omit<NetworkSummary, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewDocument: Partial<Omit<NewDocument, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewNamedPipe: Partial<Omit<NewNamedPipe, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewProcess: Partial<Omit<NewProcess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewRemoteThread: Partial<Omit<NewRemoteThread, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewTcp4Connection: Partial<Omit<NewTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewTcp6Connection: Partial<Omit<NewTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewUdp4Connection: Partial<Omit<NewUdp4Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  NewUdp6Connection: Partial<Omit<NewUdp6Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OngoingIdentity: Partial<Omit<OngoingIdentity, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OpenNamedPipe: Partial<Omit<OpenNamedPipe, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsAutorunsRep: Partial<Omit<OsAutorunsRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsDriversRep: Partial<Omit<OsDriversRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsKillProcessRep: Partial<Omit<OsKillProcessRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsPackagesRep: Partial<Omit<OsPackagesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsProcessesRep: Partial<Omit<OsProcessesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  OsServicesRep: Partial<Omit<OsServicesRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   OtherEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['OtherEvent']>;
   PackageEntry: Partial<PackageEntry>;
   PageInfo: Partial<PageInfo>;
   PathStep: Partial<PathStep>;
   PipeEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['PipeEvent']>;
   Prevalence: Partial<Prevalence>;
-  ProcessEnvironment: Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ProcessEnvironment: Partial<Omit<ProcessEnvironment, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ProcessEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ProcessEvent']>;
   ProcessSnapshot: Partial<ProcessSnapshot>;
   Query: Record<PropertyKey, never>;
-  Receipt: Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  RegistryCreate: Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  RegistryDelete: Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  Receipt: Partial<Omit<Receipt, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  RegistryCreate: Partial<Omit<RegistryCreate, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  RegistryDelete: Partial<Omit<RegistryDelete, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   RegistryEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['RegistryEvent']>;
-  RegistryListRep: Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  RegistryListRep: Partial<Omit<RegistryListRep, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   RegistryValue: Partial<RegistryValue>;
-  RegistryWrite: Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  RemoteProcessHandle: Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  RegistryWrite: Partial<Omit<RegistryWrite, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  RemoteProcessHandle: Partial<Omit<RemoteProcessHandle, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ReplyEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ReplyEvent']>;
-  SensitiveProcessAccess: Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  SensitiveProcessAccess: Partial<Omit<SensitiveProcessAccess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   Sensor: SensorNode;
   SensorConnection: Partial<Omit<SensorConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Sensor']> }>;
   SensorEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['SensorEvent']>;
   SensorFilter: Partial<SensorFilter>;
-  ServiceChange: Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ServiceChange: Partial<Omit<ServiceChange, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ServiceEntry: Partial<ServiceEntry>;
   ServiceEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ServiceEvent']>;
-  ShuttingDown: Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ShuttingDown: Partial<Omit<ShuttingDown, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   Sighting: SightingRow;
   SightingConnection: Partial<Omit<SightingConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['SightingEdge']>, nodes: Array<ResolversParentTypes['Sighting']> }>;
   SightingEdge: Partial<Omit<SightingEdge, 'node'> & { node: ResolversParentTypes['Sighting'] }>;
-  SshLogin: Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  SshLogin: Partial<Omit<SshLogin, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   StackFrame: Partial<StackFrame>;
   StackTrace: Partial<StackTrace>;
   StartedProcessConnection: Partial<Omit<StartedProcessConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['StartedProcessEdge']>, nodes: Array<ResolversParentTypes['Event']> }>;
   StartedProcessEdge: Partial<Omit<StartedProcessEdge, 'node'> & { node: ResolversParentTypes['Event'] }>;
-  StartingUp: Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  StartingUp: Partial<Omit<StartingUp, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   String: Partial<Scalars['String']['output']>;
   StringMatch: Partial<StringMatch>;
   Subscription: Record<PropertyKey, never>;
-  TerminateProcess: Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  TerminateTcp4Connection: Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  TerminateTcp6Connection: Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  TerminateProcess: Partial<Omit<TerminateProcess, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  TerminateTcp4Connection: Partial<Omit<TerminateTcp4Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  TerminateTcp6Connection: Partial<Omit<TerminateTcp6Connection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'peer' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, peer?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   ThreadEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['ThreadEvent']>;
-  ThreadInjection: Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  ThreadInjection: Partial<Omit<ThreadInjection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   TypeCount: Partial<TypeCount>;
   UserEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['UserEvent']>;
-  UserLogin: Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  UserObserved: Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  UserLogin: Partial<Omit<UserLogin, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  UserObserved: Partial<Omit<UserObserved, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
   VersionInfo: Partial<VersionInfo>;
-  VolumeMount: Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
-  YaraDetection: Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  VolumeMount: Partial<Omit<VolumeMount, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
+  YaraDetection: Partial<Omit<YaraDetection, 'ancestors' | 'children' | 'descendants' | 'detections' | 'parent' | 'sensor' | 'target' | 'targetedBy'> & { ancestors: Array<ResolversParentTypes['Event']>, children: ResolversParentTypes['EventConnection'], descendants: ResolversParentTypes['EventConnection'], detections: Array<ResolversParentTypes['Detection']>, parent?: Maybe<ResolversParentTypes['Event']>, sensor?: Maybe<ResolversParentTypes['Sensor']>, target?: Maybe<ResolversParentTypes['Event']>, targetedBy: ResolversParentTypes['EventConnection'] }>;
 };
 
 export type AnyEventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['AnyEvent'] = ResolversParentTypes['AnyEvent']> = {
@@ -7538,6 +8310,7 @@ export type AutorunChangeResolvers<ContextType = ApiContext, ParentType extends 
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<AutorunChangeChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<AutorunChangeDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<AutorunChangeDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -7584,6 +8357,7 @@ export type CloudNotificationResolvers<ContextType = ApiContext, ParentType exte
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<CloudNotificationChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<CloudNotificationDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<CloudNotificationDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -7616,6 +8390,7 @@ export type CodeIdentityResolvers<ContextType = ApiContext, ParentType extends R
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<CodeIdentityChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<CodeIdentityDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<CodeIdentityDetectionsArgs, 'first'>>;
   error?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7663,6 +8438,7 @@ export type ConnectedResolvers<ContextType = ApiContext, ParentType extends Reso
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ConnectedChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ConnectedDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<ConnectedDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -7692,6 +8468,7 @@ export type DataDroppedResolvers<ContextType = ApiContext, ParentType extends Re
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DataDroppedChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DataDroppedDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<DataDroppedDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -7716,6 +8493,53 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DetectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Detection'] = ResolversParentTypes['Detection']> = {
+  attackTags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  detectTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
+  eventAtom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  eventType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hashSightings?: Resolver<Maybe<ResolversTypes['SightingConnection']>, ParentType, ContextType, RequireFields<DetectionHashSightingsArgs, 'first'>>;
+  hostname?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  level?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  link?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  namespace?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  orgId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  priority?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  references?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  rule?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ruleTags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  sensor?: Resolver<Maybe<ResolversTypes['Sensor']>, ParentType, ContextType>;
+  sensorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  techniques?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DetectionAddedResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DetectionAdded'] = ResolversParentTypes['DetectionAdded']> = {
+  detection?: Resolver<ResolversTypes['Detection'], ParentType, ContextType>;
+  droppedBefore?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DetectionConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DetectionConnection'] = ResolversParentTypes['DetectionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['DetectionEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DetectionEdgeResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DetectionEdge'] = ResolversParentTypes['DetectionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Detection'], ParentType, ContextType>;
+};
+
 export type DetectionEventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DetectionEvent'] = ResolversParentTypes['DetectionEvent']> = {
   __resolveType: TypeResolveFn<'YaraDetection', ParentType, ContextType>;
 };
@@ -7728,6 +8552,7 @@ export type DirListRepResolvers<ContextType = ApiContext, ParentType extends Res
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DirListRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DirListRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<DirListRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -7760,6 +8585,7 @@ export type DnsRequestResolvers<ContextType = ApiContext, ParentType extends Res
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DnsRequestChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DnsRequestDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<DnsRequestDetectionsArgs, 'first'>>;
   dnsFlags?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   dnsType?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   domainName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -7795,6 +8621,7 @@ export type DriverChangeResolvers<ContextType = ApiContext, ParentType extends R
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DriverChangeChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<DriverChangeDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<DriverChangeDetectionsArgs, 'first'>>;
   dll?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7833,6 +8660,7 @@ export type EnrollmentResolvers<ContextType = ApiContext, ParentType extends Res
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<EnrollmentChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<EnrollmentDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<EnrollmentDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -7895,6 +8723,7 @@ export type ExecOobResolvers<ContextType = ApiContext, ParentType extends Resolv
   commandLine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationTime?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ExecOobDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<ExecOobDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -7940,6 +8769,7 @@ export type ExistingProcessResolvers<ContextType = ApiContext, ParentType extend
   commandLine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationTime?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ExistingProcessDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<ExistingProcessDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -7981,6 +8811,7 @@ export type FileCreateResolvers<ContextType = ApiContext, ParentType extends Res
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileCreateChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileCreateDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<FileCreateDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8012,6 +8843,7 @@ export type FileDelRepResolvers<ContextType = ApiContext, ParentType extends Res
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileDelRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileDelRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<FileDelRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8040,6 +8872,7 @@ export type FileDeleteResolvers<ContextType = ApiContext, ParentType extends Res
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileDeleteChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileDeleteDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<FileDeleteDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8075,6 +8908,7 @@ export type FileGetRepResolvers<ContextType = ApiContext, ParentType extends Res
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileGetRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileGetRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<FileGetRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8103,6 +8937,7 @@ export type FileHashRepResolvers<ContextType = ApiContext, ParentType extends Re
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileHashRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileHashRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<FileHashRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8131,6 +8966,7 @@ export type FileInfoRepResolvers<ContextType = ApiContext, ParentType extends Re
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileInfoRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileInfoRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<FileInfoRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8159,6 +8995,7 @@ export type FileModifiedResolvers<ContextType = ApiContext, ParentType extends R
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileModifiedChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileModifiedDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<FileModifiedDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8190,6 +9027,7 @@ export type FileMovRepResolvers<ContextType = ApiContext, ParentType extends Res
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileMovRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileMovRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<FileMovRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8218,6 +9056,7 @@ export type FileReadResolvers<ContextType = ApiContext, ParentType extends Resol
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileReadChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileReadDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<FileReadDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8249,6 +9088,7 @@ export type FileTypeAccessedResolvers<ContextType = ApiContext, ParentType exten
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileTypeAccessedChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<FileTypeAccessedDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<FileTypeAccessedDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8294,6 +9134,7 @@ export type GenericEventResolvers<ContextType = ApiContext, ParentType extends R
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<GenericEventChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<GenericEventDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<GenericEventDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8322,6 +9163,7 @@ export type GetDocumentRepResolvers<ContextType = ApiContext, ParentType extends
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<GetDocumentRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<GetDocumentRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<GetDocumentRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8362,6 +9204,7 @@ export type HiddenModuleDetectedResolvers<ContextType = ApiContext, ParentType e
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HiddenModuleDetectedChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HiddenModuleDetectedDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<HiddenModuleDetectedDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8390,6 +9233,7 @@ export type HistoryDumpRepResolvers<ContextType = ApiContext, ParentType extends
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HistoryDumpRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HistoryDumpRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<HistoryDumpRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8418,6 +9262,7 @@ export type HttpRequestResolvers<ContextType = ApiContext, ParentType extends Re
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HttpRequestChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<HttpRequestDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<HttpRequestDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8449,6 +9294,8 @@ export type IngestErrorResolvers<ContextType = ApiContext, ParentType extends Re
 
 export type IngestResultResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['IngestResult'] = ResolversParentTypes['IngestResult']> = {
   accepted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  detectionDuplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  detectionsAccepted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['IngestError']>, ParentType, ContextType>;
   rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -8483,6 +9330,7 @@ export type MemFindHandlesRepResolvers<ContextType = ApiContext, ParentType exte
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemFindHandlesRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemFindHandlesRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<MemFindHandlesRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8511,6 +9359,7 @@ export type MemFindStringRepResolvers<ContextType = ApiContext, ParentType exten
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemFindStringRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemFindStringRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<MemFindStringRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8539,6 +9388,7 @@ export type MemHandlesRepResolvers<ContextType = ApiContext, ParentType extends 
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemHandlesRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemHandlesRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<MemHandlesRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8567,6 +9417,7 @@ export type MemMapRepResolvers<ContextType = ApiContext, ParentType extends Reso
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemMapRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemMapRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<MemMapRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8595,6 +9446,7 @@ export type MemReadRepResolvers<ContextType = ApiContext, ParentType extends Res
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemReadRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemReadRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<MemReadRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8623,6 +9475,7 @@ export type MemStringsRepResolvers<ContextType = ApiContext, ParentType extends 
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemStringsRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MemStringsRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<MemStringsRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8652,6 +9505,7 @@ export type MissingEventResolvers<ContextType = ApiContext, ParentType extends R
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MissingEventChildrenArgs, 'first'>>;
   commandLine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<MissingEventDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<MissingEventDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8691,6 +9545,7 @@ export type ModuleLoadResolvers<ContextType = ApiContext, ParentType extends Res
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ModuleLoadChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ModuleLoadDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<ModuleLoadDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8726,6 +9581,7 @@ export type ModuleMemDiskMismatchResolvers<ContextType = ApiContext, ParentType 
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ModuleMemDiskMismatchChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ModuleMemDiskMismatchDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<ModuleMemDiskMismatchDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8771,6 +9627,7 @@ export type NetworkConnectionsResolvers<ContextType = ApiContext, ParentType ext
   commandLine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationTime?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NetworkConnectionsDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<NetworkConnectionsDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8821,6 +9678,7 @@ export type NetworkSummaryResolvers<ContextType = ApiContext, ParentType extends
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NetworkSummaryChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NetworkSummaryDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<NetworkSummaryDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8850,6 +9708,7 @@ export type NewDocumentResolvers<ContextType = ApiContext, ParentType extends Re
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewDocumentChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewDocumentDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<NewDocumentDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8882,6 +9741,7 @@ export type NewNamedPipeResolvers<ContextType = ApiContext, ParentType extends R
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewNamedPipeChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewNamedPipeDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<NewNamedPipeDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8916,6 +9776,7 @@ export type NewProcessResolvers<ContextType = ApiContext, ParentType extends Res
   commandLine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   creationTime?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewProcessDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<NewProcessDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8958,6 +9819,7 @@ export type NewRemoteThreadResolvers<ContextType = ApiContext, ParentType extend
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewRemoteThreadChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewRemoteThreadDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<NewRemoteThreadDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -8992,6 +9854,7 @@ export type NewTcp4ConnectionResolvers<ContextType = ApiContext, ParentType exte
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewTcp4ConnectionChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewTcp4ConnectionDescendantsArgs, 'first' | 'maxDepth'>>;
   destination?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<NewTcp4ConnectionDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9026,6 +9889,7 @@ export type NewTcp6ConnectionResolvers<ContextType = ApiContext, ParentType exte
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewTcp6ConnectionChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewTcp6ConnectionDescendantsArgs, 'first' | 'maxDepth'>>;
   destination?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<NewTcp6ConnectionDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9060,6 +9924,7 @@ export type NewUdp4ConnectionResolvers<ContextType = ApiContext, ParentType exte
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewUdp4ConnectionChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewUdp4ConnectionDescendantsArgs, 'first' | 'maxDepth'>>;
   destination?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<NewUdp4ConnectionDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9096,6 +9961,7 @@ export type NewUdp6ConnectionResolvers<ContextType = ApiContext, ParentType exte
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewUdp6ConnectionChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<NewUdp6ConnectionDescendantsArgs, 'first' | 'maxDepth'>>;
   destination?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<NewUdp6ConnectionDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9131,6 +9997,7 @@ export type OngoingIdentityResolvers<ContextType = ApiContext, ParentType extend
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OngoingIdentityChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OngoingIdentityDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<OngoingIdentityDetectionsArgs, 'first'>>;
   error?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9169,6 +10036,7 @@ export type OpenNamedPipeResolvers<ContextType = ApiContext, ParentType extends 
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OpenNamedPipeChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OpenNamedPipeDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<OpenNamedPipeDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9201,6 +10069,7 @@ export type OsAutorunsRepResolvers<ContextType = ApiContext, ParentType extends 
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsAutorunsRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsAutorunsRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<OsAutorunsRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9230,6 +10099,7 @@ export type OsDriversRepResolvers<ContextType = ApiContext, ParentType extends R
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsDriversRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsDriversRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<OsDriversRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9259,6 +10129,7 @@ export type OsKillProcessRepResolvers<ContextType = ApiContext, ParentType exten
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsKillProcessRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsKillProcessRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<OsKillProcessRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9287,6 +10158,7 @@ export type OsPackagesRepResolvers<ContextType = ApiContext, ParentType extends 
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsPackagesRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsPackagesRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<OsPackagesRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9316,6 +10188,7 @@ export type OsProcessesRepResolvers<ContextType = ApiContext, ParentType extends
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsProcessesRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsProcessesRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<OsProcessesRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9344,6 +10217,7 @@ export type OsServicesRepResolvers<ContextType = ApiContext, ParentType extends 
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsServicesRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<OsServicesRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<OsServicesRepDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9406,6 +10280,7 @@ export type ProcessEnvironmentResolvers<ContextType = ApiContext, ParentType ext
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ProcessEnvironmentChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ProcessEnvironmentDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<ProcessEnvironmentDetectionsArgs, 'first'>>;
   environment?: Resolver<Maybe<Array<Maybe<ResolversTypes['String']>>>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9455,6 +10330,9 @@ export type ProcessSnapshotResolvers<ContextType = ApiContext, ParentType extend
 export type QueryResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   ancestors?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryAncestorsArgs, 'atom' | 'includeSelf' | 'maxDepth'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryDescendantsArgs, 'atom' | 'first' | 'maxDepth'>>;
+  detection?: Resolver<Maybe<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<QueryDetectionArgs, 'id'>>;
+  detectionCounts?: Resolver<Array<ResolversTypes['Bucket']>, ParentType, ContextType, RequireFields<QueryDetectionCountsArgs, 'groupBy' | 'limit'>>;
+  detections?: Resolver<ResolversTypes['DetectionConnection'], ParentType, ContextType, RequireFields<QueryDetectionsArgs, 'first' | 'orderBy'>>;
   event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'atom'>>;
   eventCounts?: Resolver<Array<ResolversTypes['Bucket']>, ParentType, ContextType, RequireFields<QueryEventCountsArgs, 'groupBy' | 'limit'>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first' | 'orderBy'>>;
@@ -9475,6 +10353,7 @@ export type ReceiptResolvers<ContextType = ApiContext, ParentType extends Resolv
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ReceiptChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ReceiptDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<ReceiptDetectionsArgs, 'first'>>;
   error?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9504,6 +10383,7 @@ export type RegistryCreateResolvers<ContextType = ApiContext, ParentType extends
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryCreateChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryCreateDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<RegistryCreateDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9535,6 +10415,7 @@ export type RegistryDeleteResolvers<ContextType = ApiContext, ParentType extends
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryDeleteChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryDeleteDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<RegistryDeleteDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9570,6 +10451,7 @@ export type RegistryListRepResolvers<ContextType = ApiContext, ParentType extend
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryListRepChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryListRepDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<RegistryListRepDetectionsArgs, 'first'>>;
   error?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9608,6 +10490,7 @@ export type RegistryWriteResolvers<ContextType = ApiContext, ParentType extends 
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryWriteChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RegistryWriteDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<RegistryWriteDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9644,6 +10527,7 @@ export type RemoteProcessHandleResolvers<ContextType = ApiContext, ParentType ex
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RemoteProcessHandleChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<RemoteProcessHandleDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<RemoteProcessHandleDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9680,6 +10564,7 @@ export type SensitiveProcessAccessResolvers<ContextType = ApiContext, ParentType
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<SensitiveProcessAccessChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<SensitiveProcessAccessDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<SensitiveProcessAccessDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9703,6 +10588,7 @@ export type SensitiveProcessAccessResolvers<ContextType = ApiContext, ParentType
 
 export type SensorResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Sensor'] = ResolversParentTypes['Sensor']> = {
   architecture?: Resolver<Maybe<ResolversTypes['Architecture']>, ParentType, ContextType>;
+  detections?: Resolver<ResolversTypes['DetectionConnection'], ParentType, ContextType, RequireFields<SensorDetectionsArgs, 'first'>>;
   eventCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   extIp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   firstSeen?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9733,6 +10619,7 @@ export type ServiceChangeResolvers<ContextType = ApiContext, ParentType extends 
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ServiceChangeChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ServiceChangeDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<ServiceChangeDetectionsArgs, 'first'>>;
   dll?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -9787,6 +10674,7 @@ export type ShuttingDownResolvers<ContextType = ApiContext, ParentType extends R
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ShuttingDownChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ShuttingDownDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<ShuttingDownDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9838,6 +10726,7 @@ export type SshLoginResolvers<ContextType = ApiContext, ParentType extends Resol
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<SshLoginChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<SshLoginDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<SshLoginDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9893,6 +10782,7 @@ export type StartingUpResolvers<ContextType = ApiContext, ParentType extends Res
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<StartingUpChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<StartingUpDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<StartingUpDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9915,6 +10805,7 @@ export type StartingUpResolvers<ContextType = ApiContext, ParentType extends Res
 };
 
 export type SubscriptionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  detectionAdded?: SubscriptionResolver<ResolversTypes['DetectionAdded'], "detectionAdded", ParentType, ContextType, Partial<SubscriptionDetectionAddedArgs>>;
   eventAdded?: SubscriptionResolver<ResolversTypes['EventAdded'], "eventAdded", ParentType, ContextType, Partial<SubscriptionEventAddedArgs>>;
 };
 
@@ -9926,6 +10817,7 @@ export type TerminateProcessResolvers<ContextType = ApiContext, ParentType exten
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateProcessChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateProcessDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<TerminateProcessDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9958,6 +10850,7 @@ export type TerminateTcp4ConnectionResolvers<ContextType = ApiContext, ParentTyp
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateTcp4ConnectionChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateTcp4ConnectionDescendantsArgs, 'first' | 'maxDepth'>>;
   destination?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<TerminateTcp4ConnectionDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -9992,6 +10885,7 @@ export type TerminateTcp6ConnectionResolvers<ContextType = ApiContext, ParentTyp
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateTcp6ConnectionChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<TerminateTcp6ConnectionDescendantsArgs, 'first' | 'maxDepth'>>;
   destination?: Resolver<Maybe<ResolversTypes['NetworkEndpoint']>, ParentType, ContextType>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<TerminateTcp6ConnectionDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -10029,6 +10923,7 @@ export type ThreadInjectionResolvers<ContextType = ApiContext, ParentType extend
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ThreadInjectionChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<ThreadInjectionDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<ThreadInjectionDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -10067,6 +10962,7 @@ export type UserLoginResolvers<ContextType = ApiContext, ParentType extends Reso
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<UserLoginChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<UserLoginDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<UserLoginDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -10097,6 +10993,7 @@ export type UserObservedResolvers<ContextType = ApiContext, ParentType extends R
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<UserObservedChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<UserObservedDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<UserObservedDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -10133,6 +11030,7 @@ export type VolumeMountResolvers<ContextType = ApiContext, ParentType extends Re
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<VolumeMountChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<VolumeMountDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<VolumeMountDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -10161,6 +11059,7 @@ export type YaraDetectionResolvers<ContextType = ApiContext, ParentType extends 
   childTypeCounts?: Resolver<Array<ResolversTypes['TypeCount']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<YaraDetectionChildrenArgs, 'first'>>;
   descendants?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<YaraDetectionDescendantsArgs, 'first' | 'maxDepth'>>;
+  detections?: Resolver<Array<ResolversTypes['Detection']>, ParentType, ContextType, RequireFields<YaraDetectionDetectionsArgs, 'first'>>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -10192,6 +11091,10 @@ export type Resolvers<ContextType = ApiContext> = {
   Connected?: ConnectedResolvers<ContextType>;
   DataDropped?: DataDroppedResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  Detection?: DetectionResolvers<ContextType>;
+  DetectionAdded?: DetectionAddedResolvers<ContextType>;
+  DetectionConnection?: DetectionConnectionResolvers<ContextType>;
+  DetectionEdge?: DetectionEdgeResolvers<ContextType>;
   DetectionEvent?: DetectionEventResolvers<ContextType>;
   DirListRep?: DirListRepResolvers<ContextType>;
   DnsEvent?: DnsEventResolvers<ContextType>;

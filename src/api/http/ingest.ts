@@ -12,6 +12,7 @@ import { ingest, type Reject } from '../../ingest/pipeline';
 import { readBuffer } from '../../ingest/read';
 import { verifySignature } from '../../ingest/signature';
 import type { LiveFeed } from '../../live/feed';
+import { publishDetections } from '../resolvers/detections';
 import type { Logger } from '../../log/logger';
 import type { Metrics } from '../metrics';
 import { sendError } from './errors';
@@ -54,12 +55,19 @@ export function ingestRouter(options: IngestRouteOptions): Router {
         onReject: (r) => {
           if (errors.length < MAX_ERRORS_IN_REPLY) errors.push({ line: r.line, reason: r.reason });
         },
-        ...(options.live ? { onCommitted: options.live.publish.bind(options.live) } : {}),
+        ...(options.live ? { onCommitted: options.live.publish.bind(options.live), onDetectionsCommitted: publishDetections(options) } : {}),
       });
       options.metrics?.ingested.inc({ outcome: 'accepted' }, summary.stored);
       options.metrics?.ingested.inc({ outcome: 'duplicate' }, summary.duplicates);
       options.metrics?.ingested.inc({ outcome: 'rejected' }, summary.rejected);
-      res.status(200).json({ accepted: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, errors });
+      res.status(200).json({
+        accepted: summary.stored,
+        duplicates: summary.duplicates,
+        rejected: summary.rejected,
+        detectionsAccepted: summary.detections,
+        detectionDuplicates: summary.detectionDuplicates,
+        errors,
+      });
     } catch (error) {
       const app = error instanceof AppError ? error : null;
       if (!app) options.logger.error({ err: error }, 'ingest request failed');

@@ -55,6 +55,7 @@ export function cursorKindOf(at: FieldAt): CursorKind | null {
   if (type === 'SensorConnection') return 'sensors';
   if (type === 'SightingConnection') return 'sightings';
   if (type === 'StartedProcessConnection') return 'startedThere';
+  if (type === 'DetectionConnection') return 'detections';
   if (type !== 'EventConnection') return null;
   if (name === 'descendants') return 'descendants';
   if (name === 'children' || name === 'targetedBy' || name === 'events') return at.parent === 'Sighting' ? 'sightingEvents' : name;

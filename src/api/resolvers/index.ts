@@ -5,6 +5,7 @@ import { JSONScalar } from '../scalars/json';
 import { DateTimeScalar, LongScalar } from '../scalars/long';
 import { ancestors } from './ancestors';
 import { descendants } from './descendants';
+import { Detection, detection, detectionAdded, detectionCounts, detections, sensorDetections } from './detections';
 import { event } from './event';
 import { eventAdded } from './event-added';
 import { ingestEvents } from './ingest-events';
@@ -17,12 +18,13 @@ const rootResolvers: Resolvers = {
   JSON: JSONScalar,
   Long: LongScalar,
   DateTime: DateTimeScalar,
-  Query: { version, event, ancestors, descendants, sightings, prevalence, firstSeen, events, eventCounts, sensors, lateralMovement, path },
+  Query: { version, event, ancestors, descendants, sightings, prevalence, firstSeen, events, eventCounts, sensors, lateralMovement, path, detections, detection, detectionCounts },
   Sighting,
-  Sensor,
+  Sensor: { ...Sensor, detections: sensorDetections },
   LateralMovement,
+  Detection,
   Mutation: { ingestEvents },
-  Subscription: { eventAdded },
+  Subscription: { eventAdded, detectionAdded },
 };
 
 // Event types and their fields follow from the catalogue at start-up, as their SDL does.

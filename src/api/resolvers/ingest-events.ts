@@ -4,6 +4,7 @@ import { ingest } from '../../ingest/pipeline';
 import { stringifyJson } from '../../ingest/parse';
 import type { InputItem } from '../../ingest/read';
 import type { MutationResolvers } from '../generated/resolvers-types';
+import { publishDetections } from './detections';
 
 /** Most events one mutation may carry; bulk loads belong on POST /ingest or the CLI. */
 export const MAX_EVENTS_PER_MUTATION = 10_000;
@@ -19,9 +20,9 @@ export const ingestEvents: MutationResolvers['ingestEvents'] = async (_parent, a
     batchSize: ctx.ingestBatchSize,
     ...(ctx.principal.orgs ? { allowedOrgs: new Set(ctx.principal.orgs) } : {}),
     onReject: (r) => errors.push({ index: r.line, reason: r.reason }),
-    ...(ctx.live ? { onCommitted: ctx.live.publish.bind(ctx.live) } : {}),
+    ...(ctx.live ? { onCommitted: ctx.live.publish.bind(ctx.live), onDetectionsCommitted: publishDetections(ctx) } : {}),
   });
-  return { accepted: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, errors };
+  return { accepted: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, errors, detectionsAccepted: summary.detections, detectionDuplicates: summary.detectionDuplicates };
 };
 
 /** The pipeline takes text; events already parsed by GraphQL go back to text losslessly (bigint-aware). */

@@ -52,7 +52,9 @@ export const EVENT_INTERFACE_FIELDS = `  "The event's atom (routing.this); for e
   "The host that sent it."
   sensor: Sensor
   "The tree below this event, breadth-first; each edge carries its depth."
-  descendants(maxDepth: Int = 16, eventTypes: [String!], first: Int = 100, after: String): EventConnection!`;
+  descendants(maxDepth: Int = 16, eventTypes: [String!], first: Int = 100, after: String): EventConnection!
+  "Detections this event triggered, newest first (first at most 100)."
+  detections(first: Int = 10): [Detection!]!`;
 
 /**
  * An event named but never sent: what the events naming it say of it (docs/graph-model.md,

@@ -33,6 +33,8 @@ const KEYS = {
   targetedBy: timeKey,
   sightingEvents: timeKey,
   sightings: timeKey,
+  /** Detections, newest or oldest first: detect time, then uid. */
+  detections: timeKey,
   /** Breadth-first: depth (1 for children, capped like maxDepth), then time, then uid. */
   descendants: z.strictObject({ d: z.number().int().min(1).max(1000), t: time, uid }),
   sensors: z.strictObject({ uid }),

@@ -4,6 +4,7 @@
  * The unique constraint on Event.uid comes first: every write MERGEs on it.
  */
 import type { NamedQuery } from '../executor';
+import { DETECTION_SCHEMA_STATEMENTS } from './detections';
 
 export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
   {
@@ -51,6 +52,9 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
   { name: 'index indicator_key', cypher: 'CREATE INDEX indicator_key IF NOT EXISTS FOR (i:Indicator) ON (i.key)' },
   { name: 'index sensor_int_ip', cypher: 'CREATE INDEX sensor_int_ip IF NOT EXISTS FOR (s:Sensor) ON (s.intIp)' },
   { name: 'index sensor_hostname', cypher: 'CREATE INDEX sensor_hostname IF NOT EXISTS FOR (s:Sensor) ON (s.hostname)' },
+  // Detections (src/graph/writer/detections.ts): newest first of the org, host, rule, category,
+  // technique (TAGGED edges carry tag and time) or priority band are each one index seek.
+  ...DETECTION_SCHEMA_STATEMENTS,
 ];
 
 export const AWAIT_INDEXES: NamedQuery = {

@@ -19,10 +19,25 @@ describe('atomgraph generate', () => {
     await generateCommand({ ...base, out: path.join(dir, 'feed.jsonl.gz') });
     const plain = readFileSync(path.join(dir, 'feed.jsonl'));
     expect(gunzipSync(readFileSync(path.join(dir, 'feed.jsonl.gz'))).equals(plain)).toBe(true);
-    const truth = JSON.parse(readFileSync(path.join(dir, 'truth.json'), 'utf8')) as { format: string; stories: unknown[]; summary: { lines: number } };
+    const truth = JSON.parse(readFileSync(path.join(dir, 'truth.json'), 'utf8')) as { format: string; stories: unknown[]; summary: { lines: number }; detections: unknown[] };
     expect(truth.format).toBe('atomgraph-truth/1');
     expect(truth.stories).toHaveLength(1);
-    expect(plain.toString('utf8').split('\n').filter(Boolean)).toHaveLength(truth.summary.lines);
+    // The feed's lines and, after the lines that raised them, the detections the truth lists.
+    const lines = plain.toString('utf8').split('\n').filter(Boolean);
+    expect(truth.detections.length).toBeGreaterThan(0);
+    expect(lines).toHaveLength(truth.summary.lines + truth.detections.length);
+    expect(lines.filter((l) => l.includes('"detect_id"'))).toHaveLength(truth.detections.length);
+  });
+
+  it('leaves the detections out with --detections off', async () => {
+    const base = { hosts: '3', events: '1500', seed: 'cli', quiet: true };
+    await generateCommand({ ...base, detections: 'off', out: path.join(dir, 'plain.jsonl'), truth: path.join(dir, 'plain-truth.json') });
+    const truth = JSON.parse(readFileSync(path.join(dir, 'plain-truth.json'), 'utf8')) as { summary: { lines: number }; detections?: unknown };
+    const lines = readFileSync(path.join(dir, 'plain.jsonl'), 'utf8').split('\n').filter(Boolean);
+    expect(truth.detections).toBeUndefined();
+    expect(lines).toHaveLength(truth.summary.lines);
+    expect(lines.some((l) => l.includes('"detect_id"'))).toBe(false);
+    await expect(generateCommand({ ...base, detections: 'maybe' })).rejects.toThrow(/--detections must be on or off/);
   });
 
   it('rejects bad options with every problem in one message', async () => {
