@@ -40,8 +40,13 @@ const within = (min: bigint, max: bigint) => {
 };
 const sized = (bits: string) => (v: unknown) => (isInteger(v) ? `a ${bits} integer` : 'an integer');
 
-/** GraphQL Int is signed 32-bit. */
-const inInt32 = within(-(2n ** 31n), 2n ** 31n - 1n);
+/**
+ * Signed or unsigned 32-bit: LimaCharlie's pids, states and flags are Windows DWORDs, and
+ * sensors send 4294967295 ((DWORD)-1) where a pid is unknown. GraphQL Int (signed) cannot hold the
+ * upper half: the typed field reads null there (src/api/events/resolvers.ts), `raw` and the
+ * promoted property keep the exact value.
+ */
+const inInt32 = within(-(2n ** 31n), 2n ** 32n - 1n);
 /** Signed or unsigned 64-bit: masks and addresses arrive either way. */
 const inInt64 = within(-(2n ** 63n), 2n ** 64n - 1n);
 // Atoms are opaque, but they become node keys: bounded, printable.

@@ -12,6 +12,9 @@ import { eventFieldName, familyUnionName } from '../schema/event-types';
 import { checkFirst, checkTypes, toConnection } from './connection';
 import { architectureOf, original, platformOf } from './view';
 
+const GRAPHQL_INT_MIN = -(2 ** 31);
+const GRAPHQL_INT_MAX = 2 ** 31 - 1;
+
 type Resolver = GraphQLFieldResolver<unknown, ApiContext, Record<string, unknown>>;
 
 /** A stored value as the catalogue's type says; a value of another shape reads as null. */
@@ -28,7 +31,8 @@ export function convert(value: unknown, type: FieldType): unknown {
         case 'atom':
           return typeof value === 'string' ? value : null;
         case 'int32':
-          return typeof value === 'number' && Number.isInteger(value) ? value : null;
+          // GraphQL Int is signed 32-bit; an unsigned DWORD above it (accepted at ingest) reads null, never an error.
+          return typeof value === 'number' && Number.isInteger(value) && value >= GRAPHQL_INT_MIN && value <= GRAPHQL_INT_MAX ? value : null;
         case 'int64':
         case 'timestamp':
           return typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) ? value : null;
