@@ -149,7 +149,10 @@ function buildRow(
   if (containerUid) props['carried'] = true;
   for (const [name, value] of Object.entries(promoted)) props[name] = storable(value);
 
-  const labels = [type].filter((l) => LABEL.test(l));
+  // Only catalogue types become labels: event_type is input, and "Sensor" or "Process" as a label
+  // would put an event among the hosts or into the process tree. Any other type is the `type`
+  // property alone (readers match on it, never on a type label).
+  const labels = eventTypeSpec(type) && LABEL.test(type) ? [type] : [];
   if (isProcessType(type)) labels.push('Process');
 
   return {
