@@ -9,6 +9,7 @@ import type { TreeReader } from '../graph/reader/trees';
 import type { Logger } from '../log/logger';
 import type { LiveFeed } from '../live/feed';
 import type { Loaders } from './loaders';
+import type { Metrics } from './metrics';
 
 export interface ApiLimits {
   /** Largest maxDepth a client may ask for in ancestry. */
@@ -35,6 +36,8 @@ export interface ApiContext {
   logger: Logger;
   serverVersion: string;
   ingestBatchSize: number;
+  /** Counters of this server (absent in tests that run operations without one): ingestEvents counts its outcome here. */
+  metrics?: Metrics;
   /** The live feed committed events are published to (absent when no server runs one, e.g. executeOperation in tests). */
   live?: LiveFeed;
 }

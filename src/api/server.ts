@@ -115,6 +115,7 @@ export function contextFor(deps: ServerDeps, principal: Principal = LOCAL_PRINCI
     serverVersion: SERVER_VERSION,
     ingestBatchSize: deps.config.INGEST_BATCH_SIZE,
     live: deps.live,
+    metrics: deps.metrics,
   };
 }
 

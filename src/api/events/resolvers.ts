@@ -4,7 +4,7 @@
  * by its LimaCharlie key and converting by the catalogue's type. Nothing here is per type by hand.
  */
 import type { GraphQLFieldResolver, GraphQLTypeResolver } from 'graphql';
-import { allEventTypes, allObjectTypes, eventTypeSpec, FAMILIES, fieldsOf, type Family, type FieldType } from '../../catalogue';
+import { allEventTypes, allObjectTypes, eventTypeSpec, FAMILIES, fieldsOf, fitScalar, type Family, type FieldType } from '../../catalogue';
 import { AppError, ErrorCode } from '../../errors/codes';
 import type { EventNode } from '../../graph/reader/events';
 import type { ApiContext } from '../context';
@@ -17,7 +17,11 @@ const GRAPHQL_INT_MAX = 2 ** 31 - 1;
 
 type Resolver = GraphQLFieldResolver<unknown, ApiContext, Record<string, unknown>>;
 
-/** A stored value as the catalogue's type says; a value of another shape reads as null. */
+/**
+ * A stored value as the catalogue's type says, by the rule ingest used (catalogue/scalars.ts): a
+ * value that fits, or its exact conversion ("123" for an integer); anything else reads as null,
+ * never as an error, since the event was stored whatever its body held (the value is in `raw`).
+ */
 export function convert(value: unknown, type: FieldType): unknown {
   if (value === undefined || value === null) return null;
   switch (type.kind) {
@@ -25,24 +29,21 @@ export function convert(value: unknown, type: FieldType): unknown {
       return Array.isArray(value) ? value.map((v) => convert(v, type.of)) : null;
     case 'object':
       return typeof value === 'object' && !Array.isArray(value) ? value : null;
-    case 'scalar':
+    case 'scalar': {
+      const fitted = fitScalar(value, type.scalar);
+      if (fitted === undefined) return null;
       switch (type.scalar) {
-        case 'string':
-        case 'atom':
-          return typeof value === 'string' ? value : null;
         case 'int32':
           // GraphQL Int is signed 32-bit; an unsigned DWORD above it (accepted at ingest) reads null, never an error.
-          return typeof value === 'number' && Number.isInteger(value) && value >= GRAPHQL_INT_MIN && value <= GRAPHQL_INT_MAX ? value : null;
-        case 'int64':
-        case 'timestamp':
-          return typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) ? value : null;
+          return typeof fitted === 'number' && fitted >= GRAPHQL_INT_MIN && fitted <= GRAPHQL_INT_MAX ? fitted : null;
         case 'float':
-          return typeof value === 'number' ? value : null;
+          return typeof fitted === 'number' ? fitted : null;
         case 'bool01':
-          return value === true || value === 1 ? true : value === false || value === 0 ? false : null;
-        case 'json':
-          return value;
+          return fitted === true || fitted === 1;
+        default:
+          return fitted;
       }
+    }
   }
 }
 
