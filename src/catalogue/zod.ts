@@ -66,7 +66,8 @@ function fieldSchema(type: FieldType): z.ZodType {
       // Lazy: ProcessSnapshot contains its PARENT, a ProcessSnapshot.
       return z.lazy(() => objectSchema(type.object));
     case 'list':
-      return z.array(fieldSchema(type.of), listError);
+      // A null element is an absent one, as a null field is (promotion skips it; GraphQL lists hold nulls).
+      return z.array(fieldSchema(type.of).nullable(), listError);
   }
 }
 
