@@ -101,8 +101,8 @@ export function oddRecord(c: OddCase, index: number, oid: string): { atom: strin
     sid: 'odd-sensor',
     hostname: 'odd-host',
     this: atom,
-    parent: `odd-parent-${index % 7}`,
-    target: `odd-target-${index % 5}`,
+    parent: `odd-parent-${index % 97}`,
+    target: `odd-target-${index % 89}`,
     event_type: c.eventType,
     event_time: 1_700_000_000_000 + index,
   };

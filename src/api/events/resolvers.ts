@@ -10,6 +10,7 @@ import type { EventNode } from '../../graph/reader/events';
 import type { ApiContext } from '../context';
 import { eventFieldName, familyUnionName } from '../schema/event-types';
 import { checkFirst, checkTypes, toConnection } from './connection';
+import { parseJson } from '../../ingest/parse';
 import { architectureOf, original, platformOf } from './view';
 
 const GRAPHQL_INT_MIN = -(2 ** 31);
@@ -79,7 +80,11 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
   parentAtom: (n) => n.parentAtom,
   targetAtom: (n) => n.targetAtom,
   bodyTime: (n) => n.bodyTime,
-  raw: (n) => (n.raw ? (JSON.parse(JSON.stringify(original(n), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as unknown) : null),
+  // The record as it was sent (a body that is not an object, or wrapped in its type's key, included).
+  raw: (n) => {
+    const parsed = n.raw ? parseJson(n.raw) : null;
+    return parsed?.ok ? (JSON.parse(JSON.stringify(parsed.value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as unknown) : null;
+  },
   // The parent's node exists even when it never arrived (a placeholder), so this is never a
   // silent null for a referenced parent: it resolves to a MissingEvent.
   parent: (n, _args, ctx) => (n.parentAtom ? ctx.loaders.eventByUid.load(`${n.oid}/${n.parentAtom}`) : null),

@@ -2391,7 +2391,7 @@ export type IngestResult = {
   fieldWarnings: Array<IngestWarning>;
   /** Events rejected; each has an entry in errors. */
   rejected: Scalars['Int']['output'];
-  /** Body values that did not fit the event catalogue, in events that were stored all the same (the value is kept in raw only, or read exactly, e."123" as 123). */
+  /** Body values that did not fit the event catalogue, in events that were stored all the same (the value is kept in raw only, or read exactly: "123" as 123 for an integer). */
   warnings: Scalars['Int']['output'];
 };
 
