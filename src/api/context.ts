@@ -10,6 +10,7 @@ import type { Logger } from '../log/logger';
 import type { LiveFeed } from '../live/feed';
 import type { Loaders } from './loaders';
 import type { Warning } from './warnings';
+import type { Metrics } from './metrics';
 
 export interface ApiLimits {
   /** Largest maxDepth a client may ask for in ancestry. */
@@ -38,6 +39,8 @@ export interface ApiContext {
   ingestBatchSize: number;
   /** What the answer should say beside its data (a list cut at its limit...): `extensions.warnings`. */
   warnings: Warning[];
+  /** Counters of this server (absent in tests that run operations without one): ingestEvents counts its outcome here. */
+  metrics?: Metrics;
   /** The live feed committed events are published to (absent when no server runs one, e.g. executeOperation in tests). */
   live?: LiveFeed;
 }

@@ -6,6 +6,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GraphExecutor } from '../graph/executor';
+import type { IngestSummary } from '../ingest/pipeline';
 import type { LiveMetrics } from '../live/feed';
 
 export interface Metrics {
@@ -13,10 +14,21 @@ export interface Metrics {
   requests: Counter<'operation' | 'outcome'>;
   latency: Histogram<'operation'>;
   ingested: Counter<'outcome'>;
+  /** Body values that did not fit the catalogue in stored events (each a warning in the ingest answer). */
+  ingestWarnings: Counter;
   /** The live feed (eventAdded): events published, delivered and dropped, and open subscriptions. */
   live: LiveMetrics;
   /** Starts reporting an executor's Neo4j figures (once per server); returns the way to stop. */
   watchNeo4j(executor: GraphExecutor, poolSize: number): () => void;
+}
+
+/** One ingest request's outcome on the counters, the same for POST /ingest and ingestEvents. */
+export function countIngest(metrics: Metrics | undefined, summary: Readonly<IngestSummary>): void {
+  if (!metrics) return;
+  metrics.ingested.inc({ outcome: 'accepted' }, summary.stored);
+  metrics.ingested.inc({ outcome: 'duplicate' }, summary.duplicates);
+  metrics.ingested.inc({ outcome: 'rejected' }, summary.rejected);
+  metrics.ingestWarnings.inc(summary.warnings);
 }
 
 export function createMetrics(): Metrics {
@@ -74,6 +86,11 @@ export function createMetrics(): Metrics {
       name: 'atomgraph_ingest_events_total',
       help: 'Ingested events by outcome: accepted, duplicate or rejected.',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    ingestWarnings: new Counter({
+      name: 'atomgraph_ingest_warnings_total',
+      help: 'Body values that did not fit the event catalogue, in events that were stored (kept in raw only).',
       registers: [registry],
     }),
     live: {

@@ -123,6 +123,7 @@ export function contextFor(deps: ServerDeps, principal: Principal = LOCAL_PRINCI
     ingestBatchSize: deps.config.INGEST_BATCH_SIZE,
     live: deps.live,
     warnings: [],
+    metrics: deps.metrics,
   };
 }
 

@@ -7,7 +7,8 @@ import { camelCase } from './names';
 /**
  * Scalar kinds, chosen by what the value can hold rather than what it means:
  * - `string`: any string;
- * - `int32`: PIDs, ports, states, small enums (fits a GraphQL Int);
+ * - `int32`: PIDs, ports, states, small enums: signed or unsigned 32-bit (a GraphQL Int, which holds
+ *   the signed half; a DWORD above 2^31-1 reads null there and stays exact in `raw`);
  * - `int64`: addresses, sizes, masks, anything that may pass 2^31 — a JS number, or a bigint when
  *   the lossless parser met a value beyond 2^53;
  * - `float`: a finite number;

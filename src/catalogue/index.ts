@@ -4,9 +4,11 @@
  * types follow.
  */
 export { type Basis, type EventTypeSpec } from './events';
+export { type FieldWarning, type FitResult, type FittedBody, fitBody, fitEvent } from './fit';
 export { FAMILIES, type Family, families } from './families';
 export { type FieldMap, type FieldSpec, type FieldType, type ScalarKind, fieldsOf } from './fields';
 export { allEventTypes, eventTypeSpec, familyOf, isProcessType } from './lookup';
+export { fitScalar } from './scalars';
 export { camelCase, GRAPHQL_NAME, pascalCase } from './names';
 export { type ObjectTypeSpec, allObjectTypes, objectTypeSpec } from './objects';
 export {

@@ -1,18 +1,21 @@
 /**
  * zod schemas built from the catalogue; no event type has a hand-written schema. Bodies are loose
  * (fields the catalogue does not describe are kept) but typed (a described field of the wrong type
- * rejects the event). Every error names its path, e.g. `event.PARENT.PROCESS_ID: expected an
- * integer, got string`.
+ * fails validation). Every error names its path, e.g. `event.PARENT.PROCESS_ID: expected an
+ * integer, got string`. This is the strict check of what the catalogue says; ingest stores an
+ * event whose routing passes whatever its body holds, and reports the body's misfits as warnings
+ * (fit.ts).
  */
 import { z } from 'zod';
 import type { FieldMap, FieldType, ScalarKind } from './fields';
 import { eventTypeSpec } from './lookup';
 import { objectTypeSpec } from './objects';
+import { ATOM, FITS, within } from './scalars';
 
 export type EventBody = Record<string, unknown>;
 
 /** How a rejected value is shown: its type, and small values themselves (never a string's content). */
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
@@ -32,26 +35,12 @@ function check<T>(accepts: (v: unknown) => boolean, expected: string | ((v: unkn
 }
 
 const isInteger = (v: unknown): v is number | bigint => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
-/** Range check without converting every number to bigint (this runs for each integer of each event). */
-const within = (min: bigint, max: bigint) => {
-  const [low, high] = [Number(min), Number(max)];
-  return (v: unknown) =>
-    typeof v === 'number' ? Number.isInteger(v) && v >= low && v <= high : typeof v === 'bigint' && v >= min && v <= max;
-};
 const sized = (bits: string) => (v: unknown) => (isInteger(v) ? `a ${bits} integer` : 'an integer');
 
-/** GraphQL Int is signed 32-bit. */
-const inInt32 = within(-(2n ** 31n), 2n ** 31n - 1n);
-/** Signed or unsigned 64-bit: masks and addresses arrive either way. */
-const inInt64 = within(-(2n ** 63n), 2n ** 64n - 1n);
-// Atoms are opaque, but they become node keys: bounded, printable.
-// eslint-disable-next-line no-control-regex
-const ATOM = /^[^\u0000-\u001f\u007f]{1,128}$/;
-
-const stringValue = check<string>((v) => typeof v === 'string', 'a string');
-const int32Value = check<number | bigint>(inInt32, sized('32-bit'));
-const int64Value = check<number | bigint>(inInt64, sized('64-bit'));
-const atomValue = check<string>((v) => typeof v === 'string' && ATOM.test(v), 'an atom (1 to 128 characters, no control characters)');
+const stringValue = check<string>(FITS.string, 'a string');
+const int32Value = check<number | bigint>(FITS.int32, sized('32-bit'));
+const int64Value = check<number | bigint>(FITS.int64, sized('64-bit'));
+const atomValue = check<string>(FITS.atom, 'an atom (1 to 128 characters, no control characters)');
 /** routing.parent/target: "" means no reference, as null does (exporters write either for a root); normalize drops both. */
 const atomRef = check<string>((v) => v === '' || (typeof v === 'string' && ATOM.test(v)), 'an atom (1 to 128 characters, no control characters) or ""');
 
@@ -59,12 +48,9 @@ const SCALARS: Record<ScalarKind, z.ZodType> = {
   string: stringValue,
   int32: int32Value,
   int64: int64Value,
-  float: check<number | bigint>((v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isFinite(v)), 'a number'),
-  bool01: check<0 | 1 | boolean>((v) => v === 0 || v === 1 || typeof v === 'boolean', '0, 1 or a boolean'),
-  timestamp: check<number | bigint>(
-    (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0) || (typeof v === 'bigint' && v >= 0n),
-    'an epoch time (a non-negative number)',
-  ),
+  float: check<number | bigint>(FITS.float, 'a number'),
+  bool01: check<0 | 1 | boolean>(FITS.bool01, '0, 1 or a boolean'),
+  timestamp: check<number | bigint>(FITS.timestamp, 'an epoch time (a non-negative number)'),
   atom: atomValue,
   json: z.unknown(),
 };
@@ -80,7 +66,8 @@ function fieldSchema(type: FieldType): z.ZodType {
       // Lazy: ProcessSnapshot contains its PARENT, a ProcessSnapshot.
       return z.lazy(() => objectSchema(type.object));
     case 'list':
-      return z.array(fieldSchema(type.of), listError);
+      // A null element is an absent one, as a null field is (promotion skips it; GraphQL lists hold nulls).
+      return z.array(fieldSchema(type.of).nullable(), listError);
   }
 }
 
@@ -155,7 +142,7 @@ export type Routing = z.infer<typeof routingSchema>;
 export type Validation<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
 /** `event` + ['PARENT', 'PROCESS_ID'] -> `event.PARENT.PROCESS_ID`; list indexes as `[0]`. */
-function pathText(root: string, path: readonly PropertyKey[]): string {
+export function pathText(root: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`), root);
 }
 

@@ -7,7 +7,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { migrate } from '../graph/schema/migrate';
-import { ingest, type IngestSummary, type Reject } from '../ingest/pipeline';
+import { ingest, type IngestSummary, type Reject, type Warning } from '../ingest/pipeline';
 import { openInputs } from '../ingest/read';
 import { createRuntime } from '../runtime';
 
@@ -35,25 +35,35 @@ export async function loadCommand(inputs: string[], options: LoadOptions): Promi
   const showBar = options.progress && process.stderr.isTTY === true;
   const bar = showBar
     ? new SingleBar({
-        format: 'loading | {value} records | {stored} stored | {duplicates} duplicates | {rejected} rejected | {rate} events/s',
+        format: 'loading | {value} records | {stored} stored | {duplicates} duplicates | {rejected} rejected | {warnings} warnings | {rate} events/s',
         stream: process.stderr,
         hideCursor: true,
       })
     : null;
   const started = performance.now();
-  bar?.start(0, 0, { stored: 0, duplicates: 0, rejected: 0, rate: 0 });
+  bar?.start(0, 0, { stored: 0, duplicates: 0, rejected: 0, warnings: 0, rate: 0 });
 
-  let firstRejects = 0;
-  const onReject = (reject: Reject) => {
-    rejectsOut?.write(`${JSON.stringify({ source: reject.source, line: reject.line, reason: reject.reason, text: reject.text })}\n`);
-    if (!rejectsOut && firstRejects < 20) {
-      firstRejects += 1;
-      process.stderr.write(`rejected ${reject.source}:${reject.line}: ${reject.reason}\n`);
+  // One file for both, told apart by `level`: a warning's event was stored, a reject's was not.
+  let firstLines = 0;
+  const tell = (line: string) => {
+    if (!rejectsOut && firstLines < 20) {
+      firstLines += 1;
+      process.stderr.write(line);
     }
+  };
+  const onReject = (reject: Reject) => {
+    rejectsOut?.write(`${JSON.stringify({ level: 'error', source: reject.source, line: reject.line, reason: reject.reason, text: reject.text })}\n`);
+    tell(`rejected ${reject.source}:${reject.line}: ${reject.reason}\n`);
+  };
+  const onWarning = (warning: Warning) => {
+    rejectsOut?.write(
+      `${JSON.stringify({ level: 'warning', source: warning.source, line: warning.line, field: warning.field, reason: warning.reason, text: warning.text })}\n`,
+    );
+    tell(`warning ${warning.source}:${warning.line}: ${warning.field}: ${warning.reason} (the event is stored)\n`);
   };
   const onProgress = (s: Readonly<IngestSummary>) => {
     const seconds = (performance.now() - started) / 1000;
-    bar?.update(s.records, { stored: s.stored, duplicates: s.duplicates, rejected: s.rejected, rate: Math.round((s.stored + s.duplicates) / seconds) });
+    bar?.update(s.records, { stored: s.stored, duplicates: s.duplicates, rejected: s.rejected, warnings: s.warnings, rate: Math.round((s.stored + s.duplicates) / seconds) });
   };
 
   try {
@@ -62,6 +72,7 @@ export async function loadCommand(inputs: string[], options: LoadOptions): Promi
       executor: runtime.executor,
       batchSize,
       onReject,
+      onWarning,
       onProgress,
       signal: controller.signal,
     });
@@ -70,10 +81,12 @@ export async function loadCommand(inputs: string[], options: LoadOptions): Promi
     const rate = Math.round((summary.stored + summary.duplicates) / Math.max(seconds, 0.001));
     process.stdout.write(
       `${summary.interrupted ? 'interrupted' : 'done'}: ${summary.records} records read, ${summary.stored} events loaded, ` +
-        `${summary.duplicates} already present, ${summary.rejected} rejected in ${seconds.toFixed(1)} s (${rate} events/s)` +
+        `${summary.duplicates} already present, ${summary.rejected} rejected, ${summary.warnings} warnings in ${seconds.toFixed(1)} s (${rate} events/s)` +
         `${summary.detections + summary.detectionDuplicates > 0 ? `; ${summary.detections} detections loaded, ${summary.detectionDuplicates} already present` : ''}\n`,
     );
-    if (summary.rejected > 0 && !rejectsOut) process.stdout.write('rerun with --rejects FILE to keep every rejected line with its reason\n');
+    if (summary.rejected + summary.warnings > 0 && !rejectsOut) {
+      process.stdout.write('rerun with --rejects FILE to keep every rejected line and every warning with its reason\n');
+    }
     if (summary.interrupted) process.exitCode = 130;
   } finally {
     bar?.stop();

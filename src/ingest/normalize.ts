@@ -1,17 +1,22 @@
 /**
  * A parsed record -> the rows the graph writer stores: validation against the catalogue, the
  * node key, promoted hunting properties, indicators, sensor facts, and inner events (the EVENTS[]
- * of THREAD_INJECTION and SENSITIVE_PROCESS_ACCESS) as events of their own.
+ * of THREAD_INJECTION and SENSITIVE_PROCESS_ACCESS) as events of their own. A record is refused
+ * only when it cannot be keyed or placed (its routing); a body value that does not fit the
+ * catalogue is a warning, and the event is stored with that value in `raw` only (catalogue/fit.ts).
  */
-import { eventTypeSpec, isProcessType, PROMOTED_PROPERTIES, promotedValues, validateEvent, type Routing } from '../catalogue';
+import { eventTypeSpec, type FieldWarning, fitEvent, isProcessType, PROMOTED_PROPERTIES, promotedValues, type Routing } from '../catalogue';
 import { type IndicatorKind, indicatorKey, indicatorUid, normalizeIndicator } from '../domain/indicators';
 import type { EventRow, IndicatorRow, SensorRow, SnapshotRow } from '../graph/writer/rows';
 import { type JsonValue, stringifyJson } from './parse';
 import { eventUid } from '../domain/keys';
 import { normalizeEpochMs } from '../domain/time';
 
-/** `skipped`: part of the record that could not be stored although the rest was (said to the user as a reject). */
-export type NormalizeResult = { ok: true; rows: EventRow[]; skipped?: string } | { ok: false; reason: string };
+/**
+ * `skipped`: part of the record that could not be stored although the rest was (said to the user
+ * as a reject). `warnings`: body values that did not fit the catalogue, kept in `raw` only.
+ */
+export type NormalizeResult = { ok: true; rows: EventRow[]; skipped?: string; warnings?: FieldWarning[] } | { ok: false; reason: string };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -47,12 +52,23 @@ export function normalizeRecord(value: JsonValue, text?: string): NormalizeResul
     return { ok: false, reason: 'a detection record (the detection stream: cat, detect, detect_id), not telemetry: not stored as an event' };
   }
   const record = unwrapBody(value);
-  const validated = validateEvent(record);
-  if (!validated.ok) return innerEventsOfInvalidCarrier(record, validated.errors) ?? { ok: false, reason: validated.errors.join('; ') };
-  const rows: EventRow[] = [];
+  const fitted = fitEvent(record);
+  if (!fitted.ok) return innerEventsOfInvalidCarrier(record, fitted.errors) ?? { ok: false, reason: fitted.errors.join('; ') };
+  const found: Found = { rows: [], warnings: [...fitted.warnings], skipped: [] };
   // The stored original is the record as it came (wrapped or not), so nothing about it is lost.
-  const problem = collectRows(record, validated.value.routing, validated.value.event, null, rows, text ?? value);
-  return problem ? { ok: false, reason: problem } : { ok: true, rows };
+  const problem = collectRows(record, fitted.value.routing, fitted.value.event, null, found, '', text ?? value);
+  return problem ? { ok: false, reason: problem } : resultOf(found);
+}
+
+/** What one record gives: its rows, the warnings about their bodies, and inner events that could not be stored. */
+interface Found {
+  rows: EventRow[];
+  warnings: FieldWarning[];
+  skipped: string[];
+}
+
+function resultOf(found: Found, skipped = found.skipped.join('; ')): NormalizeResult {
+  return { ok: true, rows: found.rows, ...(skipped ? { skipped } : {}), ...(found.warnings.length > 0 ? { warnings: found.warnings } : {}) };
 }
 
 /**
@@ -64,23 +80,25 @@ function innerEventsOfInvalidCarrier(record: Record<string, unknown>, errors: re
   const body = record['event'];
   const inner = isRecord(body) ? body['EVENTS'] : undefined;
   if (!Array.isArray(inner) || inner.length === 0 || !inner.every((e) => isRecord(e) && isRecord(e['routing']))) return null;
-  const rows: EventRow[] = [];
+  const found: Found = { rows: [], warnings: [], skipped: [] };
   // A bad inner event as well: the record is rejected as a whole, for its own errors.
-  if (collectInner(inner, null, rows)) return null;
+  if (collectInner(inner, null, found, 'event.EVENTS') || found.skipped.length > 0) return null;
   // One record, one org (the pipeline checks the caller's orgs on the first row), the carrier's if it names one.
   const routing = record['routing'];
-  const orgs = new Set(rows.map((r) => r.props['oid']));
+  const orgs = new Set(found.rows.map((r) => r.props['oid']));
   if (isRecord(routing) && typeof routing['oid'] === 'string') orgs.add(routing['oid']);
   if (orgs.size > 1) return { ok: false, reason: [...errors, 'event.EVENTS: inner events of another org than the record: events never link across orgs'].join('; ') };
-  return { ok: true, rows, skipped: `${errors.join('; ')}: the carrier is not stored; its ${inner.length} inner events (event.EVENTS) were stored as events of their own` };
+  return resultOf(found, `${errors.join('; ')}: the carrier is not stored; its ${inner.length} inner events (event.EVENTS) were stored as events of their own`);
 }
 
+/** `at`: the record's path inside its carrier (`event.EVENTS[0]`), '' for a record of its own. */
 function collectRows(
   record: Record<string, unknown>,
   routing: Routing,
   body: Record<string, unknown>,
   container: EventRow | null,
-  rows: EventRow[],
+  found: Found,
+  at: string,
   original: unknown = record,
 ): string | null {
   const oid = routing.oid;
@@ -89,23 +107,38 @@ function collectRows(
   }
   const atom = nonEmpty(routing.this);
   const eventId = nonEmpty(routing.event_id);
-  if (!atom && !eventId) return 'routing has neither "this" (the event atom) nor "event_id": the event cannot be identified';
+  if (!atom && !eventId) {
+    const reason = 'routing has neither "this" (the event atom) nor "event_id": the event cannot be identified';
+    if (!at) return reason;
+    // An inner event: the carrier and its other inner events are stored without it.
+    found.skipped.push(`${at}: ${reason}; this inner event is not stored`);
+    return null;
+  }
   const uid = eventUid(oid, atom, eventId);
   const row = buildRow(original, routing, body, uid, container?.uid ?? null);
-  rows.push(row);
+  found.rows.push(row);
   const innerKey = eventTypeSpec(routing.event_type)?.innerEvents;
   const inner = innerKey ? body[innerKey] : undefined;
-  return Array.isArray(inner) ? collectInner(inner, row, rows) : null;
+  return Array.isArray(inner) ? collectInner(inner, row, found, `${at ? `${at}.` : ''}event.${innerKey}`) : null;
 }
 
-/** Whole events carried in EVENTS[], each into `rows` as an event of its own inside `container`; the first problem, or null. */
-function collectInner(inner: readonly unknown[], container: EventRow | null, rows: EventRow[]): string | null {
-  for (const child of inner) {
-    if (!isRecord(child)) continue; // validateEvent already rejected anything malformed
-    const childRecord = unwrapBody(child);
-    const validated = validateEvent(childRecord);
-    if (!validated.ok) return validated.errors.join('; ');
-    const problem = collectRows(childRecord, validated.value.routing, validated.value.event, container, rows);
+/**
+ * Whole events carried in EVENTS[], each into `found` as an event of its own inside `container`.
+ * One that cannot be keyed is skipped (the carrier and the others are stored); an inner event of
+ * another org is the first problem returned, and refuses the record: nothing links across orgs.
+ */
+function collectInner(inner: readonly unknown[], container: EventRow | null, found: Found, at: string): string | null {
+  for (const [i, child] of inner.entries()) {
+    const path = `${at}[${i}]`;
+    if (child === null || child === undefined) continue;
+    const childRecord = isRecord(child) ? unwrapBody(child) : child;
+    const fitted = fitEvent(childRecord, path);
+    if (!fitted.ok) {
+      found.skipped.push(`${fitted.errors.join('; ')}: this inner event is not stored`);
+      continue;
+    }
+    found.warnings.push(...fitted.warnings);
+    const problem = collectRows(childRecord as Record<string, unknown>, fitted.value.routing, fitted.value.event, container, found, path);
     if (problem) return problem;
   }
   return null;
@@ -150,7 +183,10 @@ function buildRow(
   for (const [name, value] of Object.entries(promoted)) props[name] = storable(value);
 
   const snapshots = eventTypeSpec(type)?.snapshots;
-  const labels = [type].filter((l) => LABEL.test(l));
+  // Only catalogue types become labels: event_type is input, and "Sensor" or "Process" as a label
+  // would put an event among the hosts or into the process tree. Any other type is the `type`
+  // property alone (readers match on it, never on a type label).
+  const labels = eventTypeSpec(type) && LABEL.test(type) ? [type] : [];
   if (isProcessType(type)) labels.push('Process');
 
   return {

@@ -1,7 +1,9 @@
 /**
  * The one ingest pipeline behind every way in (CLI, HTTP, GraphQL):
  * raw records -> lossless parse -> zod validation -> normalisation -> batched graph writes.
- * A bad record is rejected alone, with its position and reason; everything else is stored.
+ * A record that cannot be keyed or placed is rejected alone, with its position and reason; every
+ * other is stored. A body value that does not fit the catalogue is a warning (position, field
+ * path, reason): the event is stored, the value kept in `raw` only.
  * One batch is written while the next one is being prepared, so parsing overlaps the database.
  */
 import type { GraphExecutor } from '../graph/executor';
@@ -20,6 +22,16 @@ export interface Reject {
   text: string;
 }
 
+/** A body value that did not fit the catalogue; its event was stored. One per field. */
+export interface Warning {
+  source: string;
+  line: number;
+  /** Path of the value in the record, e.g. `event.PARENT.PROCESS_ID`. */
+  field: string;
+  reason: string;
+  text: string;
+}
+
 export interface IngestSummary {
   /** Records read from the input (good and bad). */
   records: number;
@@ -29,6 +41,8 @@ export interface IngestSummary {
   duplicates: number;
   /** Records rejected, each reported through onReject. */
   rejected: number;
+  /** Body values that did not fit the catalogue in events that were stored, each reported through onWarning. */
+  warnings: number;
   /** True when stopped by the abort signal before the input ended. */
   interrupted: boolean;
   /** Detections stored for the first time (their event copies count in `stored`). */
@@ -41,6 +55,7 @@ export interface IngestOptions {
   executor: GraphExecutor;
   batchSize?: number;
   onReject?: (reject: Reject) => void;
+  onWarning?: (warning: Warning) => void;
   onProgress?: (summary: Readonly<IngestSummary>) => void;
   /** Called after each committed batch with the rows stored (the live feed hooks in here). */
   onCommitted?: (rows: readonly EventRow[]) => void;
@@ -60,7 +75,7 @@ export const DEFAULT_WRITE_CONCURRENCY = 2;
 
 export async function ingest(input: AsyncIterable<InputItem>, options: IngestOptions): Promise<IngestSummary> {
   const batchSize = options.batchSize ?? 2000;
-  const summary: IngestSummary = { records: 0, stored: 0, duplicates: 0, rejected: 0, interrupted: false, detections: 0, detectionDuplicates: 0 };
+  const summary: IngestSummary = { records: 0, stored: 0, duplicates: 0, rejected: 0, warnings: 0, interrupted: false, detections: 0, detectionDuplicates: 0 };
   const concurrency = options.concurrency ?? DEFAULT_WRITE_CONCURRENCY;
   const inFlight = new Set<Promise<void>>();
   // A failed write is remembered and rethrown at the next flush, so it is never unhandled.
@@ -73,9 +88,10 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
   let batch: EventRow[] = [];
   let detections: DetectionRow[] = [];
 
+  const clip = (text: string) => (text.length > MAX_REJECT_TEXT ? `${text.slice(0, MAX_REJECT_TEXT)}…` : text);
   const reject = (source: string, line: number, reason: string, text: string) => {
     summary.rejected += 1;
-    options.onReject?.({ source, line, reason, text: text.length > MAX_REJECT_TEXT ? `${text.slice(0, MAX_REJECT_TEXT)}…` : text });
+    options.onReject?.({ source, line, reason, text: clip(text) });
   };
 
   const flush = async () => {
@@ -151,6 +167,10 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
         continue;
       }
       if (normalized.skipped) reject(item.source, item.line, normalized.skipped, item.text);
+      if (normalized.warnings) {
+        summary.warnings += normalized.warnings.length;
+        if (options.onWarning) for (const w of normalized.warnings) options.onWarning({ source: item.source, line: item.line, field: w.path, reason: w.reason, text: clip(item.text) });
+      }
       batch.push(...normalized.rows);
       if (batch.length >= batchSize) await flush();
     }

@@ -1,20 +1,22 @@
 /** Feeds in-memory records through the real ingest pipeline (the same path as the CLI and HTTP). */
 import type { GraphExecutor } from '../../src/graph/executor';
-import { ingest, type IngestSummary, type Reject } from '../../src/ingest/pipeline';
+import { ingest, type IngestSummary, type Reject, type Warning } from '../../src/ingest/pipeline';
 import { readBuffer } from '../../src/ingest/read';
 
 export async function ingestLines(
   executor: GraphExecutor,
   lines: readonly string[],
   batchSize = 500,
-): Promise<{ summary: IngestSummary; rejects: Reject[] }> {
+): Promise<{ summary: IngestSummary; rejects: Reject[]; warnings: Warning[] }> {
   const rejects: Reject[] = [];
+  const warnings: Warning[] = [];
   const summary = await ingest(readBuffer(Buffer.from(lines.join('\n')), 'test'), {
     executor,
     batchSize,
     onReject: (r) => rejects.push(r),
+    onWarning: (w) => warnings.push(w),
   });
-  return { summary, rejects };
+  return { summary, rejects, warnings };
 }
 
 /** A deterministic shuffle (seeded), so a failing order can be replayed. */

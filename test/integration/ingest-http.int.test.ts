@@ -46,7 +46,7 @@ describe('POST /ingest and ingestEvents against a real Neo4j', () => {
     const [event] = withOrg(dataset.slice(0, 1), org);
     const response = await fetch(ingestUrl(open), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ accepted: 1, duplicates: 0, rejected: 0, detectionsAccepted: 0, detectionDuplicates: 0, errors: [] });
+    expect(await response.json()).toEqual({ accepted: 1, duplicates: 0, rejected: 0, detectionsAccepted: 0, detectionDuplicates: 0, errors: [], warnings: 0, fieldWarnings: [] });
     expect((await graphCounts(runtime.driver, org)).events).toBe(1);
   });
 

@@ -161,20 +161,21 @@ describe('ingest into a real Neo4j', () => {
     expect(dump.find((l) => l.startsWith('N carrier '))).toContain('THREAD_INJECTION');
   });
 
-  it('rejects each broken line with its line number and stores every good event', async () => {
+  it('rejects each broken line with its line number, stores every good event, and stores an odd body with a warning', async () => {
     const org = uniqueOrg('broken');
     const good = withOrg(dataset.slice(0, 300), org).map((r) => JSON.stringify(r));
     const lines = [...good];
+    const odd = JSON.stringify({ routing: { ...withOrg([dataset[0]!], org)[0]!.routing, this: 'bad-type' }, event: { PROCESS_ID: 'abc' } });
     lines.splice(10, 0, '{"routing": {"this": "x"');
-    lines.splice(50, 0, JSON.stringify({ routing: { ...withOrg([dataset[0]!], org)[0]!.routing, this: 'bad-type' }, event: { PROCESS_ID: 'abc' } }));
+    lines.splice(50, 0, odd);
     lines.splice(120, 0, 'not json at all');
-    const { summary, rejects } = await ingestLines(runtime.executor, lines, 100);
-    expect(rejects.map((r) => r.line)).toEqual([11, 51, 121]);
+    const { summary, rejects, warnings } = await ingestLines(runtime.executor, lines, 100);
+    expect(rejects.map((r) => r.line)).toEqual([11, 121]);
     expect(rejects[0]?.reason).toMatch(/not valid JSON/);
-    expect(rejects[1]?.reason).toMatch(/event\.PROCESS_ID: expected an integer/);
-    expect(summary.rejected).toBe(3);
+    expect(warnings).toEqual([{ source: 'test', line: 51, field: 'event.PROCESS_ID', reason: 'expected an integer, got string; kept in raw only', text: odd }]);
+    expect(summary).toMatchObject({ rejected: 2, warnings: 1 });
     const counts = await graphCounts(runtime.driver, org);
-    expect(counts.events).toBe(expectedGraph(good.map((l) => JSON.parse(l) as object)).events.size);
+    expect(counts.events).toBe(expectedGraph([...good, odd].map((l) => JSON.parse(l) as object)).events.size);
   });
 
   it('keeps a 64-bit value with the same digits', async () => {

@@ -27,6 +27,10 @@ describe('atomgraph load', () => {
   it('stores the good lines, writes the bad ones with line and reason to --rejects, and exits 0', async () => {
     const org = uniqueOrg('cli');
     const lines = inOrg(dataset.slice(0, 100), org);
+    // A body value that does not fit: the event is stored, the value reported as a warning.
+    const odd = JSON.parse(lines[9]!) as { event: Record<string, unknown> };
+    odd.event['PROCESS_ID'] = { unexpected: true };
+    lines[9] = JSON.stringify(odd);
     lines.splice(3, 0, '{"routing": ');
     lines.splice(40, 0, '[1, 2]');
     const file = join(dir, 'mixed.jsonl');
@@ -34,11 +38,12 @@ describe('atomgraph load', () => {
     const rejects = join(dir, 'rejects.jsonl');
     const { code, stdout } = await load([file, '--rejects', rejects, '--batch-size', '30']).done;
     expect(code).toBe(0);
-    expect(stdout).toMatch(/102 records read, 100 events loaded, 0 already present, 2 rejected/);
-    const written = readFileSync(rejects, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; reason: string; text: string });
-    expect(written.map((r) => r.line)).toEqual([4, 41]);
+    expect(stdout).toMatch(/102 records read, 100 events loaded, 0 already present, 2 rejected, 1 warnings/);
+    const written = readFileSync(rejects, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; line: number; field?: string; reason: string; text: string });
+    expect(written.map((r) => [r.level, r.line])).toEqual([['error', 4], ['warning', 11], ['error', 41]]);
     expect(written[0]).toMatchObject({ text: '{"routing": ', reason: expect.stringMatching(/not valid JSON/) });
-    expect(written[1]?.reason).toMatch(/expected an event object/);
+    expect(written[1]).toMatchObject({ field: 'event.PROCESS_ID', reason: 'expected an integer, got object; kept in raw only', text: lines[10] });
+    expect(written[2]?.reason).toMatch(/expected an event object/);
     expect((await graphCounts(runtime.driver, org)).events).toBe(100);
   });
 

@@ -68,9 +68,31 @@ describe('normalizeRecord', () => {
     expect(result).toEqual({ ok: false, reason: expect.stringMatching(/neither "this".*nor "event_id"/) });
   });
 
-  it('rejects a wrongly typed field with its path', () => {
-    const result = normalizeRecord(parse(JSON.stringify({ routing: routing(), event: { PROCESS_ID: 'abc' } })));
-    expect(result).toEqual({ ok: false, reason: expect.stringContaining('event.PROCESS_ID') });
+  it('stores an event with a wrongly typed field, warning with its path, and promotes what fits', () => {
+    const text = JSON.stringify({ routing: routing(), event: { PROCESS_ID: 'abc', PARENT_PROCESS_ID: '12', FILE_PATH: 'C:\\x.exe', PARENT: [1] } });
+    const result = normalizeRecord(parse(text), text);
+    expect(result).toMatchObject({
+      ok: true,
+      warnings: [
+        { path: 'event.PROCESS_ID', reason: 'expected an integer, got string; kept in raw only' },
+        { path: 'event.PARENT_PROCESS_ID', reason: 'expected an integer, got string; read as 12' },
+        { path: 'event.PARENT', reason: 'expected an object, got a list; kept in raw only' },
+      ],
+    });
+    if (!result.ok) return;
+    expect(result.rows[0]?.props).toMatchObject({ raw: text, parentProcessId: 12n, filePath: 'C:\\x.exe' });
+    expect(result.rows[0]?.props).not.toHaveProperty('processId');
+    expect(result.rows[0]?.parentUid).toBe('org-1/pppp0001');
+  });
+
+  it('stores a carrier without the inner event it cannot key, saying so', () => {
+    const inner = (atom: string | undefined, body: Record<string, unknown>) => ({ routing: { ...routing({ event_type: 'REMOTE_PROCESS_HANDLE', event_id: undefined }), this: atom }, event: body });
+    const carrier = { routing: routing({ event_type: 'THREAD_INJECTION', this: 'carrier' }), event: { EVENTS: [inner('in-1', { ACCESS_FLAGS: 'all' }), inner(undefined, {}), 'junk'] } };
+    const result = normalizeRecord(parse(JSON.stringify(carrier)));
+    expect(result).toMatchObject({ ok: true, warnings: [{ path: 'event.EVENTS[0].event.ACCESS_FLAGS' }] });
+    if (!result.ok) return;
+    expect(result.rows.map((r) => r.props['atom'])).toEqual(['carrier', 'in-1']);
+    expect(result.skipped).toMatch(/^event\.EVENTS\[1\]: routing has neither.*; event\.EVENTS\[2\]: expected an object, got string: this inner event is not stored$/);
   });
 
   it('unwraps a body wrapped in a key equal to its type, as the classic catalogue shows it', () => {

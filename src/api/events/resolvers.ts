@@ -4,7 +4,7 @@
  * by its LimaCharlie key and converting by the catalogue's type. Nothing here is per type by hand.
  */
 import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLTypeResolver } from 'graphql';
-import { allEventTypes, allObjectTypes, eventTypeSpec, FAMILIES, fieldsOf, type Family, type FieldType } from '../../catalogue';
+import { allEventTypes, allObjectTypes, eventTypeSpec, FAMILIES, fieldsOf, fitScalar, type Family, type FieldType } from '../../catalogue';
 import { AppError, ErrorCode } from '../../errors/codes';
 import type { EventNode } from '../../graph/reader/events';
 import { FLOW_EVENT_TYPES, FLOW_TOLERANCE_DEFAULT_SECONDS, FLOW_TOLERANCE_MAX_SECONDS } from '../../graph/reader/flow';
@@ -14,11 +14,19 @@ import { checkEventTypes } from '../filters';
 import { warnIfChainCut } from '../warnings';
 import { checkFirst, toConnection } from './connection';
 import { eventDetections } from '../resolvers/detections';
+import { parseJson } from '../../ingest/parse';
 import { architectureOf, original, platformOf } from './view';
+
+const GRAPHQL_INT_MIN = -(2 ** 31);
+const GRAPHQL_INT_MAX = 2 ** 31 - 1;
 
 type Resolver = GraphQLFieldResolver<unknown, ApiContext, Record<string, unknown>>;
 
-/** A stored value as the catalogue's type says; a value of another shape reads as null. */
+/**
+ * A stored value as the catalogue's type says, by the rule ingest used (catalogue/scalars.ts): a
+ * value that fits, or its exact conversion ("123" for an integer); anything else reads as null,
+ * never as an error, since the event was stored whatever its body held (the value is in `raw`).
+ */
 export function convert(value: unknown, type: FieldType): unknown {
   if (value === undefined || value === null) return null;
   switch (type.kind) {
@@ -26,23 +34,21 @@ export function convert(value: unknown, type: FieldType): unknown {
       return Array.isArray(value) ? value.map((v) => convert(v, type.of)) : null;
     case 'object':
       return typeof value === 'object' && !Array.isArray(value) ? value : null;
-    case 'scalar':
+    case 'scalar': {
+      const fitted = fitScalar(value, type.scalar);
+      if (fitted === undefined) return null;
       switch (type.scalar) {
-        case 'string':
-        case 'atom':
-          return typeof value === 'string' ? value : null;
         case 'int32':
-          return typeof value === 'number' && Number.isInteger(value) ? value : null;
-        case 'int64':
-        case 'timestamp':
-          return typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) ? value : null;
+          // GraphQL Int is signed 32-bit; an unsigned DWORD above it (accepted at ingest) reads null, never an error.
+          return typeof fitted === 'number' && fitted >= GRAPHQL_INT_MIN && fitted <= GRAPHQL_INT_MAX ? fitted : null;
         case 'float':
-          return typeof value === 'number' ? value : null;
+          return typeof fitted === 'number' ? fitted : null;
         case 'bool01':
-          return value === true || value === 1 ? true : value === false || value === 0 ? false : null;
-        case 'json':
-          return value;
+          return fitted === true || fitted === 1;
+        default:
+          return fitted;
       }
+    }
   }
 }
 
@@ -78,7 +84,11 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
   parentAtom: (n) => n.parentAtom,
   targetAtom: (n) => n.targetAtom,
   bodyTime: (n) => n.bodyTime,
-  raw: (n) => (n.raw ? (JSON.parse(JSON.stringify(original(n), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as unknown) : null),
+  // The record as it was sent (a body that is not an object, or wrapped in its type's key, included).
+  raw: (n) => {
+    const parsed = n.raw ? parseJson(n.raw) : null;
+    return parsed?.ok ? (JSON.parse(JSON.stringify(parsed.value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as unknown) : null;
+  },
   // The parent's node exists even when it never arrived (a placeholder), so this is never a
   // silent null for a referenced parent: it resolves to a MissingEvent.
   parent: (n, _args, ctx) => (n.parentAtom ? ctx.loaders.eventByUid.load(`${n.oid}/${n.parentAtom}`) : null),

@@ -2769,8 +2769,23 @@ export type IngestResult = {
   /** Events that were already in the graph. */
   duplicates: Scalars['Int']['output'];
   errors: Array<IngestError>;
+  /** The first 1000 of those warnings. */
+  fieldWarnings: Array<IngestWarning>;
   /** Events rejected; each has an entry in errors. */
   rejected: Scalars['Int']['output'];
+  /** Body values that did not fit the event catalogue, in events that were stored all the same (the value is kept in raw only, or read exactly: "123" as 123 for an integer). */
+  warnings: Scalars['Int']['output'];
+};
+
+/** A body value that did not fit the event catalogue; its event was stored. */
+export type IngestWarning = {
+  __typename?: 'IngestWarning';
+  /** Path of the value, e.g. event.PARENT.PROCESS_ID. */
+  field: Scalars['String']['output'];
+  /** Position of the event in the `events` argument, from 0. */
+  index: Scalars['Int']['output'];
+  /** What did not fit, and what was done: kept in raw only, or read as an exact conversion. */
+  reason: Scalars['String']['output'];
 };
 
 /** How what is known of a MissingEvent is known. */
@@ -8055,6 +8070,7 @@ export type ResolversTypes = {
   IndicatorKind: ResolverTypeWrapper<Partial<IndicatorKind>>;
   IngestError: ResolverTypeWrapper<Partial<IngestError>>;
   IngestResult: ResolverTypeWrapper<Partial<IngestResult>>;
+  IngestWarning: ResolverTypeWrapper<Partial<IngestWarning>>;
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   JSON: ResolverTypeWrapper<Partial<Scalars['JSON']['output']>>;
   KnownFrom: ResolverTypeWrapper<Partial<KnownFrom>>;
@@ -8207,6 +8223,7 @@ export type ResolversParentTypes = {
   IdentityEvent: Partial<ResolversUnionTypes<ResolversParentTypes>['IdentityEvent']>;
   IngestError: Partial<IngestError>;
   IngestResult: Partial<IngestResult>;
+  IngestWarning: Partial<IngestWarning>;
   Int: Partial<Scalars['Int']['output']>;
   JSON: Partial<Scalars['JSON']['output']>;
   LateralMovement: LateralMove;
@@ -9298,7 +9315,15 @@ export type IngestResultResolvers<ContextType = ApiContext, ParentType extends R
   detectionsAccepted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['IngestError']>, ParentType, ContextType>;
+  fieldWarnings?: Resolver<Array<ResolversTypes['IngestWarning']>, ParentType, ContextType>;
   rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  warnings?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type IngestWarningResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['IngestWarning'] = ResolversParentTypes['IngestWarning']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -11131,6 +11156,7 @@ export type Resolvers<ContextType = ApiContext> = {
   IdentityEvent?: IdentityEventResolvers<ContextType>;
   IngestError?: IngestErrorResolvers<ContextType>;
   IngestResult?: IngestResultResolvers<ContextType>;
+  IngestWarning?: IngestWarningResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LateralMovement?: LateralMovementResolvers<ContextType>;
   Long?: GraphQLScalarType;

@@ -1,7 +1,8 @@
 /**
  * POST /ingest for LimaCharlie Outputs: `webhook` (one JSON event per request, as the raw body or
  * the form field `data`) and `webhook_bulk` (newline-delimited events, gzip allowed). Replies 200
- * only after every batch is committed, with counts and the errors of the lines it rejected.
+ * only after every batch is committed, with counts, the errors of the lines it rejected and the
+ * warnings about body values that did not fit (their events were stored).
  */
 import type { Request, Response } from 'express';
 import { Router } from 'express';
@@ -10,12 +11,13 @@ import { AppError, ErrorCode } from '../../errors/codes';
 import type { GraphExecutor } from '../../graph/executor';
 import { ingest, type Reject } from '../../ingest/pipeline';
 import { readBuffer } from '../../ingest/read';
+import { warningList } from '../../ingest/warnings';
 import { verifySignature } from '../../ingest/signature';
 import type { LiveFeed } from '../../live/feed';
 import { publishDetections } from '../resolvers/detections';
 import type { Logger } from '../../log/logger';
-import type { Metrics } from '../metrics';
 import { sendError } from './errors';
+import { countIngest, type Metrics } from '../metrics';
 import { decodeBody, readRawBody } from './raw-body';
 
 export interface IngestRouteOptions {
@@ -47,6 +49,7 @@ export function ingestRouter(options: IngestRouteOptions): Router {
       const body = extractEvents(decodeBody(wire, req.header('content-encoding'), options.maxBytes), req.header('content-type'));
       if (body.length === 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'the body holds no events');
       const errors: Pick<Reject, 'line' | 'reason'>[] = [];
+      const warnings = warningList();
       const summary = await ingest(readBuffer(body, 'request'), {
         executor: options.executor,
         batchSize: options.batchSize,
@@ -55,11 +58,10 @@ export function ingestRouter(options: IngestRouteOptions): Router {
         onReject: (r) => {
           if (errors.length < MAX_ERRORS_IN_REPLY) errors.push({ line: r.line, reason: r.reason });
         },
+        onWarning: warnings.onWarning,
         ...(options.live ? { onCommitted: options.live.publish.bind(options.live), onDetectionsCommitted: publishDetections(options) } : {}),
       });
-      options.metrics?.ingested.inc({ outcome: 'accepted' }, summary.stored);
-      options.metrics?.ingested.inc({ outcome: 'duplicate' }, summary.duplicates);
-      options.metrics?.ingested.inc({ outcome: 'rejected' }, summary.rejected);
+      countIngest(options.metrics, summary);
       res.status(200).json({
         accepted: summary.stored,
         duplicates: summary.duplicates,
@@ -67,6 +69,9 @@ export function ingestRouter(options: IngestRouteOptions): Router {
         detectionsAccepted: summary.detections,
         detectionDuplicates: summary.detectionDuplicates,
         errors,
+        // Events stored although a body value did not fit the catalogue (it is kept in raw only).
+        warnings: summary.warnings,
+        fieldWarnings: warnings.list,
       });
     } catch (error) {
       const app = error instanceof AppError ? error : null;

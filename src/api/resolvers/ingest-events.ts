@@ -3,6 +3,8 @@ import { AppError, ErrorCode } from '../../errors/codes';
 import { ingest } from '../../ingest/pipeline';
 import { stringifyJson } from '../../ingest/parse';
 import type { InputItem } from '../../ingest/read';
+import { warningList } from '../../ingest/warnings';
+import { countIngest } from '../metrics';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import { publishDetections } from './detections';
 
@@ -15,14 +17,26 @@ export const ingestEvents: MutationResolvers['ingestEvents'] = async (_parent, a
   }
   if (!canWrite(ctx.principal)) throw new AppError(ErrorCode.FORBIDDEN, `this key may read but not ingest (role ${ctx.principal.role})`);
   const errors: { index: number; reason: string }[] = [];
+  const warnings = warningList();
   const summary = await ingest(asRecords(args.events as unknown[]), {
     executor: ctx.executor,
     batchSize: ctx.ingestBatchSize,
     ...(ctx.principal.orgs ? { allowedOrgs: new Set(ctx.principal.orgs) } : {}),
     onReject: (r) => errors.push({ index: r.line, reason: r.reason }),
+    onWarning: warnings.onWarning,
     ...(ctx.live ? { onCommitted: ctx.live.publish.bind(ctx.live), onDetectionsCommitted: publishDetections(ctx) } : {}),
   });
-  return { accepted: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected, errors, detectionsAccepted: summary.detections, detectionDuplicates: summary.detectionDuplicates };
+  countIngest(ctx.metrics, summary);
+  return {
+    accepted: summary.stored,
+    duplicates: summary.duplicates,
+    rejected: summary.rejected,
+    errors,
+    warnings: summary.warnings,
+    fieldWarnings: warnings.list.map(({ line, field, reason }) => ({ index: line, field, reason })),
+    detectionsAccepted: summary.detections,
+    detectionDuplicates: summary.detectionDuplicates,
+  };
 };
 
 /** The pipeline takes text; events already parsed by GraphQL go back to text losslessly (bigint-aware). */

@@ -81,8 +81,9 @@ export class Wrinkles implements LineSink {
 
 /**
  * A line ingest must reject, made from a good one the ways feeds break: cut off, a number sent as
- * text, the routing or its event type lost, no identity at all, a body that is not an object, or
- * something that is not JSON. Every kind is certain to fail validation.
+ * text in the routing, the routing or its event type lost, no identity at all, no org, or
+ * something that is not JSON. Every kind is certain to be refused: only routing is (a body that does
+ * not fit is stored with a warning).
  */
 export function malformed(line: string, rng: Prng): string {
   switch (rng.below(8)) {
@@ -97,7 +98,7 @@ export function malformed(line: string, rng: Prng): string {
     case 4:
       return line.replace(/,"event_id":"[^"]*"/, '').replace(/,"this":"[^"]*"/, '');
     case 5:
-      return `${line.slice(0, line.indexOf('},"event":'))}},"event":"(truncated by proxy)"}`;
+      return line.replace(/"oid":"[^"]*"/, '"oid":""');
     case 6:
       return line.replace(/"plat":(\d+)/, '"plat":"platform-$1"');
     default:

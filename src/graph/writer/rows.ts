@@ -5,7 +5,11 @@
 export interface EventRow {
   /** Node key: `${oid}/${atom}`, or `${oid}/event:${eventId}` for events without an atom. */
   uid: string;
-  /** Labels beside :Event, from the catalogue (validated identifiers only). */
+  /**
+   * Labels beside :Event: the event type when the catalogue lists it, and Process for the process
+   * tree; never a name taken from input as it is (test/unit/model-labels.test.ts keeps them apart
+   * from the model's own labels).
+   */
   labels: string[];
   /** Every property of the node except `placeholder`. */
   props: Record<string, unknown>;

@@ -46,12 +46,14 @@ describe('event bodies', () => {
     });
   });
 
-  it('keeps int32 within what GraphQL Int holds', () => {
-    expect(validateBody('TERMINATE_PROCESS', { PROCESS_ID: 2147483647 }).ok).toBe(true);
-    expect(validateBody('TERMINATE_PROCESS', { PROCESS_ID: 2147483648 })).toEqual({
+  it('takes int32 fields signed or unsigned (Windows pids are DWORDs; 4294967295 is (DWORD)-1)', () => {
+    for (const pid of [-2147483648, 2147483647, 2147483648, 4294967295]) expect(validateBody('TERMINATE_PROCESS', { PROCESS_ID: pid }).ok).toBe(true);
+    expect(validateBody('NEW_PROCESS', { PARENT: { PROCESS_ID: 4294967295 }, THREADS: 4294967295 }).ok).toBe(true);
+    expect(validateBody('TERMINATE_PROCESS', { PROCESS_ID: 4294967296 })).toEqual({
       ok: false,
-      errors: ['event.PROCESS_ID: expected a 32-bit integer, got number 2147483648'],
+      errors: ['event.PROCESS_ID: expected a 32-bit integer, got number 4294967296'],
     });
+    expect(validateBody('TERMINATE_PROCESS', { PROCESS_ID: -2147483649 }).ok).toBe(false);
   });
 
   it('accepts LimaCharlie 0/1 flags and booleans, nothing else', () => {
