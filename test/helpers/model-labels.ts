@@ -8,6 +8,8 @@ import { join } from 'node:path';
 
 const SRC = join(__dirname, '..', '..', 'src');
 const NODE_PATTERN = /\((?:[A-Za-z_]\w*)?((?::[A-Za-z_]\w*)+)/g;
+/** Labels the writer adds to event rows besides the type (`labels.push('Process')` in ingest/normalize.ts). */
+const ROW_LABEL = /labels\.push\('([A-Za-z_]\w*)'\)/g;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -23,6 +25,7 @@ export function modelLabels(): string[] {
     for (const match of readFileSync(file, 'utf8').matchAll(NODE_PATTERN)) {
       for (const label of (match[1] ?? '').split(':').filter(Boolean)) labels.add(label);
     }
+    for (const match of readFileSync(file, 'utf8').matchAll(ROW_LABEL)) labels.add(match[1] as string);
   }
   return [...labels].sort();
 }
