@@ -153,6 +153,7 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
     new LiveFeed({
       bufferEvents: deps.config.LIVE_BUFFER_EVENTS,
       maxSubscriptions: deps.config.LIVE_MAX_SUBSCRIPTIONS,
+      maxPerOwner: deps.config.LIVE_MAX_SUBSCRIPTIONS_PER_KEY,
       metrics: metrics.live,
       onError: (err) => deps.logger.error({ err }, 'live feed: publishing failed'),
     });

@@ -65,6 +65,10 @@ export const configSchema = z.object({
   LIVE_BUFFER_EVENTS: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Open eventAdded subscriptions the server holds at once, over all connections; each costs ingest a match per event of its org. */
   LIVE_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(100_000).default(200),
+  /** Open eventAdded subscriptions one API key holds at once, over all its connections: a tenant can exhaust only its own share of the global cap. */
+  LIVE_MAX_SUBSCRIPTIONS_PER_KEY: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** Open eventAdded subscriptions on one WebSocket connection. */
+  LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(20),
   /** On SIGTERM/SIGINT: how long in-flight requests and ingest batches may take before connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 });

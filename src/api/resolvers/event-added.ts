@@ -12,7 +12,7 @@ const OVER_WEBSOCKET = 'subscriptions run over graphql-ws (WebSocket) at /graphq
 export const eventAdded: SubscriptionResolvers['eventAdded'] = {
   subscribe: (_parent, args, ctx) => {
     if (!ctx.live) throw new AppError(ErrorCode.BAD_USER_INPUT, OVER_WEBSOCKET);
-    return ctx.live.subscribe(toGraphFilter(args.filter), ctx.orgScope);
+    return ctx.live.subscribe(toGraphFilter(args.filter), ctx.orgScope, ctx.principal.keyId);
   },
   resolve: (delivery: LiveDelivery | undefined, _args: unknown, ctx: ApiContext) => {
     // Over HTTP, graphql executes a subscription like a query, with no event to resolve.
