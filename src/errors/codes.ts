@@ -19,6 +19,10 @@ export const ErrorCode = {
   DATABASE_TIMEOUT: 'DATABASE_TIMEOUT',
   NOT_FOUND: 'NOT_FOUND',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** A request body that stalled longer than HTTP_BODY_IDLE_TIMEOUT_MS (HTTP 408). */
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  /** More concurrent connections from one address than HTTP_MAX_CONNECTIONS_PER_ADDRESS (HTTP 503, connection closed). */
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** Authenticated, but the key's role or orgs do not allow it. */
   FORBIDDEN: 'FORBIDDEN',
