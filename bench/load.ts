@@ -6,9 +6,23 @@
  * The server runs in a child process; its RSS is read after start, after a warm-up at the same
  * load (BENCH_LOAD_WARMUP_SECONDS, default 120), and at the end, and sampled twice a second in
  * both phases: a leak is the run's peak above the warm-up's peak.
+ * Then the hostile run (issue 17), in the same invocation and against the same server: the same
+ * mixed load for the same time while a writer of another org posts the largest body the server
+ * allows (INGEST_MAX_RECORDS lines of bad events filling INGEST_MAX_BYTES) in a loop, and a reader
+ * of that org holds its maximum of live subscriptions (LIVE_MAX_SUBSCRIPTIONS_PER_KEY, over as few
+ * connections as LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION allows). The bar: the bench org's `event`
+ * p99 within 2x of the quiet run, with no errors. The server runs with API keys (AUTH=keys), the
+ * load with a reader key of the bench org, so the per-key caps apply as in production.
  * Results: bench/results/load-<timestamp>.json and a table on stdout.
  */
 import autocannon from 'autocannon';
+import { createClient, type Client } from 'graphql-ws';
+import { Pool } from 'undici';
+import WebSocket from 'ws';
+import { generateKey } from '../src/auth/api-keys';
+import type { Role } from '../src/auth/principal';
+import { loadConfig } from '../src/config/env';
+import { ApiKeyStore } from '../src/graph/api-keys';
 import { benchGraph, BENCH_FLEET, type BenchTargets } from './lib/fleet-graph';
 import { writeResult } from './lib/results';
 import { closeClients, graphql, startApi } from './lib/servers';
@@ -59,47 +73,181 @@ function kinds(t: BenchTargets): Kind[] {
   ];
 }
 
-function run(url: string, kind: Kind, connections: number, seconds: number): Promise<autocannon.Result> {
+/** The org the hostile writer and reader belong to: not the bench org, whose latency is measured. */
+const HOSTILE_ORG = 'bench-hostile';
+
+function run(url: string, kind: Kind, connections: number, seconds: number, authorization: string): Promise<autocannon.Result> {
   let i = 0;
   return autocannon({
     url,
     connections,
     duration: seconds,
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: JSON.stringify(kind.body(i++)) }) }],
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', authorization }, setupRequest: (req) => ({ ...req, body: JSON.stringify(kind.body(i++)) }) }],
     verifyBody: (body) => body !== undefined && !String(body).includes('"errors"'),
   });
 }
 
-async function phase(url: string, ks: Kind[], seconds: number): Promise<{ kind: string; result: autocannon.Result }[]> {
+async function phase(url: string, ks: Kind[], seconds: number, authorization: string): Promise<{ kind: string; result: autocannon.Result }[]> {
   let left = CONNECTIONS;
   const split = ks.map((k, idx) => {
     const n = idx === ks.length - 1 ? left : Math.max(1, Math.round(CONNECTIONS * k.share));
     left -= n;
     return n;
   });
-  const results = await Promise.all(ks.map((k, idx) => run(url, k, split[idx]!, seconds)));
+  const results = await Promise.all(ks.map((k, idx) => run(url, k, split[idx]!, seconds, authorization)));
   return ks.map((k, idx) => ({ kind: `${k.name} (${split[idx]} conns)`, result: results[idx]! }));
+}
+
+/** The largest body the server takes: INGEST_MAX_RECORDS lines, filling INGEST_MAX_BYTES, of events that fail validation (no org, no time). */
+function largestBadBody(maxBytes: number, maxRecords: number): Buffer {
+  const line = (i: number, filler: string) => JSON.stringify({ routing: { event_type: 'NEW_PROCESS', this: `bad-${String(i).padStart(9, '0')}` }, event: { COMMAND_LINE: filler } });
+  const fillerLength = Math.floor(maxBytes / maxRecords) - 1 - line(0, '').length;
+  const filler = 'x'.repeat(Math.max(0, fillerLength));
+  const body = Buffer.from(Array.from({ length: maxRecords }, (_, i) => line(i, filler)).join('\n'));
+  if (body.length > maxBytes) throw new Error(`the bad body is ${body.length} bytes, over INGEST_MAX_BYTES ${maxBytes}`);
+  return body;
+}
+
+interface WriterTally {
+  posts: number;
+  /** Replies other than 200 with every line rejected. */
+  errors: number;
+  msPerPost: number[];
+}
+
+/** Posts `body` to /ingest again and again until `stop` is aborted. */
+async function hostileWriter(origin: string, authorization: string, body: Buffer, maxRecords: number, stop: AbortSignal): Promise<WriterTally> {
+  const pool = new Pool(origin, { connections: 1 });
+  const tally: WriterTally = { posts: 0, errors: 0, msPerPost: [] };
+  try {
+    while (!stop.aborted) {
+      const started = performance.now();
+      const res = await pool.request({ path: '/ingest', method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization }, body });
+      const reply = JSON.parse(await res.body.text()) as { accepted?: number; rejected?: number };
+      tally.posts += 1;
+      tally.msPerPost.push(Math.round(performance.now() - started));
+      if (res.statusCode !== 200 || reply.accepted !== 0 || reply.rejected !== maxRecords) tally.errors += 1;
+    }
+  } finally {
+    await pool.close();
+  }
+  return tally;
+}
+
+interface ReaderHold {
+  /** Subscriptions the server holds for the reader's key, from its own metric. */
+  held: number;
+  /** One more subscription than the key's cap: its error code (LIMIT_EXCEEDED expected). */
+  overCap: string | null;
+  /** Errors on the held subscriptions (none expected). */
+  errors: () => number;
+  close(): Promise<void>;
+}
+
+/** A reader of the hostile org holding its maximum of eventAdded subscriptions, plus one refused. */
+async function hostileReader(url: string, authorization: string, perKey: number, perConnection: number, liveSubscriptions: () => Promise<number>): Promise<ReaderHold> {
+  const clients: Client[] = [];
+  let errors = 0;
+  const query = 'subscription($f: EventFilter) { eventAdded(filter: $f) { droppedBefore event { atom eventType } } }';
+  const variables = { f: { orgIds: [HOSTILE_ORG] } };
+  const before = await liveSubscriptions();
+  for (let opened = 0; opened < perKey; ) {
+    const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization } });
+    clients.push(client);
+    for (let n = 0; n < perConnection && opened < perKey; n++, opened++) {
+      client.subscribe({ query, variables }, { next: () => undefined, error: () => void (errors += 1), complete: () => undefined });
+    }
+  }
+  const deadline = Date.now() + 30_000;
+  while ((await liveSubscriptions()) - before < perKey && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const held = (await liveSubscriptions()) - before;
+  // One more, on a fresh connection: the key's own cap refuses it.
+  const extra = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization } });
+  clients.push(extra);
+  const overCap = await new Promise<string | null>((resolve) => {
+    const timer = setTimeout(() => resolve(null), 10_000);
+    extra.subscribe(
+      { query, variables },
+      {
+        next: (r) => {
+          clearTimeout(timer);
+          resolve(String((r.errors?.[0]?.extensions as { code?: string } | undefined)?.code ?? 'accepted'));
+        },
+        error: (e) => {
+          clearTimeout(timer);
+          resolve(String((e as { extensions?: { code?: string } }[])[0]?.extensions?.code ?? 'error'));
+        },
+        complete: () => undefined,
+      },
+    );
+  });
+  return { held, overCap, errors: () => errors, close: async () => void (await Promise.all(clients.map((c) => c.dispose()))) };
+}
+
+async function makeKey(store: ApiKeyStore, orgs: string[], role: Role): Promise<string> {
+  const key = generateKey();
+  await store.create({ id: key.id, hash: key.hash, orgs, role });
+  return `Bearer ${key.key}`;
+}
+
+function tableOf(rows: { kind: string; result: autocannon.Result }[]) {
+  return rows.map(({ kind, result: r }) => ({
+    kind,
+    requests: r.requests.total,
+    requestsPerSecond: Math.round(r.requests.total / r.duration),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    errors: r.errors + r.timeouts + r.non2xx + ((r as { mismatches?: number }).mismatches ?? 0),
+  }));
 }
 
 async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  // The limits the server child runs with: the same environment, the same defaults.
+  const limits = loadConfig();
   const graph = await benchGraph(log);
   const ks = kinds(graph.targets);
-  const api = await startApi(graph.neo4j);
+  const store = new ApiKeyStore(graph.executor);
+  const reader = await makeKey(store, [graph.targets.orgId], 'reader');
+  const hostileWriterKey = await makeKey(store, [HOSTILE_ORG], 'writer');
+  const hostileReaderKey = await makeKey(store, [HOSTILE_ORG], 'reader');
+  const api = await startApi(graph.neo4j, { AUTH: 'keys' });
+  const origin = new URL(api.url).origin;
+  const liveSubscriptions = async () => {
+    const text = await (await fetch(`${origin}/metrics`, { headers: { authorization: reader } })).text();
+    return Number(/^atomgraph_live_subscriptions (\d+)/m.exec(text)?.[1] ?? NaN);
+  };
   let rows: { kind: string; result: autocannon.Result }[];
+  let hostileRows: { kind: string; result: autocannon.Result }[];
+  let writer: WriterTally;
+  let hold: { held: number; overCap: string | null; errors: number };
+  const badBody = largestBadBody(limits.INGEST_MAX_BYTES, limits.INGEST_MAX_RECORDS);
   const rss = { afterStartMb: 0, afterWarmupMb: 0, afterRunMb: 0, warmupPeakMb: 0, runPeakMb: 0 };
   try {
     // Every kind answers without error before the clock starts.
-    for (const k of ks) await graphql(api.url, k.body(0).query, k.body(0).variables);
+    for (const k of ks) await graphql(api.url, k.body(0).query, k.body(0).variables, reader);
     rss.afterStartMb = api.rssMb();
     log(`warm-up: ${WARMUP_SECONDS} s`);
-    rss.warmupPeakMb = (await withPeakRss(api.rssMb, () => phase(api.url, ks, WARMUP_SECONDS))).peakMb;
+    rss.warmupPeakMb = (await withPeakRss(api.rssMb, () => phase(api.url, ks, WARMUP_SECONDS, reader))).peakMb;
     rss.afterWarmupMb = api.rssMb();
     log(`load: ${SECONDS} s at ${CONNECTIONS} connections`);
-    const measured = await withPeakRss(api.rssMb, () => phase(api.url, ks, SECONDS));
+    const measured = await withPeakRss(api.rssMb, () => phase(api.url, ks, SECONDS, reader));
     rows = measured.value;
     rss.runPeakMb = measured.peakMb;
     rss.afterRunMb = api.rssMb();
+
+    log(`hostile: ${SECONDS} s of the same load, while org ${HOSTILE_ORG} posts ${badBody.length} bytes of ${limits.INGEST_MAX_RECORDS} bad lines in a loop and holds ${limits.LIVE_MAX_SUBSCRIPTIONS_PER_KEY} subscriptions`);
+    const reading = await hostileReader(api.url, hostileReaderKey, limits.LIVE_MAX_SUBSCRIPTIONS_PER_KEY, limits.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION, liveSubscriptions);
+    const stop = new AbortController();
+    try {
+      const writing = hostileWriter(origin, hostileWriterKey, badBody, limits.INGEST_MAX_RECORDS, stop.signal);
+      hostileRows = await phase(api.url, ks, SECONDS, reader).finally(() => stop.abort());
+      writer = await writing;
+    } finally {
+      hold = { held: reading.held, overCap: reading.overCap, errors: reading.errors() };
+      await reading.close();
+    }
   } finally {
     await closeClients();
     await api.stop();
@@ -121,7 +269,22 @@ async function main(): Promise<void> {
     errors: table.reduce((s, r) => s + r.errors, 0),
   };
   const growth = Math.round(((rss.runPeakMb - rss.warmupPeakMb) / rss.warmupPeakMb) * 1000) / 10;
-  const result = { date: new Date().toISOString(), fleet: { hosts: BENCH_FLEET.hosts, events: graph.events }, seconds: SECONDS, connections: CONNECTIONS, rows: table, total, rss: { ...rss, growthPercent: growth } };
+  const hostileTable = tableOf(hostileRows);
+  const eventOf = (t: typeof table) => t.find((r) => r.kind.startsWith('event ('))!;
+  const quietEvent = eventOf(table);
+  const hostileEvent = eventOf(hostileTable);
+  const ratio = Math.round((hostileEvent.p99 / Math.max(1, quietEvent.p99)) * 100) / 100;
+  const hostileErrors = hostileTable.reduce((s, r) => s + r.errors, 0);
+  const sortedPosts = [...writer.msPerPost].sort((a, b) => a - b);
+  const hostile = {
+    rows: hostileTable,
+    writer: { org: HOSTILE_ORG, bodyBytes: badBody.length, records: limits.INGEST_MAX_RECORDS, posts: writer.posts, errors: writer.errors, msPerPostMedian: sortedPosts[Math.floor(sortedPosts.length / 2)] ?? null },
+    reader: { org: HOSTILE_ORG, perKeyCap: limits.LIVE_MAX_SUBSCRIPTIONS_PER_KEY, held: hold.held, oneMore: hold.overCap, errors: hold.errors },
+    eventP99: { quiet: quietEvent.p99, hostile: hostileEvent.p99, ratio },
+    // The hostile run's own bar; the quiet run's errors are the quiet run's bar (reported above it).
+    bar: { ratioAtMost: 2, errors: 0, met: ratio <= 2 && hostileErrors === 0 && writer.errors === 0 && hold.errors === 0 && hold.held === limits.LIVE_MAX_SUBSCRIPTIONS_PER_KEY },
+  };
+  const result = { date: new Date().toISOString(), fleet: { hosts: BENCH_FLEET.hosts, events: graph.events }, seconds: SECONDS, connections: CONNECTIONS, auth: 'keys', rows: table, total, rss: { ...rss, growthPercent: growth }, hostile };
   const file = writeResult('load', result);
   const lines = [
     '| query | requests | req/s | p50 (ms) | p99 (ms) | max (ms) | errors |',
@@ -130,6 +293,13 @@ async function main(): Promise<void> {
     `| **all** | ${total.requests} | ${total.requestsPerSecond} | | | | ${total.errors} |`,
     '',
     `Server RSS: ${rss.afterStartMb} MB after start; peak ${rss.warmupPeakMb} MB in the warm-up, ${rss.runPeakMb} MB in the run (${growth >= 0 ? '+' : ''}${growth}%); ${rss.afterWarmupMb} MB after the warm-up and ${rss.afterRunMb} MB after the run.`,
+    '',
+    `Hostile run (org ${HOSTILE_ORG}: ${writer.posts} posts of ${badBody.length} bytes / ${limits.INGEST_MAX_RECORDS} bad lines, median ${hostile.writer.msPerPostMedian} ms each, ${writer.errors} unexpected replies; ${hold.held} of ${limits.LIVE_MAX_SUBSCRIPTIONS_PER_KEY} subscriptions held, one more: ${hold.overCap}, ${hold.errors} errors):`,
+    '| query | requests | req/s | p50 (ms) | p99 (ms) | max (ms) | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...hostileTable.map((r) => `| ${r.kind} | ${r.requests} | ${r.requestsPerSecond} | ${r.p50} | ${r.p99} | ${r.max} | ${r.errors} |`),
+    '',
+    `event p99: quiet ${quietEvent.p99} ms, hostile ${hostileEvent.p99} ms (${ratio}x; bar: within 2x with no errors: ${hostile.bar.met ? 'met' : 'NOT met'})`,
   ];
   process.stdout.write(`${lines.join('\n')}\n\nresults: ${file}\n`);
 }

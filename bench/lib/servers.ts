@@ -103,14 +103,14 @@ export async function startNeo4jGraphql(db: BenchNeo4j): Promise<ChildServer> {
  */
 const clients = new Map<string, { pool: Pool; path: string }>();
 
-async function post(url: string, body: string): Promise<{ status: number; text: string }> {
+async function post(url: string, body: string, authorization?: string): Promise<{ status: number; text: string }> {
   let client = clients.get(url);
   if (!client) {
     const { origin, pathname, search } = new URL(url);
     client = { pool: new Pool(origin, { connections: 1 }), path: pathname + search };
     clients.set(url, client);
   }
-  const res = await client.pool.request({ path: client.path, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const res = await client.pool.request({ path: client.path, method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body });
   return { status: res.statusCode, text: await res.body.text() };
 }
 
@@ -121,8 +121,8 @@ export async function closeClients(): Promise<void> {
 }
 
 /** One GraphQL request; throws on HTTP or GraphQL errors so a benchmark never times failures. */
-export async function graphql(url: string, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const res = await post(url, JSON.stringify({ query, variables }));
+export async function graphql(url: string, query: string, variables: Record<string, unknown> = {}, authorization?: string): Promise<Record<string, unknown>> {
+  const res = await post(url, JSON.stringify({ query, variables }), authorization);
   const body = JSON.parse(res.text) as { data?: Record<string, unknown>; errors?: { message: string }[] };
   if (res.status !== 200 || body.errors?.length) throw new Error(`${url}: HTTP ${res.status} ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
   return body.data!;

@@ -4,7 +4,7 @@
  * Listening on port 0 picks a free port, which the tests use.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import express from 'express';
 import type { Config } from '../config/env';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -127,6 +127,42 @@ export function contextFor(deps: ServerDeps, principal: Principal = LOCAL_PRINCI
   };
 }
 
+/** The most often Node checks connections against the header and request timeouts. */
+const CONNECTION_CHECK_MS = 1_000;
+/** How long a refused connection may linger after its 503 before it is cut. */
+const REFUSED_LINGER_MS = 1_000;
+
+/**
+ * At most `max` open connections (keep-alive HTTP and WebSocket alike) from one remote address, so
+ * one client cannot hold every socket the process can have; 0 is no cap. One more is answered 503
+ * TOO_MANY_CONNECTIONS at once, before any request is read, and closed. Returns the sockets
+ * refused, whose requests the handler must ignore.
+ */
+function capConnectionsPerAddress(server: Server, max: number): WeakSet<Socket> {
+  const refused = new WeakSet<Socket>();
+  if (max <= 0) return refused;
+  const open = new Map<string, number>();
+  const body = JSON.stringify({ code: ErrorCode.TOO_MANY_CONNECTIONS, message: `at most ${max} connections from one address at once`, max });
+  const answer = `HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  server.prependListener('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    const count = open.get(address) ?? 0;
+    if (count >= max) {
+      refused.add(socket);
+      socket.end(answer);
+      setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
+      return;
+    }
+    open.set(address, count + 1);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left > 0) open.set(address, left);
+      else open.delete(address);
+    });
+  });
+  return refused;
+}
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
 
 /** Who is calling, as a GraphQL error Apollo answers with HTTP 401 when the key is missing or bad. */
@@ -185,10 +221,22 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
   app.disable('etag');
   // POST /graphql, the hot path, goes straight to Apollo; everything else through express.
   // (`graphql` is set below, before the server listens.)
-  const httpServer = createServer((req, res) => {
-    if (req.method === 'POST' && isGraphqlPath(req.url)) void graphql(req, res);
-    else app(req, res);
-  });
+  const { config } = deps;
+  const httpServer = createServer(
+    {
+      // Seconds, not Node's minutes: a client trickling its headers or its request is cut (408).
+      headersTimeout: Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS),
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      // How often Node looks for requests over those timeouts (its default, 30 s, would let them run that much longer).
+      connectionsCheckingInterval: Math.min(CONNECTION_CHECK_MS, config.HTTP_HEADERS_TIMEOUT_MS),
+    },
+    (req, res) => {
+      if (refusedSockets.has(req.socket)) return;
+      if (req.method === 'POST' && isGraphqlPath(req.url)) void graphql(req, res);
+      else app(req, res);
+    },
+  );
+  const refusedSockets = capConnectionsPerAddress(httpServer, config.HTTP_MAX_CONNECTIONS_PER_ADDRESS);
   const metrics = deps.metrics ?? createMetrics();
   // The executor outlives the server (tests start several on one): stop listening on close.
   const unwatchNeo4j = metrics.watchNeo4j(deps.executor, POOL_SIZE);
@@ -197,13 +245,19 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
     new LiveFeed({
       bufferEvents: deps.config.LIVE_BUFFER_EVENTS,
       maxSubscriptions: deps.config.LIVE_MAX_SUBSCRIPTIONS,
+      maxPerOwner: deps.config.LIVE_MAX_SUBSCRIPTIONS_PER_KEY,
       metrics: metrics.live,
       onError: (err) => deps.logger.error({ err }, 'live feed: publishing failed'),
     });
   deps = { ...deps, metrics, live };
   const apollo = createApollo(deps, httpServer);
   await apollo.start();
-  const graphql = graphqlHandler(apollo, async (req) => contextFor(deps, await principalOf(authenticator, req.headers.authorization)), deps.config.GRAPHQL_MAX_BYTES);
+  const graphql = graphqlHandler(apollo, {
+    authenticate: (req) => principalOf(authenticator, req.headers.authorization),
+    context: (principal) => contextFor(deps, principal),
+    maxBytes: deps.config.GRAPHQL_MAX_BYTES,
+    bodyIdleMs: deps.config.HTTP_BODY_IDLE_TIMEOUT_MS,
+  });
 
   app.use(healthRouter(deps.executor, deps.logger));
   // Metrics name every tenant's operations and load: for operators, never for tenants' keys.
@@ -225,6 +279,10 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
       logger: deps.logger,
       secret: deps.config.INGEST_SECRET,
       maxBytes: deps.config.INGEST_MAX_BYTES,
+      maxRecords: deps.config.INGEST_MAX_RECORDS,
+      maxRecordBytes: deps.config.INGEST_MAX_RECORD_BYTES,
+      maxErrorsListed: deps.config.INGEST_MAX_ERRORS_LISTED,
+      bodyIdleMs: deps.config.HTTP_BODY_IDLE_TIMEOUT_MS,
       batchSize: deps.config.INGEST_BATCH_SIZE,
       metrics,
       authenticator,

@@ -15,6 +15,8 @@ import { executableSchema } from './schema/executable';
 
 /** Longest a client may take to answer the close handshake when the server stops. */
 const MAX_CLOSE_WAIT_MS = 5_000;
+/** The most often open connections' keys are read again (AUTH_CACHE_MS 0 would otherwise mean a busy loop). */
+const MIN_RECHECK_MS = 250;
 
 export interface SubscriptionDeps {
   httpServer: Server;
@@ -43,5 +45,8 @@ export function startSubscriptions(deps: SubscriptionDeps): LiveSocketServer {
     maxTokens: config.GRAPHQL_MAX_TOKENS,
     closeTimeoutMs: Math.min(config.SHUTDOWN_GRACE_MS, MAX_CLOSE_WAIT_MS),
     logger: deps.logger,
+    maxSubscriptionsPerConnection: config.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    // Half the cache's lifetime: a revoked key's subscriptions end well within AUTH_CACHE_MS.
+    recheckKeysEveryMs: Math.max(MIN_RECHECK_MS, Math.floor(config.AUTH_CACHE_MS / 2)),
   });
 }

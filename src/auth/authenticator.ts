@@ -24,13 +24,13 @@ export function createAuthenticator(executor: GraphExecutor, options: Authentica
   const cache = new Map<string, { at: number; hash: string; principal: Principal | null }>();
 
   return {
-    async authenticate(authorization) {
+    async authenticate(authorization, how) {
       const token = bearerToken(authorization);
       const parsed = token ? parseKey(token) : null;
       if (!parsed) throw new AppError(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED);
       const now = Date.now();
       let entry = cache.get(parsed.id);
-      if (!entry || now - entry.at > options.cacheMs) {
+      if (!entry || how?.fresh === true || now - entry.at > options.cacheMs) {
         const stored = await store.find(parsed.id);
         entry = {
           at: now,

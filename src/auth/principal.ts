@@ -10,8 +10,13 @@ export interface Principal {
 }
 
 export interface Authenticator {
-  /** Resolves the Authorization header value (or undefined). Throws AppError UNAUTHENTICATED on a missing, bad or revoked key. */
-  authenticate(authorization: string | undefined): Promise<Principal>;
+  /**
+   * Resolves the Authorization header value (or undefined). Throws AppError UNAUTHENTICATED on a
+   * missing, bad or revoked key. `fresh` reads the key from the store even when a cached entry is
+   * still valid (and refreshes the cache): the live feed's periodic re-check, so an open
+   * subscription learns of a revocation within AUTH_CACHE_MS.
+   */
+  authenticate(authorization: string | undefined, options?: { fresh?: boolean }): Promise<Principal>;
 }
 
 /** Auth off (local use on loopback only): every org, every right. */

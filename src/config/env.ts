@@ -39,6 +39,15 @@ export const configSchema = z.object({
   INGEST_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Largest accepted POST /ingest body (bytes, before and after gunzip). */
   INGEST_MAX_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  /**
+   * Most records (lines, or array elements) in one POST /ingest body; a body with more is refused
+   * whole with 413 LIMIT_EXCEEDED before anything is stored, so a client splits and resends it.
+   */
+  INGEST_MAX_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Longest single record in a POST /ingest body; a longer one is rejected alone, unparsed. */
+  INGEST_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** Rejected records listed (line and reason) in one POST /ingest reply; `rejected` counts them all. */
+  INGEST_MAX_ERRORS_LISTED: z.coerce.number().int().min(0).max(100_000).default(100),
   /** Events per write transaction for HTTP and GraphQL ingest. */
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(2000),
   /** Largest maxDepth a client may ask for in ancestry and tree queries. */
@@ -66,12 +75,28 @@ export const configSchema = z.object({
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** GraphiQL at GET /graphql for browsers, from our own origin (no CDN); the queries it sends need a key as any other. */
   PLAYGROUND: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** How long a client may take to send a request's headers (Node's server.headersTimeout). */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** How long a client may take to send a whole request, headers and body (Node's server.requestTimeout); answered 408. */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** Longest pause between two pieces of a request body before it is refused with 408 and the connection closed. */
+  HTTP_BODY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /**
+   * Concurrent connections (HTTP keep-alive and WebSocket) from one remote address; more are
+   * answered 503 TOO_MANY_CONNECTIONS and closed. 0 turns the cap off (behind a proxy every client
+   * shares its address: cap there instead).
+   */
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(1_000_000).default(256),
   /** Largest accepted GraphQL request body (bytes). */
   GRAPHQL_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   /** Events buffered per live subscriber (eventAdded); beyond this the oldest are dropped and counted. */
   LIVE_BUFFER_EVENTS: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Open eventAdded subscriptions the server holds at once, over all connections; each costs ingest a match per event of its org. */
   LIVE_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(100_000).default(200),
+  /** Open eventAdded subscriptions one API key holds at once, over all its connections: a tenant can exhaust only its own share of the global cap. */
+  LIVE_MAX_SUBSCRIPTIONS_PER_KEY: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** Open eventAdded subscriptions on one WebSocket connection. */
+  LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(20),
   /** On SIGTERM/SIGINT: how long in-flight requests and ingest batches may take before connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 });

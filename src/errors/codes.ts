@@ -25,6 +25,10 @@ export const ErrorCode = {
   /** A filter names a host no sensor in scope has (extensions: unknown, suggestions). */
   UNKNOWN_HOST: 'UNKNOWN_HOST',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** A request body that stalled longer than HTTP_BODY_IDLE_TIMEOUT_MS (HTTP 408). */
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  /** More concurrent connections from one address than HTTP_MAX_CONNECTIONS_PER_ADDRESS (HTTP 503, connection closed). */
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** Authenticated, but the key's role or orgs do not allow it. */
   FORBIDDEN: 'FORBIDDEN',
@@ -49,6 +53,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   TOO_MANY_ALIASES: 400,
   TOO_MANY_TOKENS: 400,
   PAYLOAD_TOO_LARGE: 413,
+  REQUEST_TIMEOUT: 408,
+  TOO_MANY_CONNECTIONS: 503,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

@@ -11,6 +11,7 @@ import type { EventRow } from '../graph/writer/rows';
 import { writeBatch } from '../graph/writer/write-batch';
 import { type DetectionRow, writeDetections } from '../graph/writer/detections';
 import { normalizeDetection, recogniseRecord } from './detection';
+import { createYielder } from './cooperative';
 import { normalizeRecord } from './normalize';
 import { parseJson } from './parse';
 import type { InputItem } from './read';
@@ -123,8 +124,12 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
     inFlight.add(write);
   };
 
+  // Other requests get a turn between slices of records (see cooperative.ts).
+  const yielder = createYielder();
   try {
     for await (const item of input) {
+      const pause = yielder.due();
+      if (pause) await pause;
       if (options.signal?.aborted) {
         summary.interrupted = true;
         break;

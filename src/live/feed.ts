@@ -25,6 +25,11 @@ export interface LiveFeedOptions {
   bufferEvents: number;
   /** Subscriptions held at once; one more is refused with LIMIT_EXCEEDED. */
   maxSubscriptions: number;
+  /**
+   * Subscriptions one owner (an API key) holds at once, below maxSubscriptions so that one tenant
+   * cannot take every slot; unset means only the global cap. Owners null (auth off) are not counted.
+   */
+  maxPerOwner?: number;
   metrics?: LiveMetrics;
   /** A fault in matching must never fail the ingest that published; it is reported here. */
   onError?: (error: unknown) => void;
@@ -45,6 +50,8 @@ export class LiveFeed {
   /** org (or ANY) -> event type (or ANY) -> subscribers; each subscriber sits under exactly one pair per (org, type). */
   private readonly index = new Map<Key, Map<Key, Set<Subscriber>>>();
   private readonly all = new Set<Subscriber>();
+  /** Open subscriptions per owner (API key id). */
+  private readonly owned = new Map<string, number>();
 
   constructor(readonly options: LiveFeedOptions) {}
 
@@ -81,16 +88,24 @@ export class LiveFeed {
 
   /**
    * A new subscription, ended by its iterator's return(). `orgs` is the caller's scope (null:
-   * every org); the filter can narrow it, never widen it.
+   * every org); the filter can narrow it, never widen it. `owner` (the API key's id) is counted
+   * against maxPerOwner.
    */
-  subscribe(filter: EventFilter | null, orgs: readonly string[] | null): AsyncIterableIterator<LiveDelivery> {
+  subscribe(filter: EventFilter | null, orgs: readonly string[] | null, owner: string | null = null): AsyncIterableIterator<LiveDelivery> {
+    // The owner's own cap first: a key at its share is told so, whatever the others hold.
+    const perOwner = this.options.maxPerOwner;
+    const held = owner === null ? 0 : (this.owned.get(owner) ?? 0);
+    if (perOwner !== undefined && owner !== null && held >= perOwner) {
+      throw new AppError(ErrorCode.LIMIT_EXCEEDED, `an API key may hold at most ${perOwner} live subscriptions at once; end one first`, { max: perOwner, per: 'key' });
+    }
     const max = this.options.maxSubscriptions;
     if (this.all.size >= max) {
       throw new AppError(ErrorCode.LIMIT_EXCEEDED, `the server holds at most ${max} live subscriptions; try again later`, { max });
     }
     const keys = indexKeys(filter, orgs);
-    const sub = new Subscriber(compileRowTest(filter, orgs), this.options.bufferEvents, this.options.metrics, () => this.detach(sub, keys));
+    const sub = new Subscriber(compileRowTest(filter, orgs), this.options.bufferEvents, this.options.metrics, () => this.detach(sub, keys, owner));
     this.all.add(sub);
+    if (owner !== null) this.owned.set(owner, held + 1);
     for (const [org, type] of keys) {
       const byType = this.index.get(org) ?? new Map<Key, Set<Subscriber>>();
       this.index.set(org, byType);
@@ -107,8 +122,13 @@ export class LiveFeed {
     for (const sub of [...this.all]) void sub.return();
   }
 
-  private detach(sub: Subscriber, keys: readonly (readonly [Key, Key])[]): void {
+  private detach(sub: Subscriber, keys: readonly (readonly [Key, Key])[], owner: string | null): void {
     if (!this.all.delete(sub)) return;
+    if (owner !== null) {
+      const left = (this.owned.get(owner) ?? 1) - 1;
+      if (left > 0) this.owned.set(owner, left);
+      else this.owned.delete(owner);
+    }
     for (const [org, type] of keys) {
       const byType = this.index.get(org);
       const set = byType?.get(type);

@@ -39,6 +39,13 @@ export interface LiveSocketOptions {
   closeTimeoutMs: number;
   /** Each subscription's start and end, with its operation name and key id (never the key or variables). */
   logger: Logger;
+  /** Open subscriptions one connection may hold; one more is refused with LIMIT_EXCEEDED. */
+  maxSubscriptionsPerConnection: number;
+  /**
+   * How often every open connection's key is read again from the store (not the cache): a revoked
+   * key's connections are closed with 4401 within this, ending their subscriptions.
+   */
+  recheckKeysEveryMs: number;
 }
 
 export interface LiveSocketServer {
@@ -58,7 +65,8 @@ export function startLiveSocket(options: LiveSocketOptions): LiveSocketServer {
   };
   const wss = new WebSocketServer(serverOptions);
   type SocketContext = Context<Record<string, unknown> | undefined, Extra>;
-  const authorizations = new WeakMap<SocketContext, string | undefined>();
+  /** The accepted connections and the Authorization each came with (re-checked periodically). */
+  const authorizations = new Map<SocketContext, string | undefined>();
   /** Open subscriptions per connection (ids are the client's, unique per connection only), for their end log line. */
   const subscriptions = new WeakMap<SocketContext, Map<string, { at: number; operation: string | null; keyId: string | null }>>();
   const running = (ctx: SocketContext) => {
@@ -100,6 +108,10 @@ export function startLiveSocket(options: LiveSocketOptions): LiveSocketServer {
         // Checked again per subscription (cheap: the authenticator caches), so a revoked key opens nothing new.
         const principal = await principalOf(ctx, authorizations.get(ctx));
         if (!principal) return [asGraphQLError(new AppError(ErrorCode.UNAUTHENTICATED, 'a valid API key is required'))];
+        const perConnection = options.maxSubscriptionsPerConnection;
+        if (running(ctx).size >= perConnection) {
+          return [asGraphQLError(new AppError(ErrorCode.LIMIT_EXCEEDED, `a connection may hold at most ${perConnection} live subscriptions at once; end one first`, { max: perConnection, per: 'connection' }))];
+        }
         let document;
         try {
           document = parse(payload.query, { maxTokens: options.maxTokens });
@@ -149,14 +161,50 @@ export function startLiveSocket(options: LiveSocketOptions): LiveSocketServer {
       },
       onComplete: (ctx, id) => ended(ctx, id, 'complete'),
       onClose: (ctx, code) => {
+        authorizations.delete(ctx);
         for (const id of [...(subscriptions.get(ctx)?.keys() ?? [])]) ended(ctx, id, `closed ${code}`);
       },
     },
     wss,
   );
 
+  /**
+   * Revocation reaches open subscriptions, not only new requests: each distinct key of an open
+   * connection is read from the store again (one lookup per key, however many connections share
+   * it), and the connections of a key that no longer authenticates are closed with 4401. A store
+   * that cannot be reached closes nothing: the next round tries again.
+   */
+  let rechecking = false;
+  const recheck = async () => {
+    if (rechecking) return;
+    rechecking = true;
+    try {
+      const byKey = new Map<string | undefined, SocketContext[]>();
+      for (const [ctx, authorization] of authorizations) byKey.set(authorization, [...(byKey.get(authorization) ?? []), ctx]);
+      for (const [authorization, contexts] of byKey) {
+        try {
+          await options.authenticator.authenticate(authorization, { fresh: true });
+        } catch (error) {
+          if (!(error instanceof AppError) || error.code !== ErrorCode.UNAUTHENTICATED) {
+            options.logger.warn({ err: error }, 'live feed: re-checking a key failed; its connections stay open until the next check');
+            continue;
+          }
+          for (const ctx of contexts) {
+            authorizations.delete(ctx);
+            ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, `${ErrorCode.UNAUTHENTICATED}: the API key is no longer valid`);
+          }
+        }
+      }
+    } finally {
+      rechecking = false;
+    }
+  };
+  const recheckTimer = setInterval(() => void recheck(), options.recheckKeysEveryMs);
+  recheckTimer.unref();
+
   return {
     close: async () => {
+      clearInterval(recheckTimer);
       await cleanup.dispose();
     },
   };

@@ -48,7 +48,7 @@ describe('atomgraph serve: graceful shutdown', () => {
 
   it('on SIGTERM finishes the ingest in flight, refuses new connections, closes subscriptions with 1001 and exits 0', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'serve', '--host', '127.0.0.1', '--port', '0'], {
-      env: { ...process.env, AUTH: 'off', LOG_LEVEL: 'info', INGEST_BATCH_SIZE: '500', INGEST_MAX_BYTES: String(64 * 1024 * 1024) },
+      env: { ...process.env, AUTH: 'off', LOG_LEVEL: 'info', INGEST_BATCH_SIZE: '500', INGEST_MAX_BYTES: String(64 * 1024 * 1024), INGEST_MAX_RECORDS: '100000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

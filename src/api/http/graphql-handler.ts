@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { AppError, ErrorCode } from '../../errors/codes';
 import { parseJson } from '../../ingest/parse';
 import { sendError } from './errors';
@@ -23,15 +24,46 @@ export function isGraphqlPath(url: string | undefined): boolean {
   return (q === -1 ? url : url.slice(0, q)) === '/graphql';
 }
 
-export function graphqlHandler<T extends BaseContext>(apollo: ApolloServer<T>, context: (req: IncomingMessage) => Promise<T>, maxBytes: number): GraphqlHandler {
+export interface GraphqlHandlerOptions<P, T> {
+  /** Who is calling, from the headers alone; throws (a GraphQLError with extensions.http.status, or an AppError) to refuse. */
+  authenticate(req: IncomingMessage): Promise<P>;
+  /** The resolvers' context for that caller. */
+  context(principal: P): T;
+  /** Largest body read. */
+  maxBytes: number;
+  /** Longest pause within the body before it is refused with 408. */
+  bodyIdleMs: number;
+}
+
+export function graphqlHandler<P, T extends BaseContext>(apollo: ApolloServer<T>, options: GraphqlHandlerOptions<P, T>): GraphqlHandler {
   return async (req, res) => {
     let body: unknown;
+    let context: () => Promise<T> = async () => options.context(await options.authenticate(req));
+    if (req.method === 'POST') {
+      // The key before the body: a caller without one is answered at once and its body never read,
+      // so trickling a body without a key holds nothing (the connection is closed after the answer).
+      let principal: P;
+      try {
+        principal = await options.authenticate(req);
+      } catch (error) {
+        const extensions = error instanceof GraphQLError ? error.extensions : {};
+        const code = error instanceof AppError ? error.code : (extensions['code'] as ErrorCode | undefined);
+        res.setHeader('connection', 'close');
+        // Anything without a code is ours, not the client's: no internals in the answer.
+        sendError(res, code ? new AppError(code, (error as Error).message) : new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'internal error'));
+        return;
+      }
+      const value = options.context(principal);
+      context = () => Promise.resolve(value);
+    }
     if (req.method === 'POST' && /json/i.test(req.headers['content-type'] ?? '')) {
       try {
-        const parsed = parseJson((await readRawBody(req, maxBytes)).toString('utf8'));
+        const parsed = parseJson((await readRawBody(req, options.maxBytes, { idleMs: options.bodyIdleMs })).toString('utf8'));
         if (!parsed.ok) throw new AppError(ErrorCode.BAD_USER_INPUT, `the request body is ${parsed.reason}`);
         body = parsed.value;
       } catch (error) {
+        // A refusal before the body was read leaves it on the wire: close rather than wait for the rest.
+        if (!req.complete) res.setHeader('connection', 'close');
         sendError(res, error instanceof AppError ? error : new AppError(ErrorCode.BAD_USER_INPUT, 'unreadable request body'));
         return;
       }
@@ -45,7 +77,7 @@ export function graphqlHandler<T extends BaseContext>(apollo: ApolloServer<T>, c
     try {
       const answer = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: q === -1 ? '' : url.slice(q), body },
-        context: () => context(req),
+        context,
       });
       for (const [key, value] of answer.headers) res.setHeader(key, value);
       res.statusCode = answer.status ?? 200;

@@ -13,7 +13,7 @@ export const eventAdded: SubscriptionResolvers['eventAdded'] = {
   // Event types are checked as for queries; hostnames are not, since a host may enrol later.
   subscribe: async (_parent, args, ctx) => {
     if (!ctx.live) throw new AppError(ErrorCode.BAD_USER_INPUT, OVER_WEBSOCKET);
-    return ctx.live.subscribe(await checkedFilter(args.filter, ctx), ctx.orgScope);
+    return ctx.live.subscribe(await checkedFilter(args.filter, ctx), ctx.orgScope, ctx.principal.keyId);
   },
   resolve: (delivery: LiveDelivery | undefined, _args: unknown, ctx: ApiContext) => {
     // Over HTTP, graphql executes a subscription like a query, with no event to resolve.
