@@ -59,6 +59,8 @@ export const configSchema = z.object({
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** GraphiQL at GET /graphql for browsers, from our own origin (no CDN); the queries it sends need a key as any other. */
   PLAYGROUND: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** The explorer at GET /explorer (process trees drawn from the API; the bundle npm run build makes). */
+  EXPLORER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Largest accepted GraphQL request body (bytes). */
   GRAPHQL_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   /** Events buffered per live subscriber (eventAdded); beyond this the oldest are dropped and counted. */

@@ -12,12 +12,15 @@ import type { Page } from './trees';
 import { toBigInt as big, toStr as str } from './values';
 
 export type EventOrder = 'TIME_DESC' | 'TIME_ASC';
-export type CountGroup = 'EVENT_TYPE' | 'HOSTNAME' | 'SENSOR' | 'HOUR' | 'DAY';
+export type CountGroup = 'EVENT_TYPE' | 'HOSTNAME' | 'SENSOR' | 'MINUTE' | 'HOUR' | 'DAY';
+
+const TIME_GROUPS: ReadonlySet<CountGroup> = new Set(['MINUTE', 'HOUR', 'DAY']);
 
 const GROUP_KEYS: Record<CountGroup, string> = {
   EVENT_TYPE: 'e.type',
   HOSTNAME: 'e.hostname',
   SENSOR: 'e.sid',
+  MINUTE: '(e.time / 60000) * 60000',
   HOUR: '(e.time / 3600000) * 3600000',
   DAY: '(e.time / 86400000) * 86400000',
 };
@@ -46,7 +49,7 @@ RETURN total, page`,
 
 export function countQuery(filter: FilterText, group: CountGroup): NamedQuery {
   const { where, prelude, hint } = filter;
-  const timeBuckets = group === 'HOUR' || group === 'DAY';
+  const timeBuckets = TIME_GROUPS.has(group);
   return {
     name: `event counts (${group})`,
     cypher: `${prelude}
@@ -134,7 +137,7 @@ export class SearchReader {
     const result = await this.executor.read(countQuery(text, group), { ...params, limit: BigInt(limit) });
     return result.records.map((r) => {
       const key = r.get('key') as unknown;
-      const asTime = group === 'HOUR' || group === 'DAY';
+      const asTime = TIME_GROUPS.has(group);
       return { key: asTime ? new Date(Number(String(key))).toISOString() : String(key), count: Number(r.get('n')) };
     });
   }
