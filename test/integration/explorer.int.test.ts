@@ -17,7 +17,8 @@ import type { Runtime } from '../../src/runtime';
 import { launchChromium } from '../helpers/browser';
 import { ARTIFACTS, buildExplorerBundle, clickNode, drawnEdges, drawnNodes, expectSameOrigin, openExplorer, processViewReady, REPO, type OpenedPage } from '../helpers/explorer';
 import { ingestLines } from '../helpers/ingest';
-import { testRuntime } from '../helpers/runtime';
+import { createLogger } from '../../src/log/logger';
+import { createRuntime } from '../../src/runtime';
 
 const BROWSER_TEST_MS = 180_000;
 const BROWSER_HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -66,7 +67,11 @@ describe('the explorer in a browser, on a generated fleet', () => {
     buildExplorerBundle();
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await launchChromium();
-    runtime = await testRuntime();
+    // Longer waits than testRuntime's: this suite loads a whole fleet while other suites share the machine.
+    runtime = await createRuntime({
+      overrides: { LOG_LEVEL: 'silent', AUTH: 'off', NEO4J_ACQUIRE_TIMEOUT_MS: 60_000, NEO4J_MAX_RETRY_MS: 30_000, NEO4J_TX_TIMEOUT_MS: 120_000 },
+      logger: createLogger('silent'),
+    });
     await migrate(runtime.executor);
     const generated = await generateText(FLEET);
     // Fresh org ids per run, so data an older run left in a shared database never mixes in.
@@ -307,6 +312,109 @@ describe('the explorer in a browser, on a generated fleet', () => {
       opened.problems.length = 0;
       opened.problems.push(...problems);
       await finish(opened, keyed, 'auth');
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'opens the host timeline around a process: a per-minute histogram over the paged events, and a click opens a process view',
+    async () => {
+      const payload = story.processes.payload;
+      const opened = await openExplorer(browser, explorerUrl(open, `?view=process&org=${story.org.oid}&atom=${payload.atom}&panel=${payload.atom}`));
+      const { page } = opened;
+      await processViewReady(page);
+      await page.click('#pivot-timeline');
+      await page.waitForSelector('#timeline-list button.open-event');
+      const url = new URL(page.url());
+      expect(url.searchParams.get('view')).toBe('timeline');
+      expect(url.searchParams.get('sid')).toBe(story.victim.sid);
+      expect(await page.locator('#view-title').textContent()).toContain(story.victim.hostname);
+      // The histogram counts the same events the list pages through.
+      const bars = await page.locator('#histogram rect').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
+      const total = Number(/^([\d,]+) events/.exec((await page.locator('#timeline-count').textContent()) ?? '')?.[1]?.replace(/,/g, ''));
+      expect(bars.length).toBeGreaterThan(0);
+      expect(bars.reduce((a, b) => a + b, 0)).toBe(total);
+      // Events are in time order, and the payload's start is among them (the window is around it).
+      const rows = await page.locator('#timeline-list tbody tr td:first-child').allTextContents();
+      expect([...rows].sort()).toEqual(rows);
+      let found = await page.locator(`#timeline-list button.open-event[data-atom="${payload.atom}"]`).count();
+      while (!found && (await page.locator('#timeline-next').count())) {
+        await page.click('#timeline-next');
+        await page.waitForTimeout(300);
+        found = await page.locator(`#timeline-list button.open-event[data-atom="${payload.atom}"]`).count();
+      }
+      expect(found).toBe(1);
+      await page.screenshot({ path: join(ARTIFACTS, 'explorer-timeline.png') });
+      await page.click(`#timeline-list button.open-event[data-atom="${payload.atom}"]`);
+      await processViewReady(page);
+      expect(new URL(page.url()).searchParams.get('atom')).toBe(payload.atom);
+      await finish(opened, open, 'timeline-opened');
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'is driven by the keyboard (arrows, Enter, Escape), exports PNG and SVG, and has no serious axe-core violations',
+    async () => {
+      const payload = story.processes.payload;
+      const opened = await openExplorer(browser, explorerUrl(open, `?view=process&org=${story.org.oid}&atom=${payload.atom}&panel=${payload.atom}`));
+      const { page } = opened;
+      await processViewReady(page);
+      await page.focus('#graph');
+      await page.keyboard.press('ArrowLeft');
+      await waitFor('the parent selected', async () => new URL(page.url()).searchParams.get('panel') === payload.parentAtom);
+      // Up the chain to the nearest ancestor with other children (drawn as a "+N processes" stub).
+      const stubs = new Set((await drawnNodes(page)).filter((n) => n.kind === 'more').map((n) => n.id.slice('more:'.length)));
+      const k = story.ancestors.findIndex((a) => stubs.has(a.atom));
+      expect(k).toBeGreaterThanOrEqual(0);
+      const ancestor = story.ancestors[k]!.atom;
+      for (let i = 0; i <= k; i++) {
+        await page.keyboard.press('ArrowLeft');
+        await waitFor(`ancestor ${i} selected`, async () => new URL(page.url()).searchParams.get('panel') === story.ancestors[i]!.atom);
+      }
+      // Enter expands it: its other children are drawn.
+      const before = (await drawnNodes(page)).length;
+      await page.keyboard.press('Enter');
+      await waitFor('the ancestor expanded', async () => ((await drawnNodes(page)).length > before ? true : undefined));
+      expect(new URL(page.url()).searchParams.get('exp')).toContain(ancestor);
+      // Enter again collapses it.
+      await page.keyboard.press('Enter');
+      await waitFor('the ancestor collapsed', async () => ((await drawnNodes(page)).length === before ? true : undefined));
+      if (k > 0) {
+        await page.keyboard.press('ArrowRight');
+        await waitFor('one step back down the chain', async () => new URL(page.url()).searchParams.get('panel') === story.ancestors[k - 1]!.atom);
+      }
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('#panel', { state: 'hidden' });
+      expect(new URL(page.url()).searchParams.get('panel')).toBeNull();
+
+      for (const [button, extension, signature] of [['#export-png', '.png', '\u0089PNG'], ['#export-svg', '.svg', '<svg']] as const) {
+        const downloading = page.waitForEvent('download');
+        await page.click(button);
+        const download = await downloading;
+        expect(download.suggestedFilename()).toBe(`atomgraph-${payload.atom}${extension}`);
+        const path = join(ARTIFACTS, `explorer-export${extension}`);
+        await download.saveAs(path);
+        const bytes = readFileSync(path);
+        expect(bytes.length).toBeGreaterThan(1000);
+        expect(bytes.toString('latin1')).toContain(signature);
+      }
+
+      // axe-core from node_modules, run in the page (through the driver, so the page's CSP stays as served).
+      const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+      await page.goto(explorerUrl(open, `?view=process&org=${story.org.oid}&atom=${payload.atom}&panel=${payload.atom}&pivot=hash`));
+      await processViewReady(page);
+      await page.waitForSelector('#pivot-result .sighting-hosts');
+      await page.evaluate(axe);
+      const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+      const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      expect(serious).toEqual([]);
+      await page.goto(explorerUrl(open, `?view=timeline&org=${story.org.oid}&sid=${story.victim.sid}&from=${new Date(story.startTime - 300_000).toISOString()}&to=${new Date(story.startTime + 300_000).toISOString()}`));
+      await page.waitForSelector('#timeline-count');
+      await page.evaluate(axe);
+      const timeline = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as typeof result;
+      expect(timeline.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+      await finish(opened, open, 'keyboard');
     },
     BROWSER_TEST_MS,
   );

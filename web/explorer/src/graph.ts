@@ -157,9 +157,11 @@ export function draw(cy: Core, model: ProcessModel, focusId: string | null): voi
   const keep = focusId ?? selected;
   if (keep && cy.$id(keep).nonempty()) cy.$id(keep).select();
   cy.fit(cy.elements(), 30);
-  if (cy.zoom() < 0.45 && keep && cy.$id(keep).nonempty()) {
-    cy.zoom(0.6);
-    cy.center(cy.$id(keep));
+  // A big tree fitted whole is unreadable: show the focused node at a legible size instead.
+  if (cy.zoom() < 0.8) {
+    const at = keep && cy.$id(keep).nonempty() ? cy.$id(keep) : cy.nodes('.focal');
+    cy.zoom(0.8);
+    if (at.nonempty()) cy.center(at);
   }
 }
 
