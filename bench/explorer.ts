@@ -101,10 +101,10 @@ async function main(): Promise<void> {
   const db = await benchNeo4j(process.env);
   const org = randomUUID();
   const sid = randomUUID();
-  const runtime = await createRuntime({ overrides: { NEO4J_URI: db.uri, NEO4J_USERNAME: db.user, NEO4J_PASSWORD: db.password, LOG_LEVEL: 'silent', AUTH: 'off' }, logger: createLogger('silent') });
+  const runtime = await createRuntime({ overrides: { NEO4J_URI: db.uri, NEO4J_USERNAME: db.user, NEO4J_PASSWORD: db.password, LOG_LEVEL: 'silent', AUTH: 'off', NEO4J_TX_TIMEOUT_MS: 300_000, NEO4J_ACQUIRE_TIMEOUT_MS: 60_000 }, logger: createLogger('silent') });
   const { lines, root, processes } = treeLines(org, sid);
   await migrate(runtime.executor);
-  await ingest(readBuffer(Buffer.from(lines.join('\n')), 'bench-tree'), { executor: runtime.executor, batchSize: 1000 });
+  await ingest(readBuffer(Buffer.from(lines.join('\n')), 'bench-tree'), { executor: runtime.executor, batchSize: 500 });
   await runtime.close();
   console.log(`loaded a ${processes}-process tree (${lines.length} events) into org ${org}`);
   const api = await startApi(db);

@@ -4129,7 +4129,7 @@ export const TimelineDocument = new TypedDocumentString(`
 }`) as unknown as TypedDocumentString<TimelineQuery, TimelineQueryVariables>;
 export const HistogramDocument = new TypedDocumentString(`
     query Histogram($filter: EventFilter!) {
-  eventCounts(groupBy: MINUTE, filter: $filter, limit: 1440) {
+  eventCounts(groupBy: MINUTE, filter: $filter, limit: 500) {
     key
     count
   }

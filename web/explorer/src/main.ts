@@ -466,6 +466,8 @@ async function renderProcess(previous: ViewState | null): Promise<void> {
   if (!sameView || !cy || !view.contains(graphBox)) {
     clear(view, processToolbar(), viewMessage, graphBox);
     viewMessage.textContent = 'Loading the process view…';
+    viewTitle.textContent = '';
+    for (const a of ['data-ready', 'data-ready-ms', 'data-links']) graphBox.removeAttribute(a);
     cy?.destroy();
     cy = createGraph(graphBox);
     cy.on('tap', 'node', (e) => void onTap(e.target.id() as string));
@@ -564,8 +566,10 @@ function testHook() {
 }
 
 // Keyboard: arrows move through the tree (left: parent, right: first child, up/down: siblings).
-graphBox.addEventListener('keydown', (e) => {
-  if (!model || !cy) return;
+document.addEventListener('keydown', (e) => {
+  // The tree's keys work while the drawing (or nothing in particular) has focus, never while typing.
+  const focus = document.activeElement;
+  if (!model || !cy || state.view !== 'process' || !(focus === document.body || focus === null || graphBox.contains(focus))) return;
   const current = state.panel || model.focal;
   const visibleIds = new Set(cy.nodes().map((n) => n.id()));
   // A process's drawn children: the chain's next step first, "+N" stubs last.
@@ -722,7 +726,7 @@ async function renderTimeline(): Promise<void> {
   histogram.setAttribute('role', 'img');
   const list = h('div', { className: 'scroll', id: 'timeline-list' });
   const pager = h('div', { className: 'toolbar' });
-  clear(view, h('div', { className: 'toolbar' }, title, h('span', { className: 'legend' }, `${fmtTime(from)} to ${fmtTime(to)}, oldest first; each bar is one minute (click one to zoom to it)`)), histogram, pager, list);
+  clear(view, h('div', { className: 'toolbar' }, title, h('span', { className: 'legend' }, `${fmtTime(from)} to ${fmtTime(to)}, oldest first; each bar is one minute, up to 500 minutes (click one to zoom to it)`)), histogram, pager, list);
   try {
     const hostList = await hosts().catch(() => [] as Host[]);
     const host = hostList.find((s) => s.sensorId === state.sid);
@@ -751,7 +755,7 @@ async function renderTimeline(): Promise<void> {
 
 function drawHistogram(svg: SVGSVGElement, counts: readonly { key: string; count: number }[], from: string, to: string): void {
   const start = Math.floor(Date.parse(from) / 60_000);
-  const minutes = Math.max(1, Math.min(1440, Math.ceil(Date.parse(to) / 60_000) - start));
+  const minutes = Math.max(1, Math.min(500, Math.ceil(Date.parse(to) / 60_000) - start));
   const max = Math.max(1, ...counts.map((c) => c.count));
   svg.setAttribute('viewBox', `0 0 ${minutes} 100`);
   svg.setAttribute('preserveAspectRatio', 'none');
