@@ -371,14 +371,17 @@ describe('the explorer in a browser, on a generated fleet', () => {
         await page.keyboard.press('ArrowLeft');
         await waitFor(`ancestor ${i} selected`, async () => new URL(page.url()).searchParams.get('panel') === story.ancestors[i]!.atom);
       }
-      // Enter expands it: its other children are drawn.
-      const before = (await drawnNodes(page)).length;
+      // Enter expands it: its other children are drawn (tree edges to processes off the chain).
+      const chainAtoms = new Set([payload.atom, ...story.ancestors.map((a) => a.atom)]);
+      const offChain = async () => (await drawnEdges(page)).filter((e) => e.kind === 'tree' && e.source === ancestor && !chainAtoms.has(e.target)).length;
+      expect(await offChain()).toBe(0);
       await page.keyboard.press('Enter');
-      await waitFor('the ancestor expanded', async () => ((await drawnNodes(page)).length > before ? true : undefined));
+      await waitFor('the ancestor expanded', async () => ((await offChain()) > 0 ? true : undefined));
       expect(new URL(page.url()).searchParams.get('exp')).toContain(ancestor);
       // Enter again collapses it.
       await page.keyboard.press('Enter');
-      await waitFor('the ancestor collapsed', async () => ((await drawnNodes(page)).length === before ? true : undefined));
+      await waitFor('the ancestor collapsed', async () => ((await offChain()) === 0 ? true : undefined));
+      expect(new URL(page.url()).searchParams.get('col')).toContain(ancestor);
       if (k > 0) {
         await page.keyboard.press('ArrowRight');
         await waitFor('one step back down the chain', async () => new URL(page.url()).searchParams.get('panel') === story.ancestors[k - 1]!.atom);
