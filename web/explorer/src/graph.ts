@@ -127,11 +127,11 @@ const STYLE: cytoscape.StylesheetJson = [
   { selector: 'edge.more', style: { 'line-style': 'dashed', 'line-color': '#c9a227', 'target-arrow-color': '#c9a227' } },
   {
     selector: 'edge.target',
-    style: { 'line-style': 'dashed', 'line-color': '#c62828', 'target-arrow-color': '#c62828', width: 2, label: 'data(label)', 'font-size': 9, color: '#b71c1c', 'text-background-color': '#fff', 'text-background-opacity': 1 },
+    style: { 'line-style': 'dashed', 'line-color': '#c62828', 'target-arrow-color': '#c62828', width: 2, label: 'data(label)', 'font-size': 9, color: '#b71c1c', 'text-outline-color': '#fff', 'text-outline-width': 2 },
   },
   {
     selector: 'edge.lateral',
-    style: { 'line-style': 'dotted', 'line-color': '#1565c0', 'target-arrow-color': '#1565c0', width: 3, label: 'data(label)', 'font-size': 10, color: '#0d47a1', 'text-background-color': '#fff', 'text-background-opacity': 1 },
+    style: { 'line-style': 'dotted', 'line-color': '#1565c0', 'target-arrow-color': '#1565c0', width: 3, label: 'data(label)', 'font-size': 10, color: '#0d47a1', 'text-outline-color': '#fff', 'text-outline-width': 2 },
   },
 ];
 
