@@ -2,7 +2,7 @@
 // Regenerates into the working tree, then asks git whether anything changed.
 import { execFileSync } from 'node:child_process';
 
-const GENERATED = ['schema.graphql', 'src/api/generated'];
+const GENERATED = ['schema.graphql', 'src/api/generated', 'web/explorer/gql'];
 execFileSync('npm', ['run', '--silent', 'codegen'], { stdio: 'inherit' });
 const changed = execFileSync('git', ['status', '--porcelain', '--', ...GENERATED], { encoding: 'utf8' }).trim();
 if (changed) {

@@ -35,6 +35,7 @@ import { warningsPlugin } from './warnings';
 import { healthRouter } from './http/health';
 import { createLoaders } from './loaders';
 import { ingestRouter } from './http/ingest';
+import { explorerRouter } from './explorer/router';
 import { playgroundRouter } from './playground/router';
 import { executableSchema } from './schema/executable';
 import { startSubscriptions } from './subscriptions';
@@ -290,7 +291,8 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
     }),
   );
   // Before Apollo: a browser's GET /graphql gets GraphiQL, everything else passes through.
-  if (deps.config.PLAYGROUND) app.use(playgroundRouter({ auth: deps.config.AUTH }));
+  if (deps.config.PLAYGROUND) app.use(playgroundRouter({ auth: deps.config.AUTH, explorer: deps.config.EXPLORER }));
+  if (deps.config.EXPLORER) app.use(explorerRouter({ auth: deps.config.AUTH, playground: deps.config.PLAYGROUND }));
   // What reaches here for /graphql: GETs that are not a browser's, and POSTs to /graphql/ or /GraphQL.
   app.use('/graphql', (req, res) => void graphql(req, res));
 

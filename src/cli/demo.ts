@@ -6,7 +6,7 @@
 import { SingleBar } from 'cli-progress';
 import { DEMO_FLEET } from '../demo/fleet';
 import { loadFleetOnce, type FleetLoad } from '../demo/load-fleet';
-import { demoQueries, formatDemoQueries } from '../demo/queries';
+import { demoQueries, explorerLink, formatDemoQueries } from '../demo/queries';
 import { topDetection, type TruthWithDetections } from '../generate/stories/detections';
 import { migrate } from '../graph/schema/migrate';
 import type { IngestSummary } from '../ingest/pipeline';
@@ -36,6 +36,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   process.stdout.write(
     `\nThe demo fleet: ${truth.summary.events} events from ${DEMO_FLEET.hosts} hosts in ${truth.orgs.length} orgs, ` +
       `with ${truth.stories.length} planted attacks (phishing -> PowerShell -> lsass -> lateral movement -> beaconing) and ${truth.detections.length} detections.\n` +
+      `See the attack drawn in the explorer: ${explorerLink(new URL(url).origin, story)}\n` +
       `Open ${url} in a browser, or try these:\n\n${formatDemoQueries(url, demoQueries(story, topDetection(truth, story.id)))}\n`,
   );
 }

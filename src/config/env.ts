@@ -87,6 +87,8 @@ export const configSchema = z.object({
    * shares its address: cap there instead).
    */
   HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(1_000_000).default(256),
+  /** The explorer at GET /explorer (process trees drawn from the API; the bundle npm run build makes). */
+  EXPLORER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Largest accepted GraphQL request body (bytes). */
   GRAPHQL_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   /** Events buffered per live subscriber (eventAdded); beyond this the oldest are dropped and counted. */

@@ -72,3 +72,14 @@ export function formatDemoQueries(url: string, queries: readonly ExampleQuery[])
     })
     .join('\n');
 }
+
+/**
+ * The explorer opened on the attack: the process that moved laterally (or the dropper), with the
+ * chain above it, the dropper and its cross-links below, the other host's process in its lane,
+ * and the dropper's panel open. `base` is the server's origin, e.g. http://127.0.0.1:4000.
+ */
+export function explorerLink(base: string, story: StoryTruth): string {
+  const atom = story.lateral?.connections[0]?.processAtom ?? story.processes.payload.atom;
+  const params = new URLSearchParams({ view: 'process', org: story.org.oid, atom, panel: story.processes.payload.atom });
+  return `${base.replace(/\/+$/, '')}/explorer?${params.toString()}`;
+}

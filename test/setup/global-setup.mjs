@@ -23,6 +23,8 @@ export default async function globalSetup() {
     heap: '1g',
     pagecache: '256m',
     quiet: true,
+    // A busy 2-core machine (parallel suites, CI) can take over two minutes to start it.
+    timeoutMs: 300_000,
   });
   process.env.NEO4J_URI = server.uri;
   process.env.NEO4J_USERNAME = 'neo4j';

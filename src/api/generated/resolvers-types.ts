@@ -138,7 +138,7 @@ export type AutorunEntry = {
 export type Bucket = {
   __typename?: 'Bucket';
   count: Scalars['Int']['output'];
-  /** The event type, hostname, sensor id, or the bucket's start time (ISO-8601) for HOUR and DAY. */
+  /** The event type, hostname, sensor id, or the bucket's start time (ISO-8601) for MINUTE, HOUR and DAY. */
   key: Scalars['String']['output'];
   /** The org the bucket counts. */
   orgId: Scalars['String']['output'];
@@ -443,6 +443,8 @@ export type CountGroup =
   | 'EVENT_TYPE'
   | 'HOSTNAME'
   | 'HOUR'
+  /** Per minute: a histogram above a host's timeline (narrow the filter to a time range). */
+  | 'MINUTE'
   | 'SENSOR';
 
 /** DATA_DROPPED: The sensor was offline long enough that its buffer overflowed and events were lost. */

@@ -5,9 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { StaticAsset } from '../web/static';
 import { CLIENT_ICON, CLIENT_SCRIPT, CLIENT_STYLES } from './client';
 
-export type PlaygroundAsset = { kind: 'file'; path: string } | { kind: 'text'; type: string; body: string };
+export type PlaygroundAsset = StaticAsset;
 
 /** A file inside an installed package. package.json is resolved because react's `exports` hides umd/. */
 function packageFile(pkg: string, file: string): PlaygroundAsset {

@@ -88,6 +88,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     return h('div', { className: 'atomgraph-layout' },
       h('header', { className: 'atomgraph-bar' },
         h('span', { className: 'atomgraph-title' }, 'atomgraph'),
+        settings.explorer ? h('a', { href: 'explorer', id: 'atomgraph-explorer-link' }, 'Explorer') : null,
         settings.auth === 'keys' ? h(KeyForm, { apiKey: apiKey, onKey: onKey }) : h('span', { className: 'atomgraph-key-status' }, 'auth is off (AUTH=off): every org is visible')),
       h('main', { className: 'atomgraph-graphiql' },
         h(GraphiQL, {

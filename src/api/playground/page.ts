@@ -3,37 +3,17 @@
  * Settings reach the bootstrap script in a JSON data block (type application/json is never run).
  * Asset URLs are relative to the page (served at /graphql), so a proxy's path prefix is kept.
  */
+import { jsonForScriptBlock } from '../web/static';
 import type { PlaygroundExample } from './examples';
 
 export interface PageSettings {
   auth: 'keys' | 'off';
   examples: readonly PlaygroundExample[];
+  explorer?: boolean;
 }
 
-/**
- * Scripts from our origin only, requests to our origin only (HTTP and the graphql-ws socket).
- * Style sheets too, except that GraphiQL's dialogs (settings, short keys) insert a <style> element
- * whose text depends on the scrollbar's width, so no hash fits it: style-src-elem allows inline
- * <style> elements while style="" attributes stay forbidden (GraphiQL sets styles through the DOM,
- * which CSP does not restrict). GraphiQL's CSS carries its fonts as data: URLs.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "style-src-elem 'self' 'unsafe-inline'",
-  "font-src 'self' data:",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-/** JSON that cannot end the <script> block it sits in nor open a comment there. */
-function jsonForScriptBlock(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
-}
+/** The one policy of every page we serve (src/api/web/static.ts); re-exported for the playground's callers. */
+export { CONTENT_SECURITY_POLICY } from '../web/static';
 
 export function playgroundPage(settings: PageSettings): string {
   return `<!doctype html>

@@ -14,16 +14,18 @@ import type { Page } from './trees';
 import { toBigInt as big, toStr as str } from './values';
 
 export type EventOrder = 'TIME_DESC' | 'TIME_ASC';
-export type CountGroup = 'EVENT_TYPE' | 'HOSTNAME' | 'SENSOR' | 'HOUR' | 'DAY';
+export type CountGroup = 'EVENT_TYPE' | 'HOSTNAME' | 'SENSOR' | 'MINUTE' | 'HOUR' | 'DAY';
+
+const TIME_GROUPS: ReadonlySet<CountGroup> = new Set(['MINUTE', 'HOUR', 'DAY']);
 
 const GROUP_KEYS: Record<CountGroup, string> = {
   EVENT_TYPE: 'e.type',
   HOSTNAME: 'e.hostname',
   SENSOR: 'e.sid',
+  MINUTE: '(e.time / 60000) * 60000',
   HOUR: '(e.time / 3600000) * 3600000',
   DAY: '(e.time / 86400000) * 86400000',
 };
-const TIME_GROUPS: ReadonlySet<CountGroup> = new Set(['HOUR', 'DAY']);
 /** Groupings by host keep the sensor in the key: two orgs' hosts with one name are two hosts. */
 const HOST_GROUPS: ReadonlySet<CountGroup> = new Set(['HOSTNAME', 'SENSOR']);
 

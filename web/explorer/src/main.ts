@@ -1,0 +1,817 @@
+/**
+ * The explorer: a client of atomgraph's own GraphQL API that draws process trees. Views: search
+ * results, the process view of one event (ancestry, tree, cross-links, lanes per host), and a
+ * host's timeline; a side panel reads one node and pivots from it. The URL holds the state.
+ */
+import './explorer.css';
+import type { Core, EdgeSingular } from 'cytoscape';
+import {
+  ActivityDocument,
+  ChildProcessesDocument,
+  DescendantsDocument,
+  FindEventDocument,
+  HistogramDocument,
+  HostsDocument,
+  type HostsQuery,
+  LateralDocument,
+  NodeDetailDocument,
+  type NodeDetailQuery,
+  ProcessViewDocument,
+  SearchEventsDocument,
+  SightingsDocument,
+  TargetedByDocument,
+  TimelineDocument,
+  type EventFilter,
+  type EventLineFragment,
+  type IndicatorKind,
+  type TreeNodeFragment,
+} from '../gql/graphql';
+import { ApiError, request, storedKey, storeKey } from './api';
+import { basename, clear, fmtCount, fmtTime, h } from './dom';
+import { createGraph, draw, exportPng, exportSvg, nodeName } from './graph';
+import { PROCESS_TYPES, ProcessModel, TARGET_TYPES, toProc } from './model';
+import { registerPanel, startPanels, type StartPanelContext } from './panels';
+import { formatState, parseState, type ViewState } from './state';
+
+interface Settings {
+  auth: 'keys' | 'off';
+  features: { detections: boolean };
+  playground: boolean;
+}
+
+const settings = JSON.parse(document.getElementById('atomgraph-explorer-settings')?.textContent ?? '{}') as Settings;
+const root = document.getElementById('atomgraph-explorer') as HTMLElement;
+
+/** Descendants drawn when a view opens: two levels, at most this many processes (paged by 500). */
+const INITIAL_DEPTH = 2;
+const INITIAL_MAX = 2000;
+const API_PAGE = 500;
+const TIMELINE_PAGE = 100;
+/** Processes whose TARGET activity is fetched for cross-links, per draw. */
+const CROSS_LINK_FETCHES = 40;
+
+// ---------------------------------------------------------------- layout
+
+const status = h('span', { className: 'status', id: 'key-status', role: 'status' });
+const searchInput = h('input', {
+  id: 'search-input',
+  type: 'search',
+  name: 'q',
+  placeholder: 'atom, hostname, hash, domain, IP or command-line text',
+  'aria-label': 'Search: an atom, a hostname, a hash, a domain, an IP, or command-line text',
+  spellcheck: 'false',
+  autocomplete: 'off',
+});
+const searchForm = h('form', { className: 'search', role: 'search' }, searchInput, h('button', { type: 'submit', id: 'search-go' }, 'Search'));
+const keyInput = h('input', { id: 'key-input', type: 'password', name: 'apiKey', placeholder: 'paste a key: atomgraph keys create', autocomplete: 'off', spellcheck: 'false' });
+const keyForm = h('form', { className: 'key', autocomplete: 'off' }, h('label', { for: 'key-input' }, 'API key'), keyInput, h('button', { type: 'submit', id: 'key-use' }, 'Use key'));
+const header = h(
+  'header',
+  { className: 'bar' },
+  h('h1', {}, 'atomgraph explorer'),
+  searchForm,
+  settings.auth === 'keys' ? keyForm : h('span', { className: 'status' }, 'auth is off: every org is visible'),
+  settings.auth === 'keys' ? status : null,
+  settings.playground ? h('a', { href: 'graphql', id: 'playground-link' }, 'Playground') : null,
+);
+const startNav = h('nav', { className: 'start', 'aria-label': 'Where to start' });
+const view = h('main', { className: 'view', id: 'view' });
+const panel = h('aside', { className: 'panel', id: 'panel', 'aria-label': 'Selected node', hidden: true });
+const announcer = h('div', { className: 'visually-hidden', 'aria-live': 'polite', id: 'announcer' });
+root.append(header, h('div', { className: 'layout' }, startNav, view, panel), announcer);
+
+// ---------------------------------------------------------------- state and navigation
+
+let state: ViewState = parseState(location.search);
+
+function navigate(patch: Partial<ViewState>, options: { replace?: boolean; fresh?: boolean } = {}): void {
+  const base: ViewState = options.fresh ? { ...parseState(''), org: state.org } : state;
+  const next: ViewState = { ...base, ...patch };
+  const url = formatState(next);
+  if (options.replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  const previous = state;
+  state = next;
+  void render(previous);
+}
+
+window.addEventListener('popstate', () => {
+  const previous = state;
+  state = parseState(location.search);
+  void render(previous);
+});
+
+function report(error: unknown, into: HTMLElement = view): void {
+  const message = error instanceof ApiError && error.code === 'UNAUTHENTICATED' ? `The API refused the key: ${error.message}` : error instanceof Error ? error.message : String(error);
+  const box = h('p', { className: 'message error', role: 'alert' }, message);
+  into.prepend(box);
+}
+
+function needsKey(): boolean {
+  return settings.auth === 'keys' && !storedKey();
+}
+
+function askForKey(): void {
+  clear(view, h('p', { className: 'message', id: 'key-needed', role: 'alert' }, 'This server wants an API key. Paste one in the field at the top (from: atomgraph keys create --org <oid> --role reader). It is kept in this tab only.'));
+  keyInput.focus();
+}
+
+keyInput.value = storedKey();
+status.textContent = storedKey() ? 'key in use (kept in this tab only)' : 'no key yet';
+keyForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const key = keyInput.value.trim().replace(/^Bearer\s+/i, '');
+  storeKey(key);
+  status.textContent = key ? 'key in use (kept in this tab only)' : 'no key yet';
+  hostsLoaded = null;
+  void renderStart();
+  void render(null);
+});
+
+searchForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const q = searchInput.value.trim();
+  if (q) navigate({ view: 'search', q }, { fresh: true });
+});
+
+// ---------------------------------------------------------------- start panels (left column)
+
+type Host = HostsQuery['sensors']['nodes'][number];
+let hostsLoaded: Promise<Host[]> | null = null;
+
+function hosts(): Promise<Host[]> {
+  hostsLoaded ??= request(HostsDocument, { first: 500 }).then((d) => d.sensors.nodes);
+  return hostsLoaded;
+}
+
+/** A window around a moment, for "host timeline around this time". */
+function around(time: string | null | undefined, minutes = 5): { from: string; to: string } {
+  const t = time ? Date.parse(time) : Date.now();
+  return { from: new Date(t - minutes * 60_000).toISOString(), to: new Date(t + minutes * 60_000).toISOString() };
+}
+
+registerPanel({
+  id: 'hosts',
+  title: 'Hosts',
+  needs: null,
+  async render(into, ctx) {
+    const list = await hosts();
+    const ul = h('ul', { id: 'host-list' });
+    for (const host of [...list].sort((a, b) => (a.hostname ?? '').localeCompare(b.hostname ?? ''))) {
+      const last = host.lastSeen ? Date.parse(host.lastSeen) : Date.now();
+      ul.append(
+        h(
+          'li',
+          {},
+          h('button', { className: 'link', type: 'button', onclick: () => ctx.open({ view: 'timeline', org: host.orgId, sid: host.sensorId, from: new Date(last - 3_600_000).toISOString(), to: new Date(last + 1000).toISOString() }) }, host.hostname ?? host.sensorId),
+          h('div', { className: 'meta' }, `${host.platform ?? ''} ${host.intIp ?? ''} · ${fmtCount(host.eventCount)} events`),
+        ),
+      );
+    }
+    into.append(list.length ? ul : h('p', { className: 'meta' }, 'No hosts yet.'));
+  },
+});
+
+// The detections panel registers here once the detections API is merged (needs: 'detections').
+// Until Query.detections exists the server reports features.detections = false and no slot shows.
+
+async function renderStart(): Promise<void> {
+  clear(startNav);
+  if (needsKey()) {
+    startNav.append(h('p', { className: 'meta' }, 'Hosts appear once a key is in use.'));
+    return;
+  }
+  const ctx: StartPanelContext = {
+    open: (patch) => navigate(patch as Partial<ViewState>, { fresh: true }),
+    report: (error) => report(error, startNav),
+  };
+  for (const p of startPanels(settings.features as unknown as Record<string, boolean>)) {
+    const section = h('section', { id: `start-${p.id}`, 'aria-labelledby': `start-${p.id}-title` }, h('h2', { id: `start-${p.id}-title` }, p.title));
+    startNav.append(section);
+    try {
+      await p.render(section, ctx);
+    } catch (error) {
+      report(error, section);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- search
+
+const HEX = /^[0-9a-f]+$/i;
+const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
+const IPV6 = /^[0-9a-f:]+:[0-9a-f:]*$/i;
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9_-]{1,63}\.)+[a-z]{2,63}\.?$/i;
+
+function eventSummary(e: EventLineFragment): string {
+  const any = e as Record<string, unknown>;
+  const dest = any['destination'] as { ipAddress?: string | null; port?: number | null } | undefined;
+  if (typeof any['commandLine'] === 'string') return any['commandLine'];
+  if (typeof any['domainName'] === 'string') return `${any['domainName']}${any['ipAddress'] ? ` → ${String(any['ipAddress'])}` : ''}`;
+  if (dest?.ipAddress) return `→ ${dest.ipAddress}:${dest.port ?? ''}`;
+  if (typeof any['svcName'] === 'string') return `${any['svcName']} ${String(any['executable'] ?? '')}`;
+  if (typeof any['filePath'] === 'string') return any['filePath'];
+  return 'missing' in any ? 'parent never received' : '';
+}
+
+/** The process view of an event: processes open themselves, activity opens with its process. */
+function openEvent(e: { atom: string; orgId: string; eventType: string }): void {
+  navigate({ view: 'process', atom: e.atom, org: e.orgId, panel: e.atom }, { fresh: true });
+}
+
+function eventTable(events: readonly EventLineFragment[], caption: string): HTMLTableElement {
+  const body = h('tbody');
+  for (const e of events) {
+    body.append(
+      h(
+        'tr',
+        {},
+        h('td', {}, fmtTime(e.eventTime)),
+        h('td', {}, e.hostname ?? e.sensorId ?? ''),
+        h('td', {}, e.eventType),
+        h('td', { className: 'mono' }, h('button', { className: 'link open-event', type: 'button', 'data-atom': e.atom, onclick: () => openEvent(e) }, eventSummary(e) || e.atom)),
+      ),
+    );
+  }
+  return h('table', {}, h('caption', { className: 'visually-hidden' }, caption), h('thead', {}, h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Host'), h('th', {}, 'Type'), h('th', {}, 'What (opens the process view)'))), body);
+}
+
+async function sightingsSection(kind: IndicatorKind, value: string, orgId: string | null, title: string): Promise<HTMLElement> {
+  const d = await request(SightingsDocument, { kind, value, orgId: orgId || null });
+  const section = h('section', { className: 'sightings', 'data-kind': kind }, h('h2', {}, title));
+  section.append(h('p', { className: 'prevalence', id: `prevalence-${kind.toLowerCase()}` }, `On ${d.prevalence.hosts} of ${d.prevalence.totalHosts} hosts (${fmtCount(d.prevalence.events)} events).`));
+  const ul = h('ul', { className: 'sighting-hosts' });
+  for (const s of d.sightings.nodes) {
+    ul.append(
+      h(
+        'li',
+        { 'data-sid': s.sensorId },
+        h('button', { className: 'link sighting-host', type: 'button', onclick: () => navigate({ view: 'timeline', org: s.orgId, sid: s.sensorId, ...around(s.firstSeen) }, { fresh: true }) }, s.hostname ?? s.sensorId),
+        ` · ${fmtCount(s.count)} events, ${fmtTime(s.firstSeen)} to ${fmtTime(s.lastSeen)}`,
+      ),
+    );
+  }
+  section.append(ul);
+  const events = d.sightings.nodes.flatMap((s) => s.events.nodes);
+  if (events.length) section.append(eventTable(events, `events carrying ${value}`));
+  return section;
+}
+
+async function renderSearch(q: string): Promise<void> {
+  searchInput.value = q;
+  const said = h('p', { className: 'message', id: 'searched', role: 'status' }, 'Searching…');
+  const results = h('div', { className: 'scroll', id: 'results' });
+  clear(view, said, results);
+  const org = state.org || null;
+  const lower = q.toLowerCase();
+  try {
+    if (q.startsWith('event:') || (HEX.test(q) && q.length === 32)) {
+      const found = (await request(FindEventDocument, { atom: q })).event;
+      if (found) {
+        said.textContent = `Searched atoms for ${q}: found a ${found.eventType} on ${found.hostname ?? found.sensorId ?? 'an unknown host'}.`;
+        results.append(eventTable([found], 'the event'));
+        return;
+      }
+      if (q.startsWith('event:')) {
+        said.textContent = `Searched atoms for ${q}: no such event.`;
+        return;
+      }
+    }
+    if (HEX.test(q) && [32, 40, 64].includes(q.length)) {
+      const name = q.length === 64 ? 'SHA-256' : q.length === 40 ? 'SHA-1' : 'MD5';
+      said.textContent = `Searched hashes (${name}) for ${q}${q.length === 32 ? ' (no event has it as its atom)' : ''}.`;
+      const processes = await request(SearchEventsDocument, { filter: { hash: { equals: q }, eventTypes: PROCESS_TYPES, orgIds: org ? [org] : null }, first: 50 });
+      results.append(h('h2', {}, `Processes that ran it (${fmtCount(processes.events.totalCount)})`), eventTable(processes.events.nodes, 'processes with this hash'));
+      results.append(await sightingsSection('HASH', q, org, 'Hosts that saw this hash'));
+      return;
+    }
+    if (IPV4.test(q) || (IPV6.test(q) && q.includes('::'))) {
+      said.textContent = `Searched IP addresses for ${q}.`;
+      results.append(await sightingsSection('IP', q, org, 'Hosts that saw this address'));
+      return;
+    }
+    const host = (await hosts()).find((s) => (s.hostname ?? '').toLowerCase() === lower || (s.hostname ?? '').toLowerCase().split('.')[0] === lower || s.sensorId === q);
+    if (host) {
+      said.textContent = `Searched hostnames for ${q}: ${host.hostname ?? host.sensorId}.`;
+      const last = host.lastSeen ? Date.parse(host.lastSeen) : Date.now();
+      const recent = await request(SearchEventsDocument, { filter: { sensorIds: [host.sensorId], orgIds: [host.orgId], eventTypes: ['NEW_PROCESS'] }, first: 50 });
+      results.append(
+        h('p', {}, h('button', { type: 'button', id: 'open-host-timeline', onclick: () => navigate({ view: 'timeline', org: host.orgId, sid: host.sensorId, from: new Date(last - 3_600_000).toISOString(), to: new Date(last + 1000).toISOString() }, { fresh: true }) }, 'Open this host’s timeline (last hour seen)')),
+        h('h2', {}, 'Newest processes on this host'),
+        eventTable(recent.events.nodes, 'newest processes'),
+      );
+      return;
+    }
+    if (DOMAIN.test(q) && !q.includes(' ')) {
+      said.textContent = `Searched DNS domains for ${q}.`;
+      results.append(await sightingsSection('DOMAIN', q, org, 'Hosts that resolved this domain'));
+      return;
+    }
+    said.textContent = `Searched process command lines containing “${q}”.`;
+    const found = await request(SearchEventsDocument, { filter: { commandLine: { contains: q }, eventTypes: PROCESS_TYPES, orgIds: org ? [org] : null }, first: 50 });
+    results.append(h('h2', {}, `Processes (${fmtCount(found.events.totalCount)})`), eventTable(found.events.nodes, 'processes with this command line'));
+  } catch (error) {
+    report(error);
+  }
+}
+
+// ---------------------------------------------------------------- process view
+
+let cy: Core | null = null;
+let model: ProcessModel | null = null;
+/** The model's view key: the same atom and org keep the drawing (and its expansions) across panel changes. */
+let modelKey = '';
+
+function addTree(m: ProcessModel, nodes: readonly TreeNodeFragment[]): void {
+  for (const n of nodes) m.attach(toProc(n));
+}
+
+async function loadProcessView(atom: string, org: string): Promise<ProcessModel> {
+  const m = new ProcessModel(atom);
+  const first = await request(ProcessViewDocument, { atom, orgId: org || null, maxDepth: INITIAL_DEPTH, first: API_PAGE });
+  if (!first.event) throw new Error(`No event ${atom}${org ? ` in org ${org}` : ''} (or not visible to this key).`);
+  const focal = toProc(first.event);
+  m.add(focal);
+  const chain = first.ancestors.map(toProc).reverse();
+  for (const a of chain) m.add(a);
+  m.chain = [...chain.map((a) => a.atom), atom];
+  m.initiallyOpen.add(atom);
+  const open = (edges: readonly { depth: number; node: TreeNodeFragment }[]) => {
+    for (const e of edges) if (e.depth < INITIAL_DEPTH) m.initiallyOpen.add(e.node.atom);
+  };
+  addTree(m, first.descendants.edges.map((e) => e.node));
+  open(first.descendants.edges);
+  let page = first.descendants.pageInfo;
+  let count = first.descendants.edges.length;
+  while (page.hasNextPage && count < INITIAL_MAX) {
+    const next = await request(DescendantsDocument, { atom, orgId: org || null, maxDepth: INITIAL_DEPTH, first: API_PAGE, after: page.endCursor ?? null });
+    addTree(m, next.descendants.edges.map((e) => e.node));
+    open(next.descendants.edges);
+    count += next.descendants.edges.length;
+    page = next.descendants.pageInfo;
+  }
+  return m;
+}
+
+const childPage = (atom: string, orgId: string, first: number, after: string | null) => request(ChildProcessesDocument, { atom, orgId, first, after });
+
+/** Loads a process's children, a page at a time in the API's order, up to what its expansions draw. */
+async function ensureChildren(m: ProcessModel, atom: string): Promise<void> {
+  const n = m.nodes.get(atom);
+  const target = m.wanted(atom);
+  if (!n || m.loadedChildren(atom) >= target) return;
+  let after: string | null = null;
+  while (m.loadedChildren(atom) < target) {
+    const d: Awaited<ReturnType<typeof childPage>> = await childPage(atom, n.orgId, Math.min(API_PAGE, target), after);
+    addTree(m, d.descendants.nodes);
+    if (!d.descendants.pageInfo.hasNextPage || !d.descendants.pageInfo.endCursor) break;
+    after = d.descendants.pageInfo.endCursor;
+  }
+}
+
+/** TARGET cross-links and lateral movement for what is drawn (each process asked once). */
+async function crossLinks(m: ProcessModel): Promise<boolean> {
+  let changed = false;
+  const candidates = [...m.nodes.values()].filter((n) => !m.linksFetched.has(n.atom) && n.counts.some((c) => TARGET_TYPES.includes(c.eventType))).slice(0, CROSS_LINK_FETCHES);
+  await Promise.all(
+    candidates.map(async (n) => {
+      m.linksFetched.add(n.atom);
+      const d = await request(ActivityDocument, { atom: n.atom, orgId: n.orgId, eventTypes: TARGET_TYPES, first: 50 });
+      for (const a of d.descendants.nodes) {
+        const target = 'target' in a ? a.target : null;
+        if (!target || target.atom === n.atom) continue;
+        m.addExtra(toProc(target), 'target');
+        m.link({ from: n.atom, to: target.atom, kind: 'target', label: a.eventType.toLowerCase().replace(/_/g, ' ') });
+        changed = true;
+      }
+    }),
+  );
+  return changed;
+}
+
+async function lateral(m: ProcessModel): Promise<boolean> {
+  const focal = m.nodes.get(m.focal);
+  if (!focal?.sensorId) return false;
+  const times = [...m.nodes.values()].map((n) => (n.eventTime ? Date.parse(n.eventTime) : NaN)).filter((t) => !Number.isNaN(t));
+  if (!times.length) return false;
+  const from = new Date(Math.min(...times) - 3_600_000).toISOString();
+  const to = new Date(Math.max(...times) + 6 * 3_600_000).toISOString();
+  const d = await request(LateralDocument, { orgIds: [focal.orgId], sensorIds: [focal.sensorId], from, to });
+  let changed = false;
+  // One link per (process, started process): the connections' ports are listed on it.
+  const ports = new Map<string, { from: string; to: string; host: string; ports: Set<number> }>();
+  for (const move of d.lateralMovement) {
+    const source = move.sourceProcess?.atom;
+    if (!source || !m.nodes.has(source)) continue;
+    const port = ((move.connection as Record<string, unknown>)['destination'] as { port?: number } | undefined)?.port;
+    for (const p of move.processesStarted) {
+      m.addExtra(toProc(p), 'remote');
+      const key = `${source}>${p.atom}`;
+      const entry = ports.get(key) ?? { from: source, to: p.atom, host: move.destinationHost.hostname ?? move.destinationHost.sensorId, ports: new Set<number>() };
+      if (port) entry.ports.add(port);
+      ports.set(key, entry);
+      changed = true;
+    }
+  }
+  for (const l of ports.values()) m.link({ from: l.from, to: l.to, kind: 'lateral', label: `lateral → ${l.host}${[...l.ports].map((p) => ` :${p}`).join('')}` });
+  return changed;
+}
+
+const graphBox = h('div', {
+  id: 'graph',
+  tabindex: '0',
+  role: 'application',
+  'aria-roledescription': 'process tree',
+  'aria-label': 'Process tree. Arrow keys move between processes (left: parent, right: first child, up and down: siblings), Enter expands or collapses, Escape closes the panel.',
+});
+const viewTitle = h('h2', { id: 'view-title' });
+const viewMessage = h('p', { className: 'message', id: 'view-message', role: 'status' });
+
+function processToolbar(): HTMLElement {
+  const download = (blob: Blob, name: string) => {
+    const a = h('a', { href: URL.createObjectURL(blob), download: name });
+    document.body.append(a);
+    a.click();
+    setTimeout(() => {
+      URL.revokeObjectURL(a.href);
+      a.remove();
+    }, 1000);
+  };
+  return h(
+    'div',
+    { className: 'toolbar' },
+    viewTitle,
+    h('button', { type: 'button', id: 'export-png', onclick: () => cy && download(exportPng(cy), `atomgraph-${state.atom}.png`) }, 'Export PNG'),
+    h('button', { type: 'button', id: 'export-svg', onclick: () => cy && download(exportSvg(cy), `atomgraph-${state.atom}.svg`) }, 'Export SVG'),
+    h('span', { className: 'legend' }, 'double border: more below · dashed grey: parent never received · red dashed: remote thread / handle / injection · blue dotted: lateral movement'),
+  );
+}
+
+function redraw(focusId: string | null = null): void {
+  if (!cy || !model) return;
+  model.collapsed = new Set(state.collapsed);
+  draw(cy, model, focusId ?? (state.panel || null));
+  (window as unknown as { atomgraphExplorer?: unknown }).atomgraphExplorer = testHook();
+}
+
+/** Replays the URL's expansions (in order, so parents come before their children). */
+async function replayExpansions(m: ProcessModel): Promise<void> {
+  m.expanded = state.expanded;
+  for (const atom of new Set(state.expanded)) if (m.nodes.has(atom)) await ensureChildren(m, atom);
+}
+
+async function renderProcess(previous: ViewState | null): Promise<void> {
+  const key = `${state.org}/${state.atom}`;
+  const sameView = previous?.view === 'process' && model && modelKey === key;
+  if (!sameView || !cy || !view.contains(graphBox)) {
+    clear(view, processToolbar(), viewMessage, graphBox);
+    viewMessage.textContent = 'Loading the process view…';
+    viewTitle.textContent = '';
+    for (const a of ['data-ready', 'data-ready-ms', 'data-links']) graphBox.removeAttribute(a);
+    cy?.destroy();
+    cy = createGraph(graphBox);
+    cy.on('tap', 'node', (e) => void onTap(e.target.id() as string));
+    model = null;
+    modelKey = key;
+    try {
+      const m = await loadProcessView(state.atom, state.org);
+      if (modelKey !== key) return;
+      model = m;
+      await replayExpansions(m);
+      const focal = m.nodes.get(state.atom);
+      viewTitle.textContent = `${nodeName(focal ?? null)} on ${focal?.hostname ?? focal?.sensorId ?? '?'}`;
+      viewMessage.textContent = `${fmtCount(m.chain.length - 1)} ancestors, ${fmtCount(m.nodes.size - m.chain.length)} processes below loaded.`;
+      if (!state.org && focal) history.replaceState(null, '', formatState((state = { ...state, org: focal.orgId })));
+      redraw();
+      graphBox.setAttribute('data-ready', 'true');
+      // Milliseconds since navigation when the tree was drawn and clickable (the benchmark reads it).
+      graphBox.setAttribute('data-ready-ms', String(Math.round(performance.now())));
+      const [linked, moved] = await Promise.all([crossLinks(m), lateral(m)]);
+      if ((linked || moved) && modelKey === key) redraw();
+      graphBox.setAttribute('data-links', 'true');
+    } catch (error) {
+      viewMessage.textContent = '';
+      report(error);
+      return;
+    }
+  } else {
+    // Same view, new expansions or collapses (back/forward, or a click).
+    await replayExpansions(model!);
+    redraw();
+  }
+  if (expandStarted !== null) {
+    lastExpandMs = performance.now() - expandStarted;
+    expandStarted = null;
+  }
+  await renderPanel();
+}
+
+async function onTap(id: string): Promise<void> {
+  if (!model || !cy) return;
+  if (id.startsWith('lane:')) return;
+  if (id.startsWith('more:')) {
+    // A stub: draw a page more of that process's children (or reopen it when collapsed).
+    const parent = id.slice(5);
+    expandStarted = performance.now();
+    if (state.collapsed.includes(parent)) navigate({ collapsed: state.collapsed.filter((a) => a !== parent) });
+    else navigate({ expanded: [...state.expanded, parent] });
+    return;
+  }
+  if (state.panel === id) {
+    toggle(id);
+    return;
+  }
+  // First click: open its panel, and draw one more level if there is more below.
+  const more = model.hasHidden(id) && !state.collapsed.includes(id) && model.limit(id) === 0;
+  expandStarted = performance.now();
+  navigate(more ? { panel: id, pivot: '', expanded: [...state.expanded, id] } : { panel: id, pivot: '' });
+}
+
+let lastExpandMs = 0;
+let expandStarted: number | null = null;
+
+/** Enter, or a click on the selected process: expand one more level, or collapse what is drawn. */
+function toggle(id: string): void {
+  if (!model || !model.nodes.get(id)) return;
+  expandStarted = performance.now();
+  if (state.collapsed.includes(id)) navigate({ collapsed: state.collapsed.filter((a) => a !== id) });
+  else if (model.hasHidden(id)) navigate({ expanded: [...state.expanded, id] });
+  else if (model.hasDrawnChildren(id)) navigate({ collapsed: [...state.collapsed, id] });
+}
+
+/** What tests and the benchmark read: the drawn nodes and where they are on screen. */
+function testHook() {
+  return {
+    nodes: () =>
+      cy
+        ? cy.nodes().map((n) => ({ id: n.id(), label: String(n.data('label') ?? ''), kind: String(n.data('kind') ?? ''), lane: n.isChild() ? n.parent().first().id() : null, selected: n.selected() }))
+        : [],
+    edges: () => (cy ? cy.edges().map((e) => ({ source: e.source().id(), target: e.target().id(), kind: e.classes().join(' '), label: String(e.data('label') ?? '') })) : []),
+    position: (id: string) => {
+      const n = cy?.$id(id);
+      if (!n || n.empty()) return null;
+      const p = n.renderedPosition();
+      const box = graphBox.getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y };
+    },
+    center: (id: string) => {
+      const n = cy?.$id(id);
+      if (n && n.nonempty()) {
+        cy!.zoom(1);
+        cy!.center(n);
+      }
+    },
+    lastExpandMs: () => lastExpandMs,
+  };
+}
+
+// Keyboard: arrows move through the tree (left: parent, right: first child, up/down: siblings).
+document.addEventListener('keydown', (e) => {
+  // The tree's keys work while the drawing (or nothing in particular) has focus, never while typing.
+  const focus = document.activeElement;
+  if (!model || !cy || state.view !== 'process' || !(focus === document.body || focus === null || graphBox.contains(focus))) return;
+  const current = state.panel || model.focal;
+  const visibleIds = new Set(cy.nodes().map((n) => n.id()));
+  // A process's drawn children: the chain's next step first, "+N" stubs last.
+  const childrenOf = (id: string) => {
+    const ids = cy!
+      .edges('.tree, .more')
+      .filter((e) => e.source().id() === id)
+      .map((e) => (e as EdgeSingular).target().id());
+    const next = model!.chain[model!.chain.indexOf(id) + 1];
+    const rank = (x: string) => (x === next ? 0 : x.startsWith('more:') ? 2 : 1);
+    return ids.sort((a, b) => rank(a) - rank(b));
+  };
+  let next: string | null = null;
+  if (e.key === 'ArrowLeft') next = model.parentOf(current);
+  else if (e.key === 'ArrowRight') next = childrenOf(current)[0] ?? null;
+  else if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+    const parent = model.parentOf(current);
+    const siblings = parent ? childrenOf(parent) : [current];
+    const i = siblings.indexOf(current);
+    next = siblings[i + (e.key === 'ArrowDown' ? 1 : -1)] ?? null;
+  } else if (e.key === 'Enter') {
+    e.preventDefault();
+    if (current.startsWith('more:')) void onTap(current);
+    else toggle(current);
+    return;
+  } else return;
+  e.preventDefault();
+  if (next && visibleIds.has(next)) {
+    cy.$(':selected').unselect();
+    cy.$id(next).select();
+    const n = model.nodes.get(next);
+    announcer.textContent = n ? `${nodeName(n)} on ${n.hostname ?? ''}` : next.startsWith('more:') ? String(cy.$id(next).data('label')) : next;
+    if (!next.startsWith('more:')) navigate({ panel: next, pivot: '' }, { replace: true });
+  }
+});
+
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && state.panel) navigate({ panel: '', pivot: '' });
+});
+
+// ---------------------------------------------------------------- side panel
+
+type Detail = NonNullable<NodeDetailQuery['event']>;
+
+/** The typed fields of the node's GraphQL type, flattened (raw and links left out). */
+function typedFields(e: Detail): [string, string][] {
+  const rows: [string, string][] = [];
+  const visit = (prefix: string, value: unknown) => {
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      if (value.length) rows.push([prefix, value.join(', ')]);
+      return;
+    }
+    if (typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) visit(prefix ? `${prefix}.${k}` : k, v);
+      return;
+    }
+    rows.push([prefix, String(value)]);
+  };
+  for (const [k, v] of Object.entries(e)) if (k !== 'raw' && k !== '__typename') visit(k, v);
+  return rows;
+}
+
+async function renderPanel(): Promise<void> {
+  if (!state.panel) {
+    panel.hidden = true;
+    clear(panel);
+    return;
+  }
+  panel.hidden = false;
+  const atom = state.panel;
+  const org = state.org || null;
+  clear(panel, h('p', { className: 'message' }, 'Loading…'));
+  try {
+    const d = await request(NodeDetailDocument, { atom, orgId: org });
+    if (state.panel !== atom) return;
+    const e = d.event;
+    if (!e) {
+      clear(panel, h('p', { className: 'message' }, `No event ${atom}.`));
+      return;
+    }
+    const fields = e as Record<string, unknown>;
+    const hash = typeof fields['hash'] === 'string' ? (fields['hash'] as string) : null;
+    const commandLine = typeof fields['commandLine'] === 'string' ? (fields['commandLine'] as string) : null;
+    const isProcess = e.__typename === 'NewProcess' || e.__typename === 'ExistingProcess';
+    const proc = model?.nodes.get(atom) ?? null;
+    const table = h('table', { id: 'typed-fields' }, h('caption', { className: 'visually-hidden' }, `${e.__typename} fields`));
+    for (const [k, v] of typedFields(e)) table.append(h('tr', {}, h('th', { scope: 'row' }, k), h('td', { className: 'mono' }, v)));
+    const pivotBox = h('div', { id: 'pivot-result' });
+    const pivots = h(
+      'div',
+      { className: 'pivots' },
+      hash ? h('button', { type: 'button', id: 'pivot-hash', onclick: () => navigate({ pivot: 'hash' }) }, 'Hosts that ran this hash') : null,
+      commandLine ? h('button', { type: 'button', id: 'pivot-cmd', onclick: () => navigate({ pivot: 'cmd' }) }, 'Same command line elsewhere') : null,
+      isProcess ? h('button', { type: 'button', id: 'pivot-touch', onclick: () => navigate({ pivot: 'touch' }) }, 'What touched this process') : null,
+      e.sensorId ? h('button', { type: 'button', id: 'pivot-timeline', onclick: () => navigate({ view: 'timeline', org: e.orgId, sid: e.sensorId ?? '', ...around(e.eventTime) }, { fresh: true }) }, 'Host timeline around this time') : null,
+      state.view !== 'process' || state.atom !== atom ? h('button', { type: 'button', id: 'open-process-view', onclick: () => openEvent(e) }, 'Open its process view') : null,
+      proc && proc.counts.length ? h('button', { type: 'button', id: 'pivot-activity', onclick: () => navigate({ pivot: 'activity' }) }, 'List its activity') : null,
+    );
+    clear(
+      panel,
+      h('div', { className: 'head' }, h('h2', { id: 'panel-title' }, `${e.__typename === 'MissingEvent' ? 'Missing parent' : basename(typeof fields['filePath'] === 'string' ? (fields['filePath'] as string) : '') || e.eventType}`), h('button', { type: 'button', id: 'panel-close', 'aria-label': 'Close the panel', onclick: () => navigate({ panel: '', pivot: '' }) }, '×')),
+      h('p', { className: 'meta' }, `${e.__typename} · ${fmtTime(e.eventTime)} · ${e.hostname ?? e.sensorId ?? 'unknown host'}${typeof fields['userName'] === 'string' ? ` · ${String(fields['userName'])}` : ''}`),
+      pivots,
+      pivotBox,
+      table,
+      h('details', { id: 'raw-json' }, h('summary', {}, 'Raw JSON'), h('pre', {}, JSON.stringify(e.raw, null, 2))),
+    );
+    await renderPivot(pivotBox, e, hash, commandLine);
+  } catch (error) {
+    clear(panel);
+    report(error, panel);
+  }
+}
+
+async function renderPivot(into: HTMLElement, e: Detail, hash: string | null, commandLine: string | null): Promise<void> {
+  const org = e.orgId;
+  if (state.pivot === 'hash' && hash) into.append(await sightingsSection('HASH', hash, org, 'Hosts that ran this hash'));
+  if (state.pivot === 'cmd' && commandLine) into.append(await sightingsSection('COMMAND_LINE', commandLine, org, 'Same command line elsewhere'));
+  if (state.pivot === 'touch') {
+    const d = await request(TargetedByDocument, { atom: e.atom, orgId: org });
+    const conn = d.event && 'targetedBy' in d.event ? d.event.targetedBy : null;
+    const section = h('section', { id: 'touched-by' }, h('h2', {}, `What touched this process (${fmtCount(conn?.totalCount ?? 0)})`));
+    if (conn) {
+      const rows: EventLineFragment[] = [];
+      for (const t of conn.nodes) {
+        rows.push(t);
+        const by = 'parent' in t ? t.parent : null;
+        if (by) section.append(h('p', { className: 'meta' }, `${t.eventType.toLowerCase()} from `, h('button', { className: 'link', type: 'button', onclick: () => openEvent(by) }, `${basename((by as Record<string, unknown>)['filePath'] as string | null) || by.eventType} on ${by.hostname ?? ''}`)));
+      }
+      if (!rows.length) section.append(h('p', { className: 'meta' }, 'Nothing targeted it.'));
+    }
+    into.append(section);
+  }
+  if (state.pivot === 'activity') {
+    const proc = model?.nodes.get(e.atom);
+    const types = (proc?.counts ?? []).filter((c) => !PROCESS_TYPES.includes(c.eventType)).map((c) => c.eventType);
+    const d = await request(ActivityDocument, { atom: e.atom, orgId: org, eventTypes: types.length ? types : null, first: 100 });
+    into.append(h('section', { id: 'activity' }, h('h2', {}, `Activity (${fmtCount(d.descendants.totalCount)})`), eventTable(d.descendants.nodes, 'activity')));
+  }
+}
+
+// ---------------------------------------------------------------- host timeline
+
+async function renderTimeline(): Promise<void> {
+  const org = state.org || null;
+  const from = state.from || new Date(Date.now() - 3_600_000).toISOString();
+  const to = state.to || new Date().toISOString();
+  const filter: EventFilter = { sensorIds: [state.sid], orgIds: org ? [org] : null, from, to };
+  const title = h('h2', { id: 'view-title' }, `Timeline of ${state.sid}`);
+  const histogram = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  histogram.setAttribute('class', 'histogram');
+  histogram.setAttribute('id', 'histogram');
+  histogram.setAttribute('role', 'img');
+  const list = h('div', { className: 'scroll', id: 'timeline-list' });
+  const pager = h('div', { className: 'toolbar' });
+  clear(view, h('div', { className: 'toolbar' }, title, h('span', { className: 'legend' }, `${fmtTime(from)} to ${fmtTime(to)}, oldest first; each bar is one minute, up to 500 minutes (click one to zoom to it)`)), histogram, pager, list);
+  try {
+    const hostList = await hosts().catch(() => [] as Host[]);
+    const host = hostList.find((s) => s.sensorId === state.sid);
+    if (host) title.textContent = `Timeline of ${host.hostname ?? host.sensorId}`;
+    const counts = (await request(HistogramDocument, { filter })).eventCounts;
+    drawHistogram(histogram, counts, from, to);
+    let cursor: string | null = null;
+    const stack: (string | null)[] = [];
+    const page = async (after: string | null) => {
+      const d = await request(TimelineDocument, { filter, first: TIMELINE_PAGE, after });
+      clear(list, eventTable(d.events.nodes, 'events in time order'));
+      cursor = d.events.pageInfo.hasNextPage ? (d.events.pageInfo.endCursor ?? null) : null;
+      const shown = stack.length * TIMELINE_PAGE;
+      clear(
+        pager,
+        h('span', { id: 'timeline-count' }, `${fmtCount(d.events.totalCount)} events; showing ${fmtCount(shown + 1)}–${fmtCount(shown + d.events.nodes.length)}`),
+        stack.length ? h('button', { type: 'button', id: 'timeline-prev', onclick: () => void page(stack.pop() ?? null) }, 'Previous page') : null,
+        cursor ? h('button', { type: 'button', id: 'timeline-next', onclick: () => { stack.push(after); void page(cursor); } }, 'Next page') : null,
+      );
+    };
+    await page(null);
+  } catch (error) {
+    report(error);
+  }
+}
+
+function drawHistogram(svg: SVGSVGElement, counts: readonly { key: string; count: number }[], from: string, to: string): void {
+  const start = Math.floor(Date.parse(from) / 60_000);
+  const minutes = Math.max(1, Math.min(500, Math.ceil(Date.parse(to) / 60_000) - start));
+  const max = Math.max(1, ...counts.map((c) => c.count));
+  svg.setAttribute('viewBox', `0 0 ${minutes} 100`);
+  svg.setAttribute('preserveAspectRatio', 'none');
+  svg.setAttribute('aria-label', `Events per minute: ${counts.length} minutes with events, at most ${max} in one minute`);
+  for (const c of counts) {
+    const i = Math.floor(Date.parse(c.key) / 60_000) - start;
+    if (i < 0 || i >= minutes) continue;
+    const rect = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+    const height = (c.count / max) * 100;
+    rect.setAttribute('x', String(i + 0.1));
+    rect.setAttribute('width', '0.8');
+    rect.setAttribute('y', String(100 - height));
+    rect.setAttribute('height', String(height));
+    rect.setAttribute('data-count', String(c.count));
+    const t = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+    t.textContent = `${fmtTime(c.key)}: ${c.count} events`;
+    rect.append(t);
+    rect.addEventListener('click', () => navigate({ from: c.key, to: new Date(Date.parse(c.key) + 60_000).toISOString() }));
+    svg.append(rect);
+  }
+}
+
+// ---------------------------------------------------------------- dispatch
+
+async function render(previous: ViewState | null): Promise<void> {
+  if (needsKey()) {
+    panel.hidden = true;
+    askForKey();
+    return;
+  }
+  if (state.view !== 'process') {
+    cy?.destroy();
+    cy = null;
+    model = null;
+    modelKey = '';
+  }
+  const sameMain = previous && previous.view === state.view && previous.q === state.q && previous.sid === state.sid && previous.from === state.from && previous.to === state.to && previous.atom === state.atom && previous.org === state.org;
+  switch (state.view) {
+    case 'search':
+      if (!sameMain) await renderSearch(state.q);
+      await renderPanel();
+      break;
+    case 'process':
+      if (!state.atom) break;
+      await renderProcess(previous);
+      break;
+    case 'timeline':
+      if (!sameMain) await renderTimeline();
+      await renderPanel();
+      break;
+    default:
+      clear(view, h('div', { className: 'message', id: 'home' }, h('h2', {}, 'Start'), h('p', {}, 'Search for an atom, a hostname, a hash, a domain, an IP address or command-line text, or pick a host on the left.')));
+      await renderPanel();
+  }
+  document.body.setAttribute('data-view', state.view);
+}
+
+void renderStart();
+void render(null);

@@ -1,0 +1,224 @@
+/**
+ * The process view's data, independent of drawing: the focal event, its ancestry, the process tree
+ * loaded so far below it, and the cross-links (TARGET and lateral movement). Pages come from the
+ * API on demand; `visible()` says what to draw given what is expanded or collapsed.
+ */
+import type { TreeNodeFragment } from '../gql/graphql';
+
+export const PROCESS_TYPES = ['NEW_PROCESS', 'EXISTING_PROCESS'];
+/** Activity whose routing.target names another process: drawn as cross-links. */
+export const TARGET_TYPES = ['NEW_REMOTE_THREAD', 'REMOTE_PROCESS_HANDLE', 'THREAD_INJECTION', 'SENSITIVE_PROCESS_ACCESS'];
+/** Children drawn per process before the rest are summarised as "+N processes" (paged on demand). */
+export const CHILD_PAGE = 100;
+
+export type NodeKind = 'process' | 'missing' | 'target' | 'remote';
+
+export interface ProcNode {
+  atom: string;
+  eventType: string;
+  eventTime: string | null;
+  orgId: string;
+  sensorId: string | null;
+  hostname: string | null;
+  parentAtom: string | null;
+  filePath: string | null;
+  commandLine: string | null;
+  hash: string | null;
+  userName: string | null;
+  processId: number | null;
+  missing: boolean;
+  counts: { eventType: string; count: number }[];
+}
+
+export interface CrossLink {
+  from: string;
+  to: string;
+  kind: 'target' | 'lateral';
+  label: string;
+}
+
+export function toProc(n: TreeNodeFragment): ProcNode {
+  const any = n as Partial<Record<string, unknown>> & TreeNodeFragment;
+  const str = (k: string) => (typeof any[k] === 'string' ? (any[k] as string) : null);
+  return {
+    atom: n.atom,
+    eventType: n.eventType,
+    eventTime: (n.eventTime as string | null) ?? null,
+    orgId: n.orgId,
+    sensorId: n.sensorId ?? null,
+    hostname: n.hostname ?? null,
+    parentAtom: n.parentAtom ?? null,
+    filePath: str('filePath'),
+    commandLine: str('commandLine'),
+    hash: str('hash'),
+    userName: str('userName'),
+    processId: typeof any['processId'] === 'number' ? (any['processId'] as number) : null,
+    missing: 'missing' in any && any['missing'] === 'MissingEvent',
+    counts: n.childTypeCounts.map((c) => ({ eventType: c.eventType, count: c.count })),
+  };
+}
+
+export function processChildCount(n: ProcNode): number {
+  return n.counts.filter((c) => PROCESS_TYPES.includes(c.eventType)).reduce((s, c) => s + c.count, 0);
+}
+
+export interface VisibleNode {
+  id: string;
+  node: ProcNode | null;
+  kind: NodeKind | 'more';
+  /** For "more" nodes: whose children, and how many are not drawn. */
+  moreOf?: string;
+  hidden?: number;
+  focal?: boolean;
+  depth: number;
+}
+
+export interface VisibleEdge {
+  id: string;
+  source: string;
+  target: string;
+  kind: 'tree' | 'target' | 'lateral' | 'more';
+  label?: string;
+}
+
+export class ProcessModel {
+  readonly nodes = new Map<string, ProcNode>();
+  /** Process children loaded per process, in the API's order (oldest first). */
+  readonly kids = new Map<string, string[]>();
+  /** Processes whose children came with the first load (drawn without being expanded). */
+  readonly initiallyOpen = new Set<string>();
+  /** Expansions asked for, in order; an atom once per page of children it shows. */
+  expanded: readonly string[] = [];
+  readonly extra = new Map<string, NodeKind>();
+  readonly links: CrossLink[] = [];
+  /** Root first, ending at the focal event. */
+  chain: string[] = [];
+  collapsed = new Set<string>();
+  /** Processes whose activity was fetched for cross-links. */
+  readonly linksFetched = new Set<string>();
+
+  constructor(readonly focal: string) {}
+
+  add(n: ProcNode): void {
+    const known = this.nodes.get(n.atom);
+    if (!known || known.missing) this.nodes.set(n.atom, n);
+  }
+
+  /** Records `child` under its parent (once). */
+  attach(child: ProcNode): void {
+    this.add(child);
+    if (!child.parentAtom) return;
+    const list = this.kids.get(child.parentAtom) ?? [];
+    if (!list.includes(child.atom)) list.push(child.atom);
+    this.kids.set(child.parentAtom, list);
+  }
+
+  addExtra(n: ProcNode, kind: NodeKind): void {
+    if (!this.nodes.has(n.atom)) {
+      this.nodes.set(n.atom, n);
+      this.extra.set(n.atom, kind);
+    }
+  }
+
+  link(l: CrossLink): void {
+    const same = this.links.find((x) => x.from === l.from && x.to === l.to && x.kind === l.kind);
+    if (!same) this.links.push(l);
+    else if (!same.label.split(', ').includes(l.label)) same.label = `${same.label}, ${l.label}`;
+  }
+
+  loadedChildren(atom: string): number {
+    return this.kids.get(atom)?.length ?? 0;
+  }
+
+  /** How many children of a process may be drawn: a page if it came open, a page per expansion. */
+  limit(atom: string): number {
+    const pages = (this.initiallyOpen.has(atom) ? 1 : 0) + this.expanded.filter((a) => a === atom).length;
+    return pages * CHILD_PAGE;
+  }
+
+  /** Children the process has beyond those loaded that its limit would draw: what to fetch. */
+  wanted(atom: string): number {
+    const n = this.nodes.get(atom);
+    return n ? Math.min(this.limit(atom), processChildCount(n)) : 0;
+  }
+
+  /** Whether expanding this process would draw more (children exist beyond those drawn). */
+  hasHidden(atom: string): boolean {
+    const n = this.nodes.get(atom);
+    if (!n) return false;
+    const total = processChildCount(n) - (this.chainChild(atom) ? 1 : 0);
+    if (this.collapsed.has(atom)) return total > 0;
+    return total > Math.min(this.loadedChildren(atom), this.limit(atom));
+  }
+
+  /** Whether some of the process's children are drawn (so collapsing it hides something). */
+  hasDrawnChildren(atom: string): boolean {
+    if (this.collapsed.has(atom)) return false;
+    return (this.kids.get(atom) ?? []).filter((k) => k !== this.chainChild(atom)).length > 0 && this.limit(atom) > 0;
+  }
+
+  private chainChild(atom: string): string | null {
+    const i = this.chain.indexOf(atom);
+    return i >= 0 ? (this.chain[i + 1] ?? null) : null;
+  }
+
+  /** What to draw: the chain, the focal subtree as expanded, "+N" stubs, and cross-linked nodes. */
+  visible(): { nodes: VisibleNode[]; edges: VisibleEdge[] } {
+    const nodes: VisibleNode[] = [];
+    const edges: VisibleEdge[] = [];
+    const seen = new Set<string>();
+    const put = (v: VisibleNode) => {
+      if (seen.has(v.id)) return false;
+      seen.add(v.id);
+      nodes.push(v);
+      return true;
+    };
+    this.chain.forEach((atom, i) => {
+      const n = this.nodes.get(atom) ?? null;
+      put({ id: atom, node: n, kind: n?.missing ? 'missing' : 'process', focal: atom === this.focal, depth: i - this.chain.length + 1 });
+      const prev = this.chain[i - 1];
+      if (prev) edges.push({ id: `t:${prev}>${atom}`, source: prev, target: atom, kind: 'tree' });
+    });
+    /** Draws a process's loaded children (minus `skip`, the chain's next step) and a stub for the rest. */
+    const walk = (atom: string, depth: number, skip: string | null) => {
+      const n = this.nodes.get(atom);
+      if (!n || n.missing) return;
+      const total = processChildCount(n) - (skip ? 1 : 0);
+      const loaded = (this.kids.get(atom) ?? []).filter((k) => k !== skip);
+      const kids = this.collapsed.has(atom) ? [] : loaded.slice(0, this.limit(atom));
+      for (const kid of kids) {
+        const k = this.nodes.get(kid);
+        if (!k || !put({ id: kid, node: k, kind: 'process', depth: depth + 1 })) continue;
+        edges.push({ id: `t:${atom}>${kid}`, source: atom, target: kid, kind: 'tree' });
+        walk(kid, depth + 1, null);
+      }
+      const hidden = total - kids.length;
+      if (hidden > 0) {
+        const id = `more:${atom}`;
+        put({ id, node: null, kind: 'more', moreOf: atom, hidden, depth: depth + 1 });
+        edges.push({ id: `m:${atom}`, source: atom, target: id, kind: 'more' });
+      }
+    };
+    // Ancestors show their other children once expanded (a stub with the count until then).
+    this.chain.forEach((atom, i) => {
+      if (atom !== this.focal) walk(atom, i - this.chain.length + 1, this.chain[i + 1] ?? null);
+    });
+    walk(this.focal, 0, null);
+    for (const [atom, kind] of this.extra) {
+      const n = this.nodes.get(atom);
+      if (n) put({ id: atom, node: n, kind, depth: 0 });
+    }
+    for (const l of this.links) {
+      if (seen.has(l.from) && seen.has(l.to)) edges.push({ id: `${l.kind}:${l.from}>${l.to}`, source: l.from, target: l.to, kind: l.kind, label: l.label });
+    }
+    return { nodes, edges };
+  }
+
+  parentOf(id: string): string | null {
+    if (id.startsWith('more:')) return id.slice(5);
+    const i = this.chain.indexOf(id);
+    if (i > 0) return this.chain[i - 1] ?? null;
+    if (i === 0) return null;
+    return this.nodes.get(id)?.parentAtom ?? null;
+  }
+}
