@@ -36,7 +36,7 @@ describe('atomgraph load with detections', () => {
     const first = await cli(['load', file, '--rejects', rejects, '--batch-size', '16']).done;
     expect(first.code).toBe(0);
     // 50 events and the copy of the detected event; one detection.
-    expect(first.stdout).toMatch(/52 records read, 51 events loaded, 0 already present, 1 rejected .*; 1 detections loaded, 0 already present/);
+    expect(first.stdout).toMatch(/52 records read, 51 events loaded, 0 already present, 1 rejected, 0 warnings .*; 1 detections loaded, 0 already present/);
     const written = readFileSync(rejects, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; reason: string });
     expect(written).toEqual([expect.objectContaining({ line: 22, reason: expect.stringMatching(/^neither an event nor a detection: .*"note"/) })]);
     const session = runtime.driver.session();
@@ -48,7 +48,7 @@ describe('atomgraph load with detections', () => {
     }
     const counts = await graphCounts(runtime.driver, org);
     const second = await cli(['load', file, '--batch-size', '16']).done;
-    expect(second.stdout).toMatch(/0 events loaded, 51 already present, 1 rejected .*; 0 detections loaded, 1 already present/);
+    expect(second.stdout).toMatch(/0 events loaded, 51 already present, 1 rejected, 0 warnings .*; 0 detections loaded, 1 already present/);
     expect(await graphCounts(runtime.driver, org)).toEqual(counts);
   }, 180_000);
 });

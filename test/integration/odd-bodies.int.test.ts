@@ -158,6 +158,8 @@ describe('odd body values through the pipeline into Neo4j', () => {
       expect(await response.json()).toEqual({
         accepted: 3,
         duplicates: 0,
+        detectionsAccepted: 0,
+        detectionDuplicates: 0,
         rejected: 1,
         errors: [{ line: 2, reason: expect.stringMatching(/not valid JSON/) }],
         warnings: 3,
