@@ -70,7 +70,7 @@ export async function clickNode(page: Page, id: string): Promise<void> {
 
 /** Waits until the process view has drawn (and fetched its cross-links). */
 export async function processViewReady(page: Page): Promise<void> {
-  await page.waitForSelector('#graph[data-links="true"]', { timeout: 60_000 });
+  await page.waitForSelector('#graph[data-links="true"]', { timeout: 180_000 });
 }
 
 export function expectSameOrigin(urls: readonly string[], origin: string): void {

@@ -20,14 +20,16 @@ import { ingestLines } from '../helpers/ingest';
 import { createLogger } from '../../src/log/logger';
 import { createRuntime } from '../../src/runtime';
 
-const BROWSER_TEST_MS = 180_000;
+// The page re-lays out the whole tree on every change (issue 19's speed bar is not met yet): with
+// the suites running in parallel on two cores an expansion has taken over a minute, so waits are long.
+const BROWSER_TEST_MS = 420_000;
 const BROWSER_HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 /** Small enough to load in seconds, large enough for two orgs, each with a lateral-movement story. */
 const FLEET = withDefaults({ hosts: 10, events: 5000, seed: 'explorer-acceptance', orgs: 2, stories: 2 });
 
 const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 180_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -359,8 +359,9 @@ describe('refusals: a client mistake is a coded 4xx, on HTTP and WebSocket', () 
         if (type === 'Mutation' || type === 'Subscription') continue; // taking the cap would ingest / subscribe
         const atCap = await post(query, { v: value(cap) });
         // At the cap the list is taken; what follows is the field's own answer (made-up host or type
-        // names are UNKNOWN_HOST / UNKNOWN_EVENT_TYPE, never a limit and never a server error).
-        expect({ at, limited: codeOf(atCap) === 'LIMIT_EXCEEDED' || atCap.status >= 500 }).toEqual({ at, limited: false });
+        // names are UNKNOWN_HOST / UNKNOWN_EVENT_TYPE; a thousand prefixes may run into the statement
+        // timeout on a busy host, 503 DATABASE_TIMEOUT): never a limit, never an internal error.
+        expect({ at, limited: codeOf(atCap) === 'LIMIT_EXCEEDED' || codeOf(atCap) === 'INTERNAL_SERVER_ERROR' || atCap.status === 500 }).toEqual({ at, limited: false });
       }
     }, 900_000);
 
