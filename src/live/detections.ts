@@ -1,19 +1,17 @@
 /**
  * The live feed of detections (Subscription.detectionAdded): ingest publishes the detections it
  * committed; each subscriber gets those its filter and org scope admit, through the same bounded
- * drop-oldest buffer as eventAdded, so publishing never waits for a subscriber. One per LiveFeed,
- * with that feed's buffer size and subscription cap (counted apart from eventAdded's).
+ * drop-oldest buffer and subscriber as eventAdded, so publishing never waits for a subscriber. One
+ * per LiveFeed, with that feed's buffer size; its global cap is counted apart from eventAdded's, but
+ * an API key's share (LIVE_MAX_SUBSCRIPTIONS_PER_KEY) is one share over both.
  */
 import { AppError, ErrorCode } from '../errors/codes';
 import type { DetectionFilter } from '../graph/reader/detections';
 import type { DetectionRow } from '../graph/writer/detections';
-import { DropOldestBuffer } from './buffer';
-import type { LiveFeed } from './feed';
+import { perKeyRefusal, type LiveFeed } from './feed';
+import { type Delivery, type OwnerSlots, Subscriber } from './subscriber';
 
-export interface DetectionDelivery {
-  row: DetectionRow;
-  droppedBefore: number;
-}
+export type DetectionDelivery = Delivery<DetectionRow>;
 
 type Test = (row: DetectionRow) => boolean;
 
@@ -45,11 +43,12 @@ export function detectionRowTest(filter: DetectionFilter | null, orgs: readonly 
 }
 
 export class DetectionFeed {
-  private readonly subs = new Set<DetectionSubscriber>();
+  private readonly subs = new Set<Subscriber<DetectionRow>>();
 
   constructor(
     private readonly bufferSize: number,
     private readonly maxSubscriptions: number,
+    private readonly owners: OwnerSlots,
     private readonly onError?: (error: unknown) => void,
   ) {}
 
@@ -66,11 +65,17 @@ export class DetectionFeed {
     }
   }
 
-  subscribe(filter: DetectionFilter | null, orgs: readonly string[] | null): AsyncIterableIterator<DetectionDelivery> {
+  /** `owner` (the API key's id) draws on the same per-key share as its eventAdded subscriptions. */
+  subscribe(filter: DetectionFilter | null, orgs: readonly string[] | null, owner: string | null = null): AsyncIterableIterator<DetectionDelivery> {
+    const release = this.owners.take(owner, perKeyRefusal);
     if (this.subs.size >= this.maxSubscriptions) {
+      release();
       throw new AppError(ErrorCode.LIMIT_EXCEEDED, `the server holds at most ${this.maxSubscriptions} live detection subscriptions; try again later`, { max: this.maxSubscriptions });
     }
-    const sub: DetectionSubscriber = new DetectionSubscriber(detectionRowTest(filter, orgs), this.bufferSize, () => this.subs.delete(sub));
+    const sub = new Subscriber<DetectionRow>(detectionRowTest(filter, orgs), this.bufferSize, undefined, () => {
+      this.subs.delete(sub);
+      release();
+    });
     this.subs.add(sub);
     return sub;
   }
@@ -86,64 +91,8 @@ const feeds = new WeakMap<LiveFeed, DetectionFeed>();
 export function detectionFeedOf(live: LiveFeed): DetectionFeed {
   let feed = feeds.get(live);
   if (!feed) {
-    feed = new DetectionFeed(live.options.bufferEvents, live.options.maxSubscriptions, live.options.onError);
+    feed = new DetectionFeed(live.options.bufferEvents, live.options.maxSubscriptions, live.owners, live.options.onError);
     feeds.set(live, feed);
   }
   return feed;
-}
-
-const DONE: IteratorResult<DetectionDelivery> = { value: undefined, done: true };
-
-class DetectionSubscriber implements AsyncIterableIterator<DetectionDelivery> {
-  private readonly buffer: DropOldestBuffer<DetectionRow>;
-  private waiting: ((result: IteratorResult<DetectionDelivery>) => void) | null = null;
-  private ended = false;
-
-  constructor(
-    private readonly test: Test,
-    capacity: number,
-    private readonly onEnd: () => void,
-  ) {
-    this.buffer = new DropOldestBuffer<DetectionRow>(capacity);
-  }
-
-  offer(row: DetectionRow): void {
-    if (this.ended || !this.test(row)) return;
-    const waiting = this.waiting;
-    if (waiting) {
-      this.waiting = null;
-      waiting({ value: { row, droppedBefore: 0 }, done: false });
-      return;
-    }
-    this.buffer.push(row);
-  }
-
-  next(): Promise<IteratorResult<DetectionDelivery>> {
-    const entry = this.buffer.shift();
-    if (entry) return Promise.resolve({ value: { row: entry.item, droppedBefore: entry.droppedBefore }, done: false });
-    if (this.ended) return Promise.resolve(DONE);
-    if (this.waiting) return Promise.reject(new Error('a live subscription is read one detection at a time'));
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  return(): Promise<IteratorResult<DetectionDelivery>> {
-    if (!this.ended) {
-      this.ended = true;
-      this.buffer.clear();
-      this.onEnd();
-      const waiting = this.waiting;
-      this.waiting = null;
-      waiting?.(DONE);
-    }
-    return Promise.resolve(DONE);
-  }
-
-  throw(error?: unknown): Promise<IteratorResult<DetectionDelivery>> {
-    void this.return();
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<DetectionDelivery> {
-    return this;
-  }
 }

@@ -9,8 +9,10 @@
 import { AppError, ErrorCode } from '../errors/codes';
 import type { EventFilter } from '../graph/reader/event-filter';
 import type { EventRow } from '../graph/writer/rows';
-import { DropOldestBuffer } from './buffer';
-import { compileRowTest, orgsOf, type RowTest } from './match';
+import { compileRowTest, orgsOf } from './match';
+import { type Delivery, OwnerSlots, Subscriber as GenericSubscriber } from './subscriber';
+
+type Subscriber = GenericSubscriber<EventRow>;
 
 /** What the feed counts; prom-client Counters and Gauges fit as they are. */
 export interface LiveMetrics {
@@ -36,10 +38,11 @@ export interface LiveFeedOptions {
 }
 
 /** One event for one subscriber, with how many of its events were dropped just before it. */
-export interface LiveDelivery {
-  row: EventRow;
-  droppedBefore: number;
-}
+export type LiveDelivery = Delivery<EventRow>;
+
+/** The refusal when a key holds its share of live subscriptions (eventAdded and detectionAdded together). */
+export const perKeyRefusal = (max: number) =>
+  new AppError(ErrorCode.LIMIT_EXCEEDED, `an API key may hold at most ${max} live subscriptions at once; end one first`, { max, per: 'key' });
 
 /** An index key meaning "any org" or "any type". */
 const ANY = null;
@@ -50,10 +53,12 @@ export class LiveFeed {
   /** org (or ANY) -> event type (or ANY) -> subscribers; each subscriber sits under exactly one pair per (org, type). */
   private readonly index = new Map<Key, Map<Key, Set<Subscriber>>>();
   private readonly all = new Set<Subscriber>();
-  /** Open subscriptions per owner (API key id). */
-  private readonly owned = new Map<string, number>();
+  /** Open subscriptions per owner (API key id), shared with the detection feed beside this one. */
+  readonly owners: OwnerSlots;
 
-  constructor(readonly options: LiveFeedOptions) {}
+  constructor(readonly options: LiveFeedOptions) {
+    this.owners = new OwnerSlots(options.maxPerOwner);
+  }
 
   get subscriptions(): number {
     return this.all.size;
@@ -93,19 +98,15 @@ export class LiveFeed {
    */
   subscribe(filter: EventFilter | null, orgs: readonly string[] | null, owner: string | null = null): AsyncIterableIterator<LiveDelivery> {
     // The owner's own cap first: a key at its share is told so, whatever the others hold.
-    const perOwner = this.options.maxPerOwner;
-    const held = owner === null ? 0 : (this.owned.get(owner) ?? 0);
-    if (perOwner !== undefined && owner !== null && held >= perOwner) {
-      throw new AppError(ErrorCode.LIMIT_EXCEEDED, `an API key may hold at most ${perOwner} live subscriptions at once; end one first`, { max: perOwner, per: 'key' });
-    }
+    const release = this.owners.take(owner, perKeyRefusal);
     const max = this.options.maxSubscriptions;
     if (this.all.size >= max) {
+      release();
       throw new AppError(ErrorCode.LIMIT_EXCEEDED, `the server holds at most ${max} live subscriptions; try again later`, { max });
     }
     const keys = indexKeys(filter, orgs);
-    const sub = new Subscriber(compileRowTest(filter, orgs), this.options.bufferEvents, this.options.metrics, () => this.detach(sub, keys, owner));
+    const sub: Subscriber = new GenericSubscriber(compileRowTest(filter, orgs), this.options.bufferEvents, this.options.metrics?.delivered, () => this.detach(sub, keys, release));
     this.all.add(sub);
-    if (owner !== null) this.owned.set(owner, held + 1);
     for (const [org, type] of keys) {
       const byType = this.index.get(org) ?? new Map<Key, Set<Subscriber>>();
       this.index.set(org, byType);
@@ -122,13 +123,9 @@ export class LiveFeed {
     for (const sub of [...this.all]) void sub.return();
   }
 
-  private detach(sub: Subscriber, keys: readonly (readonly [Key, Key])[], owner: string | null): void {
+  private detach(sub: Subscriber, keys: readonly (readonly [Key, Key])[], release: () => void): void {
     if (!this.all.delete(sub)) return;
-    if (owner !== null) {
-      const left = (this.owned.get(owner) ?? 1) - 1;
-      if (left > 0) this.owned.set(owner, left);
-      else this.owned.delete(owner);
-    }
+    release();
     for (const [org, type] of keys) {
       const byType = this.index.get(org);
       const set = byType?.get(type);
@@ -145,82 +142,4 @@ function indexKeys(filter: EventFilter | null, orgs: readonly string[] | null): 
   const visible: Key[] = orgsOf(filter, orgs) ?? [ANY];
   const types: Key[] = filter?.eventTypes?.length ? [...new Set(filter.eventTypes)] : [ANY];
   return [...new Set(visible)].flatMap((org) => types.map((type) => [org, type] as const));
-}
-
-const DONE: IteratorResult<LiveDelivery> = { value: undefined, done: true };
-
-/** One subscription: a bounded buffer read as an async iterator, one read at a time. */
-class Subscriber implements AsyncIterableIterator<LiveDelivery> {
-  private readonly buffer: DropOldestBuffer<EventRow>;
-  private waiting: ((result: IteratorResult<LiveDelivery>) => void) | null = null;
-  private ended = false;
-
-  constructor(
-    private readonly test: RowTest,
-    capacity: number,
-    private readonly metrics: LiveMetrics | undefined,
-    private readonly onEnd: () => void,
-  ) {
-    this.buffer = new DropOldestBuffer<EventRow>(capacity);
-  }
-
-  /** Drops counted since the last call (the feed adds them to the metric once per publish). */
-  private dropped = 0;
-
-  /**
-   * Hands the row to a reader that is waiting at once; otherwise buffers it, dropping the oldest
-   * when full. Returns whether it dropped one.
-   */
-  offer(row: EventRow): boolean {
-    if (this.ended || !this.test(row)) return false;
-    const waiting = this.waiting;
-    if (waiting) {
-      // A reader only waits on an empty buffer, so nothing was dropped before this one.
-      this.waiting = null;
-      this.metrics?.delivered.inc();
-      waiting({ value: { row, droppedBefore: 0 }, done: false });
-      return false;
-    }
-    const dropped = this.buffer.push(row);
-    this.dropped += dropped;
-    return dropped > 0;
-  }
-
-  takeDropped(): number {
-    const n = this.dropped;
-    this.dropped = 0;
-    return n;
-  }
-
-  next(): Promise<IteratorResult<LiveDelivery>> {
-    const entry = this.buffer.shift();
-    if (entry) {
-      this.metrics?.delivered.inc();
-      return Promise.resolve({ value: { row: entry.item, droppedBefore: entry.droppedBefore }, done: false });
-    }
-    if (this.ended) return Promise.resolve(DONE);
-    if (this.waiting) return Promise.reject(new Error('a live subscription is read one event at a time'));
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  return(): Promise<IteratorResult<LiveDelivery>> {
-    if (!this.ended) {
-      this.ended = true;
-      this.buffer.clear();
-      this.onEnd();
-      const waiting = this.waiting;
-      this.waiting = null;
-      waiting?.(DONE);
-    }
-    return Promise.resolve(DONE);
-  }
-
-  throw(error?: unknown): Promise<IteratorResult<LiveDelivery>> {
-    void this.return();
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<LiveDelivery> {
-    return this;
-  }
 }

@@ -1,6 +1,7 @@
 import { DropOldestBuffer } from '../../src/live/buffer';
 import { LiveFeed, type LiveDelivery, type LiveMetrics } from '../../src/live/feed';
 import { compileRowTest } from '../../src/live/match';
+import { detectionFeedOf } from '../../src/live/detections';
 import type { EventRow } from '../../src/graph/writer/rows';
 
 function row(oid: string, n: number, props: Record<string, unknown> = {}): EventRow {
@@ -165,5 +166,23 @@ describe('LiveFeed', () => {
     feed.close();
     expect(feed.subscriptions).toBe(0);
     expect(c.subscriptions).toBe(0);
+  });
+
+  it('counts eventAdded and detectionAdded against one per-key share, and frees it when either ends', async () => {
+    const feed = new LiveFeed({ bufferEvents: 5, maxSubscriptions: 10, maxPerOwner: 2 });
+    const detections = detectionFeedOf(feed);
+    const events = feed.subscribe(null, null, 'key-1');
+    const detected = detections.subscribe(null, null, 'key-1');
+    expect(() => detections.subscribe(null, null, 'key-1')).toThrow(expect.objectContaining({ code: 'LIMIT_EXCEEDED', details: { max: 2, per: 'key' } }));
+    expect(() => feed.subscribe(null, null, 'key-1')).toThrow(expect.objectContaining({ code: 'LIMIT_EXCEEDED' }));
+    // Another key has its own share; auth off (no owner) is not counted.
+    expect(() => detections.subscribe(null, null, 'key-2')).not.toThrow();
+    expect(() => feed.subscribe(null, null, null)).not.toThrow();
+    await detected.return?.();
+    expect(() => feed.subscribe(null, null, 'key-1')).not.toThrow();
+    await events.return?.();
+    expect(() => detections.subscribe(null, null, 'key-1')).not.toThrow();
+    feed.close();
+    detections.close();
   });
 });

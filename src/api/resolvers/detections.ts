@@ -158,7 +158,7 @@ function rowToDetectionNode(row: DetectionRow): DetectionNode {
 export const detectionAdded: SubscriptionResolvers['detectionAdded'] = {
   subscribe: (_parent, args, ctx) => {
     if (!ctx.live) throw new AppError(ErrorCode.BAD_USER_INPUT, OVER_WEBSOCKET);
-    return detectionFeedOf(ctx.live).subscribe(toDetectionFilter(args.filter), ctx.orgScope);
+    return detectionFeedOf(ctx.live).subscribe(toDetectionFilter(args.filter), ctx.orgScope, ctx.principal.keyId);
   },
   resolve: (delivery: DetectionDelivery | undefined, _args: unknown, ctx: ApiContext) => {
     if (!delivery?.row) throw new AppError(ErrorCode.BAD_USER_INPUT, OVER_WEBSOCKET);
