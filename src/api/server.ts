@@ -41,6 +41,7 @@ import { executableSchema } from './schema/executable';
 import { startSubscriptions } from './subscriptions';
 import { LiveFeed } from '../live/feed';
 import { detectionFeedOf } from '../live/detections';
+import { ReplicatedFeed } from '../live/replicated';
 
 export interface ServerDeps {
   config: Config;
@@ -66,6 +67,8 @@ export interface RunningServer {
   httpServer: Server;
   apollo: ApolloServer<ApiContext>;
   live: LiveFeed;
+  /** LIVE_FEED=neo4j: the poller that reads the shared log into `live`. */
+  replicated: ReplicatedFeed | null;
   close(): Promise<void>;
 }
 
@@ -250,6 +253,9 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
       metrics: metrics.live,
       onError: (err) => deps.logger.error({ err }, 'live feed: publishing failed'),
     });
+  // Replicas share the feed through Neo4j; the poller starts from the log's head before anyone can subscribe.
+  const replicated = deps.config.LIVE_FEED === 'neo4j' ? new ReplicatedFeed(deps.executor, live, { pollMs: deps.config.LIVE_POLL_MS, retentionMs: deps.config.LIVE_LOG_RETENTION_MS, logger: deps.logger }) : null;
+  await replicated?.start();
   deps = { ...deps, metrics, live };
   const apollo = createApollo(deps, httpServer);
   await apollo.start();
@@ -311,12 +317,14 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
     httpServer,
     apollo,
     live,
+    replicated,
     close: async () => {
       // WebSockets get their 1001 close frame first (synchronously), before the HTTP drain ends
       // request-less sockets; then Apollo's drain stops accepting, lets in-flight requests and
       // ingest batches finish (up to SHUTDOWN_GRACE_MS) and closes.
       const closingSockets = sockets.close();
       await Promise.all([closingSockets, apollo.stop()]);
+      await replicated?.stop();
       live.close();
       detectionFeedOf(live).close();
       unwatchNeo4j();

@@ -99,6 +99,16 @@ export const configSchema = z.object({
   LIVE_MAX_SUBSCRIPTIONS_PER_KEY: z.coerce.number().int().min(1).max(100_000).default(50),
   /** Open eventAdded subscriptions on one WebSocket connection. */
   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(20),
+  /**
+   * Where the live feed crosses processes. `memory`: one process; subscribers hear what this
+   * process ingests. `neo4j`: several replicas on one database; each committed batch is recorded
+   * in Neo4j and every replica polls for it, so every subscriber hears every batch.
+   */
+  LIVE_FEED: z.enum(['memory', 'neo4j']).default('memory'),
+  /** LIVE_FEED=neo4j: how often a replica polls the shared log (delivery takes up to this plus a read). */
+  LIVE_POLL_MS: z.coerce.number().int().min(50).max(5_000).default(250),
+  /** LIVE_FEED=neo4j: how long recorded batches are kept; a replica cut off from Neo4j longer than this misses what was trimmed. */
+  LIVE_LOG_RETENTION_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(600_000),
   /** On SIGTERM/SIGINT: how long in-flight requests and ingest batches may take before connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 });

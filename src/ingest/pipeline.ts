@@ -7,6 +7,7 @@
  * One batch is written while the next one is being prepared, so parsing overlaps the database.
  */
 import type { GraphExecutor } from '../graph/executor';
+import type { FeedLogWriter } from '../graph/feed-log';
 import type { EventRow } from '../graph/writer/rows';
 import { writeBatch } from '../graph/writer/write-batch';
 import { type DetectionRow, writeDetections } from '../graph/writer/detections';
@@ -62,6 +63,8 @@ export interface IngestOptions {
   onCommitted?: (rows: readonly EventRow[]) => void;
   /** Called after each committed batch with the detections stored for the first time (detectionAdded). */
   onDetectionsCommitted?: (rows: readonly DetectionRow[]) => void;
+  /** Replicas share the live feed through Neo4j: each batch's new events and detections are recorded in its transaction. */
+  feedLog?: FeedLogWriter;
   /** Aborting stops after the batch in flight is committed. */
   signal?: AbortSignal;
   /** Batches written at the same time (default 2); 1 writes strictly one after another. */
@@ -105,14 +108,14 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
     await settle(concurrency);
     const write: Promise<void> = (async () => {
       if (rows.length > 0) {
-        const result = await writeBatch(options.executor, rows);
+        const result = await writeBatch(options.executor, rows, options.feedLog);
         summary.stored += result.stored;
         summary.duplicates += result.duplicates;
         if (result.stored > 0 && options.onCommitted) options.onCommitted(result.storedRows);
       }
       // After their event copies, so a detection is never announced before its event is stored.
       if (detected.length > 0) {
-        const result = await writeDetections(options.executor, detected);
+        const result = await writeDetections(options.executor, detected, options.feedLog);
         summary.detections += result.stored;
         summary.detectionDuplicates += result.duplicates;
         if (result.stored > 0 && options.onDetectionsCommitted) options.onDetectionsCommitted(result.storedRows);

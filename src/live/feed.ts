@@ -8,7 +8,10 @@
  */
 import { AppError, ErrorCode } from '../errors/codes';
 import type { EventFilter } from '../graph/reader/event-filter';
+import type { FeedLogWriter } from '../graph/feed-log';
 import type { EventRow } from '../graph/writer/rows';
+import type { IngestOptions } from '../ingest/pipeline';
+import { detectionFeedOf } from './detections';
 import { compileRowTest, orgsOf } from './match';
 import { type Delivery, OwnerSlots, Subscriber as GenericSubscriber } from './subscriber';
 
@@ -55,6 +58,8 @@ export class LiveFeed {
   private readonly all = new Set<Subscriber>();
   /** Open subscriptions per owner (API key id), shared with the detection feed beside this one. */
   readonly owners: OwnerSlots;
+  /** Set when replicas share the feed through Neo4j (LIVE_FEED=neo4j): ingest records its batches there, and the poller publishes here. */
+  log: FeedLogWriter | null = null;
 
   constructor(readonly options: LiveFeedOptions) {
     this.owners = new OwnerSlots(options.maxPerOwner);
@@ -142,4 +147,15 @@ function indexKeys(filter: EventFilter | null, orgs: readonly string[] | null): 
   const visible: Key[] = orgsOf(filter, orgs) ?? [ANY];
   const types: Key[] = filter?.eventTypes?.length ? [...new Set(filter.eventTypes)] : [ANY];
   return [...new Set(visible)].flatMap((org) => types.map((type) => [org, type] as const));
+}
+
+/**
+ * What ingest is given so that subscribers hear what it commits: in one process, publish after
+ * commit; with replicas sharing the feed, record each batch in Neo4j inside its transaction.
+ */
+export function liveIngestHooks(live: LiveFeed | undefined): Pick<IngestOptions, 'onCommitted' | 'onDetectionsCommitted' | 'feedLog'> {
+  if (!live) return {};
+  if (live.log) return { feedLog: live.log };
+  const detections = detectionFeedOf(live);
+  return { onCommitted: (rows) => live.publish(rows), onDetectionsCommitted: (rows) => detections.publish(rows) };
 }

@@ -15,7 +15,7 @@ import { readBuffer } from '../../ingest/read';
 import { warningList } from '../../ingest/warnings';
 import { verifySignature } from '../../ingest/signature';
 import type { LiveFeed } from '../../live/feed';
-import { publishDetections } from '../resolvers/detections';
+import { liveIngestHooks } from '../../live/feed';
 import type { Logger } from '../../log/logger';
 import { sendError } from './errors';
 import { countIngest, type Metrics } from '../metrics';
@@ -67,7 +67,7 @@ export function ingestRouter(options: IngestRouteOptions): Router {
           if (errors.length < options.maxErrorsListed) errors.push({ line: r.line, reason: r.reason });
         },
         onWarning: warnings.onWarning,
-        ...(options.live ? { onCommitted: options.live.publish.bind(options.live), onDetectionsCommitted: publishDetections(options) } : {}),
+        ...liveIngestHooks(options.live),
       });
       countIngest(options.metrics, summary);
       res.status(200).json({

@@ -167,9 +167,3 @@ export const detectionAdded: SubscriptionResolvers['detectionAdded'] = {
     return { detection: rowToDetectionNode(delivery.row), droppedBefore: delivery.droppedBefore };
   },
 };
-
-/** The ingest hook: committed detections go to detectionAdded subscribers. */
-export function publishDetections(ctx: Pick<ApiContext, 'live'>): ((rows: readonly DetectionRow[]) => void) | undefined {
-  const live = ctx.live;
-  return live ? (rows) => detectionFeedOf(live).publish(rows) : undefined;
-}

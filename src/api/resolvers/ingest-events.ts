@@ -6,7 +6,7 @@ import type { InputItem } from '../../ingest/read';
 import { warningList } from '../../ingest/warnings';
 import { countIngest } from '../metrics';
 import type { MutationResolvers } from '../generated/resolvers-types';
-import { publishDetections } from './detections';
+import { liveIngestHooks } from '../../live/feed';
 
 /** Most events one mutation may carry; bulk loads belong on POST /ingest or the CLI. */
 export const MAX_EVENTS_PER_MUTATION = 10_000;
@@ -24,7 +24,7 @@ export const ingestEvents: MutationResolvers['ingestEvents'] = async (_parent, a
     ...(ctx.principal.orgs ? { allowedOrgs: new Set(ctx.principal.orgs) } : {}),
     onReject: (r) => errors.push({ index: r.line, reason: r.reason }),
     onWarning: warnings.onWarning,
-    ...(ctx.live ? { onCommitted: ctx.live.publish.bind(ctx.live), onDetectionsCommitted: publishDetections(ctx) } : {}),
+    ...liveIngestHooks(ctx.live),
   });
   countIngest(ctx.metrics, summary);
   return {

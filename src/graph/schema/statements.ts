@@ -4,6 +4,7 @@
  * The unique constraint on Event.uid comes first: every write MERGEs on it.
  */
 import type { NamedQuery } from '../executor';
+import { FEED_SCHEMA_STATEMENTS } from '../feed-log';
 import { DETECTION_SCHEMA_STATEMENTS } from './detections';
 
 export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
@@ -55,6 +56,7 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
   // Detections (src/graph/writer/detections.ts): newest first of the org, host, rule, category,
   // technique (TAGGED edges carry tag and time) or priority band are each one index seek.
   ...DETECTION_SCHEMA_STATEMENTS,
+  ...FEED_SCHEMA_STATEMENTS,
 ];
 
 export const AWAIT_INDEXES: NamedQuery = {

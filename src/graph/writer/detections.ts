@@ -7,6 +7,7 @@
  * Labels are fixed here, never taken from input.
  */
 import type { GraphExecutor, NamedQuery } from '../executor';
+import type { FeedLogWriter } from '../feed-log';
 
 export interface DetectionRow {
   /** `${oid}/${detectId}`. */
@@ -52,12 +53,17 @@ export interface DetectionWriteResult {
   storedRows: DetectionRow[];
 }
 
-export async function writeDetections(executor: GraphExecutor, rows: readonly DetectionRow[]): Promise<DetectionWriteResult> {
+/** `feedLog`: when replicas share the live feed, the new detections are recorded in the same transaction. */
+export async function writeDetections(executor: GraphExecutor, rows: readonly DetectionRow[], feedLog?: FeedLogWriter): Promise<DetectionWriteResult> {
   if (rows.length === 0) return { stored: 0, duplicates: 0, storedRows: [] };
   // A repeat inside one batch would be seen as new twice by the same statement: keep the first.
   const unique = new Map<string, DetectionRow>();
   for (const row of rows) if (!unique.has(row.uid)) unique.set(row.uid, row);
-  const result = await executor.writeTransaction('ingest: write detections', (run) => run(WRITE_DETECTIONS, { rows: [...unique.values()] }));
+  const result = await executor.writeTransaction('ingest: write detections', async (run) => {
+    const written = await run(WRITE_DETECTIONS, { rows: [...unique.values()] });
+    if (feedLog) await feedLog.record(run, 'detections', written.records.map((r) => r.get('uid') as string));
+    return written;
+  });
   const storedRows = result.records.map((r) => unique.get(r.get('uid') as string)).filter((r): r is DetectionRow => r !== undefined);
   return { stored: storedRows.length, duplicates: rows.length - storedRows.length, storedRows };
 }

@@ -4,6 +4,7 @@
  * crash or Ctrl-C is simply written again on the next run.
  */
 import type { GraphExecutor } from '../executor';
+import type { FeedLogWriter } from '../feed-log';
 import { encodeRow } from './columns';
 import type { EventRow } from './rows';
 import { placeholderReports } from './snapshots';
@@ -37,7 +38,8 @@ interface SightingAggregate {
   lastSeen: bigint;
 }
 
-export async function writeBatch(executor: GraphExecutor, rows: readonly EventRow[]): Promise<BatchWriteResult> {
+/** `feedLog`: when replicas share the live feed, the batch's new events are recorded in its own transaction. */
+export async function writeBatch(executor: GraphExecutor, rows: readonly EventRow[], feedLog?: FeedLogWriter): Promise<BatchWriteResult> {
   // A repeat inside one batch would be seen as new twice by the same statement; keep the first,
   // unless it is a carried copy and the event also came on its own (which wins in any order).
   const unique = new Map<string, EventRow>();
@@ -65,6 +67,7 @@ export async function writeBatch(executor: GraphExecutor, rows: readonly EventRo
     const { sensors, sightings } = aggregate(fresh);
     if (sensors.length > 0) await run(UPDATE_SENSORS, { sensors });
     if (sightings.length > 0) await run(UPDATE_SIGHTINGS, { sightings });
+    if (feedLog) await feedLog.record(run, 'events', fresh.map((r) => r.uid));
     return fresh;
   });
   return { stored: storedRows.length, duplicates: rows.length - storedRows.length, storedRows };
