@@ -3,6 +3,8 @@
 // hears everything committed after it is back, and a revoked key stops working on every replica
 // within AUTH_CACHE_MS. The events are made here, so what each subscriber must hear is known.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FormattedExecutionResult } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -10,6 +12,7 @@ import { generateKey } from '../../src/auth/api-keys';
 import { ApiKeyStore } from '../../src/graph/api-keys';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
+import { detectionWithOrg, namedAtom, type Json } from '../helpers/detections';
 import { startReplica, type Replica } from '../helpers/replica';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
 
@@ -145,6 +148,32 @@ describe('two API replicas on one Neo4j', () => {
       expect(lastOnB).toBeLessThan(1_500);
     } finally {
       await Promise.all([onA.close(), onB.close()]);
+    }
+  }, 120_000);
+
+  it('a detection posted to one replica reaches a detectionAdded subscriber of the other, once', async () => {
+    const sample = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'shared', 'samples', 'secops-doc-detection-sample.json'), 'utf8')) as Json;
+    // Events first, so the subscription on B is known to be registered before the detections come.
+    const events = subscribe(b, key('reader'), org);
+    const client = createClient({ url: b.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${key('reader')}` } });
+    const got: { id: string; atom: string | null }[] = [];
+    const stop = client.subscribe<{ detectionAdded: { detection: { id: string; event: { atom: string } | null } } }>(
+      { query: 'subscription($f: DetectionFilter) { detectionAdded(filter: $f) { droppedBefore detection { id event { atom } } } }', variables: { f: { orgIds: [org] } } },
+      { next: (r) => void (r.data && got.push({ id: r.data.detectionAdded.detection.id, atom: r.data.detectionAdded.detection.event?.atom ?? null })), error: () => undefined, complete: () => undefined },
+    );
+    try {
+      await untilListening(a, key('writer'), org, [events]);
+      const ids = [randomUUID(), randomUUID()];
+      const records = ids.map((id) => ({ ...detectionWithOrg(sample, org), detect_id: id }));
+      const reply = (await post(a, key('writer'), records as unknown as Rec[])) as { detectionsAccepted?: number };
+      expect(reply.detectionsAccepted).toBe(2);
+      await waitFor('replica B to hear the detections', () => got.length >= 2, 10_000);
+      await new Promise((r) => setTimeout(r, 4 * POLL_MS));
+      expect(got.sort((x, y) => x.id.localeCompare(y.id))).toEqual(ids.sort().map((id) => ({ id, atom: namedAtom(sample) })));
+    } finally {
+      stop();
+      await client.dispose();
+      await events.close();
     }
   }, 120_000);
 
