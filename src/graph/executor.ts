@@ -3,8 +3,13 @@
  * reads go through managed read transactions (routed to secondaries on a cluster), writes through
  * write transactions, each with a timeout and metadata naming the query so it shows in
  * `SHOW TRANSACTIONS` and the query log. Neo4j errors become the project's error codes here.
+ *
+ * Every session of one executor (one per process) shares a bookmark manager: on a cluster, a read
+ * waits until the member it is routed to has applied every write this process committed before
+ * it, so a client that ingests through this replica and then queries it reads its own writes. On a
+ * single server bookmarks are already satisfied and cost nothing.
  */
-import type { Driver, ManagedTransaction, QueryResult, RecordShape } from 'neo4j-driver';
+import { bookmarkManager, type BookmarkManager, type Driver, type ManagedTransaction, type QueryResult, type RecordShape } from 'neo4j-driver';
 import { AppError, ErrorCode } from '../errors/codes';
 
 export interface NamedQuery {
@@ -35,6 +40,8 @@ export interface ExecutorStats {
 
 export class GraphExecutor {
   readonly stats: ExecutorStats = { inUse: { READ: 0, WRITE: 0 }, failures: new Map() };
+  /** Causal consistency across this process's sessions (see above). */
+  readonly bookmarks: BookmarkManager = bookmarkManager();
   private readonly listeners: QueryListener[] = [];
 
   constructor(
@@ -75,7 +82,7 @@ export class GraphExecutor {
    * when Neo4j reports a transient error, so it must not have side effects outside the transaction.
    */
   async writeTransaction<T>(name: string, work: (run: TxRunner) => Promise<T>): Promise<T> {
-    const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE', bookmarkManager: this.bookmarks });
     this.stats.inUse.WRITE++;
     const started = performance.now();
     let failure: unknown;
@@ -98,7 +105,7 @@ export class GraphExecutor {
     query: NamedQuery,
     params: Record<string, unknown>,
   ): Promise<QueryResult<R>> {
-    const session = this.driver.session({ database: this.options.database, defaultAccessMode: mode });
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: mode, bookmarkManager: this.bookmarks });
     this.stats.inUse[mode]++;
     const started = performance.now();
     let failure: unknown;

@@ -1,4 +1,5 @@
-// Two API replicas (`atomgraph serve` child processes) on one Neo4j, as behind a load balancer:
+// Two API replicas (`atomgraph serve` child processes) on one Neo4j, as behind a load balancer
+// (A through bolt://, B through neo4j://):
 // the live feed crosses them through the log in Neo4j (LIVE_FEED=neo4j), a replica that restarts
 // hears everything committed after it is back, and a revoked key stops working on every replica
 // within AUTH_CACHE_MS. The events are made here, so what each subscriber must hear is known.
@@ -19,6 +20,8 @@ import { testRuntime, uniqueOrg } from '../helpers/runtime';
 const AUTH_CACHE_MS = 1_000;
 const POLL_MS = 250;
 const REPLICA_ENV = { AUTH: 'keys', AUTH_CACHE_MS: String(AUTH_CACHE_MS), LIVE_FEED: 'neo4j', LIVE_POLL_MS: String(POLL_MS), INGEST_BATCH_SIZE: '50' };
+/** Replica B reaches the database through a routing URI, as replicas on a cluster or Aura do. */
+const ROUTED_ENV = { ...REPLICA_ENV, NEO4J_URI: (process.env['NEO4J_URI'] ?? '').replace(/^bolt:/, 'neo4j:') };
 
 type Rec = { routing: Record<string, unknown>; event: Record<string, unknown> };
 
@@ -113,7 +116,7 @@ describe('two API replicas on one Neo4j', () => {
       await store.create({ id: k.id, hash: k.hash, orgs: [org], role });
       keys[name] = { id: k.id, key: k.key };
     }
-    [a, b] = await Promise.all([startReplica(REPLICA_ENV), startReplica(REPLICA_ENV)]);
+    [a, b] = await Promise.all([startReplica(REPLICA_ENV), startReplica(ROUTED_ENV)]);
   }, 180_000);
 
   afterAll(async () => {
@@ -181,7 +184,7 @@ describe('two API replicas on one Neo4j', () => {
     expect(await b.stop()).toBe(0);
     const whileDown = processes(org, 10);
     expect((await post(a, key('writer'), whileDown)).accepted).toBe(10);
-    b = await startReplica(REPLICA_ENV);
+    b = await startReplica(ROUTED_ENV);
     const onB = subscribe(b, key('reader'), org);
     try {
       await untilListening(a, key('writer'), org, [onB]);
