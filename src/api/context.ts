@@ -37,6 +37,8 @@ export interface ApiContext {
   logger: Logger;
   serverVersion: string;
   ingestBatchSize: number;
+  /** False on a query-only replica (ROLE=query): ingestEvents is refused there. */
+  servesIngest: boolean;
   /** What the answer should say beside its data (a list cut at its limit...): `extensions.warnings`. */
   warnings: Warning[];
   /** Counters of this server (absent in tests that run operations without one): ingestEvents counts its outcome here. */

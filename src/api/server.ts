@@ -42,6 +42,7 @@ import { startSubscriptions } from './subscriptions';
 import { LiveFeed } from '../live/feed';
 import { detectionFeedOf } from '../live/detections';
 import { ReplicatedFeed } from '../live/replicated';
+import { feedLogWriter } from '../graph/feed-log';
 
 export interface ServerDeps {
   config: Config;
@@ -125,6 +126,7 @@ export function contextFor(deps: ServerDeps, principal: Principal = LOCAL_PRINCI
     logger: deps.logger,
     serverVersion: SERVER_VERSION,
     ingestBatchSize: deps.config.INGEST_BATCH_SIZE,
+    servesIngest: deps.config.ROLE !== 'query',
     live: deps.live,
     warnings: [],
     metrics: deps.metrics,
@@ -165,6 +167,11 @@ function capConnectionsPerAddress(server: Server, max: number): WeakSet<Socket> 
     });
   });
   return refused;
+}
+
+/** The refusal for what a replica of this ROLE does not serve: the load balancer sent it to the wrong pool. */
+function notServed(what: string, role: string): AppError {
+  return new AppError(ErrorCode.NOT_FOUND, `${what} is not served by this replica (ROLE=${role}); send it to one with ROLE=all or ${role === 'query' ? 'ingest' : 'query'}`);
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
@@ -236,7 +243,8 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
     },
     (req, res) => {
       if (refusedSockets.has(req.socket)) return;
-      if (req.method === 'POST' && isGraphqlPath(req.url)) void graphql(req, res);
+      if (role === 'ingest' && isGraphqlPath(req.url)) sendError(res, notServed('GraphQL', role));
+      else if (req.method === 'POST' && isGraphqlPath(req.url)) void graphql(req, res);
       else app(req, res);
     },
   );
@@ -253,8 +261,14 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
       metrics: metrics.live,
       onError: (err) => deps.logger.error({ err }, 'live feed: publishing failed'),
     });
-  // Replicas share the feed through Neo4j; the poller starts from the log's head before anyone can subscribe.
-  const replicated = deps.config.LIVE_FEED === 'neo4j' ? new ReplicatedFeed(deps.executor, live, { pollMs: deps.config.LIVE_POLL_MS, retentionMs: deps.config.LIVE_LOG_RETENTION_MS, logger: deps.logger }) : null;
+  const { ROLE: role } = deps.config;
+  // Replicas share the feed through Neo4j: ingest records its batches there, and a replica that
+  // serves subscriptions polls them, starting from the log's head before anyone can subscribe.
+  if (deps.config.LIVE_FEED === 'neo4j') live.log = feedLogWriter;
+  const replicated =
+    deps.config.LIVE_FEED === 'neo4j' && role !== 'ingest'
+      ? new ReplicatedFeed(deps.executor, live, { pollMs: deps.config.LIVE_POLL_MS, retentionMs: deps.config.LIVE_LOG_RETENTION_MS, logger: deps.logger })
+      : null;
   await replicated?.start();
   deps = { ...deps, metrics, live };
   const apollo = createApollo(deps, httpServer);
@@ -280,7 +294,8 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   }
-  app.use(
+  if (role === 'query') app.post('/ingest', (_req, res) => sendError(res, notServed('POST /ingest', role)));
+  else app.use(
     ingestRouter({
       executor: deps.executor,
       logger: deps.logger,
@@ -297,8 +312,8 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
     }),
   );
   // Before Apollo: a browser's GET /graphql gets GraphiQL, everything else passes through.
-  if (deps.config.PLAYGROUND) app.use(playgroundRouter({ auth: deps.config.AUTH, explorer: deps.config.EXPLORER }));
-  if (deps.config.EXPLORER) app.use(explorerRouter({ auth: deps.config.AUTH, playground: deps.config.PLAYGROUND }));
+  if (deps.config.PLAYGROUND && role !== 'ingest') app.use(playgroundRouter({ auth: deps.config.AUTH, explorer: deps.config.EXPLORER }));
+  if (deps.config.EXPLORER && role !== 'ingest') app.use(explorerRouter({ auth: deps.config.AUTH, playground: deps.config.PLAYGROUND }));
   // What reaches here for /graphql: GETs that are not a browser's, and POSTs to /graphql/ or /GraphQL.
   app.use('/graphql', (req, res) => void graphql(req, res));
 
@@ -307,7 +322,7 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
     httpServer.listen(options.port, options.host, () => resolve());
   });
   const metricsListener = deps.config.METRICS_PORT === undefined ? null : await listenForMetrics(metrics, deps.config.METRICS_HOST, deps.config.METRICS_PORT);
-  const sockets = startSubscriptions({ httpServer, config: deps.config, logger: deps.logger, authenticator, contextFor: (principal) => contextFor(deps, principal) });
+  const sockets = role === 'ingest' ? null : startSubscriptions({ httpServer, config: deps.config, logger: deps.logger, authenticator, contextFor: (principal) => contextFor(deps, principal) });
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}/graphql`;
@@ -322,7 +337,7 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
       // WebSockets get their 1001 close frame first (synchronously), before the HTTP drain ends
       // request-less sockets; then Apollo's drain stops accepting, lets in-flight requests and
       // ingest batches finish (up to SHUTDOWN_GRACE_MS) and closes.
-      const closingSockets = sockets.close();
+      const closingSockets = sockets?.close();
       await Promise.all([closingSockets, apollo.stop()]);
       await replicated?.stop();
       live.close();

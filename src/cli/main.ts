@@ -24,6 +24,7 @@ program
   .description('serve the GraphQL API (starts the local Neo4j when NEO4J_URI is unset)')
   .option('--host <host>', 'address to listen on (default HOST or 127.0.0.1)')
   .option('--port <port>', 'port to listen on (default PORT or 4000)')
+  .option('--role <role>', 'all, ingest (POST /ingest only) or query (GraphQL only); default ROLE or all')
   .action(async (options: ServeOptions) => (await import('./serve.js')).serveCommand(options));
 
 program

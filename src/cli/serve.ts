@@ -13,6 +13,7 @@ import { createRuntime } from '../runtime';
 export interface ServeOptions {
   host?: string;
   port?: string;
+  role?: string;
 }
 
 /**
@@ -22,7 +23,7 @@ export interface ServeOptions {
  */
 export async function serveCommand(options: ServeOptions, settings: ConfigInput = {}, ownsLocalNeo4j = false): Promise<void> {
   const runtime = await createRuntime({
-    overrides: { ...settings, HOST: options.host, PORT: options.port },
+    overrides: { ...settings, HOST: options.host, PORT: options.port, ROLE: options.role },
     startLocalNeo4jIfUnset: true,
   });
   const { config, logger } = runtime;
@@ -31,8 +32,9 @@ export async function serveCommand(options: ServeOptions, settings: ConfigInput 
     { config, executor: runtime.executor, logger },
     { host: config.HOST, port: config.PORT },
   );
-  logger.info({ url: server.url, neo4j: runtime.uri }, 'atomgraph is serving');
-  process.stdout.write(`atomgraph serving GraphQL at ${server.url}${config.PLAYGROUND ? ' (open it in a browser for the playground)' : ''}\n`);
+  logger.info({ url: server.url, neo4j: runtime.uri, role: config.ROLE, liveFeed: config.LIVE_FEED }, 'atomgraph is serving');
+  if (config.ROLE === 'ingest') process.stdout.write(`atomgraph serving ingest at ${server.url.slice(0, -'/graphql'.length)}/ingest (ROLE=ingest: no GraphQL)\n`);
+  else process.stdout.write(`atomgraph serving GraphQL at ${server.url}${config.PLAYGROUND ? ' (open it in a browser for the playground)' : ''}${config.ROLE === 'query' ? ' (ROLE=query: no ingest)' : ''}\n`);
 
   /** Beyond the grace period, closing sockets, the driver and Neo4j get this long before the process gives up. */
   const CLOSE_MARGIN_MS = 45_000;

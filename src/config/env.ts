@@ -100,6 +100,13 @@ export const configSchema = z.object({
   /** Open eventAdded subscriptions on one WebSocket connection. */
   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(20),
   /**
+   * What this process serves, so ingest can be scaled apart from queries behind a load balancer:
+   * `all`; `ingest` (POST /ingest, probes and metrics: no GraphQL, no live feed); `query` (GraphQL
+   * queries and subscriptions, the playground and explorer: no POST /ingest, no ingestEvents).
+   * Split roles need LIVE_FEED=neo4j, or subscribers would never hear what the ingest replicas store.
+   */
+  ROLE: z.enum(['all', 'ingest', 'query']).default('all'),
+  /**
    * Where the live feed crosses processes. `memory`: one process; subscribers hear what this
    * process ingests. `neo4j`: several replicas on one database; each committed batch is recorded
    * in Neo4j and every replica polls for it, so every subscriber hears every batch.
@@ -114,6 +121,15 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Rules across settings, checked after each setting is valid on its own. */
+function crossChecks(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.ROLE !== 'all' && config.LIVE_FEED !== 'neo4j') {
+    problems.push(`ROLE: ${config.ROLE} serves only part of the API; set LIVE_FEED=neo4j so that subscribers on query replicas hear what ingest replicas store`);
+  }
+  return problems;
+}
 export type ConfigInput = Partial<Record<keyof Config, string | number | undefined>>;
 
 export class ConfigError extends Error {
@@ -132,6 +148,8 @@ export function parseConfig(raw: ConfigInput): Config {
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
+  const problems = crossChecks(result.data);
+  if (problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }
 

@@ -9,7 +9,7 @@ const ROOT = join(__dirname, '..', '..');
 
 export interface Replica {
   child: ChildProcess;
-  /** http://127.0.0.1:<port>/graphql */
+  /** http://127.0.0.1:<port>/graphql (refused on ROLE=ingest) */
   url: string;
   origin: string;
   output(): string;
@@ -28,14 +28,15 @@ export async function startReplica(env: Record<string, string>, args: string[] =
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const until = Date.now() + timeoutMs;
   let match: RegExpExecArray | null = null;
-  while (!(match = /serving GraphQL at (\S+)/.exec(output))) {
+  while (!(match = /serving (?:GraphQL|ingest) at (\S+)/.exec(output))) {
     if (child.exitCode !== null || Date.now() > until) {
       child.kill('SIGKILL');
       throw new Error(`the replica did not start:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  const url = match[1] as string;
+  // An ingest-only replica prints its /ingest address; url is its /graphql all the same.
+  const url = new URL('/graphql', match[1]).href;
   return {
     child,
     url,

@@ -61,4 +61,13 @@ describe('loadConfig', () => {
       else process.env['PORT'] = saved;
     }
   });
+
+  it('takes a role and a live feed, and refuses split roles without the shared live feed', () => {
+    expect(parseConfig({}).ROLE).toBe('all');
+    expect(parseConfig({}).LIVE_FEED).toBe('memory');
+    expect(parseConfig({ ROLE: 'ingest', LIVE_FEED: 'neo4j' }).ROLE).toBe('ingest');
+    expect(() => parseConfig({ ROLE: 'query' })).toThrow(/ROLE: query .*LIVE_FEED=neo4j/);
+    expect(() => parseConfig({ ROLE: 'both' })).toThrow(ConfigError);
+    expect(() => parseConfig({ LIVE_POLL_MS: 10 })).toThrow(/LIVE_POLL_MS/);
+  });
 });

@@ -15,6 +15,7 @@ export const ingestEvents: MutationResolvers['ingestEvents'] = async (_parent, a
   if (args.events.length > MAX_EVENTS_PER_MUTATION) {
     throw new AppError(ErrorCode.LIMIT_EXCEEDED, `ingestEvents takes at most ${MAX_EVENTS_PER_MUTATION} events per call`, { max: MAX_EVENTS_PER_MUTATION });
   }
+  if (!ctx.servesIngest) throw new AppError(ErrorCode.NOT_FOUND, 'ingestEvents is not served by this replica (ROLE=query); send it to one with ROLE=all or ingest');
   if (!canWrite(ctx.principal)) throw new AppError(ErrorCode.FORBIDDEN, `this key may read but not ingest (role ${ctx.principal.role})`);
   const errors: { index: number; reason: string }[] = [];
   const warnings = warningList();
