@@ -13,6 +13,10 @@
  * connections as LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION allows). The bar: the bench org's `event`
  * p99 within 2x of the quiet run, with no errors. The server runs with API keys (AUTH=keys), the
  * load with a reader key of the bench org, so the per-key caps apply as in production.
+ * Then the two-replica run (issue 22): a second API process on the same Neo4j, a short warm-up of
+ * it (BENCH_LOAD_REPLICA_WARMUP_SECONDS, default 30), and the same load for the same time with
+ * each kind's connections split between the two (autocannon's URL list, round robin), so its
+ * latency figures are over both replicas' answers.
  * Results: bench/results/load-<timestamp>.json and a table on stdout.
  */
 import autocannon from 'autocannon';
@@ -42,6 +46,7 @@ const WARMUP_SECONDS = Number(process.env['BENCH_LOAD_WARMUP_SECONDS'] ?? 120);
  * so two single readings can differ by that much with no leak. Peaks are compared instead.
  */
 const RSS_SAMPLE_MS = 500;
+const REPLICA_WARMUP_SECONDS = Number(process.env['BENCH_LOAD_REPLICA_WARMUP_SECONDS'] ?? 30);
 
 async function withPeakRss<T>(rssMb: () => number, work: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
   let peakMb = rssMb();
@@ -76,10 +81,12 @@ function kinds(t: BenchTargets): Kind[] {
 /** The org the hostile writer and reader belong to: not the bench org, whose latency is measured. */
 const HOSTILE_ORG = 'bench-hostile';
 
-function run(url: string, kind: Kind, connections: number, seconds: number, authorization: string): Promise<autocannon.Result> {
+/** With several URLs (replicas), autocannon deals the connections out among them in turn. */
+function run(url: string | string[], kind: Kind, connections: number, seconds: number, authorization: string): Promise<autocannon.Result> {
   let i = 0;
   return autocannon({
-    url,
+    // autocannon takes a list of URLs (lib/url.js); its types declare a string only.
+    url: url as string,
     connections,
     duration: seconds,
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json', authorization }, setupRequest: (req) => ({ ...req, body: JSON.stringify(kind.body(i++)) }) }],
@@ -87,7 +94,7 @@ function run(url: string, kind: Kind, connections: number, seconds: number, auth
   });
 }
 
-async function phase(url: string, ks: Kind[], seconds: number, authorization: string): Promise<{ kind: string; result: autocannon.Result }[]> {
+async function phase(url: string | string[], ks: Kind[], seconds: number, authorization: string): Promise<{ kind: string; result: autocannon.Result }[]> {
   let left = CONNECTIONS;
   const split = ks.map((k, idx) => {
     const n = idx === ks.length - 1 ? left : Math.max(1, Math.round(CONNECTIONS * k.share));
@@ -222,6 +229,7 @@ async function main(): Promise<void> {
   let hostileRows: { kind: string; result: autocannon.Result }[];
   let writer: WriterTally;
   let hold: { held: number; overCap: string | null; errors: number };
+  let replicaRows: { kind: string; result: autocannon.Result }[];
   const badBody = largestBadBody(limits.INGEST_MAX_BYTES, limits.INGEST_MAX_RECORDS);
   const rss = { afterStartMb: 0, afterWarmupMb: 0, afterRunMb: 0, warmupPeakMb: 0, runPeakMb: 0 };
   try {
@@ -247,6 +255,18 @@ async function main(): Promise<void> {
     } finally {
       hold = { held: reading.held, overCap: reading.overCap, errors: reading.errors() };
       await reading.close();
+    }
+
+    // The same settings, a second process: what a load balancer in front of two replicas sees.
+    const second = await startApi(graph.neo4j, { AUTH: 'keys' });
+    try {
+      const both = [api.url, second.url];
+      for (const k of ks) await graphql(second.url, k.body(0).query, k.body(0).variables, reader);
+      log(`two replicas: warm-up ${REPLICA_WARMUP_SECONDS} s, then ${SECONDS} s at ${CONNECTIONS} connections split between them`);
+      await phase(both, ks, REPLICA_WARMUP_SECONDS, reader);
+      replicaRows = await phase(both, ks, SECONDS, reader);
+    } finally {
+      await second.stop();
     }
   } finally {
     await closeClients();
@@ -284,7 +304,14 @@ async function main(): Promise<void> {
     // The hostile run's own bar; the quiet run's errors are the quiet run's bar (reported above it).
     bar: { ratioAtMost: 2, errors: 0, met: ratio <= 2 && hostileErrors === 0 && writer.errors === 0 && hold.errors === 0 && hold.held === limits.LIVE_MAX_SUBSCRIPTIONS_PER_KEY },
   };
-  const result = { date: new Date().toISOString(), fleet: { hosts: BENCH_FLEET.hosts, events: graph.events }, seconds: SECONDS, connections: CONNECTIONS, auth: 'keys', rows: table, total, rss: { ...rss, growthPercent: growth }, hostile };
+  const replicaTable = tableOf(replicaRows);
+  const replicaTotal = {
+    requests: replicaTable.reduce((s, r) => s + r.requests, 0),
+    requestsPerSecond: replicaTable.reduce((s, r) => s + r.requestsPerSecond, 0),
+    errors: replicaTable.reduce((s, r) => s + r.errors, 0),
+  };
+  const twoReplicas = { replicas: 2, warmupSeconds: REPLICA_WARMUP_SECONDS, rows: replicaTable, total: replicaTotal };
+  const result = { date: new Date().toISOString(), fleet: { hosts: BENCH_FLEET.hosts, events: graph.events }, seconds: SECONDS, connections: CONNECTIONS, auth: 'keys', rows: table, total, rss: { ...rss, growthPercent: growth }, hostile, twoReplicas };
   const file = writeResult('load', result);
   const lines = [
     '| query | requests | req/s | p50 (ms) | p99 (ms) | max (ms) | errors |',
@@ -300,6 +327,12 @@ async function main(): Promise<void> {
     ...hostileTable.map((r) => `| ${r.kind} | ${r.requests} | ${r.requestsPerSecond} | ${r.p50} | ${r.p99} | ${r.max} | ${r.errors} |`),
     '',
     `event p99: quiet ${quietEvent.p99} ms, hostile ${hostileEvent.p99} ms (${ratio}x; bar: within 2x with no errors: ${hostile.bar.met ? 'met' : 'NOT met'})`,
+    '',
+    `Two replicas (the same load, each kind's connections split between two API processes on the same Neo4j):`,
+    '| query | requests | req/s | p50 (ms) | p99 (ms) | max (ms) | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...replicaTable.map((r) => `| ${r.kind} | ${r.requests} | ${r.requestsPerSecond} | ${r.p50} | ${r.p99} | ${r.max} | ${r.errors} |`),
+    `| **all** | ${replicaTotal.requests} | ${replicaTotal.requestsPerSecond} | | | | ${replicaTotal.errors} |`,
   ];
   process.stdout.write(`${lines.join('\n')}\n\nresults: ${file}\n`);
 }
