@@ -9,10 +9,12 @@
  * from the log's head when it starts (it has no subscribers before), and after a lost connection
  * to Neo4j resumes from the last batch it published, as long as the log still holds it
  * (LIVE_LOG_RETENTION_MS); batches trimmed before it came back are counted as dropped and logged.
- * The events and detections a batch names are read only when someone here is subscribed.
+ * The events and detections a batch names are read only when someone here is subscribed (so
+ * `atomgraph_live_published_total` counts, on each replica, what it published to someone).
+ * The server sets `live.log` so that ingest through this process records instead of publishing.
  */
 import type { GraphExecutor } from '../graph/executor';
-import { type FeedBatch, FeedLogReader, feedLogWriter } from '../graph/feed-log';
+import { type FeedBatch, FeedLogReader } from '../graph/feed-log';
 import type { Logger } from '../log/logger';
 import { detectionFeedOf } from './detections';
 import type { LiveFeed } from './feed';
@@ -56,7 +58,7 @@ export class ReplicatedFeed {
   private lastTrim = 0;
   private readonly seenEvents = new RecentKeys(RECENT_KEYS);
   private readonly seenDetections = new RecentKeys(RECENT_KEYS);
-  /** Batches published (for tests and /metrics-minded operators): the last sequence read. */
+  /** The last batch read (its `seq`): everything up to it has been published here. */
   get position(): number {
     return this.last;
   }
@@ -67,8 +69,6 @@ export class ReplicatedFeed {
     private readonly options: ReplicatedFeedOptions,
   ) {
     this.reader = new FeedLogReader(executor);
-    // Ingest through this process records batches rather than publishing them here.
-    live.log = feedLogWriter;
   }
 
   /** Reads the head (so nothing committed from now on is missed), then polls until stop(). */
