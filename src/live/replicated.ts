@@ -71,9 +71,13 @@ export class ReplicatedFeed {
     this.reader = new FeedLogReader(executor);
   }
 
-  /** Reads the head (so nothing committed from now on is missed), then polls until stop(). */
+  /**
+   * Reads the head (so nothing committed from now on is missed), then polls until stop(). With
+   * Neo4j unreachable the server still starts (its probes say so); the first poll that reaches
+   * Neo4j reads the head instead.
+   */
   async start(): Promise<void> {
-    this.last = await this.reader.head();
+    await this.poll();
     this.schedule();
   }
 
@@ -91,6 +95,10 @@ export class ReplicatedFeed {
   /** One round: every batch after the last one published, a bounded number at a time. */
   async poll(): Promise<void> {
     try {
+      if (this.last < 0) {
+        this.last = await this.reader.head();
+        return;
+      }
       for (;;) {
         const batches = await this.reader.after(this.last, BATCHES_PER_POLL);
         if (batches.length === 0) break;
