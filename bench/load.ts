@@ -219,10 +219,12 @@ async function main(): Promise<void> {
   const reader = await makeKey(store, [graph.targets.orgId], 'reader');
   const hostileWriterKey = await makeKey(store, [HOSTILE_ORG], 'writer');
   const hostileReaderKey = await makeKey(store, [HOSTILE_ORG], 'reader');
+  // /metrics answers admin keys only (a reader's request was refused, and the count read NaN).
+  const operator = await makeKey(store, [graph.targets.orgId], 'admin');
   const api = await startApi(graph.neo4j, { AUTH: 'keys' });
   const origin = new URL(api.url).origin;
   const liveSubscriptions = async () => {
-    const text = await (await fetch(`${origin}/metrics`, { headers: { authorization: reader } })).text();
+    const text = await (await fetch(`${origin}/metrics`, { headers: { authorization: operator } })).text();
     return Number(/^atomgraph_live_subscriptions (\d+)/m.exec(text)?.[1] ?? NaN);
   };
   let rows: { kind: string; result: autocannon.Result }[];
