@@ -14,7 +14,7 @@ import { checkEventTypes } from '../filters';
 import { warnIfChainCut } from '../warnings';
 import { checkFirst, toConnection } from './connection';
 import { eventDetections } from '../resolvers/detections';
-import { parseJson } from '../../ingest/parse';
+import { parseJson } from '../../domain/json';
 import { architectureOf, original, platformOf } from './view';
 
 const GRAPHQL_INT_MIN = -(2 ** 31);

@@ -10,7 +10,7 @@ import { type DetectionFilter as GraphFilter, type DetectionNode, DetectionReade
 import type { EventNode } from '../../graph/reader/events';
 import type { DetectionRow } from '../../graph/writer/detections';
 import { normalizeTag, techniquesOf } from '../../ingest/detection';
-import { parseJson } from '../../ingest/parse';
+import { parseJson } from '../../domain/json';
 import { detectionFeedOf, type DetectionDelivery } from '../../live/detections';
 import type { ApiContext } from '../context';
 import { checkFirst } from '../events/connection';
