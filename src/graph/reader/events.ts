@@ -6,6 +6,7 @@ import type { Node } from 'neo4j-driver';
 import { AppError, ErrorCode } from '../../errors/codes';
 import type { GraphExecutor, NamedQuery } from '../executor';
 import { toBigInt, toStr as str } from './values';
+import { chosenOrg, orgScope } from './scope';
 
 /** An event as the graph holds it; the API maps it to GraphQL types. */
 export interface EventNode {
@@ -54,7 +55,7 @@ export const EVENT_BY_ATOM: NamedQuery = {
   name: 'event by atom',
   cypher: `
 MATCH (e:Event {atom: $atom})
-WHERE ($orgs IS NULL OR e.oid IN $orgs) AND ($orgId IS NULL OR e.oid = $orgId)
+WHERE ${orgScope('e')} AND ${chosenOrg('e')}
 RETURN e ORDER BY e.oid LIMIT ${MAX_ORGS_LISTED}`,
 };
 
@@ -63,7 +64,7 @@ export const EVENTS_BY_UID: NamedQuery = {
   cypher: `
 UNWIND $uids AS uid
 MATCH (e:Event {uid: uid})
-WHERE $orgs IS NULL OR e.oid IN $orgs
+WHERE ${orgScope('e')}
 RETURN e`,
 };
 
@@ -82,7 +83,7 @@ export const ANCESTORS: NamedQuery = {
   name: 'ancestors',
   cypher: `
 MATCH (e:Event {uid: $uid})
-WHERE $orgs IS NULL OR e.oid IN $orgs${ANCESTRY_WALK}`,
+WHERE ${orgScope('e')}${ANCESTRY_WALK}`,
 };
 
 /**
@@ -94,7 +95,7 @@ export const ANCESTORS_OF_ATOM: NamedQuery = {
   name: 'ancestors of atom',
   cypher: `
 MATCH (s:Event {atom: $atom})
-WHERE ($orgs IS NULL OR s.oid IN $orgs) AND ($orgId IS NULL OR s.oid = $orgId)
+WHERE ${orgScope('s')} AND ${chosenOrg('s')}
 WITH s ORDER BY s.oid LIMIT ${MAX_ORGS_LISTED}
 WITH collect(s) AS starts
 CALL (starts) {
