@@ -5,6 +5,7 @@
 import type { Node } from 'neo4j-driver';
 import { AppError, ErrorCode } from '../../errors/codes';
 import type { GraphExecutor, NamedQuery } from '../executor';
+import type { EventRow } from '../writer/rows';
 import { toBigInt, toStr as str } from './values';
 import { chosenOrg, orgScope } from './scope';
 
@@ -111,8 +112,11 @@ RETURN starts, chain`,
 
 
 
-export function toEventNode(node: Node): EventNode {
-  const p = node.properties as Record<string, unknown>;
+/**
+ * THE event mapper: an event node's properties -> EventNode, for a node read back and for a row
+ * the writer has just stored (the live feed), so both resolve alike.
+ */
+export function eventNodeOf(p: Record<string, unknown>): EventNode {
   return {
     uid: String(p['uid']),
     oid: String(p['oid']),
@@ -129,6 +133,15 @@ export function toEventNode(node: Node): EventNode {
     raw: str(p['raw']),
     known: p['placeholder'] === true && typeof p['snapshotFrom'] === 'string' ? knownOf(p, p['snapshotFrom']) : null,
   };
+}
+
+export function toEventNode(node: Node): EventNode {
+  return eventNodeOf(node.properties as Record<string, unknown>);
+}
+
+/** A row just stored (an event that arrived, never a placeholder) as the queries would read it back. */
+export function rowToEventNode(row: EventRow): EventNode {
+  return eventNodeOf({ ...row.props, uid: row.uid, placeholder: false });
 }
 
 function knownOf(p: Record<string, unknown>, from: string): KnownOfMissing {
