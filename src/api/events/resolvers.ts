@@ -5,7 +5,7 @@
  */
 import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLTypeResolver } from 'graphql';
 import { allEventTypes, allObjectTypes, eventTypeSpec, FAMILIES, fieldsOf, fitScalar, type Family, type FieldType } from '../../catalogue';
-import { AppError, ErrorCode } from '../../errors/codes';
+import { AppError, ErrorCode, UnreachableCaseError } from '../../errors/codes';
 import type { EventNode } from '../../graph/reader/events';
 import { FLOW_EVENT_TYPES, FLOW_TOLERANCE_DEFAULT_SECONDS, FLOW_TOLERANCE_MAX_SECONDS } from '../../graph/reader/flow';
 import type { ApiContext } from '../context';
@@ -49,6 +49,8 @@ export function convert(value: unknown, type: FieldType): unknown {
           return fitted;
       }
     }
+    default:
+      throw new UnreachableCaseError(type);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { allEventTypes, allObjectTypes, FAMILIES, fieldsOf, type Family, type FieldType } from '../../catalogue';
 import { pascalCase } from '../../catalogue/names';
+import { UnreachableCaseError } from '../../errors/codes';
 import { FLOW_EVENT_TYPES, FLOW_TOLERANCE_DEFAULT_SECONDS, FLOW_TOLERANCE_MAX_SECONDS } from '../../graph/reader/flow';
 
 export const BEGIN_MARKER = '# BEGIN GENERATED event types (npm run schema:generate; do not edit)';
@@ -135,7 +136,11 @@ function scalarType(type: FieldType): string {
           return 'ID';
         case 'json':
           return 'JSON';
+        default:
+          throw new UnreachableCaseError(type.scalar);
       }
+    default:
+      throw new UnreachableCaseError(type);
   }
 }
 
