@@ -118,7 +118,6 @@ export function contextFor(deps: ServerDeps, principal: Principal = LOCAL_PRINCI
     loaders: createLoaders(readers.reader, readers.trees, readers.search, readers.lateral, orgScope),
     orgScope,
     principal,
-    limits: { maxDepth: deps.config.API_MAX_DEPTH, maxTreeDepth: deps.config.API_MAX_TREE_DEPTH, maxPage: deps.config.API_MAX_PAGE },
     logger: deps.logger,
     serverVersion: SERVER_VERSION,
     ingestBatchSize: deps.config.INGEST_BATCH_SIZE,
