@@ -23,7 +23,7 @@ import { GraphExecutor } from '../src/graph/executor';
 import { migrate } from '../src/graph/schema/migrate';
 import { writeBatch } from '../src/graph/writer/write-batch';
 import { normalizeRecord } from '../src/ingest/normalize';
-import { parseJson } from '../src/ingest/parse';
+import { parseJson } from '../src/domain/json';
 import { DEFAULT_WRITE_CONCURRENCY as INGEST_CONCURRENCY } from '../src/ingest/pipeline';
 import type { EventRow } from '../src/graph/writer/rows';
 

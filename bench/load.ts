@@ -24,7 +24,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { generateKey } from '../src/auth/api-keys';
-import type { Role } from '../src/auth/principal';
+import type { Role } from '../src/domain/roles';
 import { loadConfig } from '../src/config/env';
 import { ApiKeyStore } from '../src/graph/api-keys';
 import { benchGraph, BENCH_FLEET, type BenchTargets } from './lib/fleet-graph';

@@ -5,7 +5,7 @@
 import type { Driver } from 'neo4j-driver';
 import { loadConfig, type Config, type ConfigInput } from './config/env';
 import { createDriver, DEFAULT_LOCAL_URI } from './graph/driver';
-import { GraphExecutor } from './graph/executor';
+import { describeQuery, GraphExecutor, type QueryListener } from './graph/executor';
 import { createLogger, type Logger } from './log/logger';
 import { type LocalNeo4j, startLocalNeo4j } from './local/neo4j';
 
@@ -42,7 +42,14 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const executor = new GraphExecutor(driver, {
     database: config.NEO4J_DATABASE,
     timeoutMs: config.NEO4J_TX_TIMEOUT_MS,
-    onQuery: ({ name, ms, mode }) => logger.debug({ query: name, ms: Math.round(ms * 10) / 10, mode }, 'cypher'),
+    onQuery: debugQueryLog(logger),
   });
   return { config, logger, driver, executor, uri, localNeo4j: local, close: () => driver.close() };
+}
+
+/** At LOG_LEVEL=debug, each statement with its text and parameter names, so a slow request's Cypher can be read back. */
+export function debugQueryLog(logger: Logger): QueryListener {
+  return (event) => {
+    if (logger.isLevelEnabled('debug')) logger.debug(describeQuery(event), 'cypher');
+  };
 }

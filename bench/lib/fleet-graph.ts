@@ -101,7 +101,6 @@ export async function benchGraph(log: (line: string) => void): Promise<BenchGrap
   let lastLog = 0;
   const load = await loadFleetOnce(BENCH_FLEET, {
     executor,
-    database: config.NEO4J_DATABASE,
     batchSize: config.INGEST_BATCH_SIZE,
     onStart: () => log(`loading the bench fleet (${BENCH_FLEET.hosts} hosts, ~${BENCH_FLEET.events} events) into ${neo4j.uri}; kept for later runs`),
     onProgress: (s) => {

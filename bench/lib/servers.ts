@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import type { BenchNeo4j } from './neo4j';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the bin's CommonJS list, shared as it is
+const { NODE_FLAGS } = require('../../bin/node-flags.js') as { NODE_FLAGS: readonly string[] };
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -70,12 +72,8 @@ function neo4jEnv(db: BenchNeo4j): NodeJS.ProcessEnv {
   return { ...process.env, NEO4J_URI: db.uri, NEO4J_USERNAME: db.user, NEO4J_PASSWORD: db.password, LOG_LEVEL: 'warn' };
 }
 
-/**
- * How the README, `npm start` and the Dockerfile run the server: without V8's allocation-site
- * pretenuring, which makes a request/response server promote finished requests and pause longer
- * in every young-generation collection (docs/benchmarks.md, "GC pauses").
- */
-export const SERVER_NODE_FLAGS = ['--no-allocation-site-pretenuring'] as const;
+/** How the README, `npm start` and the Dockerfile run the server: with bin/node-flags.js's flags. */
+export const SERVER_NODE_FLAGS: readonly string[] = NODE_FLAGS;
 
 /** `atomgraph serve` as users run it, auth off on loopback; `settings` are extra environment. */
 export async function startApi(db: BenchNeo4j, settings: Record<string, string> = {}, nodeFlags: readonly string[] = SERVER_NODE_FLAGS): Promise<ChildServer> {

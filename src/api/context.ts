@@ -12,15 +12,6 @@ import type { Loaders } from './loaders';
 import type { Warning } from './warnings';
 import type { Metrics } from './metrics';
 
-export interface ApiLimits {
-  /** Largest maxDepth a client may ask for in ancestry. */
-  maxDepth: number;
-  /** Largest maxDepth for descendants. */
-  maxTreeDepth: number;
-  /** Largest page size. */
-  maxPage: number;
-}
-
 export interface ApiContext {
   executor: GraphExecutor;
   reader: EventReader;
@@ -33,7 +24,6 @@ export interface ApiContext {
   orgScope: OrgScope;
   /** Who is calling (the key's id, orgs and role). */
   principal: Principal;
-  limits: ApiLimits;
   logger: Logger;
   serverVersion: string;
   ingestBatchSize: number;

@@ -3,7 +3,7 @@
  * and on an express app the health probes, metrics, ingest, the playground and GraphQL GETs.
  * Listening on port 0 picks a free port, which the tests use.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import express from 'express';
 import type { Config } from '../config/env';
@@ -122,7 +122,6 @@ export function contextFor(deps: ServerDeps, principal: Principal = LOCAL_PRINCI
     loaders: createLoaders(readers.reader, readers.trees, readers.search, readers.lateral, orgScope),
     orgScope,
     principal,
-    limits: { maxDepth: deps.config.API_MAX_DEPTH, maxTreeDepth: deps.config.API_MAX_TREE_DEPTH, maxPage: deps.config.API_MAX_PAGE },
     logger: deps.logger,
     serverVersion: SERVER_VERSION,
     ingestBatchSize: deps.config.INGEST_BATCH_SIZE,
@@ -149,7 +148,8 @@ function capConnectionsPerAddress(server: Server, max: number): WeakSet<Socket> 
   if (max <= 0) return refused;
   const open = new Map<string, number>();
   const body = JSON.stringify({ code: ErrorCode.TOO_MANY_CONNECTIONS, message: `at most ${max} connections from one address at once`, max });
-  const answer = `HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  const status = httpStatusOf(ErrorCode.TOO_MANY_CONNECTIONS);
+  const answer = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
   server.prependListener('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? '';
     const count = open.get(address) ?? 0;

@@ -1,6 +1,5 @@
 /** Who is calling: the API key's orgs and role, or everyone when auth is switched off locally. */
-export const ROLES = ['reader', 'writer', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../domain/roles';
 
 /** orgs === null means every org (auth switched off for local use). */
 export interface Principal {

@@ -11,6 +11,7 @@ import type { FieldMap, FieldType, ScalarKind } from './fields';
 import { eventTypeSpec } from './lookup';
 import { objectTypeSpec } from './objects';
 import { ATOM, FITS, within } from './scalars';
+import { UnreachableCaseError } from '../errors/codes';
 
 export type EventBody = Record<string, unknown>;
 
@@ -68,6 +69,8 @@ function fieldSchema(type: FieldType): z.ZodType {
     case 'list':
       // A null element is an absent one, as a null field is (promotion skips it; GraphQL lists hold nulls).
       return z.array(fieldSchema(type.of).nullable(), listError);
+    default:
+      throw new UnreachableCaseError(type);
   }
 }
 

@@ -51,7 +51,6 @@ async function ensureFleetLoaded(runtime: Runtime): Promise<TruthWithDetections>
   try {
     load = await loadFleetOnce(DEMO_FLEET, {
       executor: runtime.executor,
-      database: runtime.config.NEO4J_DATABASE,
       batchSize: runtime.config.INGEST_BATCH_SIZE,
       onStart: () => {
         process.stdout.write(`generating and loading the demo fleet (${DEMO_FLEET.hosts} hosts, ~${DEMO_FLEET.events} events)...\n`);

@@ -17,7 +17,6 @@ export interface GenerateCliOptions extends RawGenerateOptions {
   out?: string;
   truth?: string;
   quiet?: boolean;
-  detections?: string;
 }
 
 export function generateCli(): Command {
@@ -37,7 +36,7 @@ export function generateCli(): Command {
     .option('--orphans <fraction>', 'processes running at capture start whose NEW_PROCESS is never sent', String(DEFAULTS.orphans))
     .option('--bad-fraction <fraction>', 'malformed lines (truncated, wrongly typed, missing routing...)', String(DEFAULTS.badFraction))
     .option('--clock-skew <seconds>', "largest error of a host's clock, either way (each host's is fixed; every time it reports is off by it)", String(DEFAULTS.clockSkew))
-    .option('--detections <on|off>', 'also write the detections a rule set would raise (detection stream records, each after its event)', 'on')
+    .option('--detections <on|off>', 'also write the detections a rule set would raise (detection stream records, each after its event)', DEFAULTS.detections ? 'on' : 'off')
     .option('--quiet', 'no summary on stderr')
     .action(generateCommand);
 }
@@ -45,11 +44,8 @@ export function generateCli(): Command {
 export async function generateCommand(options: GenerateCliOptions): Promise<void> {
   const parsed = parseGenerateOptions(options);
   if (!parsed.ok) throw new AppError(ErrorCode.BAD_USER_INPUT, parsed.errors.join('; '));
-  if (options.detections !== undefined && !['on', 'off'].includes(options.detections)) {
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `--detections must be on or off, got ${JSON.stringify(options.detections)}`);
-  }
   const run = generate(parsed.value, { threads: true });
-  const tap = options.detections === 'off' ? null : new DetectionTap();
+  const tap = parsed.value.detections ? new DetectionTap() : null;
   const feed = tap ? run.stream.pipe(tap) : run.stream;
   if (tap) run.stream.on('error', (error) => tap.destroy(error));
   const started = performance.now();

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { generateKey } from '../auth/api-keys';
-import { ROLES, type Role } from '../auth/principal';
+import { ROLES, type Role } from '../domain/roles';
 import { AppError, ErrorCode } from '../errors/codes';
 import { ApiKeyStore } from '../graph/api-keys';
 import { migrate } from '../graph/schema/migrate';

@@ -24,7 +24,6 @@ export interface FleetLoad {
 
 export interface LoadFleetOptions {
   executor: GraphExecutor;
-  database: string;
   batchSize: number;
   onStart?: () => void;
   onProgress?: (summary: Readonly<IngestSummary>) => void;
@@ -47,7 +46,7 @@ export async function loadFleetOnce(fleet: GenerateOptions, options: LoadFleetOp
   const key = fleetKey(truth);
   const loaded = await readDemoMarker(options.executor, key);
   if (loaded !== null) return { truth, events: loaded, loadedNow: false };
-  await clearDemoOrgs(options.executor, options.database, truth.orgs.map((o) => o.oid));
+  await clearDemoOrgs(options.executor, truth.orgs.map((o) => o.oid));
   options.onStart?.();
   const started = performance.now();
   const generation = generate(fleet, { threads: true });

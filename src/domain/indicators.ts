@@ -4,6 +4,7 @@
  * lands on the node the writer made.
  */
 import { createHash } from 'node:crypto';
+import { UnreachableCaseError } from '../errors/codes';
 
 export const INDICATOR_KINDS = ['HASH', 'DOMAIN', 'IP', 'FILE_PATH', 'COMMAND_LINE', 'USER'] as const;
 export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
@@ -23,6 +24,8 @@ export function normalizeIndicator(kind: IndicatorKind, value: string): string {
       return trimmed.toLowerCase();
     case 'COMMAND_LINE':
       return trimmed;
+    default:
+      throw new UnreachableCaseError(kind);
   }
 }
 

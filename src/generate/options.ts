@@ -31,6 +31,8 @@ export interface GenerateOptions {
    * TIMESTAMP in its bodies) is off by as much: see sim/clocks.ts.
    */
   readonly clockSkew: number;
+  /** Also write the detections a rule set would raise (detection stream records, each after its event). */
+  readonly detections: boolean;
 }
 
 export const DEFAULTS = {
@@ -42,6 +44,7 @@ export const DEFAULTS = {
   orphans: 0.03,
   badFraction: 0,
   clockSkew: 0,
+  detections: true,
 } as const;
 
 /** What `npm run demo` uses: real captures' hosts disagree by 0.3-3.4 s. */
@@ -69,6 +72,7 @@ export function withDefaults(options: Partial<GenerateOptions> & Pick<GenerateOp
     orphans: DEFAULTS.orphans,
     badFraction: DEFAULTS.badFraction,
     clockSkew: DEFAULTS.clockSkew,
+    detections: DEFAULTS.detections,
     ...options,
   };
 }
@@ -90,6 +94,8 @@ export interface RawGenerateOptions {
   orphans?: string;
   badFraction?: string;
   clockSkew?: string;
+  /** `on` or `off`. */
+  detections?: string;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: string[] };
@@ -136,6 +142,12 @@ export function parseGenerateOptions(raw: RawGenerateOptions): Parsed<GenerateOp
       start = parsed;
     }
   }
+  const onOff = (flag: string, text: string | undefined, fallback: boolean): boolean => {
+    if (text === undefined) return fallback;
+    if (text === 'on' || text === 'off') return text === 'on';
+    errors.push(`--${flag} must be on or off, got ${JSON.stringify(text)}`);
+    return fallback;
+  };
   // Above one half, "malformed" would be the feed and not a wrinkle of it.
   const badFraction = fraction('bad-fraction', raw.badFraction, DEFAULTS.badFraction, 0.5);
   const options: GenerateOptions = {
@@ -151,6 +163,7 @@ export function parseGenerateOptions(raw: RawGenerateOptions): Parsed<GenerateOp
     orphans: fraction('orphans', raw.orphans, DEFAULTS.orphans),
     badFraction,
     clockSkew: fraction('clock-skew', raw.clockSkew, DEFAULTS.clockSkew, LIMITS.clockSkew, 'a number of seconds'),
+    detections: onOff('detections', raw.detections, DEFAULTS.detections),
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: options };
 }

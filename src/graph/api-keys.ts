@@ -1,5 +1,5 @@
 /** API keys as stored: `(:ApiKey {id, hash, orgs, role, created, revokedAt})`, outside the event graph. */
-import type { Role } from '../auth/principal';
+import type { Role } from '../domain/roles';
 import type { GraphExecutor, NamedQuery } from './executor';
 import { toBigInt } from './reader/values';
 

@@ -27,13 +27,8 @@ MATCH (n) WHERE n.oid IN $orgs OR n:DemoFleet
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`,
 };
 
-export async function clearDemoOrgs(executor: GraphExecutor, database: string, orgs: readonly string[]): Promise<void> {
-  const session = executor.driver.session({ database, defaultAccessMode: 'WRITE' });
-  try {
-    await session.run(CLEAR_DEMO_ORGS.cypher, { orgs: [...orgs] });
-  } finally {
-    await session.close();
-  }
+export async function clearDemoOrgs(executor: GraphExecutor, orgs: readonly string[]): Promise<void> {
+  await executor.autoCommit(CLEAR_DEMO_ORGS, { orgs: [...orgs] });
 }
 
 /** Events the fleet stored when it was loaded, or null when it never finished loading. */

@@ -18,8 +18,27 @@ export interface NamedQuery {
   readonly cypher: string;
 }
 
+export interface QueryEvent {
+  name: string;
+  /** The statement's text; for a multi-statement transaction, each statement's name on a line. */
+  cypher: string;
+  params: Record<string, unknown>;
+  /** The parameters' names (for a transaction, of all its statements). */
+  paramNames: string[];
+  ms: number;
+  mode: 'READ' | 'WRITE';
+}
+
 export interface QueryListener {
-  (event: { name: string; params: Record<string, unknown>; ms: number; mode: 'READ' | 'WRITE' }): void;
+  (event: QueryEvent): void;
+}
+
+/**
+ * What a debug log says of a statement that ran: its name, text and parameter names. Never the
+ * parameter values: they hold API key hashes and client data. neo4j/graphql logs the same way.
+ */
+export function describeQuery(event: QueryEvent): { query: string; cypher: string; params: string[]; ms: number; mode: 'READ' | 'WRITE' } {
+  return { query: event.name, cypher: event.cypher.trim(), params: event.paramNames, ms: Math.round(event.ms * 10) / 10, mode: event.mode };
 }
 
 export type TxRunner = (query: NamedQuery, params?: Record<string, unknown>) => Promise<QueryResult>;
@@ -60,7 +79,7 @@ export class GraphExecutor {
     };
   }
 
-  private ended(event: Parameters<QueryListener>[0], error: unknown): void {
+  private ended(event: QueryEvent, error: unknown): void {
     this.stats.inUse[event.mode]--;
     if (error !== undefined) {
       const code = String((error as { code?: unknown })?.code ?? 'unknown');
@@ -86,9 +105,15 @@ export class GraphExecutor {
     this.stats.inUse.WRITE++;
     const started = performance.now();
     let failure: unknown;
+    const ran = new Set<string>();
+    const names = new Set<string>();
     try {
       return await session.executeWrite(
-        (tx) => work(async (query, params = {}) => tx.run(query.cypher, params)),
+        (tx) => work(async (query, params = {}) => {
+          ran.add(query.name);
+          for (const key of Object.keys(params)) names.add(key);
+          return tx.run(query.cypher, params);
+        }),
         { timeout: this.options.timeoutMs, metadata: { app: 'atomgraph', query: name } },
       );
     } catch (error) {
@@ -96,7 +121,28 @@ export class GraphExecutor {
       throw toAppError(error, name);
     } finally {
       await session.close();
-      this.ended({ name, params: {}, ms: performance.now() - started, mode: 'WRITE' }, failure);
+      this.ended({ name, cypher: [...ran].join('\n'), params: {}, paramNames: [...names].sort(), ms: performance.now() - started, mode: 'WRITE' }, failure);
+    }
+  }
+
+  /**
+   * One statement outside a managed transaction: only such a statement may commit in batches of its
+   * own (`CALL ... IN TRANSACTIONS`). It is not retried, so it must be safe to run again by hand.
+   */
+  async autoCommit(query: NamedQuery, params: Record<string, unknown> = {}): Promise<void> {
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
+    this.stats.inUse.WRITE++;
+    const started = performance.now();
+    let failure: unknown;
+    try {
+      // No timeout: a batched delete of a whole fleet may rightly take longer than one read may.
+      await session.run(query.cypher, params, { metadata: { app: 'atomgraph', query: query.name } });
+    } catch (error) {
+      failure = error;
+      throw toAppError(error, query.name);
+    } finally {
+      await session.close();
+      this.ended({ name: query.name, cypher: query.cypher, params, paramNames: Object.keys(params).sort(), ms: performance.now() - started, mode: 'WRITE' }, failure);
     }
   }
 
@@ -121,7 +167,7 @@ export class GraphExecutor {
       throw toAppError(error, query.name);
     } finally {
       await session.close();
-      this.ended({ name: query.name, params, ms: performance.now() - started, mode }, failure);
+      this.ended({ name: query.name, cypher: query.cypher, params, paramNames: Object.keys(params).sort(), ms: performance.now() - started, mode }, failure);
     }
   }
 }

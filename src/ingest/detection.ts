@@ -10,7 +10,7 @@ import { normalizeEpochMs } from '../domain/time';
 import type { EventRow } from '../graph/writer/rows';
 import type { DetectionRow } from '../graph/writer/detections';
 import { normalizeRecord } from './normalize';
-import { type JsonValue, stringifyJson } from './parse';
+import { type JsonValue, stringifyJson } from '../domain/json';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

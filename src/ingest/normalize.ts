@@ -8,7 +8,7 @@
 import { eventTypeSpec, type FieldWarning, fitEvent, isProcessType, PROMOTED_PROPERTIES, promotedValues, type Routing } from '../catalogue';
 import { type IndicatorKind, indicatorKey, indicatorUid, normalizeIndicator } from '../domain/indicators';
 import type { EventRow, IndicatorRow, SensorRow, SnapshotRow } from '../graph/writer/rows';
-import { type JsonValue, stringifyJson } from './parse';
+import { type JsonValue, stringifyJson } from '../domain/json';
 import { eventUid } from '../domain/keys';
 import { normalizeEpochMs } from '../domain/time';
 

@@ -14,7 +14,7 @@ import { type DetectionRow, writeDetections } from '../graph/writer/detections';
 import { normalizeDetection, recogniseRecord } from './detection';
 import { createYielder } from './cooperative';
 import { normalizeRecord } from './normalize';
-import { parseJson } from './parse';
+import { parseJson } from '../domain/json';
 import type { InputItem } from './read';
 
 export interface Reject {

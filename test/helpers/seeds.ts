@@ -1,11 +1,11 @@
 /**
  * Reads the shared specification inputs (/work/shared, beside the repository): the seed markdown
- * and the sample events. Numbers are parsed losslessly (src/ingest/parse), so the seed's
+ * and the sample events. Numbers are parsed losslessly (src/domain/json), so the seed's
  * STACK_TRACE_FRAME_PC 4035225266123964416 arrives as a bigint, exactly as ingest would see it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type JsonValue, parseJson } from '../../src/ingest/parse';
+import { type JsonValue, parseJson } from '../../src/domain/json';
 
 export const SHARED_DIR = path.resolve(__dirname, '../../../shared');
 export const SEEDS_DIR = path.join(SHARED_DIR, 'seeds');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startServer, type RunningServer } from '../../src/api/server';
 import { generateKey } from '../../src/auth/api-keys';
-import type { Role } from '../../src/auth/principal';
+import type { Role } from '../../src/domain/roles';
 import { parseConfig } from '../../src/config/env';
 import { ApiKeyStore } from '../../src/graph/api-keys';
 import { migrate } from '../../src/graph/schema/migrate';

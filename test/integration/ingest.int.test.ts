@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { migrate } from '../../src/graph/schema/migrate';
-import { parseJson } from '../../src/ingest/parse';
+import { parseJson } from '../../src/domain/json';
 import { ingest, type Reject } from '../../src/ingest/pipeline';
 import { openInputs } from '../../src/ingest/read';
 import type { Runtime } from '../../src/runtime';

@@ -4,7 +4,7 @@ import { eventTypeSpec, fieldsOf, objectTypeSpec, PROMOTED_PROPERTIES, promotedV
 import { contextFor, createApollo } from '../../src/api/server';
 import { eventFieldName } from '../../src/api/schema/event-types';
 import { migrate } from '../../src/graph/schema/migrate';
-import { parseJson, stringifyJson } from '../../src/ingest/parse';
+import { parseJson, stringifyJson } from '../../src/domain/json';
 import type { Runtime } from '../../src/runtime';
 import { ingestLines } from '../helpers/ingest';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, contentKey, normalizeDetection, normalizeTag, recogniseRecord, techniquesOf } from '../../src/ingest/detection';
-import { type JsonValue, parseJson } from '../../src/ingest/parse';
+import { type JsonValue, parseJson } from '../../src/domain/json';
 
 const text = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'samples', 'secops-doc-detection-sample.json'), 'utf8');
 const sample = JSON.parse(text) as Record<string, unknown>;

@@ -49,6 +49,8 @@ describe('docker-compose.yml', () => {
     const npmFlags = /node ((?:--[a-z-]+ )*)bin\/atomgraph\.js serve/.exec(start)![1]!.trim().split(' ').filter(Boolean);
     expect(dockerFlags).toEqual(npmFlags);
     expect(dockerFlags).toContain('--no-allocation-site-pretenuring');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bin's own CommonJS list
+    expect(dockerFlags).toEqual((require('../../bin/node-flags.js') as { NODE_FLAGS: string[] }).NODE_FLAGS);
   });
 
   it('gives the API only settings the config module knows, valid ones, pointing at the neo4j service', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeRecord } from '../../src/ingest/normalize';
-import { parseJson, type JsonValue } from '../../src/ingest/parse';
+import { parseJson, type JsonValue } from '../../src/domain/json';
 import { normalizeEpochMs } from '../../src/domain/time';
 import { indicatorKey, indicatorUid } from '../../src/domain/indicators';
 import { isEventProperty } from '../../src/graph/writer/columns';

@@ -2,7 +2,7 @@
 // field it describes, each kind of odd value once: the event is kept, with its parent and target,
 // `raw` as sent, and a warning naming the field exactly when the value does not fit.
 import { normalizeRecord } from '../../src/ingest/normalize';
-import { parseJson } from '../../src/ingest/parse';
+import { parseJson } from '../../src/domain/json';
 import { oddCases, oddRecord } from '../helpers/odd-bodies';
 
 const cases = oddCases();

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeRecord } from '../../src/ingest/normalize';
-import { parseJson } from '../../src/ingest/parse';
+import { parseJson } from '../../src/domain/json';
 import type { EventRow } from '../../src/graph/writer/rows';
 import { placeholderReports, REPORT } from '../../src/graph/writer/snapshots';
 

@@ -1,24 +1,20 @@
-/** Graph pages -> GraphQL connections, and the checks on what a client may ask for. */
-import { AppError, ErrorCode } from '../../errors/codes';
-import type { Page } from '../../graph/reader/trees';
+/**
+ * Graph pages -> GraphQL connections. What a client may ask for (first, after, list lengths) is
+ * checked once, by the gate (src/api/limits/arguments.ts), before any resolver runs.
+ */
 
-export function toConnection(page: Page) {
+export interface PageOf<E extends { cursor: string }> {
+  totalCount: number;
+  edges: E[];
+  hasNextPage: boolean;
+}
+
+/** Any page of edges with cursors (events, detections, started processes) as a connection. */
+export function toConnection<E extends { cursor: string; node: unknown }>(page: PageOf<E>) {
   return {
     totalCount: page.totalCount,
     edges: page.edges,
-    nodes: page.edges.map((e) => e.node),
+    nodes: page.edges.map((e) => e.node as E['node']),
     pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.edges[page.edges.length - 1]?.cursor ?? null },
   };
-}
-
-export function checkFirst(first: number, cap: number): number {
-  if (!Number.isInteger(first) || first < 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'first must be a whole number of at least 0');
-  if (first > cap) throw new AppError(ErrorCode.LIMIT_EXCEEDED, `first ${first} is above the limit of ${cap}`, { max: cap });
-  return first;
-}
-
-export function checkTypes(types: readonly string[] | null | undefined): string[] | null {
-  if (!types) return null;
-  if (types.length > 100) throw new AppError(ErrorCode.LIMIT_EXCEEDED, 'at most 100 eventTypes', { max: 100 });
-  return [...types];
 }

@@ -5,16 +5,17 @@
  */
 import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLTypeResolver } from 'graphql';
 import { allEventTypes, allObjectTypes, eventTypeSpec, FAMILIES, fieldsOf, fitScalar, type Family, type FieldType } from '../../catalogue';
-import { AppError, ErrorCode } from '../../errors/codes';
+import { UnreachableCaseError } from '../../errors/codes';
 import type { EventNode } from '../../graph/reader/events';
-import { FLOW_EVENT_TYPES, FLOW_TOLERANCE_DEFAULT_SECONDS, FLOW_TOLERANCE_MAX_SECONDS } from '../../graph/reader/flow';
+import { FLOW_EVENT_TYPES, FLOW_TOLERANCE_DEFAULT_SECONDS } from '../../graph/reader/flow';
 import type { ApiContext } from '../context';
 import { eventFieldName, familyUnionName } from '../schema/event-types';
-import { checkEventTypes } from '../filters';
+import type { EventAncestorsArgs, EventChildrenArgs, EventDescendantsArgs, EventTargetedByArgs, NewTcp4ConnectionPeerArgs } from '../generated/resolvers-types';
 import { warnIfChainCut } from '../warnings';
-import { checkFirst, toConnection } from './connection';
+import { toConnection } from './connection';
+import { ancestorsArgs, childrenArgs, descendantsArgs, targetedByArgs } from './tree-arguments';
 import { eventDetections } from '../resolvers/detections';
-import { parseJson } from '../../ingest/parse';
+import { parseJson } from '../../domain/json';
 import { architectureOf, original, platformOf } from './view';
 
 const GRAPHQL_INT_MIN = -(2 ** 31);
@@ -49,13 +50,9 @@ export function convert(value: unknown, type: FieldType): unknown {
           return fitted;
       }
     }
+    default:
+      throw new UnreachableCaseError(type);
   }
-}
-
-export function checkDepth(maxDepth: number, cap: number): number {
-  if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new AppError(ErrorCode.BAD_USER_INPUT, 'maxDepth must be a whole number of at least 1');
-  if (maxDepth > cap) throw new AppError(ErrorCode.LIMIT_EXCEEDED, `maxDepth ${maxDepth} is above the limit of ${cap}`, { max: cap });
-  return maxDepth;
 }
 
 const routing = (n: EventNode) => original(n).routing;
@@ -64,8 +61,11 @@ const routingString = (key: string) => (n: EventNode) => {
   return typeof v === 'string' && v.length > 0 ? v : null;
 };
 
-/** The Event interface's fields, for every type that implements it. */
-const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: ApiContext, info: GraphQLResolveInfo) => unknown> = {
+/**
+ * The Event interface's fields, for every type that implements it. Each types its own arguments
+ * (codegen's Event*Args); `never` lets the map hold them all.
+ */
+const COMMON: Record<string, (n: EventNode, args: never, ctx: ApiContext, info: GraphQLResolveInfo) => unknown> = {
   atom: (n) => n.atom,
   eventType: (n) => n.type ?? 'MISSING',
   eventTime: (n) => n.time,
@@ -92,44 +92,21 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
   // The parent's node exists even when it never arrived (a placeholder), so this is never a
   // silent null for a referenced parent: it resolves to a MissingEvent.
   parent: (n, _args, ctx) => (n.parentAtom ? ctx.loaders.eventByUid.load(`${n.oid}/${n.parentAtom}`) : null),
-  ancestors: async (n, args, ctx, info) => {
-    const maxDepth = checkDepth(Number(args['maxDepth'] ?? 64), ctx.limits.maxDepth);
+  ancestors: async (n, args: EventAncestorsArgs, ctx, info) => {
+    const { maxDepth, includeSelf } = ancestorsArgs(args);
     const chain = await ctx.reader.ancestors(n.uid, maxDepth, ctx.orgScope);
     warnIfChainCut(ctx, info, chain, maxDepth);
-    return args['includeSelf'] === true ? [n, ...chain] : chain;
+    return includeSelf ? [n, ...chain] : chain;
   },
-  children: async (n, args, ctx) =>
-    toConnection(
-      await ctx.loaders.children.load({
-        uid: n.uid,
-        types: await checkEventTypes(args['eventTypes'] as string[] | null, ctx),
-        first: checkFirst(Number(args['first'] ?? 50), ctx.limits.maxPage),
-        after: (args['after'] as string | null) ?? null,
-      }),
-    ),
+  children: async (n, args: EventChildrenArgs, ctx) => toConnection(await ctx.loaders.children.load({ uid: n.uid, ...(await childrenArgs(args, ctx)) })),
   childTypeCounts: (n, _args, ctx) => ctx.loaders.childTypeCounts.load(n.uid),
   sensor: (n, _args, ctx) => (n.sid ? ctx.loaders.sensorByUid.load(`${n.oid}/${n.sid}`) : null),
   target: (n, _args, ctx) => (n.targetAtom ? ctx.loaders.eventByUid.load(`${n.oid}/${n.targetAtom}`) : null),
-  targetedBy: async (n, args, ctx) =>
-    toConnection(
-      await ctx.loaders.targetedBy.load({
-        uid: n.uid,
-        types: null,
-        first: checkFirst(Number(args['first'] ?? 50), ctx.limits.maxPage),
-        after: (args['after'] as string | null) ?? null,
-      }),
-    ),
-  descendants: async (n, args, ctx) =>
-    toConnection(
-      await ctx.trees.descendants(
-        n.uid,
-        checkDepth(Number(args['maxDepth'] ?? 16), ctx.limits.maxTreeDepth),
-        await checkEventTypes(args['eventTypes'] as string[] | null, ctx),
-        checkFirst(Number(args['first'] ?? 100), ctx.limits.maxPage),
-        (args['after'] as string | null) ?? null,
-        ctx.orgScope,
-      ),
-    ),
+  targetedBy: async (n, args: EventTargetedByArgs, ctx) => toConnection(await ctx.loaders.targetedBy.load({ uid: n.uid, ...targetedByArgs(args) })),
+  descendants: async (n, args: EventDescendantsArgs, ctx) => {
+    const { maxDepth, types, first, after } = await descendantsArgs(args, ctx);
+    return toConnection(await ctx.trees.descendants(n.uid, maxDepth, types, first, after, ctx.orgScope));
+  },
   detections: eventDetections,
 };
 
@@ -159,10 +136,9 @@ function missingFields(): Record<string, Resolver> {
 const FLOW_TYPES: ReadonlySet<string> = new Set(FLOW_EVENT_TYPES);
 
 /** A connection's report by the other host (the flow rule of src/graph/reader/flow.ts), batched. */
-const peer = (n: EventNode, args: Record<string, unknown>, ctx: ApiContext) => {
-  const seconds = Number(args['toleranceSeconds'] ?? FLOW_TOLERANCE_DEFAULT_SECONDS);
-  if (!Number.isInteger(seconds) || seconds < 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'toleranceSeconds must be a whole number of at least 0');
-  if (seconds > FLOW_TOLERANCE_MAX_SECONDS) throw new AppError(ErrorCode.LIMIT_EXCEEDED, `toleranceSeconds must be 0..${FLOW_TOLERANCE_MAX_SECONDS}`, { max: FLOW_TOLERANCE_MAX_SECONDS });
+const peer = (n: EventNode, args: NewTcp4ConnectionPeerArgs, ctx: ApiContext) => {
+  // Its bound (FLOW_TOLERANCE_MAX_SECONDS) is the gate's toleranceSeconds rule.
+  const seconds = args.toleranceSeconds ?? FLOW_TOLERANCE_DEFAULT_SECONDS;
   return ctx.loaders.flowPeer.load({ uid: n.uid, toleranceMs: seconds * 1000 });
 };
 
@@ -171,7 +147,7 @@ export const resolveEventType: GraphQLTypeResolver<EventNode, ApiContext> = (n) 
 
 export function eventResolvers(): Record<string, Record<string, Resolver | GraphQLTypeResolver<EventNode, ApiContext>>> {
   const map: Record<string, Record<string, Resolver | GraphQLTypeResolver<EventNode, ApiContext>>> = {};
-  const common = Object.fromEntries(Object.entries(COMMON).map(([k, f]) => [k, ((n, args, ctx, info) => f(n as EventNode, args, ctx, info)) as Resolver]));
+  const common = Object.fromEntries(Object.entries(COMMON).map(([k, f]) => [k, ((n, args, ctx, info) => f(n as EventNode, args as never, ctx, info)) as Resolver]));
   map['Event'] = { __resolveType: resolveEventType };
   map['AnyEvent'] = { __resolveType: resolveEventType };
   for (const family of Object.keys(FAMILIES) as Family[]) map[familyUnionName(family)] = { __resolveType: resolveEventType };

@@ -3,7 +3,7 @@
  * the routing facts that live only in it.
  */
 import type { EventNode } from '../../graph/reader/events';
-import { parseJson, type JsonValue } from '../../ingest/parse';
+import { parseJson, type JsonValue } from '../../domain/json';
 
 type Obj = Record<string, JsonValue>;
 const parsed = new WeakMap<EventNode, { routing: Obj; event: Obj }>();

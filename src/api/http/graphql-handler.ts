@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { AppError, ErrorCode } from '../../errors/codes';
-import { parseJson } from '../../ingest/parse';
+import { parseJson } from '../../domain/json';
 import { sendError } from './errors';
 import { readRawBody } from './raw-body';
 

@@ -1,5 +1,6 @@
 /** Liveness (the process answers) and readiness (Neo4j answers) for orchestrators and load balancers. */
 import { Router } from 'express';
+import { ErrorCode, httpStatusOf } from '../../errors/codes';
 import type { GraphExecutor } from '../../graph/executor';
 import { ping } from '../../graph/reader/system';
 import type { Logger } from '../../log/logger';
@@ -15,7 +16,7 @@ export function healthRouter(executor: GraphExecutor, logger: Logger): Router {
       res.status(200).json({ status: 'ready', neo4j: 'reachable' });
     } catch (error) {
       logger.warn({ err: error }, 'readiness check failed: Neo4j unreachable');
-      res.status(503).json({ status: 'unavailable', neo4j: 'unreachable', code: 'DATABASE_UNAVAILABLE' });
+      res.status(httpStatusOf(ErrorCode.DATABASE_UNAVAILABLE)).json({ status: 'unavailable', neo4j: 'unreachable', code: ErrorCode.DATABASE_UNAVAILABLE });
     }
   });
   return router;

@@ -8,6 +8,7 @@
 import { type GraphQLArgument, type GraphQLField, type GraphQLInputType, getNamedType, getNullableType, isInputObjectType, isListType } from 'graphql';
 import { AppError, ErrorCode } from '../../errors/codes';
 import { type CursorKind, decodeCursor } from '../../graph/reader/cursor';
+import { MAX_DETECTIONS_PER_EVENT } from '../../graph/reader/detections';
 import { FLOW_TOLERANCE_MAX_SECONDS } from '../../graph/reader/flow';
 import { MAX_EVENTS_PER_MUTATION } from '../resolvers/ingest-events';
 
@@ -62,9 +63,18 @@ export function cursorKindOf(at: FieldAt): CursorKind | null {
   return null;
 }
 
+/**
+ * The largest page: API_MAX_PAGE, except Event.detections, a plain list an event's detections are
+ * cut from (newest first) rather than a connection one pages through.
+ */
+function firstCap(at: FieldAt, caps: ArgumentCaps): number {
+  const plainList = isListType(getNullableType(at.field.type));
+  return at.field.name === 'detections' && plainList ? MAX_DETECTIONS_PER_EVENT : caps.maxPage;
+}
+
 /** Rules by argument name; every Int and cursor argument of the schema has one (test/unit/limits-arguments.test.ts checks). */
 export const ARGUMENT_RULES: Readonly<Record<string, (value: unknown, at: FieldAt, caps: ArgumentCaps) => void>> = {
-  first: (v, at, caps) => wholeNumber(v, `${at.field.name}(first)`, 0, caps.maxPage),
+  first: (v, at, caps) => wholeNumber(v, `${at.field.name}(first)`, 0, firstCap(at, caps)),
   limit: (v, at, caps) => wholeNumber(v, `${at.field.name}(limit)`, 0, caps.maxPage),
   maxDepth: (v, at, caps) => wholeNumber(v, `${at.field.name}(maxDepth)`, 1, at.field.name === 'descendants' ? caps.maxTreeDepth : caps.maxDepth),
   maxHops: (v, at) => wholeNumber(v, `${at.field.name}(maxHops)`, 1, MAX_HOPS),

@@ -6,20 +6,19 @@
 import DataLoader from 'dataloader';
 import { AppError, ErrorCode } from '../../errors/codes';
 import type { GraphExecutor } from '../../graph/executor';
-import { type DetectionFilter as GraphFilter, type DetectionNode, DetectionReader, type DetectionPage, MAX_DETECTIONS_PER_EVENT } from '../../graph/reader/detections';
+import { type DetectionFilter as GraphFilter, type DetectionNode, DetectionReader } from '../../graph/reader/detections';
 import type { EventNode } from '../../graph/reader/events';
 import type { DetectionRow } from '../../graph/writer/detections';
 import { normalizeTag, techniquesOf } from '../../ingest/detection';
-import { parseJson } from '../../ingest/parse';
+import { parseJson } from '../../domain/json';
 import { detectionFeedOf, type DetectionDelivery } from '../../live/detections';
 import type { ApiContext } from '../context';
-import { checkFirst } from '../events/connection';
-import type { DetectionFilter, DetectionResolvers, QueryResolvers, SubscriptionResolvers } from '../generated/resolvers-types';
+import { toConnection } from '../events/connection';
+import type { DetectionFilter, DetectionResolvers, EventDetectionsArgs, QueryResolvers, SubscriptionResolvers } from '../generated/resolvers-types';
 import { toDetectionNode } from '../../graph/reader/detections';
 import { createLoaders, type Loaders } from '../loaders';
 
-/** Longest list a filter takes (as EventFilter's), and longest rule, category or tag. */
-const MAX_LIST = 1000;
+/** Longest rule, category or tag (list lengths are the gate's). */
 const MAX_TEXT = 1024;
 
 const readers = new WeakMap<GraphExecutor, DetectionReader>();
@@ -45,12 +44,9 @@ function detectionsOfEvent(ctx: ApiContext): DataLoader<string, DetectionNode[]>
   return loader;
 }
 
-/** GraphQL input -> graph filter: lists capped, texts bounded, tags normalised. */
+/** GraphQL input -> graph filter: texts bounded, tags normalised. */
 export function toDetectionFilter(input: DetectionFilter | null | undefined): GraphFilter | null {
   if (!input) return null;
-  for (const [name, list] of Object.entries({ orgIds: input.orgIds, sensorIds: input.sensorIds, hostnames: input.hostnames })) {
-    if (list && list.length > MAX_LIST) throw new AppError(ErrorCode.LIMIT_EXCEEDED, `${name} takes at most ${MAX_LIST} values`, { max: MAX_LIST });
-  }
   for (const [name, text] of Object.entries({ rule: input.rule, category: input.category, tag: input.tag })) {
     if (text && text.length > MAX_TEXT) throw new AppError(ErrorCode.LIMIT_EXCEEDED, `${name} takes at most ${MAX_TEXT} characters`, { max: MAX_TEXT });
   }
@@ -67,34 +63,26 @@ export function toDetectionFilter(input: DetectionFilter | null | undefined): Gr
   };
 }
 
-function toConnection(page: DetectionPage) {
-  return {
-    totalCount: page.totalCount,
-    edges: page.edges,
-    nodes: page.edges.map((e) => e.node),
-    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.edges[page.edges.length - 1]?.cursor ?? null },
-  };
-}
-
 export const detections: QueryResolvers['detections'] = async (_parent, args, ctx) => {
-  const first = checkFirst(args.first ?? 50, ctx.limits.maxPage);
+  const first = args.first ?? 50;
   return toConnection(await readerOf(ctx).search(toDetectionFilter(args.filter), args.orderBy ?? 'TIME_DESC', first, args.after ?? null, ctx.orgScope));
 };
 
 export const detection: QueryResolvers['detection'] = (_parent, args, ctx) => readerOf(ctx).byId(args.id, args.orgId ?? null, ctx.orgScope);
 
 export const detectionCounts: QueryResolvers['detectionCounts'] = (_parent, args, ctx) =>
-  readerOf(ctx).counts(args.groupBy, toDetectionFilter(args.filter), checkFirst(args.limit ?? 100, ctx.limits.maxPage), ctx.orgScope);
+  readerOf(ctx).counts(args.groupBy, toDetectionFilter(args.filter), args.limit ?? 100, ctx.orgScope);
 
 /** Sensor.detections: the host's detections, in its own org only. */
 export const sensorDetections = async (sensor: { oid: string; sid: string }, args: { first?: number | null; after?: string | null }, ctx: ApiContext) => {
-  const first = checkFirst(args.first ?? 20, ctx.limits.maxPage);
+  const first = args.first ?? 20;
   return toConnection(await readerOf(ctx).search({ orgIds: [sensor.oid], sensorIds: [sensor.sid] }, 'TIME_DESC', first, args.after ?? null, ctx.orgScope));
 };
 
 /** Event.detections (the interface field every event type has). */
-export const eventDetections = async (event: EventNode, args: Record<string, unknown>, ctx: ApiContext): Promise<DetectionNode[]> => {
-  const first = checkFirst(Number(args['first'] ?? 10), MAX_DETECTIONS_PER_EVENT);
+export const eventDetections = async (event: EventNode, args: EventDetectionsArgs, ctx: ApiContext): Promise<DetectionNode[]> => {
+  // At most MAX_DETECTIONS_PER_EVENT: the gate's first rule for this field.
+  const first = args.first ?? 10;
   return (await detectionsOfEvent(ctx).load(event.uid)).slice(0, first);
 };
 
@@ -136,7 +124,7 @@ export const Detection: DetectionResolvers = {
   hashSightings: async (d, args, ctx) => {
     const hash = hashOf(d);
     if (!hash) return null;
-    const first = checkFirst(args.first ?? 20, ctx.limits.maxPage);
+    const first = args.first ?? 20;
     const page = await ctx.sightings.sightings('HASH', hash, d.oid, first, null, ctx.orgScope);
     return {
       totalCount: page.totalCount,

@@ -1,7 +1,7 @@
 /** Subscription.eventAdded: the live feed, filtered and scoped like `events`, one EventAdded per stored event. */
 import { AppError, ErrorCode } from '../../errors/codes';
 import type { LiveDelivery } from '../../live/feed';
-import { rowToEventNode } from '../../live/node';
+import { rowToEventNode } from '../../graph/reader/events';
 import type { ApiContext } from '../context';
 import type { SubscriptionResolvers } from '../generated/resolvers-types';
 import { createLoaders } from '../loaders';

@@ -1,7 +1,7 @@
 import { canWrite } from '../../auth/principal';
 import { AppError, ErrorCode } from '../../errors/codes';
 import { ingest } from '../../ingest/pipeline';
-import { stringifyJson } from '../../ingest/parse';
+import { stringifyJson } from '../../domain/json';
 import type { InputItem } from '../../ingest/read';
 import { warningList } from '../../ingest/warnings';
 import { countIngest } from '../metrics';

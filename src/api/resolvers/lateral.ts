@@ -1,25 +1,18 @@
 import { AppError, ErrorCode } from '../../errors/codes';
-import { checkFirst } from '../events/connection';
-import { FLOW_TOLERANCE_DEFAULT_SECONDS, FLOW_TOLERANCE_MAX_SECONDS } from '../../graph/reader/flow';
+import { toConnection } from '../events/connection';
+import { FLOW_TOLERANCE_DEFAULT_SECONDS } from '../../graph/reader/flow';
 import { timeRange } from '../filters';
 import type { LateralMovementResolvers, QueryResolvers } from '../generated/resolvers-types';
 
 /** processesStarted (deprecated) lists this many, as it always did; startedThere pages and counts. */
 const PROCESSES_STARTED = 20;
-const MAX_WINDOW_SECONDS = 24 * 3600;
-const MAX_HOPS = 32;
-
-function seconds(name: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new AppError(ErrorCode.BAD_USER_INPUT, `${name} must be a whole number of at least 0`);
-  if (value > max) throw new AppError(ErrorCode.LIMIT_EXCEEDED, `${name} must be 0..${max}`, { max });
-  return value;
-}
 
 export const lateralMovement: QueryResolvers['lateralMovement'] = async (_parent, args, ctx) => {
-  const first = checkFirst(args.first ?? 50, ctx.limits.maxPage);
-  const after = seconds('windowSeconds', args.windowSeconds ?? 300, MAX_WINDOW_SECONDS);
-  const before = seconds('windowBeforeSeconds', args.windowBeforeSeconds ?? 60, MAX_WINDOW_SECONDS);
-  const tolerance = seconds('flowToleranceSeconds', args.flowToleranceSeconds ?? FLOW_TOLERANCE_DEFAULT_SECONDS, FLOW_TOLERANCE_MAX_SECONDS);
+  const first = args.first ?? 50;
+  // The windows' and the tolerance's bounds are the gate's (src/api/limits/arguments.ts).
+  const after = args.windowSeconds ?? 300;
+  const before = args.windowBeforeSeconds ?? 60;
+  const tolerance = args.flowToleranceSeconds ?? FLOW_TOLERANCE_DEFAULT_SECONDS;
   const protocols = args.protocols ?? ['TCP'];
   if (protocols.length === 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'protocols must name at least one of TCP, UDP');
   const f = args.filter;
@@ -47,13 +40,7 @@ export const lateralMovement: QueryResolvers['lateralMovement'] = async (_parent
 export const LateralMovement: LateralMovementResolvers = {
   clockOffsetMs: (m) => (m.destinationConnection?.time != null && m.connection.time != null ? m.destinationConnection.time - m.connection.time : null),
   startedThere: async (m, args, ctx) => {
-    const page = await ctx.loaders.startedThere.load({ scope: m.scope, first: checkFirst(args.first ?? 50, ctx.limits.maxPage), after: args.after ?? null });
-    return {
-      totalCount: page.totalCount,
-      edges: page.edges,
-      nodes: page.edges.map((e) => e.node),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.edges[page.edges.length - 1]?.cursor ?? null },
-    };
+    return toConnection(await ctx.loaders.startedThere.load({ scope: m.scope, first: args.first ?? 50, after: args.after ?? null }));
   },
   processesStarted: async (m, _args, ctx) => {
     const page = await ctx.loaders.startedThere.load({ scope: m.scope, first: PROCESSES_STARTED, after: null });
@@ -62,10 +49,7 @@ export const LateralMovement: LateralMovementResolvers = {
 };
 
 export const path: QueryResolvers['path'] = async (_parent, args, ctx) => {
-  const maxHops = args.maxHops ?? 12;
-  if (!Number.isInteger(maxHops) || maxHops < 1 || maxHops > MAX_HOPS) {
-    throw new AppError(ErrorCode.LIMIT_EXCEEDED, `maxHops must be 1..${MAX_HOPS}`, { max: MAX_HOPS });
-  }
+  const maxHops = args.maxHops ?? 12; // at most MAX_HOPS: the gate's maxHops rule
   const [from, to] = await Promise.all([
     ctx.reader.byAtom(args.from, ctx.orgScope, args.orgId ?? null),
     ctx.reader.byAtom(args.to, ctx.orgScope, args.orgId ?? null),

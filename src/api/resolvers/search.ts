@@ -1,17 +1,17 @@
 import { AppError, ErrorCode } from '../../errors/codes';
-import { checkFirst, toConnection } from '../events/connection';
+import { toConnection } from '../events/connection';
 import { checkedFilter } from '../filters';
 import { warn } from '../warnings';
 import { architectureOf, platformOf } from '../events/view';
 import type { QueryResolvers, SensorResolvers } from '../generated/resolvers-types';
 
 export const events: QueryResolvers['events'] = async (_parent, args, ctx) => {
-  const first = checkFirst(args.first ?? 50, ctx.limits.maxPage);
+  const first = args.first ?? 50;
   return toConnection(await ctx.search.events(await checkedFilter(args.filter, ctx), args.orderBy ?? 'TIME_DESC', first, args.after ?? null, ctx.orgScope));
 };
 
 export const eventCounts: QueryResolvers['eventCounts'] = async (_parent, args, ctx, info) => {
-  const limit = checkFirst(args.limit ?? 100, ctx.limits.maxPage);
+  const limit = args.limit ?? 100;
   const then = args.thenBy ?? null;
   if (then === args.groupBy) throw new AppError(ErrorCode.BAD_USER_INPUT, `thenBy ${then} is the same key as groupBy`);
   const { buckets, hasMore } = await ctx.search.counts(args.groupBy, then, await checkedFilter(args.filter, ctx), limit, ctx.orgScope);
@@ -20,7 +20,7 @@ export const eventCounts: QueryResolvers['eventCounts'] = async (_parent, args, 
 };
 
 export const sensors: QueryResolvers['sensors'] = async (_parent, args, ctx) => {
-  const first = checkFirst(args.first ?? 50, ctx.limits.maxPage);
+  const first = args.first ?? 50;
   const page = await ctx.search.sensors(args.filter ?? null, first, args.after ?? null, ctx.orgScope);
   return { totalCount: page.totalCount, nodes: page.nodes, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
 };

@@ -1,10 +1,8 @@
-import { checkFirst, toConnection } from '../events/connection';
+import { toConnection } from '../events/connection';
 import type { QueryResolvers, SightingResolvers } from '../generated/resolvers-types';
-import { decodeCursor } from '../../graph/reader/cursor';
 
 export const sightings: QueryResolvers['sightings'] = async (_parent, args, ctx) => {
-  const first = checkFirst(args.first ?? 50, ctx.limits.maxPage);
-  decodeCursor('sightings', args.after);
+  const first = args.first ?? 50;
   const page = await ctx.sightings.sightings(args.kind, args.value, args.orgId ?? null, first, args.after ?? null, ctx.orgScope);
   return {
     totalCount: page.totalCount,
@@ -15,7 +13,7 @@ export const sightings: QueryResolvers['sightings'] = async (_parent, args, ctx)
 };
 
 export const firstSeen: QueryResolvers['firstSeen'] = (_parent, args, ctx) =>
-  ctx.sightings.firstSeen(args.kind, args.since as bigint, args.orgId ?? null, checkFirst(args.limit ?? 100, ctx.limits.maxPage), ctx.orgScope);
+  ctx.sightings.firstSeen(args.kind, args.since as bigint, args.orgId ?? null, args.limit ?? 100, ctx.orgScope);
 
 export const prevalence: QueryResolvers['prevalence'] = async (_parent, args, ctx) => {
   const p = await ctx.sightings.prevalence(args.kind, args.value, args.orgId ?? null, ctx.orgScope);
@@ -24,7 +22,7 @@ export const prevalence: QueryResolvers['prevalence'] = async (_parent, args, ct
 
 export const Sighting: SightingResolvers = {
   events: async (parent, args, ctx) => {
-    const first = checkFirst(args.first ?? 20, ctx.limits.maxPage);
+    const first = args.first ?? 20;
     return toConnection(await ctx.sightings.events(parent.indicatorUid, parent.sensorId, first, args.after ?? null, ctx.orgScope));
   },
 };

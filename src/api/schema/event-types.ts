@@ -5,6 +5,8 @@
  */
 import { allEventTypes, allObjectTypes, FAMILIES, fieldsOf, type Family, type FieldType } from '../../catalogue';
 import { pascalCase } from '../../catalogue/names';
+import { UnreachableCaseError } from '../../errors/codes';
+import { TREE_DEFAULTS } from '../events/tree-arguments';
 import { FLOW_EVENT_TYPES, FLOW_TOLERANCE_DEFAULT_SECONDS, FLOW_TOLERANCE_MAX_SECONDS } from '../../graph/reader/flow';
 
 export const BEGIN_MARKER = '# BEGIN GENERATED event types (npm run schema:generate; do not edit)';
@@ -40,19 +42,19 @@ export const EVENT_INTERFACE_FIELDS = `  "The event's atom (routing.this); for e
   "The event routing.parent names; a MissingEvent when it never arrived. A MissingEvent's parent is the one a snapshot of it names (PARENT_ATOM), if any."
   parent: Event
   "The chain to the root, nearest first (this event first with includeSelf); ends at the root, or at a MissingEvent whose parent no snapshot names."
-  ancestors(maxDepth: Int = 64, includeSelf: Boolean = false): [Event!]!
+  ancestors(maxDepth: Int = ${TREE_DEFAULTS.ancestors.maxDepth}, includeSelf: Boolean = false): [Event!]!
   "Events whose parent this is (a process's child processes and activity), oldest first."
-  children(eventTypes: [String!], first: Int = 50, after: String): EventConnection!
+  children(eventTypes: [String!], first: Int = ${TREE_DEFAULTS.children.first}, after: String): EventConnection!
   "How many children of each type, most first: a summary before paging through children."
   childTypeCounts: [TypeCount!]!
   "The event routing.target names (e.g. the process a remote thread went into)."
   target: Event
   "Events whose target this is (remote threads, handles opened to this process), oldest first."
-  targetedBy(first: Int = 50, after: String): EventConnection!
+  targetedBy(first: Int = ${TREE_DEFAULTS.targetedBy.first}, after: String): EventConnection!
   "The host that sent it."
   sensor: Sensor
   "The tree below this event, breadth-first; each edge carries its depth."
-  descendants(maxDepth: Int = 16, eventTypes: [String!], first: Int = 100, after: String): EventConnection!
+  descendants(maxDepth: Int = ${TREE_DEFAULTS.descendants.maxDepth}, eventTypes: [String!], first: Int = ${TREE_DEFAULTS.descendants.first}, after: String): EventConnection!
   "Detections this event triggered, newest first (first at most 100)."
   detections(first: Int = 10): [Detection!]!`;
 
@@ -135,7 +137,11 @@ function scalarType(type: FieldType): string {
           return 'ID';
         case 'json':
           return 'JSON';
+        default:
+          throw new UnreachableCaseError(type.scalar);
       }
+    default:
+      throw new UnreachableCaseError(type);
   }
 }
 

@@ -9,6 +9,7 @@ import type { GraphExecutor, NamedQuery } from '../executor';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { OrgScope } from './events';
 import { toBigInt, toStr } from './values';
+import { chosenOrg, orgIn, orgScope } from './scope';
 
 export interface DetectionNode {
   uid: string;
@@ -142,7 +143,7 @@ export function compileDetectionFilter(filter: DetectionFilter | null, orgs: Org
     match = 'MATCH (d:Detection) USING INDEX d:Detection(time)';
   }
   where.push('d.time IS NOT NULL');
-  if (params['orgs']) where.push('d.oid IN $orgs');
+  if (params['orgs']) where.push(orgIn('d', '$orgs'));
   if (f.rule && !match.includes('(rule')) cond('d.rule = $rule', 'rule', f.rule);
   if (f.category && !match.includes('(cat')) cond('d.cat = $category', 'category', f.category);
   if (hosts && !match.includes('hostKey')) cond('d.hostKey IN $hosts', 'hosts', hosts);
@@ -199,7 +200,7 @@ export const DETECTION_BY_ID: NamedQuery = {
   name: 'detection by id',
   cypher: `
 MATCH (d:Detection {detectId: $id})
-WHERE ($orgs IS NULL OR d.oid IN $orgs) AND ($orgId IS NULL OR d.oid = $orgId)
+WHERE ${orgScope('d')} AND ${chosenOrg('d')}
 RETURN d ORDER BY d.oid LIMIT 1`,
 };
 
@@ -208,7 +209,7 @@ export const DETECTIONS_OF_EVENTS: NamedQuery = {
   cypher: `
 UNWIND $uids AS uid
 MATCH (:Event {uid: uid})<-[:DETECTED]-(d:Detection)
-WHERE $orgs IS NULL OR d.oid IN $orgs
+WHERE ${orgScope('d')}
 WITH uid, d ORDER BY d.time DESC, d.uid DESC
 RETURN uid, collect(d)[0..$limit] AS ds`,
 };

@@ -3,6 +3,8 @@
  * Only these fixed fragments ever enter the query; every value is a $parameter. Case-insensitive
  * matching compares lower-cased values, as analysts expect for paths, domains and users.
  */
+import { orgIn } from './scope';
+
 export type MatchOp = 'equals' | 'startsWith' | 'endsWith' | 'contains';
 /** The "any of" forms: `in` is equals-any-of, the others the operator of their name against any value. */
 export type ListOp = 'in' | 'startsWithAny' | 'endsWithAny' | 'containsAny';
@@ -107,7 +109,7 @@ export function compileEventFilter(filter: EventFilter | null | undefined, alias
     return `$${name}`;
   };
   let prelude = '';
-  if (orgs) clauses.push(`${alias}.oid IN ${param(orgs)}`);
+  if (orgs) clauses.push(orgIn(alias, param(orgs)));
   // Every stored event has a time (placeholders have none): saying so lets the composite
   // (sid, time) and (type, time) indexes serve sensor and type filters.
   clauses.push(`${alias}.placeholder = false`, `${alias}.time IS NOT NULL`);
@@ -120,7 +122,7 @@ export function compileEventFilter(filter: EventFilter | null | undefined, alias
     // keep the events that carry the name too. The prelude also returns the names it found
     // (`hostNames`), so a name that matched no host is reported, not answered with a silent zero.
     const names = param(f.hostnames.map((h) => h.toLowerCase()));
-    const sensorOrgs = [orgs ? `s.oid IN ${param(orgs)}` : null, f.orgIds?.length ? `s.oid IN ${param(f.orgIds)}` : null].filter((c) => c !== null);
+    const sensorOrgs = [orgs ? orgIn('s', param(orgs)) : null, f.orgIds?.length ? `s.oid IN ${param(f.orgIds)}` : null].filter((c) => c !== null);
     prelude = `CALL () { MATCH (s:Sensor) WHERE ${hostnameMatch('s.hostname', names)}${sensorOrgs.map((c) => ` AND ${c}`).join('')} RETURN collect(DISTINCT s.sid) AS hostSids, collect(DISTINCT toLower(s.hostname)) AS hostNames }`;
     clauses.push(`${alias}.sid IN hostSids`, hostnameMatch(`${alias}.hostname`, names));
   }

@@ -5,7 +5,9 @@
 import type { Node } from 'neo4j-driver';
 import { AppError, ErrorCode } from '../../errors/codes';
 import type { GraphExecutor, NamedQuery } from '../executor';
+import type { EventRow } from '../writer/rows';
 import { toBigInt, toStr as str } from './values';
+import { chosenOrg, orgScope } from './scope';
 
 /** An event as the graph holds it; the API maps it to GraphQL types. */
 export interface EventNode {
@@ -54,7 +56,7 @@ export const EVENT_BY_ATOM: NamedQuery = {
   name: 'event by atom',
   cypher: `
 MATCH (e:Event {atom: $atom})
-WHERE ($orgs IS NULL OR e.oid IN $orgs) AND ($orgId IS NULL OR e.oid = $orgId)
+WHERE ${orgScope('e')} AND ${chosenOrg('e')}
 RETURN e ORDER BY e.oid LIMIT ${MAX_ORGS_LISTED}`,
 };
 
@@ -63,7 +65,7 @@ export const EVENTS_BY_UID: NamedQuery = {
   cypher: `
 UNWIND $uids AS uid
 MATCH (e:Event {uid: uid})
-WHERE $orgs IS NULL OR e.oid IN $orgs
+WHERE ${orgScope('e')}
 RETURN e`,
 };
 
@@ -82,7 +84,7 @@ export const ANCESTORS: NamedQuery = {
   name: 'ancestors',
   cypher: `
 MATCH (e:Event {uid: $uid})
-WHERE $orgs IS NULL OR e.oid IN $orgs${ANCESTRY_WALK}`,
+WHERE ${orgScope('e')}${ANCESTRY_WALK}`,
 };
 
 /**
@@ -94,7 +96,7 @@ export const ANCESTORS_OF_ATOM: NamedQuery = {
   name: 'ancestors of atom',
   cypher: `
 MATCH (s:Event {atom: $atom})
-WHERE ($orgs IS NULL OR s.oid IN $orgs) AND ($orgId IS NULL OR s.oid = $orgId)
+WHERE ${orgScope('s')} AND ${chosenOrg('s')}
 WITH s ORDER BY s.oid LIMIT ${MAX_ORGS_LISTED}
 WITH collect(s) AS starts
 CALL (starts) {
@@ -110,8 +112,11 @@ RETURN starts, chain`,
 
 
 
-export function toEventNode(node: Node): EventNode {
-  const p = node.properties as Record<string, unknown>;
+/**
+ * THE event mapper: an event node's properties -> EventNode, for a node read back and for a row
+ * the writer has just stored (the live feed), so both resolve alike.
+ */
+export function eventNodeOf(p: Record<string, unknown>): EventNode {
   return {
     uid: String(p['uid']),
     oid: String(p['oid']),
@@ -128,6 +133,15 @@ export function toEventNode(node: Node): EventNode {
     raw: str(p['raw']),
     known: p['placeholder'] === true && typeof p['snapshotFrom'] === 'string' ? knownOf(p, p['snapshotFrom']) : null,
   };
+}
+
+export function toEventNode(node: Node): EventNode {
+  return eventNodeOf(node.properties as Record<string, unknown>);
+}
+
+/** A row just stored (an event that arrived, never a placeholder) as the queries would read it back. */
+export function rowToEventNode(row: EventRow): EventNode {
+  return eventNodeOf({ ...row.props, uid: row.uid, placeholder: false });
 }
 
 function knownOf(p: Record<string, unknown>, from: string): KnownOfMissing {

@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { type EventNode, type OrgScope, toEventNode } from './events';
 import { FLOW_TOLERANCE_DEFAULT_SECONDS, flowPeerCall, flowToleranceParam, isReplyCondition, SERVICE_PORTS } from './flow';
 import { type SensorNode, toSensorNode } from './search';
+import { orgScope } from './scope';
 
 /** Connection types that open a flow, by transport: what lateralMovement's `protocols` selects. */
 export const OPENING_TYPES = {
@@ -37,7 +38,7 @@ export const LATERAL_MOVEMENT: NamedQuery = {
   cypher: `
 MATCH (c:Event)
 WHERE c.type IN $types AND c.dstIp IS NOT NULL AND c.time IS NOT NULL
-  AND ($orgs IS NULL OR c.oid IN $orgs) AND ($orgIds IS NULL OR c.oid IN $orgIds)
+  AND ${orgScope('c')} AND ($orgIds IS NULL OR c.oid IN $orgIds)
   AND ($from IS NULL OR c.time >= $from) AND ($to IS NULL OR c.time < $to)
   AND ($sensorIds IS NULL OR c.sid IN $sensorIds)
   AND ($sourceHostnames IS NULL OR toLower(c.hostname) IN $sourceHostnames OR toLower(split(c.hostname, '.')[0]) IN $sourceHostnames)
@@ -68,7 +69,7 @@ UNWIND $requests AS r
 CALL (r) {
   OPTIONAL MATCH (p:Event)
   WHERE p.sid = r.sid AND p.type IN $processTypes AND p.time >= r.lo AND p.time <= r.hi AND p.oid = r.oid
-    AND ($orgs IS NULL OR p.oid IN $orgs)
+    AND ${orgScope('p')}
   WITH p, CASE WHEN p IS NOT NULL AND r.acc IS NOT NULL
       AND EXISTS { MATCH (p)-[:PARENT*1..${DESCENDANT_DEPTH}]->(a:Event) WHERE a.uid = r.acc } THEN 0 ELSE 1 END AS rank
   ORDER BY rank, p.time, p.uid
@@ -86,7 +87,7 @@ export const FLOW_PEERS: NamedQuery = {
   cypher: `
 UNWIND $requests AS r
 MATCH (c:Event {uid: r.uid})
-WHERE ($orgs IS NULL OR c.oid IN $orgs) AND c.srcIp IS NOT NULL AND c.dstIp IS NOT NULL AND c.srcPort IS NOT NULL AND c.dstPort IS NOT NULL
+WHERE ${orgScope('c')} AND c.srcIp IS NOT NULL AND c.dstIp IS NOT NULL AND c.srcPort IS NOT NULL AND c.dstPort IS NOT NULL
 ${flowPeerCall('c', 'peer')}
 RETURN r.key AS key, peer`,
 };
@@ -174,7 +175,7 @@ export function pathQuery(maxHops: number): NamedQuery {
       name: `path (${maxHops} hops)`,
       cypher: `
 MATCH (a:Event {uid: $from}), (b:Event {uid: $to})
-WHERE ($orgs IS NULL OR (a.oid IN $orgs AND b.oid IN $orgs))
+WHERE ${orgScope('a', 'b')}
 MATCH p = shortestPath((a)-[:PARENT|TARGET|CONTAINS*..${maxHops}]-(b))
 RETURN nodes(p) AS nodes, [r IN relationships(p) | {type: type(r), from: startNode(r).uid, to: endNode(r).uid}] AS steps`,
     };
@@ -215,7 +216,7 @@ export function crossHostPathQuery(maxHops: number): NamedQuery {
       name: `cross-host path (${maxHops} hops)`,
       cypher: `
 MATCH (a:Event {uid: $from}), (b:Event {uid: $to})
-WHERE ($orgs IS NULL OR (a.oid IN $orgs AND b.oid IN $orgs)) AND a.oid = b.oid AND a.sid <> b.sid
+WHERE ${orgScope('a', 'b')} AND a.oid = b.oid AND a.sid <> b.sid
 MATCH (sa:Sensor {uid: a.oid + '/' + a.sid}), (sb:Sensor {uid: b.oid + '/' + b.sid})
 MATCH (sa)-[:SAW]->(ipOfB:Indicator) WHERE ipOfB.kind = 'IP' AND ipOfB.value = sb.intIp
 // Either host may have opened the connection: each side observes the other's address.

@@ -12,6 +12,7 @@ import { compileEventFilter, hostnameMatch, unmatchedHostnames, type Compiled, t
 import { type OrgScope, toEventNode } from './events';
 import type { Page } from './trees';
 import { toBigInt as big, toStr as str } from './values';
+import { orgScope } from './scope';
 
 export type EventOrder = 'TIME_DESC' | 'TIME_ASC';
 export type CountGroup = 'EVENT_TYPE' | 'HOSTNAME' | 'SENSOR' | 'MINUTE' | 'HOUR' | 'DAY';
@@ -89,7 +90,7 @@ export const HOSTNAMES_IN_SCOPE: NamedQuery = {
   name: 'hostnames in scope',
   cypher: `
 MATCH (s:Sensor)
-WHERE ($orgs IS NULL OR s.oid IN $orgs) AND s.hostname IS NOT NULL
+WHERE ${orgScope('s')} AND s.hostname IS NOT NULL
 RETURN DISTINCT s.hostname AS hostname LIMIT $limit`,
 };
 
@@ -98,14 +99,14 @@ export const STORED_TYPES: NamedQuery = {
   name: 'stored event types',
   cypher: `
 UNWIND $types AS t
-RETURN t AS type, EXISTS { MATCH (e:Event) WHERE e.type = t AND ($orgs IS NULL OR e.oid IN $orgs) } AS stored`,
+RETURN t AS type, EXISTS { MATCH (e:Event) WHERE e.type = t AND ${orgScope('e')} } AS stored`,
 };
 
 export const SENSORS: NamedQuery = {
   name: 'sensors',
   cypher: `
 MATCH (s:Sensor)
-WHERE ($orgs IS NULL OR s.oid IN $orgs)
+WHERE ${orgScope('s')}
   AND ($orgIds IS NULL OR s.oid IN $orgIds)
   AND ($hostnames IS NULL OR ${hostnameMatch('s.hostname', '$hostnames')})
 WITH s ORDER BY s.uid
@@ -119,7 +120,7 @@ export const SENSORS_BY_UID: NamedQuery = {
   cypher: `
 UNWIND $uids AS uid
 MATCH (s:Sensor {uid: uid})
-WHERE $orgs IS NULL OR s.oid IN $orgs
+WHERE ${orgScope('s')}
 RETURN s`,
 };
 

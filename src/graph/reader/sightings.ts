@@ -9,6 +9,7 @@ import type { GraphExecutor, NamedQuery } from '../executor';
 import { decodeCursor, encodeCursor } from './cursor';
 import { type EventNode, type OrgScope, toEventNode } from './events';
 import { toBigInt as big } from './values';
+import { chosenOrg, orgScope } from './scope';
 
 export interface SightingRow {
   orgId: string;
@@ -26,7 +27,7 @@ export const SIGHTINGS: NamedQuery = {
   name: 'sightings',
   cypher: `
 MATCH (i:Indicator {key: $key})
-WHERE ($orgs IS NULL OR i.oid IN $orgs) AND ($orgId IS NULL OR i.oid = $orgId)
+WHERE ${orgScope('i')} AND ${chosenOrg('i')}
 MATCH (s:Sensor)-[w:SAW]->(i)
 WITH i, s, w ORDER BY w.firstSeen, s.uid
 WITH collect({i: i, s: s, w: w}) AS rows
@@ -38,10 +39,10 @@ export const PREVALENCE: NamedQuery = {
   name: 'prevalence',
   cypher: `
 MATCH (s:Sensor)
-WHERE ($orgs IS NULL OR s.oid IN $orgs) AND ($orgId IS NULL OR s.oid = $orgId)
+WHERE ${orgScope('s')} AND ${chosenOrg('s')}
 WITH count(s) AS totalHosts
 OPTIONAL MATCH (i:Indicator {key: $key})
-WHERE ($orgs IS NULL OR i.oid IN $orgs) AND ($orgId IS NULL OR i.oid = $orgId)
+WHERE ${orgScope('i')} AND ${chosenOrg('i')}
 OPTIONAL MATCH (s:Sensor)-[w:SAW]->(i)
 RETURN totalHosts, count(DISTINCT s) AS hosts, sum(w.count) AS events, min(w.firstSeen) AS firstSeen, max(w.lastSeen) AS lastSeen`,
 };
@@ -51,7 +52,7 @@ export const SIGHTING_EVENTS: NamedQuery = {
   name: 'sighting events',
   cypher: `
 MATCH (i:Indicator {uid: $indicatorUid})<-[:OBSERVED]-(e:Event)
-WHERE e.sid = $sid AND ($orgs IS NULL OR e.oid IN $orgs)
+WHERE e.sid = $sid AND ${orgScope('e')}
 WITH e ORDER BY e.time DESC, e.uid DESC
 WITH collect(e) AS rows
 RETURN size(rows) AS total,
@@ -63,7 +64,7 @@ export const FIRST_SEEN: NamedQuery = {
   name: 'first seen indicators',
   cypher: `
 MATCH (i:Indicator {kind: $kind})
-WHERE ($orgs IS NULL OR i.oid IN $orgs) AND ($orgId IS NULL OR i.oid = $orgId)
+WHERE ${orgScope('i')} AND ${chosenOrg('i')}
 MATCH (s:Sensor)-[w:SAW]->(i)
 WITH i, min(w.firstSeen) AS firstSeen, count(DISTINCT s) AS hosts
 WHERE firstSeen >= $since

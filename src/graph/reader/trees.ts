@@ -7,6 +7,7 @@ import type { Node } from 'neo4j-driver';
 import type { GraphExecutor, NamedQuery } from '../executor';
 import { decodeCursor, encodeCursor } from './cursor';
 import { type EventNode, type OrgScope, toEventNode } from './events';
+import { orgScope } from './scope';
 
 export interface TreeEdge {
   node: EventNode;
@@ -37,7 +38,7 @@ export function descendantsQuery(depth: number): NamedQuery {
       name: `descendants (depth ${depth})`,
       cypher: `
 MATCH (root:Event {uid: $uid})
-WHERE $orgs IS NULL OR root.oid IN $orgs
+WHERE ${orgScope('root')}
 MATCH (root) (()<-[:PARENT]-(x:Event WHERE $types IS NULL OR x.type IN $types)){1,${depth}}
 WITH root, last(x) AS d, min(size(x)) AS depth
 WHERE d <> root
@@ -61,7 +62,7 @@ function neighboursQuery(edge: 'PARENT' | 'TARGET'): NamedQuery {
     cypher: `
 UNWIND $keys AS k
 MATCH (p:Event {uid: k.uid})
-WHERE $orgs IS NULL OR p.oid IN $orgs
+WHERE ${orgScope('p')}
 OPTIONAL MATCH (p)<-[:${edge}]-(c:Event)
 WHERE c IS NULL OR k.types IS NULL OR c.type IN k.types
 WITH k, c, coalesce(c.time, 0) AS t
@@ -79,7 +80,7 @@ export const CHILD_TYPE_COUNTS: NamedQuery = {
   cypher: `
 UNWIND $uids AS uid
 MATCH (p:Event {uid: uid})
-WHERE $orgs IS NULL OR p.oid IN $orgs
+WHERE ${orgScope('p')}
 OPTIONAL MATCH (p)<-[:PARENT]-(c:Event)
 WITH uid, c.type AS type, count(c) AS n
 WHERE type IS NOT NULL

@@ -5,7 +5,7 @@
 import { withDefaults } from '../../../src/generate';
 import { generateTextWithDetections } from '../../../src/generate/stories/detections';
 import { normalizeDetection, recogniseRecord } from '../../../src/ingest/detection';
-import { parseJson } from '../../../src/ingest/parse';
+import { parseJson } from '../../../src/domain/json';
 
 type Json = Record<string, unknown>;
 const options = withDefaults({ hosts: 8, events: 6000, seed: 'detections', orgs: 1 });

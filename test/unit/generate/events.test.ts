@@ -5,7 +5,7 @@
  */
 import { allEventTypes, eventTypeSpec } from '../../../src/catalogue';
 import { normalizeRecord } from '../../../src/ingest/normalize';
-import { parseJson } from '../../../src/ingest/parse';
+import { parseJson } from '../../../src/domain/json';
 import { undescribedKeys } from '../catalogue/undescribed';
 import { asRecord, byAtom, cleanRun, type Event, isProcess, parseLine, type Run } from './helpers';
 

@@ -4,7 +4,7 @@
  * share one run per configuration.
  */
 import { generateText, NO_WRINKLES, withDefaults, type GenerateOptions, type Truth } from '../../../src/generate';
-import { parseJson } from '../../../src/ingest/parse';
+import { parseJson } from '../../../src/domain/json';
 
 export type Rec = Record<string, unknown>;
 

@@ -42,4 +42,13 @@ describe('parseGenerateOptions', () => {
   it('needs a host per org', () => {
     expect(parseGenerateOptions({ hosts: '2', events: '10', orgs: '3' })).toEqual({ ok: false, errors: ['--orgs (3) cannot exceed --hosts (2): every org needs a host'] });
   });
+
+  it('takes --detections as on or off, on by default, like every other option', () => {
+    expect(parseGenerateOptions({ hosts: '1', events: '1' })).toMatchObject({ ok: true, value: { detections: true } });
+    expect(parseGenerateOptions({ hosts: '1', events: '1', detections: 'off' })).toMatchObject({ ok: true, value: { detections: false } });
+    expect(parseGenerateOptions({ hosts: '1', events: '1', detections: 'maybe', shuffle: '2' })).toEqual({
+      ok: false,
+      errors: ['--shuffle must be a fraction from 0 to 1, got "2"', '--detections must be on or off, got "maybe"'],
+    });
+  });
 });

@@ -4,7 +4,7 @@
  */
 import { allEventTypes } from '../../../src/catalogue';
 import { normalizeRecord } from '../../../src/ingest/normalize';
-import { parseJson } from '../../../src/ingest/parse';
+import { parseJson } from '../../../src/domain/json';
 import { cleanRun, isProcess, parseLine, run, type Run } from './helpers';
 
 const base = { hosts: 6, events: 5_000, orgs: 1, seed: 'wrinkles' };

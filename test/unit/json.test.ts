@@ -1,4 +1,4 @@
-import { parseJson, stringifyJson } from '../../src/ingest/parse';
+import { parseJson, stringifyJson } from '../../src/domain/json';
 
 describe('lossless JSON', () => {
   it('keeps integers beyond 2^53 exactly, as bigint', () => {
