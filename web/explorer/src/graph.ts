@@ -1,16 +1,22 @@
 /**
- * Drawing a ProcessModel with Cytoscape.js and its dagre (layered) layout: one lane (a compound
- * node) per host, processes as boxes with activity badges, parents that never arrived dashed and
- * grey, TARGET cross-links red and dashed, lateral movement blue and dotted, big subtrees as
- * "+N processes" stubs. No layout code of our own: dagre places everything.
+ * Drawing a ProcessModel with Cytoscape.js: one lane (a compound node) per host, processes as boxes
+ * with activity badges, parents that never arrived dashed and grey, TARGET cross-links red and
+ * dashed, lateral movement blue and dotted, big subtrees as "+N processes" stubs.
+ *
+ * Layout: d3-hierarchy's tidy tree (Reingold-Tilford, linear time) per host lane, left to right;
+ * the lanes are then stacked by an offset. A layered layout over the whole graph (dagre) took
+ * seconds for 2,000 processes and tens of seconds with the lanes as compound nodes; the drawing is a
+ * forest per host plus a few cross-links, which a tree layout places in milliseconds. A change
+ * (expand, collapse, cross-links arriving) is drawn as a diff: only new elements are added, only
+ * removed ones removed, and existing nodes move to their new places, with the node the user acted
+ * on kept where it was on screen.
  */
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
-import dagre from 'cytoscape-dagre';
 import svg from 'cytoscape-svg';
+import { hierarchy, tree, type HierarchyPointNode } from 'd3-hierarchy';
 import { basename, fmtCount } from './dom';
 import { PROCESS_TYPES, type ProcessModel, type ProcNode, type VisibleNode } from './model';
 
-cytoscape.use(dagre);
 cytoscape.use(svg);
 
 /** Short names for the activity badges; other types show their own name. */
@@ -59,23 +65,106 @@ function label(v: VisibleNode): string {
 
 const laneId = (sid: string | null) => `lane:${sid ?? 'unknown'}`;
 
-export function elementsOf(model: ProcessModel): ElementDefinition[] {
+/** Gaps of the layout, in model pixels. */
+const NODE_GAP = 10;
+const RANK_GAP = 60;
+const LANE_GAP = 70;
+
+interface DrawnBox {
+  id: string;
+  lane: string;
+  label: string;
+  kind: string;
+  classes: string;
+  w: number;
+  h: number;
+}
+
+export interface DrawPlan {
+  lanes: { id: string; label: string }[];
+  nodes: DrawnBox[];
+  edges: { id: string; source: string; target: string; label: string; classes: string }[];
+}
+
+/** What to draw, as plain data (no positions yet). `marked` names nodes to flag (e.g. detections). */
+export function planOf(model: ProcessModel, marked: ReadonlySet<string> = new Set()): DrawPlan {
   const { nodes, edges } = model.visible();
   const lanes = new Map<string, string>();
-  const els: ElementDefinition[] = [];
+  const boxes: DrawnBox[] = [];
   for (const v of nodes) {
     const host = v.node ?? (v.moreOf ? model.nodes.get(v.moreOf) ?? null : null);
     const lane = laneId(host?.sensorId ?? null);
     if (!lanes.has(lane)) lanes.set(lane, host?.hostname ?? host?.sensorId ?? 'unknown host');
-    const classes = [v.kind, v.focal ? 'focal' : '', v.node && model.hasHidden(v.id) ? 'expandable' : ''].filter(Boolean).join(' ');
-    const text = label(v);
+    const classes = [v.kind, v.focal ? 'focal' : '', v.node && model.hasHidden(v.id) ? 'expandable' : '', marked.has(v.id) ? 'detected' : ''].filter(Boolean).join(' ');
+    const text = (marked.has(v.id) ? '⚠ ' : '') + label(v);
     const lines = text.split('\n');
     const w = Math.max(...lines.map((l) => l.length)) * 6.6 + 18;
-    els.push({ group: 'nodes', data: { id: v.id, label: text, parent: lane, kind: v.kind, w, h: lines.length * 14 + 12 }, classes });
+    boxes.push({ id: v.id, lane, label: text, kind: v.kind, classes, w, h: lines.length * 14 + 12 });
   }
-  for (const [id, name] of lanes) els.push({ group: 'nodes', data: { id, label: name, kind: 'lane', w: 1, h: 1 }, classes: 'lane' });
-  for (const e of edges) els.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label ?? '' }, classes: e.kind });
-  return els;
+  return {
+    lanes: [...lanes].map(([id, name]) => ({ id, label: name })),
+    nodes: boxes,
+    edges: edges.map((e) => ({ id: e.id, source: e.source, target: e.target, label: e.label ?? '', classes: e.kind })),
+  };
+}
+
+interface LayoutItem {
+  box: DrawnBox | null;
+  children: LayoutItem[];
+}
+
+/**
+ * Positions (centres) of every node: per lane, a tidy tree of the lane's forest (a node's tree
+ * parent when drawn in the same lane, else it starts a tree of its own), left to right with a
+ * column per depth as wide as its widest node; lanes stacked top to bottom in the plan's order.
+ */
+export function positionsOf(plan: DrawPlan): Map<string, { x: number; y: number }> {
+  const items = new Map<string, LayoutItem>();
+  for (const b of plan.nodes) items.set(b.id, { box: b, children: [] });
+  const hasParent = new Set<string>();
+  for (const e of plan.edges) {
+    if (e.classes !== 'tree' && e.classes !== 'more') continue;
+    const from = items.get(e.source);
+    const to = items.get(e.target);
+    if (!from || !to || hasParent.has(e.target) || from.box!.lane !== to.box!.lane) continue;
+    hasParent.add(e.target);
+    from.children.push(to);
+  }
+  const roots = new Map<string, LayoutItem>(plan.lanes.map((l) => [l.id, { box: null, children: [] }]));
+  for (const b of plan.nodes) if (!hasParent.has(b.id)) roots.get(b.lane)!.children.push(items.get(b.id)!);
+
+  const out = new Map<string, { x: number; y: number }>();
+  const half = (n: HierarchyPointNode<LayoutItem>) => (n.data.box?.h ?? 0) / 2;
+  // Separation is between centres, in pixels (nodeSize 1): half of each box plus a gap, more
+  // between cousins than siblings and more again between separate trees of one lane.
+  const layout = tree<LayoutItem>()
+    .nodeSize([1, 1])
+    .separation((a, b) => half(a) + half(b) + (a.parent === b.parent ? (a.depth === 1 ? 3 : 1) : 2) * NODE_GAP);
+  let top = 0;
+  for (const lane of plan.lanes) {
+    const root = layout(hierarchy(roots.get(lane.id)!, (d) => d.children));
+    const widths: number[] = [];
+    let minX = Infinity;
+    let maxX = -Infinity;
+    root.each((n) => {
+      if (!n.data.box) return;
+      widths[n.depth] = Math.max(widths[n.depth] ?? 0, n.data.box.w);
+      minX = Math.min(minX, n.x - half(n));
+      maxX = Math.max(maxX, n.x + half(n));
+    });
+    const columns: number[] = [];
+    let left = 0;
+    for (let d = 1; d < widths.length; d++) {
+      const w = widths[d] ?? 0;
+      columns[d] = left + w / 2;
+      left += w + RANK_GAP;
+    }
+    root.each((n) => {
+      if (n.data.box) out.set(n.data.box.id, { x: columns[n.depth] ?? 0, y: top + n.x - minX });
+    });
+    if (Number.isFinite(minX)) top += maxX - minX + LANE_GAP;
+  }
+  return out;
 }
 
 const STYLE: cytoscape.StylesheetJson = [
@@ -96,6 +185,8 @@ const STYLE: cytoscape.StylesheetJson = [
       // Sized from the label's text (cytoscape deprecated width: label).
       width: 'data(w)',
       height: 'data(h)',
+      // Labels too small to read are not drawn (thousands of them are most of a frame's cost).
+      'min-zoomed-font-size': 6,
     },
   },
   { selector: 'node.focal', style: { 'border-width': 3, 'border-color': '#c2185b', 'background-color': '#fde7f0' } },
@@ -119,11 +210,14 @@ const STYLE: cytoscape.StylesheetJson = [
       padding: '16px',
     },
   },
+  { selector: 'node.detected', style: { 'background-color': '#ffe0b2', 'border-color': '#e65100', 'border-width': 3 } },
   { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#ff6f00', 'overlay-opacity': 0 } },
   {
     selector: 'edge',
     style: { width: 1.5, 'line-color': '#7a8aa6', 'target-arrow-color': '#7a8aa6', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', 'arrow-scale': 0.8 },
   },
+  // Tree edges as right-angled elbows, the usual drawing of a process tree.
+  { selector: 'edge.tree, edge.more', style: { 'curve-style': 'taxi', 'taxi-direction': 'rightward', 'taxi-turn': 20 } },
   { selector: 'edge.more', style: { 'line-style': 'dashed', 'line-color': '#c9a227', 'target-arrow-color': '#c9a227' } },
   {
     selector: 'edge.target',
@@ -143,25 +237,73 @@ export function createGraph(container: HTMLElement): Core {
     selectionType: 'single',
     minZoom: 0.05,
     maxZoom: 3,
+    // Pan and zoom move a snapshot of the drawing instead of redrawing thousands of labels.
+    textureOnViewport: true,
+    hideEdgesOnViewport: true,
   });
 }
 
-/** Replaces the drawing with the model's current view and lays it out (dagre, left to right). */
-export function draw(cy: Core, model: ProcessModel, focusId: string | null): void {
-  const selected = cy.$(':selected').id();
+/**
+ * Draws `plan` into `cy` as a diff of what is there. `anchor`: a node to keep where it is on
+ * screen (the one the user acted on); `fit`: frame the drawing instead (a new view).
+ */
+export function draw(cy: Core, plan: DrawPlan, options: { select: string | null; anchor: string | null; fit: boolean }): void {
+  const positions = positionsOf(plan);
+  const anchorNode = options.anchor ? cy.$id(options.anchor) : null;
+  const anchorBefore = anchorNode && anchorNode.nonempty() ? { ...anchorNode.renderedPosition() } : null;
+  const wanted = new Set<string>();
+  for (const l of plan.lanes) wanted.add(l.id);
+  for (const n of plan.nodes) wanted.add(n.id);
+  for (const e of plan.edges) wanted.add(e.id);
   cy.batch(() => {
-    cy.elements().remove();
-    cy.add(elementsOf(model));
+    cy.elements()
+      .filter((e) => !wanted.has(e.id()))
+      .remove();
+    const add: ElementDefinition[] = [];
+    for (const l of plan.lanes) {
+      const have = cy.$id(l.id);
+      if (have.empty()) add.push({ group: 'nodes', data: { id: l.id, label: l.label, kind: 'lane', w: 1, h: 1 }, classes: 'lane' });
+      else if (have.data('label') !== l.label) have.data('label', l.label);
+    }
+    for (const n of plan.nodes) {
+      const position = positions.get(n.id) ?? { x: 0, y: 0 };
+      const have = cy.$id(n.id);
+      if (have.empty()) {
+        add.push({ group: 'nodes', data: { id: n.id, label: n.label, parent: n.lane, kind: n.kind, w: n.w, h: n.h, cls: n.classes }, classes: n.classes, position });
+        continue;
+      }
+      // Only what changed: a restyle or a move costs per element.
+      if (have.data('label') !== n.label) have.data({ label: n.label, w: n.w, h: n.h });
+      if (have.data('cls') !== n.classes) {
+        have.data('cls', n.classes);
+        have.classes(n.classes);
+      }
+      const p = have.position();
+      if (p.x !== position.x || p.y !== position.y) have.position(position);
+    }
+    for (const e of plan.edges) {
+      const have = cy.$id(e.id);
+      if (have.empty()) add.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label }, classes: e.classes });
+      else if (have.data('label') !== e.label) have.data('label', e.label);
+    }
+    cy.add(add);
   });
-  cy.layout({ name: 'dagre', rankDir: 'LR', nodeSep: 12, rankSep: 60, edgeSep: 8, fit: false, animate: false } as cytoscape.LayoutOptions).run();
-  const keep = focusId ?? selected;
-  if (keep && cy.$id(keep).nonempty()) cy.$id(keep).select();
-  cy.fit(cy.elements(), 30);
-  // A big tree fitted whole is unreadable: show the focused node at a legible size instead.
-  if (cy.zoom() < 0.8) {
-    const at = keep && cy.$id(keep).nonempty() ? cy.$id(keep) : cy.nodes('.focal');
-    cy.zoom(0.8);
-    if (at.nonempty()) cy.center(at);
+  cy.$(':selected').unselect();
+  if (options.select && cy.$id(options.select).nonempty()) cy.$id(options.select).select();
+  if (options.fit || !anchorBefore) {
+    cy.fit(cy.elements(), 30);
+    // A big tree fitted whole is unreadable: show the focused node at a legible size instead.
+    if (cy.zoom() < 0.8) {
+      const at = options.select && cy.$id(options.select).nonempty() ? cy.$id(options.select) : cy.nodes('.focal');
+      cy.zoom(0.8);
+      if (at.nonempty()) cy.center(at);
+    }
+    return;
+  }
+  const after = cy.$id(options.anchor!);
+  if (after.nonempty()) {
+    const now = after.renderedPosition();
+    cy.panBy({ x: anchorBefore.x - now.x, y: anchorBefore.y - now.y });
   }
 }
 
