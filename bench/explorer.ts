@@ -125,6 +125,7 @@ async function main(): Promise<void> {
       const ready = Number(await page.getAttribute('#graph', 'data-ready-ms'));
       const loaded = Number(await page.getAttribute('#graph', 'data-loaded-ms'));
       console.log(`run ${run}: drawn and interactive ${ready} ms after navigation (queries answered at ${loaded} ms)`);
+      console.log(`run ${run}: first drawing ${JSON.stringify(await page.evaluate('window.atomgraphExplorer.timings()'))}`);
       const before = (await page.evaluate('window.atomgraphExplorer.nodes().length')) as number;
       drawn = before;
       const stub = (await page.evaluate('window.atomgraphExplorer.nodes().find((n) => n.kind === "more").id')) as string;
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
       }
       const wall = Date.now() - t0;
       const inPage = (await page.evaluate('window.atomgraphExplorer.lastExpandMs()')) as number;
-      console.log(`run ${run}: expand ${wall} ms (in page ${Math.round(inPage)} ms)`);
+      console.log(`run ${run}: expand ${wall} ms (in page ${Math.round(inPage)} ms; drawing ${JSON.stringify(await page.evaluate('window.atomgraphExplorer.timings()'))})`);
       // The first run warms Neo4j's page cache and the server; it is not counted.
       if (run > 0) {
         tti.push(ready);

@@ -247,8 +247,10 @@ export function createGraph(container: HTMLElement): Core {
  * Draws `plan` into `cy` as a diff of what is there. `anchor`: a node to keep where it is on
  * screen (the one the user acted on); `fit`: frame the drawing instead (a new view).
  */
-export function draw(cy: Core, plan: DrawPlan, options: { select: string | null; anchor: string | null; fit: boolean }): void {
+export function draw(cy: Core, plan: DrawPlan, options: { select: string | null; anchor: string | null; fit: boolean }): Record<string, number> {
+  const t0 = performance.now();
   const positions = positionsOf(plan);
+  const t1 = performance.now();
   const anchorNode = options.anchor ? cy.$id(options.anchor) : null;
   const anchorBefore = anchorNode && anchorNode.nonempty() ? { ...anchorNode.renderedPosition() } : null;
   const wanted = new Set<string>();
@@ -288,23 +290,27 @@ export function draw(cy: Core, plan: DrawPlan, options: { select: string | null;
     }
     cy.add(add);
   });
+  const t2 = performance.now();
+  const timings = () => ({ layoutMs: t1 - t0, elementsMs: t2 - t1, viewportMs: performance.now() - t2 });
   cy.$(':selected').unselect();
   if (options.select && cy.$id(options.select).nonempty()) cy.$id(options.select).select();
   if (options.fit || !anchorBefore) {
-    cy.fit(cy.elements(), 30);
+    // Nodes only: the edges' bounds would be computed for every edge and add nothing to the frame.
+    cy.fit(cy.nodes(), 30);
     // A big tree fitted whole is unreadable: show the focused node at a legible size instead.
     if (cy.zoom() < 0.8) {
       const at = options.select && cy.$id(options.select).nonempty() ? cy.$id(options.select) : cy.nodes('.focal');
       cy.zoom(0.8);
       if (at.nonempty()) cy.center(at);
     }
-    return;
+    return timings();
   }
   const after = cy.$id(options.anchor!);
   if (after.nonempty()) {
     const now = after.renderedPosition();
     cy.panBy({ x: anchorBefore.x - now.x, y: anchorBefore.y - now.y });
   }
+  return timings();
 }
 
 export function exportPng(cy: Core): Blob {
