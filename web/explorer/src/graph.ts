@@ -69,6 +69,7 @@ const laneId = (sid: string | null) => `lane:${sid ?? 'unknown'}`;
 const NODE_GAP = 10;
 const RANK_GAP = 60;
 const LANE_GAP = 70;
+const LANE_PAD = 16;
 
 interface DrawnBox {
   id: string;
@@ -118,7 +119,13 @@ interface LayoutItem {
  * parent when drawn in the same lane, else it starts a tree of its own), left to right with a
  * column per depth as wide as its widest node; lanes stacked top to bottom in the plan's order.
  */
-export function positionsOf(plan: DrawPlan): Map<string, { x: number; y: number }> {
+export interface Placed {
+  nodes: Map<string, { x: number; y: number }>;
+  /** Each lane's rectangle (centre and size), drawn behind its nodes. */
+  lanes: Map<string, { x: number; y: number; w: number; h: number }>;
+}
+
+export function positionsOf(plan: DrawPlan): Placed {
   const items = new Map<string, LayoutItem>();
   for (const b of plan.nodes) items.set(b.id, { box: b, children: [] });
   const hasParent = new Set<string>();
@@ -134,6 +141,7 @@ export function positionsOf(plan: DrawPlan): Map<string, { x: number; y: number 
   for (const b of plan.nodes) if (!hasParent.has(b.id)) roots.get(b.lane)!.children.push(items.get(b.id)!);
 
   const out = new Map<string, { x: number; y: number }>();
+  const laneBoxes = new Map<string, { x: number; y: number; w: number; h: number }>();
   const half = (n: HierarchyPointNode<LayoutItem>) => (n.data.box?.h ?? 0) / 2;
   // Separation is between centres, in pixels (nodeSize 1): half of each box plus a gap, more
   // between cousins than siblings and more again between separate trees of one lane.
@@ -162,9 +170,12 @@ export function positionsOf(plan: DrawPlan): Map<string, { x: number; y: number 
     root.each((n) => {
       if (n.data.box) out.set(n.data.box.id, { x: columns[n.depth] ?? 0, y: top + n.x - minX });
     });
-    if (Number.isFinite(minX)) top += maxX - minX + LANE_GAP;
+    if (!Number.isFinite(minX)) continue;
+    const height = maxX - minX;
+    laneBoxes.set(lane.id, { x: (left - RANK_GAP) / 2, y: top + height / 2, w: left - RANK_GAP + 2 * LANE_PAD, h: height + 2 * LANE_PAD });
+    top += height + LANE_GAP;
   }
-  return out;
+  return { nodes: out, lanes: laneBoxes };
 }
 
 const STYLE: cytoscape.StylesheetJson = [
@@ -187,6 +198,8 @@ const STYLE: cytoscape.StylesheetJson = [
       height: 'data(h)',
       // Labels too small to read are not drawn (thousands of them are most of a frame's cost).
       'min-zoomed-font-size': 6,
+      'z-index-compare': 'manual',
+      'z-index': 20,
     },
   },
   { selector: 'node.focal', style: { 'border-width': 3, 'border-color': '#c2185b', 'background-color': '#fde7f0' } },
@@ -198,12 +211,16 @@ const STYLE: cytoscape.StylesheetJson = [
   {
     selector: 'node.lane',
     style: {
+      // Behind everything, and not clickable: clicks and drags reach the canvas.
+      'z-index': 0,
+      events: 'no',
       shape: 'rectangle',
       'background-color': '#fafafa',
       'border-color': '#9e9e9e',
       'border-width': 1,
       'text-valign': 'top',
       'text-halign': 'center',
+      'text-margin-y': -4,
       'font-size': 13,
       'font-weight': 'bold',
       color: '#333',
@@ -214,10 +231,10 @@ const STYLE: cytoscape.StylesheetJson = [
   { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#ff6f00', 'overlay-opacity': 0 } },
   {
     selector: 'edge',
-    style: { width: 1.5, 'line-color': '#7a8aa6', 'target-arrow-color': '#7a8aa6', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', 'arrow-scale': 0.8 },
+    style: { width: 1.5, 'line-color': '#7a8aa6', 'target-arrow-color': '#7a8aa6', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', 'arrow-scale': 0.8, 'z-index-compare': 'manual', 'z-index': 10 },
   },
-  // Tree edges as right-angled elbows, the usual drawing of a process tree.
-  { selector: 'edge.tree, edge.more', style: { 'curve-style': 'taxi', 'taxi-direction': 'rightward', 'taxi-turn': 20 } },
+  // Tree edges straight: the cheapest to route, and a tidy tree keeps them apart.
+  { selector: 'edge.tree, edge.more', style: { 'curve-style': 'straight' } },
   { selector: 'edge.more', style: { 'line-style': 'dashed', 'line-color': '#c9a227', 'target-arrow-color': '#c9a227' } },
   {
     selector: 'edge.target',
@@ -249,7 +266,7 @@ export function createGraph(container: HTMLElement): Core {
  */
 export function draw(cy: Core, plan: DrawPlan, options: { select: string | null; anchor: string | null; fit: boolean }): Record<string, number> {
   const t0 = performance.now();
-  const positions = positionsOf(plan);
+  const placed = positionsOf(plan);
   const t1 = performance.now();
   const anchorNode = options.anchor ? cy.$id(options.anchor) : null;
   const anchorBefore = anchorNode && anchorNode.nonempty() ? { ...anchorNode.renderedPosition() } : null;
@@ -262,16 +279,23 @@ export function draw(cy: Core, plan: DrawPlan, options: { select: string | null;
       .filter((e) => !wanted.has(e.id()))
       .remove();
     const add: ElementDefinition[] = [];
+    // A lane is a plain node drawn behind its processes and sized by the layout, not a compound
+    // node: Cytoscape would otherwise recompute its bounds from thousands of children on every change.
     for (const l of plan.lanes) {
+      const box = placed.lanes.get(l.id) ?? { x: 0, y: 0, w: 1, h: 1 };
       const have = cy.$id(l.id);
-      if (have.empty()) add.push({ group: 'nodes', data: { id: l.id, label: l.label, kind: 'lane', w: 1, h: 1 }, classes: 'lane' });
-      else if (have.data('label') !== l.label) have.data('label', l.label);
+      const data = { label: l.label, kind: 'lane', w: box.w, h: box.h };
+      if (have.empty()) add.push({ group: 'nodes', data: { id: l.id, ...data }, classes: 'lane', position: { x: box.x, y: box.y } });
+      else {
+        have.data(data);
+        have.position({ x: box.x, y: box.y });
+      }
     }
     for (const n of plan.nodes) {
-      const position = positions.get(n.id) ?? { x: 0, y: 0 };
+      const position = placed.nodes.get(n.id) ?? { x: 0, y: 0 };
       const have = cy.$id(n.id);
       if (have.empty()) {
-        add.push({ group: 'nodes', data: { id: n.id, label: n.label, parent: n.lane, kind: n.kind, w: n.w, h: n.h, cls: n.classes }, classes: n.classes, position });
+        add.push({ group: 'nodes', data: { id: n.id, label: n.label, lane: n.lane, kind: n.kind, w: n.w, h: n.h, cls: n.classes }, classes: n.classes, position });
         continue;
       }
       // Only what changed: a restyle or a move costs per element.
@@ -295,14 +319,7 @@ export function draw(cy: Core, plan: DrawPlan, options: { select: string | null;
   cy.$(':selected').unselect();
   if (options.select && cy.$id(options.select).nonempty()) cy.$id(options.select).select();
   if (options.fit || !anchorBefore) {
-    // Nodes only: the edges' bounds would be computed for every edge and add nothing to the frame.
-    cy.fit(cy.nodes(), 30);
-    // A big tree fitted whole is unreadable: show the focused node at a legible size instead.
-    if (cy.zoom() < 0.8) {
-      const at = options.select && cy.$id(options.select).nonempty() ? cy.$id(options.select) : cy.nodes('.focal');
-      cy.zoom(0.8);
-      if (at.nonempty()) cy.center(at);
-    }
+    fitTo(cy, placed, options.select && placed.nodes.has(options.select) ? options.select : (plan.nodes.find((n) => n.classes.includes('focal'))?.id ?? null));
     return timings();
   }
   const after = cy.$id(options.anchor!);
@@ -311,6 +328,35 @@ export function draw(cy: Core, plan: DrawPlan, options: { select: string | null;
     cy.panBy({ x: anchorBefore.x - now.x, y: anchorBefore.y - now.y });
   }
   return timings();
+}
+
+/**
+ * Frames the drawing from the layout's own numbers (Cytoscape's fit would measure every element
+ * and label first); a big tree fitted whole is unreadable, so then `focus` is shown at a legible size.
+ */
+function fitTo(cy: Core, placed: Placed, focus: string | null): void {
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (const b of placed.lanes.values()) {
+    x1 = Math.min(x1, b.x - b.w / 2);
+    x2 = Math.max(x2, b.x + b.w / 2);
+    y1 = Math.min(y1, b.y - b.h / 2 - 20);
+    y2 = Math.max(y2, b.y + b.h / 2);
+  }
+  if (!Number.isFinite(x1)) return;
+  const pad = 30;
+  const width = cy.width();
+  const height = cy.height();
+  let zoom = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), Math.min((width - 2 * pad) / (x2 - x1), (height - 2 * pad) / (y2 - y1))));
+  let center = { x: (x1 + x2) / 2, y: (y1 + y2) / 2 };
+  const at = focus ? placed.nodes.get(focus) : undefined;
+  if (zoom < 0.8) {
+    zoom = 0.8;
+    if (at) center = at;
+  }
+  cy.viewport({ zoom, pan: { x: width / 2 - zoom * center.x, y: height / 2 - zoom * center.y } });
 }
 
 export function exportPng(cy: Core): Blob {
