@@ -35,7 +35,10 @@ async function main(): Promise<void> {
     const response = await page.goto(link);
     if (response?.status() !== 200) throw new Error(`${link} answered ${response?.status()}: is the demo running (npm run demo)?`);
     // The attack's top detection, from a priority that lists it on the first page.
-    await page.selectOption('#detection-priority', String([9, 7, 5, 3, 1].find((p) => p <= top.priority) ?? ''));
+    const floor = String([9, 7, 5, 3, 1].find((p) => p <= top.priority) ?? '');
+    await page.waitForSelector('#detection-count[data-min-priority=""]', { timeout: 120_000 });
+    await page.selectOption('#detection-priority', floor);
+    await page.waitForSelector(`#detection-count[data-min-priority="${floor}"]`, { timeout: 120_000 });
     const item = `#detection-list li[data-detection-id="${top.id}"] button.open-detection`;
     for (;;) {
       await page.waitForSelector('#detection-list li', { timeout: 120_000 });
@@ -47,6 +50,8 @@ async function main(): Promise<void> {
     await page.click(item);
     await page.waitForSelector('#graph[data-links="true"]', { timeout: 120_000 });
     await page.waitForSelector('#event-detections', { timeout: 60_000 });
+    // The list scrolled to the clicked detection; show the panel from its top in the picture.
+    await page.evaluate('document.querySelector("nav.start").scrollTop = 0');
     await page.waitForTimeout(500);
     await page.screenshot({ path: out });
     console.log(`wrote ${out} from ${page.url()} (detection ${top.id}: ${top.cat})`);

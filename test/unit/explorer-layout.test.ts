@@ -55,8 +55,11 @@ describe('the explorer layout', () => {
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect([p.nodes[i]!.id, p.nodes[j]!.id, overlap(boxes[i]!, boxes[j]!)]).toEqual([p.nodes[i]!.id, p.nodes[j]!.id, false]);
     const a = placed.lanes.get('lane:A')!;
     const b = placed.lanes.get('lane:B')!;
-    // Lane B below lane A, not touching it.
+    // Lane B below lane A, not touching it, and right of the node whose cross-link reaches into it.
     expect(b.y - b.h / 2).toBeGreaterThan(a.y + a.h / 2);
+    const source = boxOf(p, placed, 'g0-0');
+    const remote = boxOf(p, placed, 'remote1');
+    expect(remote.x - remote.w / 2).toBeGreaterThan(source.x + source.w / 2);
     for (const n of p.nodes) {
       const lane = placed.lanes.get(n.lane)!;
       const box = boxOf(p, placed, n.id);

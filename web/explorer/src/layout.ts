@@ -85,12 +85,22 @@ export function positionsOf(plan: DrawPlan): Placed {
       columns[d] = left + w / 2;
       left += w + RANK_GAP;
     }
+    // A lane reached by cross-links (lateral movement) starts right of the nodes that reach into
+    // it, so the link reads left to right; the block moves whole, by an offset.
+    const inLane = new Set<string>();
+    root.each((n) => void (n.data.box && inLane.add(n.data.box.id)));
+    let shift = 0;
+    for (const e of plan.edges) {
+      const from = out.get(e.source);
+      const source = items.get(e.source)?.box;
+      if (inLane.has(e.target) && from && source) shift = Math.max(shift, from.x + source.w / 2 + RANK_GAP);
+    }
     root.each((n) => {
-      if (n.data.box) out.set(n.data.box.id, { x: columns[n.depth] ?? 0, y: top + n.x - minX });
+      if (n.data.box) out.set(n.data.box.id, { x: shift + (columns[n.depth] ?? 0), y: top + n.x - minX });
     });
     if (!Number.isFinite(minX)) continue;
     const height = maxX - minX;
-    laneBoxes.set(lane.id, { x: (left - RANK_GAP) / 2, y: top + height / 2, w: left - RANK_GAP + 2 * LANE_PAD, h: height + 2 * LANE_PAD });
+    laneBoxes.set(lane.id, { x: shift + (left - RANK_GAP) / 2, y: top + height / 2, w: left - RANK_GAP + 2 * LANE_PAD, h: height + 2 * LANE_PAD });
     top += height + LANE_GAP;
   }
   return { nodes: out, lanes: laneBoxes };

@@ -184,14 +184,19 @@ registerPanel({
     const ul = h('ul', { id: 'detection-list' });
     const more = h('div', {});
     const count = h('p', { className: 'meta', id: 'detection-count' });
+    // Only the newest request's answer is shown (a filter changed while a page was loading).
+    let generation = 0;
     const page = async (after: string | null) => {
+      const mine = after ? generation : ++generation;
       const minPriority = select.value ? Number(select.value) : null;
       const d = await request(DetectionsDocument, { filter: minPriority === null ? null : { minPriority }, first: DETECTION_PAGE, after });
+      if (mine !== generation) return;
       if (!after) clear(ul);
       for (const det of d.detections.nodes) {
         ul.append(detectionItem(det, () => det.eventAtom && ctx.open({ view: 'process', org: det.orgId, atom: det.eventAtom, panel: det.eventAtom })));
       }
       count.textContent = `${fmtCount(d.detections.totalCount)} detections${minPriority === null ? '' : ` of priority ${minPriority} and up`}, newest first`;
+      count.setAttribute('data-min-priority', String(minPriority ?? ''));
       const next = d.detections.pageInfo.hasNextPage ? (d.detections.pageInfo.endCursor ?? null) : null;
       clear(more, next ? h('button', { type: 'button', id: 'detections-older', onclick: () => void page(next).catch(ctx.report) }, 'Older detections') : null);
       if (!d.detections.nodes.length && !after) ul.append(h('li', { className: 'meta' }, 'None.'));
