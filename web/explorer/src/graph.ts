@@ -263,7 +263,8 @@ function fitTo(cy: Core, placed: Placed, focus: string | null): void {
   const at = focus ? placed.nodes.get(focus) : undefined;
   if (zoom < 0.8) {
     zoom = 0.8;
-    if (at) center = at;
+    // The focused node in the middle, unless that leaves blank canvas above or left of the drawing.
+    if (at) center = { x: Math.max(at.x, x1 + (width / 2 - pad) / zoom), y: Math.max(at.y, y1 + (height / 2 - pad) / zoom) };
   }
   cy.viewport({ zoom, pan: { x: width / 2 - zoom * center.x, y: height / 2 - zoom * center.y } });
 }
