@@ -652,7 +652,7 @@ function testHook() {
   return {
     nodes: () =>
       cy
-        ? cy.nodes(':not(.lane)').map((n) => ({ id: n.id(), label: String(n.data('label') ?? ''), kind: String(n.data('kind') ?? ''), lane: (n.data('lane') as string | undefined) ?? null, selected: n.selected(), detected: n.hasClass('detected') }))
+        ? cy.nodes().filter((n) => !n.hasClass('lane')).map((n) => ({ id: n.id(), label: String(n.data('label') ?? ''), kind: String(n.data('kind') ?? ''), lane: (n.data('lane') as string | undefined) ?? null, selected: n.selected(), detected: n.hasClass('detected') }))
         : [],
     edges: () => (cy ? cy.edges().map((e) => ({ source: e.source().id(), target: e.target().id(), kind: e.classes().join(' '), label: String(e.data('label') ?? '') })) : []),
     position: (id: string) => {
