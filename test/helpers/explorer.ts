@@ -22,6 +22,8 @@ export interface DrawnNode {
   kind: string;
   lane: string | null;
   selected: boolean;
+  /** Marked: a detection fired on it (or on its activity). */
+  detected: boolean;
 }
 export interface DrawnEdge {
   source: string;

@@ -9,6 +9,9 @@ import {
   ActivityDocument,
   ChildProcessesDocument,
   DescendantsDocument,
+  DetectionMarksDocument,
+  DetectionsDocument,
+  type DetectionLineFragment,
   FindEventDocument,
   HistogramDocument,
   HostsDocument,
@@ -28,7 +31,7 @@ import {
 } from '../gql/graphql';
 import { ApiError, request, storedKey, storeKey } from './api';
 import { basename, clear, fmtCount, fmtTime, h } from './dom';
-import { createGraph, draw, exportPng, exportSvg, nodeName } from './graph';
+import { createGraph, draw, exportPng, exportSvg, nodeName, planOf } from './graph';
 import { PROCESS_TYPES, ProcessModel, TARGET_TYPES, toProc } from './model';
 import { registerPanel, startPanels, type StartPanelContext } from './panels';
 import { formatState, parseState, type ViewState } from './state';
@@ -150,6 +153,60 @@ function around(time: string | null | undefined, minutes = 5): { from: string; t
   return { from: new Date(t - minutes * 60_000).toISOString(), to: new Date(t + minutes * 60_000).toISOString() };
 }
 
+/** Detections listed per page in the start panel. */
+const DETECTION_PAGE = 20;
+
+/** One detection as a line: priority, name (rule), host, time; the button opens its event. */
+function detectionItem(d: DetectionLineFragment, open: () => void): HTMLElement {
+  const priority = d.priority ?? null;
+  return h(
+    'li',
+    { className: 'detection', 'data-detection-id': d.id, 'data-priority': String(priority ?? '') },
+    h('span', { className: `priority p${Math.min(10, Math.max(0, priority ?? 0))}`, title: `priority ${priority ?? 'unknown'}${d.level ? ` (${d.level})` : ''}` }, priority === null ? '–' : String(priority)),
+    ' ',
+    d.eventAtom ? h('button', { className: 'link open-detection', type: 'button', 'data-atom': d.eventAtom, onclick: open }, d.name) : h('span', {}, d.name),
+    h('div', { className: 'meta' }, `${d.rule && d.rule !== d.name ? `${d.rule} · ` : ''}${d.hostname ?? d.sensorId ?? 'unknown host'} · ${fmtTime(d.detectTime ?? d.eventTime)}`),
+  );
+}
+
+// The newest detections, shown when the server's schema has Query.detections (features.detections).
+registerPanel({
+  id: 'detections',
+  title: 'Newest detections',
+  needs: 'detections',
+  async render(into, ctx) {
+    const select = h(
+      'select',
+      { id: 'detection-priority', 'aria-label': 'Lowest priority shown' },
+      h('option', { value: '' }, 'every priority'),
+      ...[1, 3, 5, 7, 9].map((p) => h('option', { value: String(p) }, `priority ${p} and up`)),
+    );
+    const ul = h('ul', { id: 'detection-list' });
+    const more = h('div', {});
+    const count = h('p', { className: 'meta', id: 'detection-count' });
+    // Only the newest request's answer is shown (a filter changed while a page was loading).
+    let generation = 0;
+    const page = async (after: string | null) => {
+      const mine = after ? generation : ++generation;
+      const minPriority = select.value ? Number(select.value) : null;
+      const d = await request(DetectionsDocument, { filter: minPriority === null ? null : { minPriority }, first: DETECTION_PAGE, after });
+      if (mine !== generation) return;
+      if (!after) clear(ul);
+      for (const det of d.detections.nodes) {
+        ul.append(detectionItem(det, () => det.eventAtom && ctx.open({ view: 'process', org: det.orgId, atom: det.eventAtom, panel: det.eventAtom })));
+      }
+      count.textContent = `${fmtCount(d.detections.totalCount)} detections${minPriority === null ? '' : ` of priority ${minPriority} and up`}, newest first`;
+      count.setAttribute('data-min-priority', String(minPriority ?? ''));
+      const next = d.detections.pageInfo.hasNextPage ? (d.detections.pageInfo.endCursor ?? null) : null;
+      clear(more, next ? h('button', { type: 'button', id: 'detections-older', onclick: () => void page(next).catch(ctx.report) }, 'Older detections') : null);
+      if (!d.detections.nodes.length && !after) ul.append(h('li', { className: 'meta' }, 'None.'));
+    };
+    select.addEventListener('change', () => void page(null).catch(ctx.report));
+    into.append(select, count, ul, more);
+    await page(null);
+  },
+});
+
 registerPanel({
   id: 'hosts',
   title: 'Hosts',
@@ -171,9 +228,6 @@ registerPanel({
     into.append(list.length ? ul : h('p', { className: 'meta' }, 'No hosts yet.'));
   },
 });
-
-// The detections panel registers here once the detections API is merged (needs: 'detections').
-// Until Query.detections exists the server reports features.detections = false and no slot shows.
 
 async function renderStart(): Promise<void> {
   clear(startNav);
@@ -417,6 +471,29 @@ async function lateral(m: ProcessModel): Promise<boolean> {
   return changed;
 }
 
+/**
+ * Marks the drawn processes that detections name (an activity's detection marks the process that
+ * did it): one query for the drawn hosts over the drawn time, after the tree is up.
+ */
+async function detectionMarks(m: ProcessModel): Promise<boolean> {
+  const focal = m.nodes.get(m.focal);
+  if (!settings.features.detections || !focal) return false;
+  const drawn = [...m.nodes.values()].filter((n) => n.orgId === focal.orgId);
+  const sensors = [...new Set(drawn.map((n) => n.sensorId).filter((s): s is string => !!s))];
+  const times = drawn.map((n) => (n.eventTime ? Date.parse(n.eventTime) : NaN)).filter((t) => !Number.isNaN(t));
+  if (!sensors.length || !times.length) return false;
+  const from = new Date(times.reduce((a, b) => Math.min(a, b)) - 3_600_000).toISOString();
+  const to = new Date(times.reduce((a, b) => Math.max(a, b)) + 86_400_000).toISOString();
+  const d = await request(DetectionMarksDocument, { filter: { orgIds: [focal.orgId], sensorIds: sensors.slice(0, 1000), from, to }, first: API_PAGE });
+  const before = marked.size;
+  for (const det of d.detections.nodes) {
+    if (det.eventAtom) marked.add(det.eventAtom);
+    const parent = det.event && 'parentAtom' in det.event ? det.event.parentAtom : null;
+    if (parent && !PROCESS_TYPES.includes(det.eventType ?? '')) marked.add(parent);
+  }
+  return marked.size > before;
+}
+
 const graphBox = h('div', {
   id: 'graph',
   tabindex: '0',
@@ -443,14 +520,25 @@ function processToolbar(): HTMLElement {
     viewTitle,
     h('button', { type: 'button', id: 'export-png', onclick: () => cy && download(exportPng(cy), `atomgraph-${state.atom}.png`) }, 'Export PNG'),
     h('button', { type: 'button', id: 'export-svg', onclick: () => cy && download(exportSvg(cy), `atomgraph-${state.atom}.svg`) }, 'Export SVG'),
-    h('span', { className: 'legend' }, 'double border: more below · dashed grey: parent never received · red dashed: remote thread / handle / injection · blue dotted: lateral movement'),
+    h('span', { className: 'legend' }, 'orange ⚠: a detection fired on it · double border: more below · dashed grey: parent never received · red dashed: remote thread / handle / injection · blue dotted: lateral movement'),
   );
 }
 
-function redraw(focusId: string | null = null): void {
+/** Processes to flag in the drawing (detections on them or on their activity). */
+const marked = new Set<string>();
+/** Where the last drawing's time went (the benchmark reads it through the test hook). */
+let drawTimings: Record<string, number> = {};
+/** The node the user last acted on: kept where it is on screen when the drawing changes. */
+let anchor: string | null = null;
+
+function redraw(fit = false): void {
   if (!cy || !model) return;
   model.collapsed = new Set(state.collapsed);
-  draw(cy, model, focusId ?? (state.panel || null));
+  const select = state.panel || null;
+  const t0 = performance.now();
+  const plan = planOf(model, marked);
+  drawTimings = { planMs: performance.now() - t0, ...draw(cy, plan, { select, anchor: anchor ?? select ?? model.focal, fit }) };
+  anchor = null;
   (window as unknown as { atomgraphExplorer?: unknown }).atomgraphExplorer = testHook();
 }
 
@@ -460,6 +548,11 @@ async function replayExpansions(m: ProcessModel): Promise<void> {
   for (const atom of new Set(state.expanded)) if (m.nodes.has(atom)) await ensureChildren(m, atom);
 }
 
+/** Resolves once what was drawn has been painted: Cytoscape draws on an animation frame, so two frames on it is done. */
+function painted(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+}
+
 async function renderProcess(previous: ViewState | null): Promise<void> {
   const key = `${state.org}/${state.atom}`;
   const sameView = previous?.view === 'process' && model && modelKey === key;
@@ -467,27 +560,33 @@ async function renderProcess(previous: ViewState | null): Promise<void> {
     clear(view, processToolbar(), viewMessage, graphBox);
     viewMessage.textContent = 'Loading the process view…';
     viewTitle.textContent = '';
-    for (const a of ['data-ready', 'data-ready-ms', 'data-links']) graphBox.removeAttribute(a);
+    for (const a of ['data-ready', 'data-ready-ms', 'data-loaded-ms', 'data-links']) graphBox.removeAttribute(a);
     cy?.destroy();
     cy = createGraph(graphBox);
     cy.on('tap', 'node', (e) => void onTap(e.target.id() as string));
     model = null;
     modelKey = key;
+    marked.clear();
     try {
       const m = await loadProcessView(state.atom, state.org);
       if (modelKey !== key) return;
       model = m;
       await replayExpansions(m);
+      // When the queries were answered: the rest of data-ready-ms is the page's own work.
+      graphBox.setAttribute('data-loaded-ms', String(Math.round(performance.now())));
       const focal = m.nodes.get(state.atom);
       viewTitle.textContent = `${nodeName(focal ?? null)} on ${focal?.hostname ?? focal?.sensorId ?? '?'}`;
       viewMessage.textContent = `${fmtCount(m.chain.length - 1)} ancestors, ${fmtCount(m.nodes.size - m.chain.length)} processes below loaded.`;
       if (!state.org && focal) history.replaceState(null, '', formatState((state = { ...state, org: focal.orgId })));
-      redraw();
+      redraw(true);
+      const painting = performance.now();
+      await painted();
+      drawTimings = { ...drawTimings, paintMs: performance.now() - painting };
       graphBox.setAttribute('data-ready', 'true');
-      // Milliseconds since navigation when the tree was drawn and clickable (the benchmark reads it).
+      // Milliseconds since navigation when the tree was painted and clickable (the benchmark reads it).
       graphBox.setAttribute('data-ready-ms', String(Math.round(performance.now())));
-      const [linked, moved] = await Promise.all([crossLinks(m), lateral(m)]);
-      if ((linked || moved) && modelKey === key) redraw();
+      const [linked, moved, flagged] = await Promise.all([crossLinks(m), lateral(m), detectionMarks(m)]);
+      if ((linked || moved || flagged) && modelKey === key) redraw();
       graphBox.setAttribute('data-links', 'true');
     } catch (error) {
       viewMessage.textContent = '';
@@ -498,12 +597,18 @@ async function renderProcess(previous: ViewState | null): Promise<void> {
     // Same view, new expansions or collapses (back/forward, or a click).
     await replayExpansions(model!);
     redraw();
+    if (expandStarted !== null) {
+      const t = performance.now();
+      await painted();
+      drawTimings = { ...drawTimings, paintMs: performance.now() - t };
+    }
   }
   if (expandStarted !== null) {
     lastExpandMs = performance.now() - expandStarted;
     expandStarted = null;
   }
-  await renderPanel();
+  // The panel is read again only when it shows something else (an expansion leaves it as it is).
+  if (!sameView || previous?.panel !== state.panel || previous?.pivot !== state.pivot || panel.hidden === !!state.panel) await renderPanel();
 }
 
 async function onTap(id: string): Promise<void> {
@@ -513,6 +618,7 @@ async function onTap(id: string): Promise<void> {
     // A stub: draw a page more of that process's children (or reopen it when collapsed).
     const parent = id.slice(5);
     expandStarted = performance.now();
+    anchor = parent;
     if (state.collapsed.includes(parent)) navigate({ collapsed: state.collapsed.filter((a) => a !== parent) });
     else navigate({ expanded: [...state.expanded, parent] });
     return;
@@ -524,6 +630,7 @@ async function onTap(id: string): Promise<void> {
   // First click: open its panel, and draw one more level if there is more below.
   const more = model.hasHidden(id) && !state.collapsed.includes(id) && model.limit(id) === 0;
   expandStarted = performance.now();
+  anchor = id;
   navigate(more ? { panel: id, pivot: '', expanded: [...state.expanded, id] } : { panel: id, pivot: '' });
 }
 
@@ -534,6 +641,7 @@ let expandStarted: number | null = null;
 function toggle(id: string): void {
   if (!model || !model.nodes.get(id)) return;
   expandStarted = performance.now();
+  anchor = id;
   if (state.collapsed.includes(id)) navigate({ collapsed: state.collapsed.filter((a) => a !== id) });
   else if (model.hasHidden(id)) navigate({ expanded: [...state.expanded, id] });
   else if (model.hasDrawnChildren(id)) navigate({ collapsed: [...state.collapsed, id] });
@@ -544,7 +652,7 @@ function testHook() {
   return {
     nodes: () =>
       cy
-        ? cy.nodes().map((n) => ({ id: n.id(), label: String(n.data('label') ?? ''), kind: String(n.data('kind') ?? ''), lane: n.isChild() ? n.parent().first().id() : null, selected: n.selected() }))
+        ? cy.nodes().filter((n) => !n.hasClass('lane')).map((n) => ({ id: n.id(), label: String(n.data('label') ?? ''), kind: String(n.data('kind') ?? ''), lane: (n.data('lane') as string | undefined) ?? null, selected: n.selected(), detected: n.hasClass('detected') }))
         : [],
     edges: () => (cy ? cy.edges().map((e) => ({ source: e.source().id(), target: e.target().id(), kind: e.classes().join(' '), label: String(e.data('label') ?? '') })) : []),
     position: (id: string) => {
@@ -562,6 +670,7 @@ function testHook() {
       }
     },
     lastExpandMs: () => lastExpandMs,
+    timings: () => drawTimings,
   };
 }
 
@@ -629,7 +738,7 @@ function typedFields(e: Detail): [string, string][] {
     }
     rows.push([prefix, String(value)]);
   };
-  for (const [k, v] of Object.entries(e)) if (k !== 'raw' && k !== '__typename') visit(k, v);
+  for (const [k, v] of Object.entries(e)) if (k !== 'raw' && k !== '__typename' && k !== 'detections') visit(k, v);
   return rows;
 }
 
@@ -674,6 +783,14 @@ async function renderPanel(): Promise<void> {
       h('div', { className: 'head' }, h('h2', { id: 'panel-title' }, `${e.__typename === 'MissingEvent' ? 'Missing parent' : basename(typeof fields['filePath'] === 'string' ? (fields['filePath'] as string) : '') || e.eventType}`), h('button', { type: 'button', id: 'panel-close', 'aria-label': 'Close the panel', onclick: () => navigate({ panel: '', pivot: '' }) }, '×')),
       h('p', { className: 'meta' }, `${e.__typename} · ${fmtTime(e.eventTime)} · ${e.hostname ?? e.sensorId ?? 'unknown host'}${typeof fields['userName'] === 'string' ? ` · ${String(fields['userName'])}` : ''}`),
       pivots,
+      e.detections.length
+        ? h(
+            'section',
+            { id: 'event-detections' },
+            h('h2', {}, `Detections on this event (${e.detections.length})`),
+            h('ul', {}, ...e.detections.map((d) => detectionItem(d, () => d.eventAtom && navigate({ view: 'process', org: d.orgId, atom: d.eventAtom, panel: d.eventAtom }, { fresh: true })))),
+          )
+        : null,
       pivotBox,
       table,
       h('details', { id: 'raw-json' }, h('summary', {}, 'Raw JSON'), h('pre', {}, JSON.stringify(e.raw, null, 2))),
