@@ -120,7 +120,8 @@ export const Detection: DetectionResolvers = {
   sensorId: (d) => d.sid,
   sensor: (d, _args, ctx) => (d.sid ? ctx.loaders.sensorByUid.load(`${d.oid}/${d.sid}`) : null),
   // The event's key is the org and its atom (`event:<id>` for events without one), as eventUid makes it.
-  event: (d, _args, ctx) => (d.eventAtom ? ctx.loaders.eventByUid.load(`${d.oid}/${d.eventAtom}`) : null),
+  // Read with the detection when the reader could (search, by id); otherwise through the batched loader.
+  event: (d, _args, ctx) => (d.event !== undefined ? d.event : d.eventAtom ? ctx.loaders.eventByUid.load(`${d.oid}/${d.eventAtom}`) : null),
   hashSightings: async (d, args, ctx) => {
     const hash = hashOf(d);
     if (!hash) return null;

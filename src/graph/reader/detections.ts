@@ -7,7 +7,7 @@
 import type { Node } from 'neo4j-driver';
 import type { GraphExecutor, NamedQuery } from '../executor';
 import { decodeCursor, encodeCursor } from './cursor';
-import type { OrgScope } from './events';
+import { toEventNode, type EventNode, type OrgScope } from './events';
 import { toBigInt, toStr } from './values';
 import { chosenOrg, orgIn, orgScope } from './scope';
 
@@ -34,6 +34,8 @@ export interface DetectionNode {
   eventAtom: string | null;
   eventType: string | null;
   raw: string | null;
+  /** The triggering event, when the statement that read the detection also read it (undefined: not read). */
+  event?: EventNode | null;
 }
 
 export interface DetectionFilter {
@@ -154,6 +156,18 @@ export function compileDetectionFilter(filter: DetectionFilter | null, orgs: Org
   return { match, where, params };
 }
 
+/**
+ * The event a detection names, read in the same statement: a hunter opening a detection always asks
+ * for it, and reading it here saves the loader's round trip. A pattern comprehension keeps the row
+ * order of the page it is read for.
+ */
+const TRIGGERING_EVENT = 'head([(d)-[:DETECTED]->(e:Event) | e])';
+
+/** A detection with its event as TRIGGERING_EVENT read it. */
+function withEvent(d: Node, e: Node | null): DetectionNode {
+  return { ...toDetectionNode(d), event: e ? toEventNode(e) : null };
+}
+
 const ORDER: Record<DetectionOrder, { by: string; after: string }> = {
   TIME_DESC: { by: 'd.time DESC, d.uid DESC', after: '(d.time < $after.t OR (d.time = $after.t AND d.uid < $after.uid))' },
   TIME_ASC: { by: 'd.time ASC, d.uid ASC', after: '(d.time > $after.t OR (d.time = $after.t AND d.uid > $after.uid))' },
@@ -168,7 +182,7 @@ CALL () { ${c.match} WHERE ${where} RETURN count(d) AS total }
 CALL () {
   ${c.match} WHERE ${where} AND ($after IS NULL OR ${ORDER[order].after})
   WITH d ORDER BY ${ORDER[order].by} LIMIT $limit
-  RETURN collect(d) AS page
+  RETURN collect({d: d, e: ${TRIGGERING_EVENT}}) AS page
 }
 RETURN total, page`,
   };
@@ -201,7 +215,7 @@ export const DETECTION_BY_ID: NamedQuery = {
   cypher: `
 MATCH (d:Detection {detectId: $id})
 WHERE ${orgScope('d')} AND ${chosenOrg('d')}
-RETURN d ORDER BY d.oid LIMIT 1`,
+RETURN d, ${TRIGGERING_EVENT} AS e ORDER BY d.oid LIMIT 1`,
 };
 
 export const DETECTIONS_OF_EVENTS: NamedQuery = {
@@ -230,7 +244,7 @@ export class DetectionReader {
       limit: BigInt(first + 1),
     });
     const record = result.records[0];
-    const nodes = ((record?.get('page') as Node[] | undefined) ?? []).map(toDetectionNode);
+    const nodes = ((record?.get('page') as { d: Node; e: Node | null }[] | undefined) ?? []).map((row) => withEvent(row.d, row.e));
     const edges = nodes.slice(0, first).map((node) => ({ node, cursor: encodeCursor('detections', { t: String(node.time ?? 0n), uid: node.uid }) }));
     return { totalCount: Number(record?.get('total') ?? 0), edges, hasNextPage: nodes.length > first };
   }
@@ -249,7 +263,7 @@ export class DetectionReader {
   async byId(id: string, orgId: string | null, orgs: OrgScope): Promise<DetectionNode | null> {
     const result = await this.executor.read(DETECTION_BY_ID, { id, orgId, orgs });
     const record = result.records[0];
-    return record ? toDetectionNode(record.get('d') as Node) : null;
+    return record ? withEvent(record.get('d') as Node, record.get('e') as Node | null) : null;
   }
 
   /** For DataLoader: the detections of each event (newest first, at most MAX_DETECTIONS_PER_EVENT), in key order. */
