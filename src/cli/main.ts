@@ -12,6 +12,7 @@ import { generateCli } from './generate';
 import { keysCli } from './keys';
 import { loadCommand } from './load';
 import { migrateCommand } from './migrate';
+import { pruneCommand } from './prune';
 import type { ServeOptions } from './serve';
 
 const program = new Command()
@@ -34,6 +35,16 @@ program
   .option('--rejects <file>', 'write rejected records as JSONL with source, line, reason and text')
   .option('--no-progress', 'no progress bar, even on a terminal')
   .action(loadCommand);
+
+program
+  .command('prune')
+  .description('remove events and detections older than a cutoff, a bounded batch per transaction, while the server keeps running')
+  .requiredOption('--before <time>', 'ISO-8601 time, epoch milliseconds, or an age (30d, 12h, P4W)')
+  .option('--org <oid...>', 'only these orgs (repeatable)')
+  .option('--dry-run', 'count what would be pruned, change nothing')
+  .option('--batch-size <n>', 'events per transaction (default PRUNE_BATCH_SIZE or 1000)')
+  .option('--no-progress', 'no progress bar, even on a terminal')
+  .action(pruneCommand);
 
 program.addCommand(generateCli());
 program.addCommand(keysCli());

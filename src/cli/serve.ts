@@ -6,6 +6,7 @@
  */
 import { startServer } from '../api/server';
 import type { ConfigInput } from '../config/env';
+import { startRetention } from '../graph/prune/schedule';
 import { migrate } from '../graph/schema/migrate';
 import { stopLocalNeo4j } from '../local/neo4j';
 import { createRuntime } from '../runtime';
@@ -32,6 +33,10 @@ export async function serveCommand(options: ServeOptions, settings: ConfigInput 
     { host: config.HOST, port: config.PORT },
   );
   logger.info({ url: server.url, neo4j: runtime.uri }, 'atomgraph is serving');
+  const retention =
+    config.RETENTION === undefined
+      ? null
+      : startRetention(runtime.executor, logger, { retentionMs: config.RETENTION, intervalMs: config.RETENTION_INTERVAL_MS, batchSize: config.PRUNE_BATCH_SIZE });
   process.stdout.write(`atomgraph serving GraphQL at ${server.url}${config.PLAYGROUND ? ' (open it in a browser for the playground)' : ''}\n`);
 
   /** Beyond the grace period, closing sockets, the driver and Neo4j get this long before the process gives up. */
@@ -50,6 +55,7 @@ export async function serveCommand(options: ServeOptions, settings: ConfigInput 
     }, config.SHUTDOWN_GRACE_MS + CLOSE_MARGIN_MS);
     deadline.unref();
     try {
+      await retention?.stop();
       await server.close();
       await runtime.close();
       // Only a Neo4j this process started; one that was already running belongs to someone else.
