@@ -192,7 +192,7 @@ describe('retention: prune', () => {
     // A kept child whose parent was pruned shows the parent as missing, like one that never arrived.
     const orphaned = kept.find((e) => e.parent !== null && all.get(e.parent)?.time !== undefined && all.get(e.parent)!.time < cutoff && e.type === 'NEW_PROCESS');
     expect(orphaned).toBeDefined();
-    const res = await run(`query($a: String!, $o: String) { event(atom: $a, orgId: $o) { parent { __typename atom ... on MissingEvent { knownFrom } } } }`, { a: orphaned!.key, o: org });
+    const res = await run(`query($a: ID!, $o: String) { event(atom: $a, orgId: $o) { parent { __typename atom ... on MissingEvent { knownFrom } } } }`, { a: orphaned!.key, o: org });
     expect(res.errors).toBeUndefined();
     expect(res.data?.['event']).toMatchObject({ parent: { __typename: 'MissingEvent', atom: orphaned!.parent } });
 
