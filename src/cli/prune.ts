@@ -6,6 +6,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import { parseCutoff } from '../domain/time';
+import { AppError, ErrorCode } from '../errors/codes';
 import { prune } from '../graph/prune/prune';
 import { migrate } from '../graph/schema/migrate';
 import { createRuntime } from '../runtime';
@@ -20,9 +21,9 @@ export interface PruneCliOptions {
 
 export async function pruneCommand(options: PruneCliOptions): Promise<void> {
   const cutoff = parseCutoff(options.before);
-  if ('reason' in cutoff) throw new Error(`--before: ${cutoff.reason}`);
+  if ('reason' in cutoff) throw new AppError(ErrorCode.BAD_USER_INPUT, `--before: ${cutoff.reason}`);
   const orgs = options.org && options.org.length > 0 ? options.org : undefined;
-  if (orgs?.some((o) => o.trim() === '')) throw new Error('--org must not be empty');
+  if (orgs?.some((o) => o.trim() === '')) throw new AppError(ErrorCode.BAD_USER_INPUT, '--org must not be empty');
   const runtime = await createRuntime({ overrides: { PRUNE_BATCH_SIZE: options.batchSize }, startLocalNeo4jIfUnset: true });
   const controller = new AbortController();
   const onSigint = () => {
