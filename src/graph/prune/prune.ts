@@ -19,6 +19,7 @@ import {
   PRUNE_DETECTIONS_ORGS,
   PRUNE_EVENTS,
   SENSORS_OF,
+  UNCOUNT_ROLLUPS,
   UNCOUNT_SENSORS,
   UNCOUNT_SIGHTINGS,
 } from './statements';
@@ -94,6 +95,7 @@ export async function prune(executor: GraphExecutor, options: PruneOptions): Pro
       if (marked.length === 0) return { removed: 0, kept: 0 };
       const sensors = (await run(SENSORS_OF, { uids: marked })).records.map((r) => ({ uid: r.get('uid') as string, count: r.get('count') as bigint | number }));
       await run(UNCOUNT_SIGHTINGS, { uids: marked });
+      await run(UNCOUNT_ROLLUPS, { uids: marked });
       if (sensors.length > 0) await run(UNCOUNT_SENSORS, { sensors });
       const pruned = await run(PRUNE_EVENTS, { uids: marked });
       const near = new Set<string>();

@@ -10,6 +10,7 @@
  * half-deleted event.
  */
 import type { NamedQuery } from '../executor';
+import { ROLLUP_UID_CYPHER } from '../writer/rollups';
 
 /**
  * How many events and detections a prune would take (dry run and the progress bar's total).
@@ -195,4 +196,19 @@ UNWIND $uids AS uid
 MATCH (e:Event {uid: uid})
 WHERE e.sid IS NOT NULL AND e.time IS NOT NULL
 RETURN e.oid + '/' + e.sid AS uid, count(*) AS count`,
+};
+
+/** The marked events off their count rollups; a rollup left at zero goes. */
+export const UNCOUNT_ROLLUPS: NamedQuery = {
+  name: 'prune: uncount rollups',
+  cypher: `
+UNWIND $uids AS uid
+MATCH (e:Event {uid: uid})
+WHERE e.time IS NOT NULL AND e.type IS NOT NULL
+WITH ${ROLLUP_UID_CYPHER} AS key, count(*) AS n
+ORDER BY key
+MATCH (r:EventRollup {uid: key})
+SET r.count = r.count - n
+WITH r WHERE r.count <= 0
+DELETE r`,
 };
