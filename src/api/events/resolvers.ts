@@ -3,6 +3,7 @@
  * type gets the common Event fields plus one resolver per body field, reading the stored original
  * by its LimaCharlie key and converting by the catalogue's type. Nothing here is per type by hand.
  */
+import { selects } from '../selection';
 import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLTypeResolver } from 'graphql';
 import { allEventTypes, allObjectTypes, eventTypeSpec, FAMILIES, fieldsOf, fitScalar, type Family, type FieldType } from '../../catalogue';
 import { AppError, ErrorCode } from '../../errors/codes';
@@ -119,7 +120,7 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
         after: (args['after'] as string | null) ?? null,
       }),
     ),
-  descendants: async (n, args, ctx) =>
+  descendants: async (n, args, ctx, info) =>
     toConnection(
       await ctx.trees.descendants(
         n.uid,
@@ -128,6 +129,7 @@ const COMMON: Record<string, (n: EventNode, args: Record<string, unknown>, ctx: 
         checkFirst(Number(args['first'] ?? 100), ctx.limits.maxPage),
         (args['after'] as string | null) ?? null,
         ctx.orgScope,
+        selects(info, 'totalCount'),
       ),
     ),
   detections: eventDetections,
