@@ -13,6 +13,7 @@ import { keysCli } from './keys';
 import { loadCommand } from './load';
 import { migrateCommand } from './migrate';
 import { pruneCommand } from './prune';
+import { rollupsCommand } from './rollups';
 import type { ServeOptions } from './serve';
 
 const program = new Command()
@@ -45,6 +46,12 @@ program
   .option('--batch-size <n>', 'events per transaction (default PRUNE_BATCH_SIZE or 1000)')
   .option('--no-progress', 'no progress bar, even on a terminal')
   .action(pruneCommand);
+
+program
+  .command('rollups')
+  .description('count every stored event into the eventCounts rollups (a graph loaded before they existed); run with ingest stopped')
+  .option('--rebuild', 'drop the rollups and count them again from the events')
+  .action(rollupsCommand);
 
 program.addCommand(generateCli());
 program.addCommand(keysCli());

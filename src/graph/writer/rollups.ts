@@ -77,3 +77,35 @@ export const ROLLUPS_READY: NamedQuery = {
   name: 'rollups: ready',
   cypher: `OPTIONAL MATCH (m:RollupState {id: 'events'}) RETURN m IS NOT NULL AS ready`,
 };
+
+/** Rebuild, step 1: the rollups there are go, a batch at a time. */
+export const DROP_ROLLUPS: NamedQuery = {
+  name: 'rollups: drop a batch',
+  cypher: `MATCH (r:EventRollup) WITH r LIMIT $limit DELETE r RETURN count(*) AS n`,
+};
+
+/** Rebuild, step 2: the span of stored event times, to walk a day at a time. */
+export const EVENT_TIME_SPAN: NamedQuery = {
+  name: 'rollups: event time span',
+  cypher: `
+CALL () { MATCH (e:Event) WHERE e.time IS NOT NULL RETURN e.time AS first ORDER BY e.time ASC LIMIT 1 }
+CALL () { MATCH (e:Event) WHERE e.time IS NOT NULL RETURN e.time AS last ORDER BY e.time DESC LIMIT 1 }
+RETURN first, last`,
+};
+
+/** Rebuild, step 3: the rollups of one window of time (whole hours), from its stored events. */
+export const BUILD_ROLLUPS: NamedQuery = {
+  name: 'rollups: build a window',
+  cypher: `
+MATCH (e:Event) WHERE e.time >= $from AND e.time < $to AND e.placeholder = false AND e.type IS NOT NULL
+WITH ${ROLLUP_UID_CYPHER} AS uid, e.oid AS oid, e.sid AS sid, e.hostname AS hostname, e.type AS type, (e.time / 3600000) * 3600000 AS hour, count(*) AS n
+MERGE (r:EventRollup {uid: uid})
+  ON CREATE SET r.oid = oid, r.sid = sid, r.hostname = hostname, r.type = type, r.hour = hour, r.count = 0
+SET r.count = r.count + n
+RETURN sum(n) AS events`,
+};
+
+export const MARK_ROLLUPS: NamedQuery = {
+  name: 'rollups: mark the graph as counted',
+  cypher: `MERGE (m:RollupState {id: 'events'}) ON CREATE SET m.since = timestamp()`,
+};
