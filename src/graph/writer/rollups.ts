@@ -12,11 +12,11 @@ export const HOUR_MS = 3_600_000n;
 
 /** The key of an event's rollup; ROLLUP_UID_CYPHER computes the same from an event node. */
 export function rollupUid(oid: string, sid: string | null, hostname: string | null, type: string, hour: bigint): string {
-  return `${oid}|${sid ?? ''}|${hostname ?? ''}|${type}|${hour}`;
+  return `${oid}/${sid ?? ''}|${hostname ?? ''}|${type}|${hour}`;
 }
 
 /** rollupUid in Cypher, for an event node `e` (prune takes its events off by it). */
-export const ROLLUP_UID_CYPHER = `e.oid + '|' + coalesce(e.sid, '') + '|' + coalesce(e.hostname, '') + '|' + e.type + '|' + toString((e.time / 3600000) * 3600000)`;
+export const ROLLUP_UID_CYPHER = `e.oid + '/' + coalesce(e.sid, '') + '|' + coalesce(e.hostname, '') + '|' + e.type + '|' + toString((e.time / 3600000) * 3600000)`;
 
 export interface RollupRow {
   uid: string;
