@@ -9,7 +9,9 @@ import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
 import { graphqlRunner } from '../helpers/api';
 import { carriedEvent, isDetection, type Json } from '../helpers/detections';
-import { ingestLines, shuffled } from '../helpers/ingest';
+import { shuffled } from '../helpers/ingest';
+import { ingest } from '../../src/ingest/pipeline';
+import { readBuffer } from '../../src/ingest/read';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
 
 type Rec = { routing?: Json; event?: Json };
@@ -50,6 +52,13 @@ const countBy = <T>(items: Iterable<T>, key: (t: T) => string | null) => {
   }
   return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 };
+
+/**
+ * One batch at a time: two batches in flight that complete the same placeholder can both count its
+ * event (a known writer race, docs/graph-model.md, Rollups), which is not what these tests are about.
+ */
+const loadInOrder = (runtime: Runtime, lines: readonly string[], batchSize: number) =>
+  ingest(readBuffer(Buffer.from(lines.join('\n')), 'test'), { executor: runtime.executor, batchSize, concurrency: 1 });
 
 describe('count rollups', () => {
   let runtime: Runtime;
@@ -127,13 +136,13 @@ describe('count rollups', () => {
     });
     const all = fileEvents(parsed);
 
-    await ingestLines(runtime.executor, shuffled(lines, 1), 300);
+    await loadInOrder(runtime, shuffled(lines, 1), 300);
     await expectRollupsExact(org);
     await expectCountsAsFile(org, [...all.values()]);
 
     // Replays in other orders (duplicates, carried copies replaced or not) change nothing.
-    await ingestLines(runtime.executor, shuffled(lines, 2), 700);
-    await ingestLines(runtime.executor, lines, 2000);
+    await loadInOrder(runtime, shuffled(lines, 2), 700);
+    await loadInOrder(runtime, lines, 2000);
     await expectRollupsExact(org);
     await expectCountsAsFile(org, [...all.values()]);
 

@@ -21,11 +21,6 @@ export const WRITE_EVENTS: NamedQuery = {
 UNWIND $rows AS r
 WITH r, r[${ROW.props}] AS p, r[${ROW.props}][1] AS oid
 MERGE (e:Event {uid: r[${ROW.uid}]})
-  ON MATCH SET e.writing = true
-// A node that already existed is read only once this statement holds its write lock (the SET
-// above), so two batches in flight completing the same placeholder cannot both see it missing
-// and both store, and count, the event (a lost update: MERGE alone takes no lock on a match).
-REMOVE e.writing
 WITH e, r, p, oid, e.placeholder AS was, coalesce(e.carried, false) AND r[${ROW.containerUid}] IS NULL AS replaces,
      e.snapshotFrom IS NOT NULL AS described
 WHERE was IS NULL OR was = true OR replaces
