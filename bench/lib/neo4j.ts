@@ -55,7 +55,7 @@ export async function keptBenchNeo4j(env: NodeJS.ProcessEnv): Promise<BenchNeo4j
   const dir = env['BENCH_DATA_DIR'] ?? join(homedir(), '.cache', 'atomgraph', 'bench-graph');
   mkdirSync(dir, { recursive: true });
   const password = 'atomgraph-bench';
-  const opts = { port: 0, dataDir: join(dir, 'data'), runDir: join(dir, 'run'), user: 'neo4j', password, heap: '3g', pagecache: '3g', quiet: true };
+  const opts = { port: 0, dataDir: join(dir, 'data'), runDir: join(dir, 'run'), user: 'neo4j', password, heap: '3g', pagecache: '3g', quiet: true, timeoutMs: 300_000 };
   const server = await tool.startNeo4j(opts);
   return { uri: server.uri, user: 'neo4j', password, stop: async () => void (await tool.stopNeo4j(opts)) };
 }

@@ -12,6 +12,8 @@ import { generateCli } from './generate';
 import { keysCli } from './keys';
 import { loadCommand } from './load';
 import { migrateCommand } from './migrate';
+import { pruneCommand } from './prune';
+import { rollupsCommand } from './rollups';
 import type { ServeOptions } from './serve';
 
 const program = new Command()
@@ -35,6 +37,22 @@ program
   .option('--rejects <file>', 'write rejected records as JSONL with source, line, reason and text')
   .option('--no-progress', 'no progress bar, even on a terminal')
   .action(loadCommand);
+
+program
+  .command('prune')
+  .description('remove events and detections older than a cutoff, a bounded batch per transaction, while the server keeps running')
+  .requiredOption('--before <time>', 'ISO-8601 time, epoch milliseconds, or an age (30d, 12h, P4W)')
+  .option('--org <oid...>', 'only these orgs (repeatable)')
+  .option('--dry-run', 'count what would be pruned, change nothing')
+  .option('--batch-size <n>', 'events per transaction (default PRUNE_BATCH_SIZE or 1000)')
+  .option('--no-progress', 'no progress bar, even on a terminal')
+  .action(pruneCommand);
+
+program
+  .command('rollups')
+  .description('count every stored event into the eventCounts rollups (a graph loaded before they existed); run with ingest stopped')
+  .option('--rebuild', 'drop the rollups and count them again from the events')
+  .action(rollupsCommand);
 
 program.addCommand(generateCli());
 program.addCommand(keysCli());

@@ -6,6 +6,7 @@
  */
 import { startServer } from '../api/server';
 import type { ConfigInput } from '../config/env';
+import { startRetention } from '../graph/prune/schedule';
 import { migrate } from '../graph/schema/migrate';
 import { stopLocalNeo4j } from '../local/neo4j';
 import { createRuntime } from '../runtime';
@@ -33,6 +34,11 @@ export async function serveCommand(options: ServeOptions, settings: ConfigInput 
     { host: config.HOST, port: config.PORT },
   );
   logger.info({ url: server.url, neo4j: runtime.uri, role: config.ROLE, liveFeed: config.LIVE_FEED }, 'atomgraph is serving');
+  // Pruning writes: a query-only replica leaves it to the ingest or all-role ones.
+  const retention =
+    config.RETENTION === undefined || config.ROLE === 'query'
+      ? null
+      : startRetention(runtime.executor, logger, { retentionMs: config.RETENTION, intervalMs: config.RETENTION_INTERVAL_MS, batchSize: config.PRUNE_BATCH_SIZE });
   if (config.ROLE === 'ingest') process.stdout.write(`atomgraph serving ingest at ${server.url.slice(0, -'/graphql'.length)}/ingest (ROLE=ingest: no GraphQL)\n`);
   else process.stdout.write(`atomgraph serving GraphQL at ${server.url}${config.PLAYGROUND ? ' (open it in a browser for the playground)' : ''}${config.ROLE === 'query' ? ' (ROLE=query: no ingest)' : ''}\n`);
 
@@ -52,6 +58,7 @@ export async function serveCommand(options: ServeOptions, settings: ConfigInput 
     }, config.SHUTDOWN_GRACE_MS + CLOSE_MARGIN_MS);
     deadline.unref();
     try {
+      await retention?.stop();
       await server.close();
       await runtime.close();
       // Only a Neo4j this process started; one that was already running belongs to someone else.

@@ -5,6 +5,7 @@
  * `loadConfig(overrides)`; nothing else in the tree may touch `process.env` (lint enforces it).
  */
 import { z } from 'zod';
+import { parseRelativeRange } from '../domain/time';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -116,6 +117,26 @@ export const configSchema = z.object({
   LIVE_POLL_MS: z.coerce.number().int().min(50).max(5_000).default(250),
   /** LIVE_FEED=neo4j: how long recorded batches are kept; a replica cut off from Neo4j longer than this misses what was trimmed. */
   LIVE_LOG_RETENTION_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(600_000),
+  /**
+   * Retention: events and detections older than this (`30d`, `12h`, `P4W`...) are pruned on a
+   * schedule inside `serve` (docs/graph-model.md, Retention). Unset or `off`: the graph keeps everything.
+   */
+  RETENTION: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim().toLowerCase() === 'off') return undefined;
+      const parsed = parseRelativeRange(v);
+      if ('reason' in parsed) {
+        ctx.addIssue({ code: 'custom', message: parsed.reason });
+        return z.NEVER;
+      }
+      return parsed.ms;
+    }),
+  /** How often `serve` runs the RETENTION prune; the first run starts as soon as the server listens. */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1000).max(7 * 86_400_000).default(3_600_000),
+  /** Events (or detections) deleted per prune transaction: bounds each transaction's locks and memory. */
+  PRUNE_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1000),
   /** On SIGTERM/SIGINT: how long in-flight requests and ingest batches may take before connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 });

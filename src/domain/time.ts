@@ -47,3 +47,22 @@ export function parseRelativeRange(text: string): { ms: number } | { reason: str
   if (ms > MAX_RELATIVE_MS) return { reason: `"${text}" is longer than 3650 days` };
   return { ms };
 }
+
+/**
+ * A cutoff for `prune --before`: an ISO-8601 time (`2024-04-10T00:00:00Z`), epoch milliseconds, or
+ * a relative range meaning that long before `now` (`30d`, `PT12H`). Returns a reason when it is none.
+ */
+export function parseCutoff(text: string, now: number = Date.now()): { ms: bigint } | { reason: string } {
+  const t = text.trim();
+  if (/^\d{1,16}$/.test(t)) return { ms: BigInt(t) };
+  if (/^\d{4}-\d{2}-\d{2}/.test(t)) {
+    const ms = Date.parse(t);
+    if (Number.isNaN(ms)) return { reason: `"${text}" is not a valid ISO-8601 time` };
+    return { ms: BigInt(ms) };
+  }
+  const relative = parseRelativeRange(t);
+  if ('reason' in relative) {
+    return { reason: `"${text}" is not a time: give an ISO-8601 time (2024-04-10T00:00:00Z), epoch milliseconds, or an age (30d, 12h, P4W)` };
+  }
+  return { ms: BigInt(now - relative.ms) };
+}

@@ -14,8 +14,8 @@ import type { NamedQuery } from '../../src/graph/executor';
 import { compileDetectionFilter, detectionCountQuery, detectionSearchQuery } from '../../src/graph/reader/detections';
 import { compileEventFilter } from '../../src/graph/reader/event-filter';
 import { crossHostPathQuery, pathQuery } from '../../src/graph/reader/lateral';
-import { countQuery, searchQuery } from '../../src/graph/reader/search';
-import { descendantsQuery } from '../../src/graph/reader/trees';
+import { countQuery, rollupCountQuery, searchQuery } from '../../src/graph/reader/search';
+import { descendantsPageQuery, descendantsQuery } from '../../src/graph/reader/trees';
 import { orgIn, orgScope } from '../../src/graph/reader/scope';
 
 const READER_DIR = join(__dirname, '../../src/graph/reader');
@@ -72,6 +72,8 @@ const ORGS = ['org-1', 'org-2'];
  */
 const RENDERINGS: Record<string, () => { id: string; query: NamedQuery; params?: Record<string, unknown> }[]> = {
   'trees.ts descendantsQuery': () => [{ id: 'depth 3', query: descendantsQuery(3) }],
+  'trees.ts descendantsPageQuery': () => [{ id: 'page, depth 3', query: descendantsPageQuery(3) }],
+  'search.ts rollupCountQuery': () => [{ id: 'rollups by type then hour', query: rollupCountQuery('EVENT_TYPE', 'HOUR') }],
   'lateral.ts pathQuery': () => [{ id: '4 hops', query: pathQuery(4) }],
   'lateral.ts crossHostPathQuery': () => [{ id: '4 hops', query: crossHostPathQuery(4) }],
   'search.ts searchQuery': () => {

@@ -3,6 +3,7 @@
  * type gets the common Event fields plus one resolver per body field, reading the stored original
  * by its LimaCharlie key and converting by the catalogue's type. Nothing here is per type by hand.
  */
+import { selects } from '../selection';
 import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLTypeResolver } from 'graphql';
 import { allEventTypes, allObjectTypes, eventTypeSpec, FAMILIES, fieldsOf, fitScalar, type Family, type FieldType } from '../../catalogue';
 import { UnreachableCaseError } from '../../errors/codes';
@@ -103,9 +104,9 @@ const COMMON: Record<string, (n: EventNode, args: never, ctx: ApiContext, info: 
   sensor: (n, _args, ctx) => (n.sid ? ctx.loaders.sensorByUid.load(`${n.oid}/${n.sid}`) : null),
   target: (n, _args, ctx) => (n.targetAtom ? ctx.loaders.eventByUid.load(`${n.oid}/${n.targetAtom}`) : null),
   targetedBy: async (n, args: EventTargetedByArgs, ctx) => toConnection(await ctx.loaders.targetedBy.load({ uid: n.uid, ...targetedByArgs(args) })),
-  descendants: async (n, args: EventDescendantsArgs, ctx) => {
+  descendants: async (n, args: EventDescendantsArgs, ctx, info) => {
     const { maxDepth, types, first, after } = await descendantsArgs(args, ctx);
-    return toConnection(await ctx.trees.descendants(n.uid, maxDepth, types, first, after, ctx.orgScope));
+    return toConnection(await ctx.trees.descendants(n.uid, maxDepth, types, first, after, ctx.orgScope, selects(info, 'totalCount')));
   },
   detections: eventDetections,
 };

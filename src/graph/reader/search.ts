@@ -10,6 +10,7 @@ import { AppError, ErrorCode } from '../../errors/codes';
 import { closest } from '../../domain/suggest';
 import { compileEventFilter, hostnameMatch, unmatchedHostnames, type Compiled, type EventFilter } from './event-filter';
 import { type OrgScope, toEventNode } from './events';
+import { ROLLUPS_READY } from '../writer/rollups';
 import type { Page } from './trees';
 import { toBigInt as big, toStr as str } from './values';
 import { orgScope } from './scope';
@@ -74,6 +75,56 @@ CALL (${scope}) {
   RETURN collect({org: org, key: key, thenKey: thenKey, sid: sid, n: n}) AS buckets
 }
 RETURN buckets, ${hostNames} AS hostNames`,
+  };
+}
+
+/** Keys the rollups hold (docs/graph-model.md, Rollups); MINUTE is finer than a rollup. */
+const ROLLUP_KEYS: Partial<Record<CountGroup, string>> = {
+  EVENT_TYPE: 'r.type',
+  HOSTNAME: 'r.hostname',
+  SENSOR: 'r.sid',
+  HOUR: 'r.hour',
+  DAY: '(r.hour / 86400000) * 86400000',
+};
+const HOUR = 3_600_000n;
+
+/**
+ * Whether the rollups answer this count exactly: grouped by keys they hold, filtered only by org,
+ * sensor, event type and a time range on whole hours. Anything else (hostnames, which match an
+ * event's own name case-insensitively and by short name; string filters; minutes; a range not on
+ * hour boundaries) reads the events, as before.
+ */
+export function rollupsAnswer(group: CountGroup, then: CountGroup | null, filter: EventFilter | null): boolean {
+  if (!(group in ROLLUP_KEYS) || (then !== null && !(then in ROLLUP_KEYS))) return false;
+  const f = filter ?? {};
+  const allowed = new Set(['orgIds', 'sensorIds', 'eventTypes', 'from', 'to']);
+  for (const [k, v] of Object.entries(f)) {
+    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    if (!allowed.has(k)) return false;
+  }
+  const aligned = (t: bigint | null | undefined) => t === null || t === undefined || t % HOUR === 0n;
+  return aligned(f.from) && aligned(f.to);
+}
+
+/** eventCounts summed from the rollups: the same buckets, in the same order, as countQuery. */
+export function rollupCountQuery(group: CountGroup, then: CountGroup | null): NamedQuery {
+  const byHost = HOST_GROUPS.has(group) || (then !== null && HOST_GROUPS.has(then));
+  const order = TIME_GROUPS.has(group)
+    ? `key ASC, ${then && TIME_GROUPS.has(then) ? 'thenKey ASC, ' : ''}n DESC, thenKey ASC, org ASC, sid ASC`
+    : `n DESC, key ASC, thenKey ASC, org ASC, sid ASC`;
+  return {
+    name: `event counts from rollups (${group}${then ? ` x ${then}` : ''})`,
+    cypher: `
+CALL () {
+  MATCH (r:EventRollup)
+  WHERE ${orgScope('r')} AND ($orgIds IS NULL OR r.oid IN $orgIds) AND ($sids IS NULL OR r.sid IN $sids)
+    AND ($types IS NULL OR r.type IN $types) AND ($from IS NULL OR r.hour >= $from) AND ($to IS NULL OR r.hour < $to)
+  WITH r.oid AS org, ${ROLLUP_KEYS[group]!} AS key, ${then ? ROLLUP_KEYS[then]! : 'null'} AS thenKey, ${byHost ? 'r.sid' : 'null'} AS sid, sum(r.count) AS n
+  WHERE key IS NOT NULL${then ? ' AND thenKey IS NOT NULL' : ''} AND n > 0
+  WITH org, key, thenKey, sid, n ORDER BY ${order} LIMIT $limit
+  RETURN collect({org: org, key: key, thenKey: thenKey, sid: sid, n: n}) AS buckets
+}
+RETURN buckets, null AS hostNames`,
   };
 }
 
@@ -183,10 +234,36 @@ export class SearchReader {
     return { totalCount: Number(record?.get('total') ?? 0), edges, hasNextPage: nodes.length > first };
   }
 
-  /** Buckets, most `limit`; `hasMore` says the limit cut some off. */
+  /** Whether the rollups hold every stored event (a positive answer is kept: it never turns back). */
+  private rollupsReady = false;
+
+  private async useRollups(group: CountGroup, then: CountGroup | null, filter: EventFilter | null): Promise<boolean> {
+    if (!rollupsAnswer(group, then, filter)) return false;
+    if (!this.rollupsReady) {
+      const result = await this.executor.read(ROLLUPS_READY);
+      this.rollupsReady = result.records[0]?.get('ready') === true;
+    }
+    return this.rollupsReady;
+  }
+
+  /** Buckets, most `limit`; `hasMore` says the limit cut some off. From the rollups when they answer exactly. */
   async counts(group: CountGroup, then: CountGroup | null, filter: EventFilter | null, limit: number, orgs: OrgScope): Promise<{ buckets: CountBucket[]; hasMore: boolean }> {
-    const { params, ...text } = compileEventFilter(filter, 'e', orgs);
-    const result = await this.executor.read(countQuery(text, group, then), { ...params, limit: BigInt(limit + 1) });
+    let result;
+    if (await this.useRollups(group, then, filter)) {
+      const list = <T>(v: readonly T[] | null | undefined) => (v && v.length > 0 ? [...v] : null);
+      result = await this.executor.read(rollupCountQuery(group, then), {
+        orgs,
+        orgIds: list(filter?.orgIds),
+        sids: list(filter?.sensorIds),
+        types: list(filter?.eventTypes),
+        from: filter?.from ?? null,
+        to: filter?.to ?? null,
+        limit: BigInt(limit + 1),
+      });
+    } else {
+      const { params, ...text } = compileEventFilter(filter, 'e', orgs);
+      result = await this.executor.read(countQuery(text, group, then), { ...params, limit: BigInt(limit + 1) });
+    }
     const record = result.records[0];
     await this.checkHosts(filter?.hostnames, record?.get('hostNames'), orgs);
     const rows = (record?.get('buckets') as { org: string; key: unknown; thenKey: unknown; sid: unknown; n: unknown }[] | undefined) ?? [];

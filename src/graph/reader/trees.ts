@@ -55,6 +55,37 @@ RETURN size(rows) AS total,
   return query;
 }
 
+/**
+ * A page of descendants without totalCount: the walk keeps only the page (ORDER BY ... LIMIT is a
+ * top-k sort) and skips everything up to the cursor, instead of collecting and sorting the whole
+ * tree into one list and counting it. So the Nth page costs what the first does. The walk itself
+ * still visits the tree down to maxDepth: breadth-first order has no index to seek into.
+ */
+const descendantsPageCache = new Map<number, NamedQuery>();
+export function descendantsPageQuery(depth: number): NamedQuery {
+  if (!Number.isInteger(depth) || depth < 1 || depth > 1000) throw new Error(`descendants depth must be 1..1000, got ${depth}`);
+  let query = descendantsPageCache.get(depth);
+  if (!query) {
+    query = {
+      name: `descendants page (depth ${depth})`,
+      cypher: `
+MATCH (root:Event {uid: $uid})
+WHERE ${orgScope('root')}
+MATCH (root) (()<-[:PARENT]-(x:Event WHERE $types IS NULL OR x.type IN $types)){1,${depth}}
+WITH root, last(x) AS d, min(size(x)) AS depth
+WHERE d <> root
+WITH d, depth, coalesce(d.time, 0) AS t
+WHERE $after IS NULL
+   OR depth > $after.d
+   OR (depth = $after.d AND (t > $after.t OR (t = $after.t AND d.uid > $after.uid)))
+WITH d, depth, t ORDER BY depth, t, d.uid LIMIT $limit
+RETURN collect({d: d, depth: depth, t: t}) AS page`,
+    };
+    descendantsPageCache.set(depth, query);
+  }
+  return query;
+}
+
 /** Direct neighbours of many events at once: incoming PARENT (children) or TARGET (targetedBy). */
 function neighboursQuery(edge: 'PARENT' | 'TARGET'): NamedQuery {
   return {
@@ -120,8 +151,9 @@ const neighboursAfter = (kind: NeighbourKind, after: string | null) => {
 export class TreeReader {
   constructor(private readonly executor: GraphExecutor) {}
 
-  async descendants(uid: string, maxDepth: number, types: readonly string[] | null, first: number, after: string | null, orgs: OrgScope): Promise<Page> {
-    const result = await this.executor.read(descendantsQuery(maxDepth), {
+  /** `withTotal`: count the whole tree too (only when the client asked for totalCount; it is then 0 otherwise). */
+  async descendants(uid: string, maxDepth: number, types: readonly string[] | null, first: number, after: string | null, orgs: OrgScope, withTotal = true): Promise<Page> {
+    const result = await this.executor.read(withTotal ? descendantsQuery(maxDepth) : descendantsPageQuery(maxDepth), {
       uid,
       orgs,
       types,
@@ -130,7 +162,7 @@ export class TreeReader {
     });
     const record = result.records[0];
     if (!record) return { totalCount: 0, edges: [], hasNextPage: false };
-    return toPage('descendants', record.get('total'), record.get('page') as { d: Node; depth: unknown; t: unknown }[], first);
+    return toPage('descendants', withTotal ? record.get('total') : 0, record.get('page') as { d: Node; depth: unknown; t: unknown }[], first);
   }
 
   /** For DataLoader: many (event, arguments) requests in one round trip, answers in request order. */

@@ -1,5 +1,6 @@
 /** Brings the database schema up to date; safe to run any number of times, at every start. */
 import type { GraphExecutor } from '../executor';
+import { MARK_ROLLUPS_IF_EMPTY } from '../writer/rollups';
 import { AWAIT_INDEXES, SCHEMA_STATEMENTS } from './statements';
 
 export interface MigrationReport {
@@ -15,5 +16,6 @@ export async function migrate(executor: GraphExecutor, awaitSeconds = 300): Prom
     applied.push(statement.name);
   }
   await executor.write(AWAIT_INDEXES, { seconds: awaitSeconds });
+  await executor.write(MARK_ROLLUPS_IF_EMPTY);
   return { applied };
 }

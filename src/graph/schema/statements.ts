@@ -24,6 +24,15 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
     name: 'constraint api_key_id',
     cypher: 'CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE',
   },
+  {
+    name: 'constraint event_rollup_uid',
+    cypher: 'CREATE CONSTRAINT event_rollup_uid IF NOT EXISTS FOR (r:EventRollup) REQUIRE r.uid IS UNIQUE',
+  },
+  {
+    // eventCounts from rollups: an org's hours (a range of them, or all with the prefix).
+    name: 'index event_rollup_org_hour',
+    cypher: 'CREATE INDEX event_rollup_org_hour IF NOT EXISTS FOR (r:EventRollup) ON (r.oid, r.hour)',
+  },
   { name: 'index event_atom', cypher: 'CREATE INDEX event_atom IF NOT EXISTS FOR (e:Event) ON (e.atom)' },
   { name: 'index event_time', cypher: 'CREATE INDEX event_time IF NOT EXISTS FOR (e:Event) ON (e.time)' },
   {

@@ -7,6 +7,7 @@ import type { GraphExecutor } from '../executor';
 import type { FeedLogWriter } from '../feed-log';
 import { encodeRow } from './columns';
 import type { EventRow } from './rows';
+import { rollupsOf, UPDATE_ROLLUPS } from './rollups';
 import { placeholderReports } from './snapshots';
 import { DESCRIBE_PLACEHOLDERS, FORGET_SNAPSHOTS, LINK_CARRIED, UPDATE_SENSORS, UPDATE_SIGHTINGS, WRITE_EVENTS } from './statements';
 
@@ -67,6 +68,9 @@ export async function writeBatch(executor: GraphExecutor, rows: readonly EventRo
     const { sensors, sightings } = aggregate(fresh);
     if (sensors.length > 0) await run(UPDATE_SENSORS, { sensors });
     if (sightings.length > 0) await run(UPDATE_SIGHTINGS, { sightings });
+    // In key order, so two batches in flight lock shared rollups in the same order (no deadlock).
+    const rollups = rollupsOf(fresh).sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
+    if (rollups.length > 0) await run(UPDATE_ROLLUPS, { rollups });
     if (feedLog) await feedLog.record(run, 'events', fresh.map((r) => r.uid));
     return fresh;
   });

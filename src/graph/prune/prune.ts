@@ -1,0 +1,151 @@
+/**
+ * Retention: removes events (and detections) older than a cutoff, a bounded batch per transaction,
+ * so ingest and queries keep running and no reader ever sees a half-removed event (every step of
+ * one batch commits together). What stays is coherent: the aggregates the pruned events fed are
+ * taken off, indicators no event carries and sensors with no event left go, and a pruned event a
+ * kept node still names becomes the placeholder it would be had it never arrived
+ * (docs/graph-model.md, Retention). `atomgraph prune` and RETENTION in `serve` both run this.
+ */
+import type { GraphExecutor, NamedQuery, TxRunner } from '../executor';
+import {
+  COUNT_PRUNABLE_ALL,
+  COUNT_PRUNABLE_ORGS,
+  DROP_EMPTY_TAGS,
+  DROP_ORPHAN_INDICATORS,
+  DROP_ORPHAN_PLACEHOLDERS,
+  MARK_EVENTS_ALL,
+  MARK_EVENTS_ORGS,
+  PRUNE_DETECTIONS_ALL,
+  PRUNE_DETECTIONS_ORGS,
+  PRUNE_EVENTS,
+  SENSORS_OF,
+  UNCOUNT_ROLLUPS,
+  UNCOUNT_SENSORS,
+  UNCOUNT_SIGHTINGS,
+} from './statements';
+
+export interface PruneOptions {
+  /** Events and detections with a time (routing.event_time; a detection's time) before this, in epoch ms, go. */
+  before: bigint;
+  /** Only these orgs; all when absent. */
+  orgs?: readonly string[];
+  /** Events (or detections) per transaction. */
+  batchSize: number;
+  /** Count only. */
+  dryRun?: boolean;
+  onProgress?: (progress: Readonly<PruneSummary>) => void;
+  /** Stops after the batch in flight. */
+  signal?: AbortSignal;
+}
+
+export interface PruneSummary {
+  /** What the cutoff covered when the prune started (events, detections). */
+  total: { events: number; detections: number };
+  /** Events removed: deleted, or turned back into placeholders because kept nodes name them. */
+  events: number;
+  /** Of `events`, those kept as placeholders. */
+  keptAsPlaceholders: number;
+  detections: number;
+  interrupted: boolean;
+}
+
+/** The longest chain of placeholders one batch may leave orphaned (ancestry placeholders linked by snapshots). */
+const MAX_CLEANUP_ROUNDS = 1000;
+
+export async function countPrunable(executor: GraphExecutor, before: bigint, orgs?: readonly string[]): Promise<{ events: number; detections: number }> {
+  const result = orgs ? await executor.read(COUNT_PRUNABLE_ORGS, { before, orgs }) : await executor.read(COUNT_PRUNABLE_ALL, { before });
+  const record = result.records[0];
+  return { events: Number(record?.get('events') ?? 0), detections: Number(record?.get('detections') ?? 0) };
+}
+
+export async function prune(executor: GraphExecutor, options: PruneOptions): Promise<PruneSummary> {
+  const { before, orgs, batchSize } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive whole number, got ${batchSize}`);
+  const scope: Record<string, unknown> = orgs ? { before, orgs: [...orgs] } : { before };
+  const summary: PruneSummary = { total: await countPrunable(executor, before, orgs), events: 0, keptAsPlaceholders: 0, detections: 0, interrupted: false };
+  if (options.dryRun) return summary;
+  options.onProgress?.(summary);
+
+  // Detections first: an old event only an old detection names is then simply deleted.
+  const pruneDetections: NamedQuery = orgs ? PRUNE_DETECTIONS_ORGS : PRUNE_DETECTIONS_ALL;
+  for (;;) {
+    if (options.signal?.aborted) return { ...summary, interrupted: true };
+    const removed = await retryingDeadlocks(() => executor.writeTransaction('prune: detections batch', async (run) => {
+      const result = await run(pruneDetections, { ...scope, limit: BigInt(batchSize) });
+      const events = new Set<string>();
+      const tags = new Set<string>();
+      for (const r of result.records) {
+        for (const uid of r.get('events') as string[]) events.add(uid);
+        for (const uid of r.get('tags') as string[]) tags.add(uid);
+      }
+      if (tags.size > 0) await run(DROP_EMPTY_TAGS, { uids: [...tags] });
+      await dropOrphanPlaceholders(run, events);
+      return result.records.length;
+    }));
+    if (removed === 0) break;
+    summary.detections += removed;
+    options.onProgress?.(summary);
+  }
+
+  const mark: NamedQuery = orgs ? MARK_EVENTS_ORGS : MARK_EVENTS_ALL;
+  for (;;) {
+    if (options.signal?.aborted) return { ...summary, interrupted: true };
+    const batch = await retryingDeadlocks(() => executor.writeTransaction('prune: events batch', async (run) => {
+      const marked = (await run(mark, { ...scope, limit: BigInt(batchSize) })).records.map((r) => r.get('uid') as string);
+      if (marked.length === 0) return { removed: 0, kept: 0 };
+      const sensors = (await run(SENSORS_OF, { uids: marked })).records.map((r) => ({ uid: r.get('uid') as string, count: r.get('count') as bigint | number }));
+      await run(UNCOUNT_SIGHTINGS, { uids: marked });
+      await run(UNCOUNT_ROLLUPS, { uids: marked });
+      if (sensors.length > 0) await run(UNCOUNT_SENSORS, { sensors });
+      const pruned = await run(PRUNE_EVENTS, { uids: marked });
+      const near = new Set<string>();
+      const indicators = new Set<string>();
+      let kept = 0;
+      for (const r of pruned.records) {
+        for (const uid of r.get('near') as string[]) near.add(uid);
+        for (const uid of r.get('indicators') as string[]) indicators.add(uid);
+        if (r.get('kept') === true) kept += 1;
+      }
+      // The pruned events kept as placeholders may be orphans too once their neighbours go.
+      for (const uid of marked) near.add(uid);
+      await dropOrphanPlaceholders(run, near);
+      if (indicators.size > 0) await run(DROP_ORPHAN_INDICATORS, { uids: [...indicators] });
+      return { removed: marked.length, kept };
+    }));
+    if (batch.removed === 0) break;
+    summary.events += batch.removed;
+    summary.keptAsPlaceholders += batch.kept;
+    options.onProgress?.(summary);
+  }
+  return summary;
+}
+
+/** Placeholders nothing names any more go, then the placeholders they named, up the snapshot chain. */
+async function dropOrphanPlaceholders(run: TxRunner, candidates: ReadonlySet<string>): Promise<void> {
+  let next = [...candidates];
+  for (let round = 0; next.length > 0 && round < MAX_CLEANUP_ROUNDS; round++) {
+    const result = await run(DROP_ORPHAN_PLACEHOLDERS, { uids: next });
+    next = [...new Set(result.records.flatMap((r) => r.get('next') as string[]))];
+  }
+}
+
+/** Attempts of one batch that Neo4j chose as a deadlock's victim, beyond the driver's own retries. */
+const DEADLOCK_ATTEMPTS = 20;
+
+/**
+ * A prune batch locks many nodes a concurrent ingest batch may also lock (sensors, indicators,
+ * shared parents), so deadlocks are expected under load; Neo4j rolls one side back. The driver
+ * retries within NEO4J_MAX_RETRY_MS; this goes on, with a growing random pause, so a long prune
+ * yields to ingest instead of failing. The batch is all or nothing, so a retry is always safe.
+ */
+async function retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = String((error as { code?: unknown })?.code ?? '');
+      if (!code.includes('DeadlockDetected') || attempt >= DEADLOCK_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * attempt));
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { parseConfig } from '../../src/config/env';
+import { parseCutoff } from '../../src/domain/time';
+import { rollupsAnswer } from '../../src/graph/reader/search';
+import { rollupUid, rollupsOf } from '../../src/graph/writer/rollups';
+import type { EventRow } from '../../src/graph/writer/rows';
+
+describe('prune --before', () => {
+  const now = Date.UTC(2024, 5, 1);
+  it('reads an ISO time, epoch milliseconds, or an age before now', () => {
+    expect(parseCutoff('2024-04-10T00:00:00Z', now)).toEqual({ ms: BigInt(Date.UTC(2024, 3, 10)) });
+    expect(parseCutoff('1712707200000', now)).toEqual({ ms: 1712707200000n });
+    expect(parseCutoff('30d', now)).toEqual({ ms: BigInt(now - 30 * 86_400_000) });
+    expect(parseCutoff('PT12H', now)).toEqual({ ms: BigInt(now - 12 * 3_600_000) });
+  });
+  it('refuses what is none of these, with a reason', () => {
+    for (const bad of ['yesterday', '2024-13-45T00:00:00Z', '', '30x']) expect(parseCutoff(bad, now)).toHaveProperty('reason');
+  });
+});
+
+describe('RETENTION', () => {
+  it('is off by default and with "off", an age otherwise, and a bad one is a config problem', () => {
+    expect(parseConfig({}).RETENTION).toBeUndefined();
+    expect(parseConfig({ RETENTION: 'off' }).RETENTION).toBeUndefined();
+    expect(parseConfig({ RETENTION: '30d' }).RETENTION).toBe(30 * 86_400_000);
+    expect(() => parseConfig({ RETENTION: 'P1M' })).toThrow(/RETENTION/);
+    expect(() => parseConfig({ PRUNE_BATCH_SIZE: '0' })).toThrow(/PRUNE_BATCH_SIZE/);
+  });
+});
+
+describe('rollups', () => {
+  const row = (uid: string, time: bigint, type = 'DNS_REQUEST', sid: string | null = 's1'): EventRow => ({
+    uid,
+    labels: [],
+    props: { uid, oid: 'o', type, time, sid, hostname: 'h' },
+    parentUid: null,
+    parentAtom: null,
+    targetUid: null,
+    targetAtom: null,
+    containerUid: null,
+    indicators: [],
+    sensor: null,
+  });
+  it('count new events per org, sensor, hostname, type and hour', () => {
+    const hour = 1_717_200_000_000n - (1_717_200_000_000n % 3_600_000n);
+    const rollups = rollupsOf([row('a', hour + 1n), row('b', hour + 3_599_999n), row('c', hour + 3_600_000n), row('d', hour, 'NEW_PROCESS'), row('e', hour, 'DNS_REQUEST', null)]);
+    expect(new Map(rollups.map((r) => [r.uid, r.count]))).toEqual(
+      new Map([
+        [rollupUid('o', 's1', 'h', 'DNS_REQUEST', hour), 2],
+        [rollupUid('o', 's1', 'h', 'DNS_REQUEST', hour + 3_600_000n), 1],
+        [rollupUid('o', 's1', 'h', 'NEW_PROCESS', hour), 1],
+        [rollupUid('o', null, 'h', 'DNS_REQUEST', hour), 1],
+      ]),
+    );
+  });
+  it('answer counts by keys they hold, filtered by org, sensor, type and whole hours only', () => {
+    expect(rollupsAnswer('EVENT_TYPE', null, null)).toBe(true);
+    expect(rollupsAnswer('DAY', 'SENSOR', { orgIds: ['o'], sensorIds: ['s'], eventTypes: ['X'], from: 3_600_000n, to: 7_200_000n })).toBe(true);
+    expect(rollupsAnswer('MINUTE', null, null)).toBe(false);
+    expect(rollupsAnswer('EVENT_TYPE', 'MINUTE', null)).toBe(false);
+    expect(rollupsAnswer('EVENT_TYPE', null, { from: 1n })).toBe(false);
+    expect(rollupsAnswer('EVENT_TYPE', null, { hostnames: ['h'] })).toBe(false);
+    expect(rollupsAnswer('EVENT_TYPE', null, { commandLine: { contains: 'x' } })).toBe(false);
+    expect(rollupsAnswer('EVENT_TYPE', null, { hostnames: [] })).toBe(true);
+  });
+});
