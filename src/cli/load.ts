@@ -10,6 +10,7 @@ import { migrate } from '../graph/schema/migrate';
 import { ingest, type IngestSummary, type Reject, type Warning } from '../ingest/pipeline';
 import { openInputs } from '../ingest/read';
 import { createRuntime } from '../runtime';
+import { stopAfterBatchOnSigint } from './interrupt';
 
 export interface LoadOptions {
   batchSize: string;
@@ -24,13 +25,7 @@ export async function loadCommand(inputs: string[], options: LoadOptions): Promi
   }
   const runtime = await createRuntime({ startLocalNeo4jIfUnset: true });
   const rejectsOut: WriteStream | null = options.rejects ? createWriteStream(options.rejects) : null;
-  const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('\nstopping after the batch in flight (Ctrl-C again to quit at once)\n');
-    controller.abort();
-    process.once('SIGINT', () => process.exit(130));
-  };
-  process.once('SIGINT', onSigint);
+  const interrupt = stopAfterBatchOnSigint();
 
   const showBar = options.progress && process.stderr.isTTY === true;
   const bar = showBar
@@ -74,7 +69,7 @@ export async function loadCommand(inputs: string[], options: LoadOptions): Promi
       onReject,
       onWarning,
       onProgress,
-      signal: controller.signal,
+      signal: interrupt.signal,
     });
     bar?.stop();
     const seconds = (performance.now() - started) / 1000;
@@ -90,7 +85,7 @@ export async function loadCommand(inputs: string[], options: LoadOptions): Promi
     if (summary.interrupted) process.exitCode = 130;
   } finally {
     bar?.stop();
-    process.removeListener('SIGINT', onSigint);
+    interrupt.release();
     await new Promise<void>((resolve) => (rejectsOut ? rejectsOut.end(resolve) : resolve()));
     await runtime.close();
   }

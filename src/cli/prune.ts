@@ -10,6 +10,7 @@ import { AppError, ErrorCode } from '../errors/codes';
 import { prune } from '../graph/prune/prune';
 import { migrate } from '../graph/schema/migrate';
 import { createRuntime } from '../runtime';
+import { stopAfterBatchOnSigint } from './interrupt';
 
 export interface PruneCliOptions {
   before: string;
@@ -25,13 +26,7 @@ export async function pruneCommand(options: PruneCliOptions): Promise<void> {
   const orgs = options.org && options.org.length > 0 ? options.org : undefined;
   if (orgs?.some((o) => o.trim() === '')) throw new AppError(ErrorCode.BAD_USER_INPUT, '--org must not be empty');
   const runtime = await createRuntime({ overrides: { PRUNE_BATCH_SIZE: options.batchSize }, startLocalNeo4jIfUnset: true });
-  const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('\nstopping after the batch in flight (Ctrl-C again to quit at once)\n');
-    controller.abort();
-    process.once('SIGINT', () => process.exit(130));
-  };
-  process.once('SIGINT', onSigint);
+  const interrupt = stopAfterBatchOnSigint();
   const bar =
     options.progress && process.stderr.isTTY === true && !options.dryRun
       ? new SingleBar({ format: 'pruning | {bar} | {value}/{total} events | {detections} detections', stream: process.stderr, hideCursor: true })
@@ -46,7 +41,7 @@ export async function pruneCommand(options: PruneCliOptions): Promise<void> {
       orgs,
       batchSize: runtime.config.PRUNE_BATCH_SIZE,
       dryRun: options.dryRun === true,
-      signal: controller.signal,
+      signal: interrupt.signal,
       onProgress: (p) => {
         if (!bar) return;
         if (!barStarted) {
@@ -70,7 +65,7 @@ export async function pruneCommand(options: PruneCliOptions): Promise<void> {
     if (summary.interrupted) process.exitCode = 130;
   } finally {
     bar?.stop();
-    process.removeListener('SIGINT', onSigint);
+    interrupt.release();
     await runtime.close();
   }
 }

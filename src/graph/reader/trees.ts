@@ -29,6 +29,15 @@ export interface Page {
  * PARENT cycle (hand-made or corrupted input) the walk comes back to the root, which is not its
  * own descendant.
  */
+function descendantsWalk(depth: number): string {
+  return `MATCH (root:Event {uid: $uid})
+WHERE ${orgScope('root')}
+MATCH (root) (()<-[:PARENT]-(x:Event WHERE $types IS NULL OR x.type IN $types)){1,${depth}}
+WITH root, last(x) AS d, min(size(x)) AS depth
+WHERE d <> root
+WITH d, depth, coalesce(d.time, 0) AS t`;
+}
+
 const descendantsCache = new Map<number, NamedQuery>();
 export function descendantsQuery(depth: number): NamedQuery {
   if (!Number.isInteger(depth) || depth < 1 || depth > 1000) throw new Error(`descendants depth must be 1..1000, got ${depth}`);
@@ -37,12 +46,7 @@ export function descendantsQuery(depth: number): NamedQuery {
     query = {
       name: `descendants (depth ${depth})`,
       cypher: `
-MATCH (root:Event {uid: $uid})
-WHERE ${orgScope('root')}
-MATCH (root) (()<-[:PARENT]-(x:Event WHERE $types IS NULL OR x.type IN $types)){1,${depth}}
-WITH root, last(x) AS d, min(size(x)) AS depth
-WHERE d <> root
-WITH d, depth, coalesce(d.time, 0) AS t
+${descendantsWalk(depth)}
 ORDER BY depth, t, d.uid
 WITH collect({d: d, depth: depth, t: t}) AS rows
 RETURN size(rows) AS total,
@@ -69,12 +73,7 @@ export function descendantsPageQuery(depth: number): NamedQuery {
     query = {
       name: `descendants page (depth ${depth})`,
       cypher: `
-MATCH (root:Event {uid: $uid})
-WHERE ${orgScope('root')}
-MATCH (root) (()<-[:PARENT]-(x:Event WHERE $types IS NULL OR x.type IN $types)){1,${depth}}
-WITH root, last(x) AS d, min(size(x)) AS depth
-WHERE d <> root
-WITH d, depth, coalesce(d.time, 0) AS t
+${descendantsWalk(depth)}
 WHERE $after IS NULL
    OR depth > $after.d
    OR (depth = $after.d AND (t > $after.t OR (t = $after.t AND d.uid > $after.uid)))
