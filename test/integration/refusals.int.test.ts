@@ -32,6 +32,7 @@ import type { Runtime } from '../../src/runtime';
 import { withOrg } from '../helpers/graph';
 import { ingestLines } from '../helpers/ingest';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
+import { GraphExecutor } from '../../src/graph/executor';
 
 type Rec = { routing: Record<string, unknown>; event: Record<string, unknown> };
 const dataset = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'datasets', 'otrf-empire-psexec.jsonl'), 'utf8')
@@ -74,7 +75,12 @@ describe('refusals: a client mistake is a coded 4xx, on HTTP and WebSocket', () 
       },
     });
     const config = parseConfig({ NEO4J_URI: runtime.uri, AUTH: 'off', API_MAX_PAGE: MAX_PAGE, API_MAX_DEPTH: MAX_DEPTH, API_MAX_TREE_DEPTH: MAX_TREE_DEPTH, LOG_LEVEL: 'info' });
-    server = await startServer({ config, executor: runtime.executor, logger: createLogger('info', sink) }, { host: '127.0.0.1', port: 0 });
+    // The walk below takes every list at its cap: with auth off a thousand-item filter reads every org's
+    // events in the shared test database, which can take Neo4j the whole statement timeout (30 s) per
+    // list. What it shows is that the cap is taken, not the answer, so this server's statements stop
+    // at a few seconds (a 503 DATABASE_TIMEOUT is an accepted answer there).
+    const executor = new GraphExecutor(runtime.driver, { database: runtime.config.NEO4J_DATABASE, timeoutMs: 4_000 });
+    server = await startServer({ config, executor, logger: createLogger('info', sink) }, { host: '127.0.0.1', port: 0 });
   }, 120_000);
   afterAll(async () => {
     await server.close();
