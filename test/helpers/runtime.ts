@@ -24,3 +24,13 @@ export async function testRuntime(): Promise<Runtime> {
 export function uniqueOrg(label = 'test'): string {
   return `${label}-${randomUUID()}`;
 }
+
+/** Records of one Cypher statement run straight on the driver: tests read the graph behind the API this way. */
+export async function readCypher(runtime: Runtime, query: string, params: Record<string, unknown>) {
+  const session = runtime.driver.session();
+  try {
+    return (await session.run(query, params)).records;
+  } finally {
+    await session.close();
+  }
+}

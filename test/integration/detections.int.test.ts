@@ -13,7 +13,7 @@ import type { Runtime } from '../../src/runtime';
 import { carriedEvent, detectionWithOrg, isDetection, type Json, namedAtom } from '../helpers/detections';
 import { graphCounts, graphDump } from '../helpers/graph';
 import { ingestLines, shuffled } from '../helpers/ingest';
-import { testRuntime, uniqueOrg } from '../helpers/runtime';
+import { testRuntime, uniqueOrg, readCypher } from '../helpers/runtime';
 
 const shared = join(__dirname, '..', '..', '..', 'shared');
 const sample = JSON.parse(readFileSync(join(shared, 'samples', 'secops-doc-detection-sample.json'), 'utf8')) as Json;
@@ -82,14 +82,7 @@ describe('detections', () => {
     }
   }
 
-  async function cypher(query: string, params: Record<string, unknown>) {
-    const session = runtime.driver.session();
-    try {
-      return (await session.run(query, params)).records;
-    } finally {
-      await session.close();
-    }
-  }
+  const cypher = (query: string, params: Record<string, unknown>) => readCypher(runtime, query, params);
 
   it('stores the sample detection, joined to the event it names, typed from the copy it carries', async () => {
     const org = uniqueOrg('sample');

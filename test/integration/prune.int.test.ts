@@ -14,7 +14,7 @@ import { shuffled } from '../helpers/ingest';
 import { ingestLines } from '../helpers/ingest';
 import { ingest } from '../../src/ingest/pipeline';
 import { readBuffer } from '../../src/ingest/read';
-import { testRuntime, uniqueOrg } from '../helpers/runtime';
+import { testRuntime, uniqueOrg, readCypher } from '../helpers/runtime';
 
 type Rec = { routing?: Json; event?: Json };
 interface FileEvent {
@@ -108,14 +108,7 @@ describe('retention: prune', () => {
     return { org, lines, parsed };
   }
 
-  async function cypher(query: string, params: Record<string, unknown>) {
-    const session = runtime.driver.session();
-    try {
-      return (await session.run(query, params)).records;
-    } finally {
-      await session.close();
-    }
-  }
+  const cypher = (query: string, params: Record<string, unknown>) => readCypher(runtime, query, params);
 
   /** What the graph holds for the org, each read directly. */
   async function snapshot(org: string) {

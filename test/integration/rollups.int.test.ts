@@ -12,7 +12,7 @@ import { carriedEvent, isDetection, type Json } from '../helpers/detections';
 import { shuffled } from '../helpers/ingest';
 import { ingest } from '../../src/ingest/pipeline';
 import { readBuffer } from '../../src/ingest/read';
-import { testRuntime, uniqueOrg } from '../helpers/runtime';
+import { testRuntime, uniqueOrg, readCypher } from '../helpers/runtime';
 
 type Rec = { routing?: Json; event?: Json };
 interface FileEvent {
@@ -72,14 +72,7 @@ describe('count rollups', () => {
   });
   afterAll(async () => runtime.close());
 
-  async function cypher(query: string, params: Record<string, unknown>) {
-    const session = runtime.driver.session();
-    try {
-      return (await session.run(query, params)).records;
-    } finally {
-      await session.close();
-    }
-  }
+  const cypher = (query: string, params: Record<string, unknown>) => readCypher(runtime, query, params);
 
   /** Every rollup of the org against a count over its stored events; and no stored event uncounted. */
   async function expectRollupsExact(org: string) {
