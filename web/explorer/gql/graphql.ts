@@ -1867,7 +1867,6 @@ export type ProcessViewQueryVariables = Exact<{
   orgId?: string | null | undefined;
   maxDepth: number;
   first: number;
-  after?: string | null | undefined;
 }>;
 
 
@@ -2019,92 +2018,7 @@ export type ProcessViewQuery = { event:
     | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
     | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
     | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-  >, descendants: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ depth: number, node:
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { filePath: string | null, commandLine: string | null, hash: string | null, userName: string | null, processId: number | null, atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, missing: 'MissingEvent', childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { filePath: string | null, commandLine: string | null, hash: string | null, userName: string | null, processId: number | null, atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
-       }> } };
-
-export type DescendantsQueryVariables = Exact<{
-  atom: string | number;
-  orgId?: string | null | undefined;
-  maxDepth: number;
-  first: number;
-  after?: string | null | undefined;
-}>;
-
-
-export type DescendantsQuery = { descendants: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ depth: number, node:
+  >, descendants: { pageInfo: { hasNextPage: boolean }, edges: Array<{ depth: number, node:
         | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
         | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
         | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
@@ -2188,7 +2102,7 @@ export type ChildProcessesQueryVariables = Exact<{
 }>;
 
 
-export type ChildProcessesQuery = { descendants: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<
+export type ChildProcessesQuery = { descendants: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<
       | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
       | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
       | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
@@ -3748,7 +3662,7 @@ export const HostsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<HostsQuery, HostsQueryVariables>;
 export const ProcessViewDocument = new TypedDocumentString(`
-    query ProcessView($atom: ID!, $orgId: String, $maxDepth: Int!, $first: Int!, $after: String) {
+    query ProcessView($atom: ID!, $orgId: String, $maxDepth: Int!, $first: Int!) {
   event(atom: $atom, orgId: $orgId) {
     ...TreeNode
   }
@@ -3761,12 +3675,9 @@ export const ProcessViewDocument = new TypedDocumentString(`
     maxDepth: $maxDepth
     eventTypes: ["NEW_PROCESS", "EXISTING_PROCESS"]
     first: $first
-    after: $after
   ) {
-    totalCount
     pageInfo {
       hasNextPage
-      endCursor
     }
     edges {
       depth
@@ -3806,58 +3717,6 @@ export const ProcessViewDocument = new TypedDocumentString(`
     processId
   }
 }`) as unknown as TypedDocumentString<ProcessViewQuery, ProcessViewQueryVariables>;
-export const DescendantsDocument = new TypedDocumentString(`
-    query Descendants($atom: ID!, $orgId: String, $maxDepth: Int!, $first: Int!, $after: String) {
-  descendants(
-    atom: $atom
-    orgId: $orgId
-    maxDepth: $maxDepth
-    eventTypes: ["NEW_PROCESS", "EXISTING_PROCESS"]
-    first: $first
-    after: $after
-  ) {
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
-    edges {
-      depth
-      node {
-        ...TreeNode
-      }
-    }
-  }
-}
-    fragment TreeNode on Event {
-  atom
-  eventType
-  eventTime
-  orgId
-  sensorId
-  hostname
-  parentAtom
-  childTypeCounts {
-    eventType
-    count
-  }
-  ... on MissingEvent {
-    missing: __typename
-  }
-  ... on NewProcess {
-    filePath
-    commandLine
-    hash
-    userName
-    processId
-  }
-  ... on ExistingProcess {
-    filePath
-    commandLine
-    hash
-    userName
-    processId
-  }
-}`) as unknown as TypedDocumentString<DescendantsQuery, DescendantsQueryVariables>;
 export const ChildProcessesDocument = new TypedDocumentString(`
     query ChildProcesses($atom: ID!, $orgId: String, $first: Int!, $after: String) {
   descendants(
@@ -3868,7 +3727,6 @@ export const ChildProcessesDocument = new TypedDocumentString(`
     first: $first
     after: $after
   ) {
-    totalCount
     pageInfo {
       hasNextPage
       endCursor
