@@ -2094,6 +2094,89 @@ export type ProcessViewQuery = { event:
         | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
        }> } };
 
+export type TwoLevelsQueryVariables = Exact<{
+  atom: string | number;
+  orgId?: string | null | undefined;
+  first: number;
+}>;
+
+
+export type TwoLevelsQuery = { descendants: { edges: Array<{ depth: number, node:
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { filePath: string | null, commandLine: string | null, hash: string | null, userName: string | null, processId: number | null, atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, missing: 'MissingEvent', childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { filePath: string | null, commandLine: string | null, hash: string | null, userName: string | null, processId: number | null, atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+        | { atom: string, eventType: string, eventTime: string | null, orgId: string, sensorId: string | null, hostname: string | null, parentAtom: string | null, childTypeCounts: Array<{ eventType: string, count: number }> }
+       }> } };
+
 export type ChildProcessesQueryVariables = Exact<{
   atom: string | number;
   orgId?: string | null | undefined;
@@ -3717,6 +3800,53 @@ export const ProcessViewDocument = new TypedDocumentString(`
     processId
   }
 }`) as unknown as TypedDocumentString<ProcessViewQuery, ProcessViewQueryVariables>;
+export const TwoLevelsDocument = new TypedDocumentString(`
+    query TwoLevels($atom: ID!, $orgId: String, $first: Int!) {
+  descendants(
+    atom: $atom
+    orgId: $orgId
+    maxDepth: 2
+    eventTypes: ["NEW_PROCESS", "EXISTING_PROCESS"]
+    first: $first
+  ) {
+    edges {
+      depth
+      node {
+        ...TreeNode
+      }
+    }
+  }
+}
+    fragment TreeNode on Event {
+  atom
+  eventType
+  eventTime
+  orgId
+  sensorId
+  hostname
+  parentAtom
+  childTypeCounts {
+    eventType
+    count
+  }
+  ... on MissingEvent {
+    missing: __typename
+  }
+  ... on NewProcess {
+    filePath
+    commandLine
+    hash
+    userName
+    processId
+  }
+  ... on ExistingProcess {
+    filePath
+    commandLine
+    hash
+    userName
+    processId
+  }
+}`) as unknown as TypedDocumentString<TwoLevelsQuery, TwoLevelsQueryVariables>;
 export const ChildProcessesDocument = new TypedDocumentString(`
     query ChildProcesses($atom: ID!, $orgId: String, $first: Int!, $after: String) {
   descendants(
