@@ -32,7 +32,7 @@ import {
 import { ApiError, request, storedKey, storeKey } from './api';
 import { basename, clear, fmtCount, fmtTime, h } from './dom';
 import { createGraph, draw, exportPng, exportSvg, nodeName, planOf } from './graph';
-import { PROCESS_TYPES, ProcessModel, TARGET_TYPES, processChildCount, toProc } from './model';
+import { drawsTwoLevels, FIRST_VIEW_MAX, PROCESS_TYPES, ProcessModel, TARGET_TYPES, toProc } from './model';
 import { registerPanel, startPanels, type StartPanelContext } from './panels';
 import { formatState, parseState, type ViewState } from './state';
 
@@ -45,15 +45,6 @@ interface Settings {
 const settings = JSON.parse(document.getElementById('atomgraph-explorer-settings')?.textContent ?? '{}') as Settings;
 const root = document.getElementById('atomgraph-explorer') as HTMLElement;
 
-/**
- * The first view of a process: its ancestry, its children, and their children too when the two
- * levels hold at most FIRST_VIEW_MAX processes; a bigger tree shows the children each with a
- * "+N processes" stub, opened on demand. So the first view costs one query (the event, its ancestry
- * and a page of children in one document; a second, small one for the grandchildren when they are
- * few) and draws at most a few hundred nodes, whatever the tree's size: the shape (how many
- * children, how much below each) is in the stubs' counts.
- */
-const FIRST_VIEW_MAX = 200;
 const API_PAGE = 500;
 const TIMELINE_PAGE = 100;
 /** Processes whose TARGET activity is fetched for cross-links, per draw. */
@@ -400,8 +391,9 @@ function addTree(m: ProcessModel, nodes: readonly TreeNodeFragment[]): void {
 
 async function loadProcessView(atom: string, org: string): Promise<ProcessModel> {
   const m = new ProcessModel(atom);
-  // The children's childTypeCounts say how many grandchildren there are, so the tree's second
-  // level (up to all of it, in a wide tree) is walked only when it will be drawn.
+  // The first view (FIRST_VIEW_MAX, in model.ts): the children, and the grandchildren when few. The
+  // children's childTypeCounts say how many grandchildren there are, so the tree's second level
+  // (all of it, in a wide tree) is walked only when it will be drawn.
   const first = await request(ProcessViewDocument, { atom, orgId: org || null, maxDepth: 1, first: FIRST_VIEW_MAX });
   if (!first.event) throw new Error(`No event ${atom}${org ? ` in org ${org}` : ''} (or not visible to this key).`);
   const focal = toProc(first.event);
@@ -412,8 +404,7 @@ async function loadProcessView(atom: string, org: string): Promise<ProcessModel>
   m.initiallyOpen.add(atom);
   const children = first.descendants.edges.map((e) => toProc(e.node));
   for (const c of children) m.attach(c);
-  const grandchildren = children.reduce((sum, c) => sum + processChildCount(c), 0);
-  if (grandchildren > 0 && !first.descendants.pageInfo.hasNextPage && children.length + grandchildren <= FIRST_VIEW_MAX) {
+  if (drawsTwoLevels(children, first.descendants.pageInfo.hasNextPage)) {
     const two = await request(TwoLevelsDocument, { atom, orgId: focal.orgId, first: FIRST_VIEW_MAX });
     for (const e of two.descendants.edges) if (e.depth === 2) m.attach(toProc(e.node));
     for (const c of children) m.initiallyOpen.add(c.atom);
@@ -423,18 +414,42 @@ async function loadProcessView(atom: string, org: string): Promise<ProcessModel>
 
 const childPage = (atom: string, orgId: string, first: number, after: string | null) => request(ChildProcessesDocument, { atom, orgId, first, after });
 
-/** Loads a process's children, a page at a time in the API's order, up to what its expansions draw. */
-async function ensureChildren(m: ProcessModel, atom: string): Promise<void> {
+/** Children fetches under way, per process: a click waits for the one its hover started. */
+const fetching = new Map<string, Promise<void>>();
+
+/** Loads a process's children, a page at a time in the API's order, up to `target` (what its expansions draw). */
+async function ensureChildren(m: ProcessModel, atom: string, target = m.wanted(atom)): Promise<void> {
+  const running = fetching.get(atom);
+  if (running) await running.catch(() => undefined);
   const n = m.nodes.get(atom);
-  const target = m.wanted(atom);
   if (!n || m.loadedChildren(atom) >= target) return;
-  let after: string | null = null;
-  while (m.loadedChildren(atom) < target) {
-    const d: Awaited<ReturnType<typeof childPage>> = await childPage(atom, n.orgId, Math.min(API_PAGE, target), after);
-    addTree(m, d.descendants.nodes);
-    if (!d.descendants.pageInfo.hasNextPage || !d.descendants.pageInfo.endCursor) break;
-    after = d.descendants.pageInfo.endCursor;
+  const load = (async () => {
+    let after: string | null = null;
+    while (m.loadedChildren(atom) < target) {
+      const d: Awaited<ReturnType<typeof childPage>> = await childPage(atom, n.orgId, Math.min(API_PAGE, target), after);
+      addTree(m, d.descendants.nodes);
+      if (!d.descendants.pageInfo.hasNextPage || !d.descendants.pageInfo.endCursor) break;
+      after = d.descendants.pageInfo.endCursor;
+    }
+  })();
+  fetching.set(atom, load);
+  try {
+    await load;
+  } finally {
+    if (fetching.get(atom) === load) fetching.delete(atom);
   }
+}
+
+/**
+ * Starts loading what expanding `id` (a process or its "+N" stub) would draw, when the pointer or
+ * the keyboard reaches it: a hunter's click comes a few hundred milliseconds later, and finds the
+ * children loaded (only their layout and painting left). Errors are left to the click.
+ */
+function prefetch(id: string): void {
+  const m = model;
+  const atom = id.startsWith('more:') ? id.slice(5) : id;
+  if (!m || !m.hasHidden(atom) || state.collapsed.includes(atom)) return;
+  void ensureChildren(m, atom, m.nextWanted(atom)).catch(() => undefined);
 }
 
 /** TARGET cross-links and lateral movement for what is drawn (each process asked once). */
@@ -589,6 +604,7 @@ async function renderProcess(previous: ViewState | null): Promise<void> {
     cy?.destroy();
     cy = createGraph(graphBox);
     cy.on('tap', 'node', (e) => void onTap(e.target.id() as string));
+    cy.on('mouseover', 'node', (e) => prefetch(e.target.id() as string));
     model = null;
     modelKey = key;
     marked.clear();
@@ -745,6 +761,7 @@ document.addEventListener('keydown', (e) => {
     cy.$id(next).select();
     const n = model.nodes.get(next);
     announcer.textContent = n ? `${nodeName(n)} on ${n.hostname ?? ''}` : next.startsWith('more:') ? String(cy.$id(next).data('label')) : next;
+    prefetch(next);
     if (!next.startsWith('more:')) navigate({ panel: next, pivot: '' }, { replace: true });
   }
 });

@@ -11,6 +11,13 @@ export const TARGET_TYPES = ['NEW_REMOTE_THREAD', 'REMOTE_PROCESS_HANDLE', 'THRE
 /** Children drawn per process before the rest are summarised as "+N processes" (paged on demand). */
 export const CHILD_PAGE = 100;
 
+/**
+ * The first view of a process draws its children, and their children too only when the two levels
+ * hold at most this many processes; otherwise each child shows its own "+N processes" stub. A wide
+ * tree's first view stays a few hundred nodes (and one page of one query), whatever its size.
+ */
+export const FIRST_VIEW_MAX = 200;
+
 export type NodeKind = 'process' | 'missing' | 'target' | 'remote';
 
 export interface ProcNode {
@@ -60,6 +67,16 @@ export function toProc(n: TreeNodeFragment): ProcNode {
 
 export function processChildCount(n: ProcNode): number {
   return n.counts.filter((c) => PROCESS_TYPES.includes(c.eventType)).reduce((s, c) => s + c.count, 0);
+}
+
+/**
+ * Whether the first view draws the grandchildren: `children` are the focal process's children as
+ * loaded (a page of FIRST_VIEW_MAX), `moreChildren` whether the page stopped short of them all.
+ */
+export function drawsTwoLevels(children: readonly ProcNode[], moreChildren: boolean): boolean {
+  if (moreChildren) return false;
+  const grandchildren = children.reduce((sum, c) => sum + processChildCount(c), 0);
+  return grandchildren > 0 && children.length + grandchildren <= FIRST_VIEW_MAX;
 }
 
 export interface VisibleNode {
@@ -140,6 +157,12 @@ export class ProcessModel {
   wanted(atom: string): number {
     const n = this.nodes.get(atom);
     return n ? Math.min(this.limit(atom), processChildCount(n)) : 0;
+  }
+
+  /** What `wanted` will be once the process is expanded once more (what to fetch ahead of a click). */
+  nextWanted(atom: string): number {
+    const n = this.nodes.get(atom);
+    return n ? Math.min(this.limit(atom) + CHILD_PAGE, processChildCount(n)) : 0;
   }
 
   /** Whether expanding this process would draw more (children exist beyond those drawn). */

@@ -1,0 +1,81 @@
+// The explorer's first view and its stubs (web/explorer/src/model.ts) on plain data: a wide tree
+// opens with the focal process's children, each with a "+N processes" stub carrying its own count;
+// a small one opens two levels; an expansion fetches exactly one page of one process's children.
+import { CHILD_PAGE, drawsTwoLevels, FIRST_VIEW_MAX, ProcessModel, type ProcNode } from '../../web/explorer/src/model';
+
+function proc(atom: string, parentAtom: string | null, children: number): ProcNode {
+  return {
+    atom,
+    eventType: 'NEW_PROCESS',
+    eventTime: '2024-06-01T09:00:00.000Z',
+    orgId: 'org',
+    sensorId: 'sid',
+    hostname: 'HOST',
+    parentAtom,
+    filePath: `C:\\${atom}.exe`,
+    commandLine: null,
+    hash: null,
+    userName: null,
+    processId: null,
+    missing: false,
+    counts: children ? [{ eventType: 'NEW_PROCESS', count: children }, { eventType: 'DNS_REQUEST', count: 2 }] : [{ eventType: 'DNS_REQUEST', count: 2 }],
+  };
+}
+
+/** A focal root with `fan` children of `per` children each; only the children are loaded. */
+function wide(fan: number, per: number): { model: ProcessModel; children: ProcNode[] } {
+  const model = new ProcessModel('root');
+  model.add(proc('root', null, fan));
+  model.chain = ['root'];
+  model.initiallyOpen.add('root');
+  const children = Array.from({ length: fan }, (_, i) => proc(`c${i}`, 'root', per));
+  for (const c of children) model.attach(c);
+  return { model, children };
+}
+
+describe('the explorer\'s first view', () => {
+  it('draws two levels only when they hold at most FIRST_VIEW_MAX processes', () => {
+    // 40 children with 50 each (the benchmark's tree): 2,040 processes, children only.
+    expect(drawsTwoLevels(wide(40, 50).children, false)).toBe(false);
+    // 10 children with 19 each: 200 processes, both levels.
+    expect(drawsTwoLevels(wide(10, 19).children, false)).toBe(true);
+    // One more grandchild than fits.
+    const over = wide(10, 19).children;
+    over[0] = proc('c0', 'root', 20);
+    expect(10 + 10 * 19 + 1).toBe(FIRST_VIEW_MAX + 1);
+    expect(drawsTwoLevels(over, false)).toBe(false);
+    // No grandchildren: nothing to ask for; more children than a page: never.
+    expect(drawsTwoLevels(wide(5, 0).children, false)).toBe(false);
+    expect(drawsTwoLevels(wide(3, 1).children, true)).toBe(false);
+  });
+
+  it('shows a wide tree as its children, each with a stub counting what is below it', () => {
+    const { model } = wide(40, 50);
+    const { nodes, edges } = model.visible();
+    expect(nodes.filter((n) => n.kind === 'process').map((n) => n.id)).toEqual(['root', ...Array.from({ length: 40 }, (_, i) => `c${i}`)]);
+    const stubs = nodes.filter((n) => n.kind === 'more');
+    expect(stubs.map((n) => [n.moreOf, n.hidden])).toEqual(Array.from({ length: 40 }, (_, i) => [`c${i}`, 50]));
+    expect(edges.filter((e) => e.kind === 'more').length).toBe(40);
+    expect(nodes.length).toBe(81);
+  });
+
+  it('fetches one page of one process on expansion, and the same ahead of it', () => {
+    const { model } = wide(40, 50);
+    expect(model.wanted('c3')).toBe(0);
+    expect(model.nextWanted('c3')).toBe(50);
+    model.expanded = ['c3'];
+    expect(model.wanted('c3')).toBe(50);
+    for (let g = 0; g < 50; g++) model.attach(proc(`g${g}`, 'c3', 0));
+    const drawn = model.visible().nodes;
+    expect(drawn.filter((n) => n.node?.parentAtom === 'c3').length).toBe(50);
+    expect(drawn.some((n) => n.id === 'more:c3')).toBe(false);
+    expect(model.hasHidden('c3')).toBe(false);
+    // A process with more children than a page: the next page only.
+    const { model: big } = wide(1, 250);
+    expect(big.nextWanted('c0')).toBe(CHILD_PAGE);
+    big.expanded = ['c0'];
+    expect(big.nextWanted('c0')).toBe(2 * CHILD_PAGE);
+    big.expanded = ['c0', 'c0'];
+    expect(big.nextWanted('c0')).toBe(250);
+  });
+});
