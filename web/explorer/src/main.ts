@@ -523,8 +523,12 @@ async function detectionMarks(m: ProcessModel): Promise<boolean> {
   return marked.size > before;
 }
 
+/** How many processes a model had loaded when its cross-links and marks were last asked for. */
+const enrichedUpTo = new WeakMap<ProcessModel, number>();
+
 /** Cross-links, lateral movement and detection marks for what is loaded, drawn once they arrive. */
 async function enrich(m: ProcessModel, key: string): Promise<void> {
+  enrichedUpTo.set(m, m.nodes.size);
   const [linked, moved, flagged] = await Promise.all([crossLinks(m), lateral(m), detectionMarks(m)]);
   if ((linked || moved || flagged) && modelKey === key && model === m) redraw();
 }
@@ -640,7 +644,6 @@ async function renderProcess(previous: ViewState | null): Promise<void> {
   } else {
     // Same view, new expansions or collapses (back/forward, or a click).
     const m = model!;
-    const known = m.nodes.size;
     const asked = performance.now();
     await replayExpansions(m);
     const queryMs = performance.now() - asked;
@@ -650,8 +653,9 @@ async function renderProcess(previous: ViewState | null): Promise<void> {
       await painted();
       drawTimings = { sinceClickMs: asked - expandStarted, queryMs, ...drawTimings, paintMs: performance.now() - t, renderMs: lastRenderMs() };
     }
-    // Processes drawn for the first time get their cross-links and marks after they are painted.
-    if (m.nodes.size > known) void enrich(m, key).catch((error: unknown) => report(error));
+    // Processes loaded since (by this expansion or a hover before it) get their cross-links and
+    // marks after the drawing is painted.
+    if (m.nodes.size > (enrichedUpTo.get(m) ?? 0)) void enrich(m, key).catch((error: unknown) => report(error));
   }
   if (expandStarted !== null) {
     lastExpandMs = performance.now() - expandStarted;
