@@ -223,6 +223,49 @@ describe('the explorer in a browser, on a generated fleet', () => {
   );
 
   it(
+    'opens a tree too big for two levels with the children only, each with a stub counting its own children; a click on one draws exactly those',
+    async () => {
+      // 30 children with 5-11 children each (265 processes in two levels, above the first view's
+      // 200), ingested here; the counts below come from this input, not from the API.
+      const org = randomUUID();
+      const sid = randomUUID();
+      const atom = () => randomUUID().replace(/-/g, '');
+      const lines: string[] = [];
+      let time = Date.UTC(2024, 5, 1, 9);
+      const spawn = (parent: string | null, name: string): string => {
+        const id = atom();
+        const routing = { oid: org, sid, hostname: 'WIDE-TREE-01', plat: 268435456, arch: 2, event_time: (time += 5), event_type: 'NEW_PROCESS', event_id: randomUUID(), this: id, ...(parent ? { parent } : {}) };
+        lines.push(JSON.stringify({ routing, event: { FILE_PATH: `C:\\Wide\\${name}.exe`, COMMAND_LINE: `${name}.exe`, PROCESS_ID: lines.length + 100 } }));
+        return id;
+      };
+      const root = spawn(null, 'root');
+      const grandchildren = new Map<string, string[]>();
+      for (let c = 0; c < 30; c++) {
+        const child = spawn(root, `child${c}`);
+        grandchildren.set(child, Array.from({ length: 5 + (c % 7) }, (_, g) => spawn(child, `task${c}-${g}`)));
+      }
+      await ingestLines(runtime.executor, lines, 500);
+
+      const opened = await openExplorer(browser, explorerUrl(open, `?view=process&org=${org}&atom=${root}`));
+      const { page } = opened;
+      await processViewReady(page);
+      const before = await drawnNodes(page);
+      expect(before.filter((n) => n.kind !== 'more').map((n) => n.id).sort()).toEqual([root, ...grandchildren.keys()].sort());
+      const stubs = new Map(before.filter((n) => n.kind === 'more').map((n) => [n.id, n.label]));
+      expect(stubs).toEqual(new Map([...grandchildren].map(([child, kids]) => [`more:${child}`, `+${kids.length} processes`])));
+
+      const [widest, kids] = [...grandchildren].sort((a, b) => b[1].length - a[1].length)[0]!;
+      await clickNode(page, `more:${widest}`);
+      await waitFor('the children drawn', async () => ((await drawnNodes(page)).length > before.length ? true : undefined));
+      const drawnKids = (await drawnEdges(page)).filter((e) => e.kind === 'tree' && e.source === widest).map((e) => e.target);
+      expect(drawnKids.sort()).toEqual([...kids].sort());
+      expect((await drawnNodes(page)).some((n) => n.id === `more:${widest}`)).toBe(false);
+      await finish(opened, open, 'wide-tree');
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
     'pivots from the dropper to the hosts that ran its hash: exactly the truth file\'s hosts, with prevalence',
     async () => {
       const payload = story.processes.payload.atom;
