@@ -671,7 +671,7 @@ async function onTap(id: string): Promise<void> {
   if (id.startsWith('more:')) {
     // A stub: draw a page more of that process's children (or reopen it when collapsed).
     const parent = id.slice(5);
-    expandStarted = performance.now();
+    startExpand();
     anchor = parent;
     if (state.collapsed.includes(parent)) navigate({ collapsed: state.collapsed.filter((a) => a !== parent) });
     else navigate({ expanded: [...state.expanded, parent] });
@@ -683,7 +683,7 @@ async function onTap(id: string): Promise<void> {
   }
   // First click: open its panel, and draw one more level if there is more below.
   const more = model.hasHidden(id) && !state.collapsed.includes(id) && model.limit(id) === 0;
-  expandStarted = performance.now();
+  startExpand();
   anchor = id;
   navigate(more ? { panel: id, pivot: '', expanded: [...state.expanded, id] } : { panel: id, pivot: '' });
 }
@@ -691,10 +691,16 @@ async function onTap(id: string): Promise<void> {
 let lastExpandMs = 0;
 let expandStarted: number | null = null;
 
+/** Marks the start of an expansion or collapse; lastExpandMs reads 0 until it is painted. */
+function startExpand(): void {
+  expandStarted = performance.now();
+  lastExpandMs = 0;
+}
+
 /** Enter, or a click on the selected process: expand one more level, or collapse what is drawn. */
 function toggle(id: string): void {
   if (!model || !model.nodes.get(id)) return;
-  expandStarted = performance.now();
+  startExpand();
   anchor = id;
   if (state.collapsed.includes(id)) navigate({ collapsed: state.collapsed.filter((a) => a !== id) });
   else if (model.hasHidden(id)) navigate({ expanded: [...state.expanded, id] });
