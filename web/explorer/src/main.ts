@@ -47,6 +47,8 @@ const root = document.getElementById('atomgraph-explorer') as HTMLElement;
 
 const API_PAGE = 500;
 const TIMELINE_PAGE = 100;
+/** How long the pointer rests on a process or stub before its children are fetched ahead of a click. */
+const PREFETCH_REST_MS = 80;
 /** Processes whose TARGET activity is fetched for cross-links, per draw. */
 const CROSS_LINK_FETCHES = 40;
 
@@ -608,7 +610,14 @@ async function renderProcess(previous: ViewState | null): Promise<void> {
     cy?.destroy();
     cy = createGraph(graphBox);
     cy.on('tap', 'node', (e) => void onTap(e.target.id() as string));
-    cy.on('mouseover', 'node', (e) => prefetch(e.target.id() as string));
+    // Only where the pointer rests: sweeping across the drawing asks for nothing.
+    let resting: ReturnType<typeof setTimeout> | undefined;
+    cy.on('mouseover', 'node', (e) => {
+      clearTimeout(resting);
+      const id = e.target.id() as string;
+      resting = setTimeout(() => prefetch(id), PREFETCH_REST_MS);
+    });
+    cy.on('mouseout', 'node', () => clearTimeout(resting));
     model = null;
     modelKey = key;
     marked.clear();
