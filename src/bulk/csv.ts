@@ -32,11 +32,12 @@ export interface CsvFileSet {
 
 const FLUSH_AT = 1 << 20;
 
-function typeOf(value: unknown): CsvType | null {
+/** A JS number is what the driver sends as FLOAT; a column declared double keeps whole numbers FLOAT too. */
+function typeOf(value: unknown, declared: CsvType): CsvType | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return 'long';
   if (typeof value === 'boolean') return 'boolean';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'long' : 'double';
+  if (typeof value === 'number') return declared === 'double' || !Number.isInteger(value) ? 'double' : 'long';
   if (typeof value === 'string') return 'string';
   if (Array.isArray(value)) return value.every((v) => typeof v === 'bigint') && value.length > 0 ? 'long[]' : 'string[]';
   throw new Error(`bulk import: cannot write a ${typeof value} as a CSV value`);
@@ -111,7 +112,7 @@ export class CsvGroup {
     const types: CsvType[] = [];
     for (let i = 0; i < this.columns.length; i++) {
       const column = this.columns[i] as ColumnSpec;
-      const type = typeOf(values[i]) ?? column.type;
+      const type = typeOf(values[i], column.type) ?? column.type;
       // Keys, labels and edge ends have one type; a property takes the type of its value.
       types.push(column.name.includes(':') ? column.type : type);
       if (type !== column.type && !column.name.includes(':')) signature += `${i}${type};`;

@@ -39,14 +39,15 @@ const JVM_FLAGS = [
 ];
 
 /** The import tool's arguments (an argument file, so thousands of paths never meet a command-line limit). */
-export function importArguments(files: readonly CsvFileSet[], multiline: boolean, reportFile: string, database = 'neo4j'): string[] {
+export function importArguments(files: readonly CsvFileSet[], multiline: boolean, reportFile: string, database = 'neo4j', overwrite = true): string[] {
   return [
     'database',
     'import',
     'full',
     // The database name first: after the file lists, picocli would take it for one more file.
     database,
-    '--overwrite-destination=true',
+    // Without it the tool itself refuses a database that exists (the Docker path: README).
+    ...(overwrite ? ['--overwrite-destination=true'] : []),
     '--id-type=string',
     `--array-delimiter=${ARRAY_DELIMITER_OPTION}`,
     `--multiline-fields=${multiline}`,

@@ -89,7 +89,7 @@ export async function importCommand(inputs: string[], options: ImportOptions): P
     );
     if (!paths) {
       const argFile = join(csvDir, 'import.args');
-      writeFileSync(argFile, `${importArguments(output.files, output.multiline, join(csvDir, 'import.report')).join('\n')}\n`);
+      writeFileSync(argFile, `${importArguments(output.files, output.multiline, join(csvDir, 'import.report'), config.NEO4J_DATABASE, false).join('\n')}\n`);
       process.stdout.write(
         `done: ${summary.stored} events, ${summary.detections} detections written as CSV to ${csvDir}; ` +
           `run the import tool with @${argFile} on the stopped database, then atomgraph migrate (README, "Backfill (bulk import)")\n`,
