@@ -139,8 +139,9 @@ describe('atomgraph import (bulk)', () => {
     const ownAfter = { ...inner[1], event: { ...(inner[1]?.['event'] as Json), SENT_ON_ITS_OWN: 'after' } };
     // 64-bit values: an unsigned 32-bit pid (a long property) and a value past 2^64 (raw only), in digits JSON.stringify cannot write.
     const first = edr.find((l) => l.includes('"event_type":"NEW_PROCESS"')) ?? '';
-    const big = first.replace('"event":{', '"event":{"BIG":18446744073709551617,"PROCESS_ID":4294967295,').replace(/"this":"[0-9a-f]+"/, '"this":"d00dd00dd00dd00dd00dd00dd00dd00d"');
+    const big = first.replace('"event":{', '"event":{"BIG":18446744073709551617,').replace('"PROCESS_ID":676', '"PROCESS_ID":4294967295').replace(/"this":"[0-9a-f]+"/, '"this":"d00dd00dd00dd00dd00dd00dd00dd00d"');
     expect(big).toContain('18446744073709551617');
+    expect(big).toContain('"PROCESS_ID":4294967295');
     const extra = [big, JSON.stringify(ownBefore), JSON.stringify(detection), JSON.stringify(detectedOwn), ...edr, ...handles, ...edr.slice(0, 3), '{"routing": ', '[1, 2]'];
     brokenLines = [extra.length - 1, extra.length];
     writeFileSync(files.extra, extra.join('\n'));
