@@ -197,7 +197,7 @@ async function main(): Promise<void> {
     writeFileSync(outFile, `${JSON.stringify(summary, null, 2)}\n`);
     process.stdout.write(`\n| path | events | seconds | events/s | peak RSS (MB) |\n|---|---:|---:|---:|---:|\n`);
     for (const r of results) process.stdout.write(`| ${r.path} | ${r.events} | ${r.seconds.toFixed(1)} | ${r.eventsPerSecond} | ${r.peakRssMb ?? '-'} |\n`);
-    process.stdout.write(`bulk: Node peak ${bulk.peakRssMb} MB, import JVM peak ${bulk.importJvmPeakRssMb} MB (-Xmx${bulk.heap}), ${summary.bulkVsCli}x the CLI at 1M; load average ${bulk.loadAverage.before.map((l) => l.toFixed(1)).join('/')} before\n`);
+    process.stdout.write(`bulk: Node peak ${bulk.peakRssMb} MB, import JVM peak ${bulk.importJvmPeakRssMb} MB (-Xmx${bulk.heap}), ${summary.bulkVsCli}x the CLI on the same ${bulk.events} events; load average ${bulk.loadAverage.before.map((l) => l.toFixed(1)).join('/')} before\n`);
     process.stdout.write(`\nCLI at ${Math.round(summary.cliShareOfCeiling * 100)}% of the ceiling, ${Math.round(summary.cliShareOfSameGraph * 100)}% of its own statements. Written to ${outFile}\n`);
   } finally {
     await driver.close();
