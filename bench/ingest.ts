@@ -15,6 +15,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
+import { runBulk } from './lib/bulk';
 import { writeCorpus } from './lib/corpus';
 import { benchNeo4j, type BenchNeo4j } from './lib/neo4j';
 import { parseConfig } from '../src/config/env';
@@ -177,6 +178,9 @@ async function main(): Promise<void> {
     results.push(await runNaive(executor, naiveFile));
     results.push(await runSameGraph(executor, sameGraphFile));
     results.push(await runCli(db, large, EVENTS * MEMORY_FACTOR, `cli: atomgraph load (${EVENTS * MEMORY_FACTOR} events)`));
+    // Bulk (bench/lib/bulk.ts): the same 1M-event file into a Neo4j home of its own.
+    const bulk = await runBulk(large, EVENTS * MEMORY_FACTOR, process.env['BENCH_BULK_HEAP'] ?? '2g');
+    results.push(bulk);
 
     const ceiling = results[1]!.eventsPerSecond;
     const cli = results[0]!.eventsPerSecond;
@@ -187,11 +191,13 @@ async function main(): Promise<void> {
       results,
       cliShareOfCeiling: Math.round((cli / ceiling) * 100) / 100,
       cliShareOfSameGraph: Math.round((cli / results[3]!.eventsPerSecond) * 100) / 100,
+      bulkVsCli: Math.round((bulk.eventsPerSecond / results[4]!.eventsPerSecond) * 10) / 10,
     };
     const outFile = join(ROOT, 'bench', 'results', `ingest-${summary.date.replace(/[:.]/g, '-')}.json`);
     writeFileSync(outFile, `${JSON.stringify(summary, null, 2)}\n`);
     process.stdout.write(`\n| path | events | seconds | events/s | peak RSS (MB) |\n|---|---:|---:|---:|---:|\n`);
     for (const r of results) process.stdout.write(`| ${r.path} | ${r.events} | ${r.seconds.toFixed(1)} | ${r.eventsPerSecond} | ${r.peakRssMb ?? '-'} |\n`);
+    process.stdout.write(`bulk: Node peak ${bulk.peakRssMb} MB, import JVM peak ${bulk.importJvmPeakRssMb} MB (-Xmx${bulk.heap}), ${summary.bulkVsCli}x the CLI on the same ${bulk.events} events; load average ${bulk.loadAverage.before.map((l) => l.toFixed(1)).join('/')} before\n`);
     process.stdout.write(`\nCLI at ${Math.round(summary.cliShareOfCeiling * 100)}% of the ceiling, ${Math.round(summary.cliShareOfSameGraph * 100)}% of its own statements. Written to ${outFile}\n`);
   } finally {
     await driver.close();

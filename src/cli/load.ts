@@ -4,12 +4,12 @@
  * retries) exits non-zero with one line. Ctrl-C stops after the batch in flight; running the same
  * command again completes the rest, since stored events are skipped as duplicates.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { migrate } from '../graph/schema/migrate';
-import { ingest, type IngestSummary, type Reject, type Warning } from '../ingest/pipeline';
+import { ingest, type IngestSummary } from '../ingest/pipeline';
 import { openInputs } from '../ingest/read';
 import { createRuntime } from '../runtime';
+import { ingestReporter } from './ingest-report';
 import { stopAfterBatchOnSigint } from './interrupt';
 
 export interface LoadOptions {
@@ -24,7 +24,6 @@ export async function loadCommand(inputs: string[], options: LoadOptions): Promi
     throw new Error(`--batch-size must be a whole number from 1 to 50000, got ${options.batchSize}`);
   }
   const runtime = await createRuntime({ startLocalNeo4jIfUnset: true });
-  const rejectsOut: WriteStream | null = options.rejects ? createWriteStream(options.rejects) : null;
   const interrupt = stopAfterBatchOnSigint();
 
   const showBar = options.progress && process.stderr.isTTY === true;
@@ -38,24 +37,7 @@ export async function loadCommand(inputs: string[], options: LoadOptions): Promi
   const started = performance.now();
   bar?.start(0, 0, { stored: 0, duplicates: 0, rejected: 0, warnings: 0, rate: 0 });
 
-  // One file for both, told apart by `level`: a warning's event was stored, a reject's was not.
-  let firstLines = 0;
-  const tell = (line: string) => {
-    if (!rejectsOut && firstLines < 20) {
-      firstLines += 1;
-      process.stderr.write(line);
-    }
-  };
-  const onReject = (reject: Reject) => {
-    rejectsOut?.write(`${JSON.stringify({ level: 'error', source: reject.source, line: reject.line, reason: reject.reason, text: reject.text })}\n`);
-    tell(`rejected ${reject.source}:${reject.line}: ${reject.reason}\n`);
-  };
-  const onWarning = (warning: Warning) => {
-    rejectsOut?.write(
-      `${JSON.stringify({ level: 'warning', source: warning.source, line: warning.line, field: warning.field, reason: warning.reason, text: warning.text })}\n`,
-    );
-    tell(`warning ${warning.source}:${warning.line}: ${warning.field}: ${warning.reason} (the event is stored)\n`);
-  };
+  const { onReject, onWarning, toFile, close: closeReport } = ingestReporter(options.rejects);
   const onProgress = (s: Readonly<IngestSummary>) => {
     const seconds = (performance.now() - started) / 1000;
     bar?.update(s.records, { stored: s.stored, duplicates: s.duplicates, rejected: s.rejected, warnings: s.warnings, rate: Math.round((s.stored + s.duplicates) / seconds) });
@@ -79,14 +61,14 @@ export async function loadCommand(inputs: string[], options: LoadOptions): Promi
         `${summary.duplicates} already present, ${summary.rejected} rejected, ${summary.warnings} warnings in ${seconds.toFixed(1)} s (${rate} events/s)` +
         `${summary.detections + summary.detectionDuplicates > 0 ? `; ${summary.detections} detections loaded, ${summary.detectionDuplicates} already present` : ''}\n`,
     );
-    if (summary.rejected + summary.warnings > 0 && !rejectsOut) {
+    if (summary.rejected + summary.warnings > 0 && !toFile) {
       process.stdout.write('rerun with --rejects FILE to keep every rejected line and every warning with its reason\n');
     }
     if (summary.interrupted) process.exitCode = 130;
   } finally {
     bar?.stop();
     interrupt.release();
-    await new Promise<void>((resolve) => (rejectsOut ? rejectsOut.end(resolve) : resolve()));
+    await closeReport();
     await runtime.close();
   }
 }

@@ -8,6 +8,7 @@ import { ConfigError } from '../config/env';
 import { AppError } from '../errors/codes';
 import { SERVER_VERSION } from '../version';
 import type { DemoOptions } from './demo';
+import type { ImportOptions } from './import';
 import { generateCli } from './generate';
 import { keysCli } from './keys';
 import { loadCommand } from './load';
@@ -37,6 +38,19 @@ program
   .option('--rejects <file>', 'write rejected records as JSONL with source, line, reason and text')
   .option('--no-progress', 'no progress bar, even on a terminal')
   .action(loadCommand);
+
+program
+  .command('import')
+  .description('backfill an empty graph offline: validate like load, build the store with neo4j-admin import, create the indexes (the local Neo4j, stopped)')
+  .argument('<inputs...>', 'files, directories, or - for stdin')
+  .option('--data-dir <dir>', "the local Neo4j's home to build (default: the launcher's, or NEO4J_DATA_DIR)")
+  .option('--port <n>', 'Bolt port of the Neo4j started on the result (default: the launcher\'s, 7687; 0 for any free one)')
+  .option('--heap <size>', 'the import JVM -Xmx (it sizes its buffers from it)', '1g')
+  .option('--csv-dir <dir>', 'where the CSV files go (default: a directory in the data dir, removed afterwards)')
+  .option('--csv-only', 'write the CSV files and the import arguments only (a Neo4j this machine does not run, e.g. Docker)')
+  .option('--keep-csv', 'keep the CSV files after a successful import')
+  .option('--rejects <file>', 'write rejected records and warnings as JSONL with source, line, reason and text')
+  .action(async (inputs: string[], options: ImportOptions) => (await import('./import.js')).importCommand(inputs, options));
 
 program
   .command('prune')

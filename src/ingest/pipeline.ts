@@ -9,8 +9,8 @@
 import type { GraphExecutor } from '../graph/executor';
 import type { FeedLogWriter } from '../graph/feed-log';
 import type { EventRow } from '../graph/writer/rows';
-import { writeBatch } from '../graph/writer/write-batch';
-import { type DetectionRow, writeDetections } from '../graph/writer/detections';
+import { type BatchWriteResult, writeBatch } from '../graph/writer/write-batch';
+import { type DetectionRow, type DetectionWriteResult, writeDetections } from '../graph/writer/detections';
 import { normalizeDetection, recogniseRecord } from './detection';
 import { createYielder } from './cooperative';
 import { normalizeRecord } from './normalize';
@@ -53,8 +53,19 @@ export interface IngestSummary {
   detectionDuplicates: number;
 }
 
+/**
+ * Where validated rows go. The default writes each batch to Neo4j; the bulk import
+ * (src/bulk/) plugs in here, so its input gets the same reading, rejects and warnings.
+ */
+export interface IngestWriter {
+  writeEvents(rows: readonly EventRow[]): Promise<BatchWriteResult>;
+  writeDetections(rows: readonly DetectionRow[]): Promise<DetectionWriteResult>;
+}
+
 export interface IngestOptions {
-  executor: GraphExecutor;
+  /** Required unless `writer` is given. */
+  executor?: GraphExecutor;
+  writer?: IngestWriter;
   batchSize?: number;
   onReject?: (reject: Reject) => void;
   onWarning?: (warning: Warning) => void;
@@ -79,6 +90,7 @@ export const DEFAULT_WRITE_CONCURRENCY = 2;
 
 export async function ingest(input: AsyncIterable<InputItem>, options: IngestOptions): Promise<IngestSummary> {
   const batchSize = options.batchSize ?? 2000;
+  const writer = options.writer ?? graphWriter(options.executor, options.feedLog);
   const summary: IngestSummary = { records: 0, stored: 0, duplicates: 0, rejected: 0, warnings: 0, interrupted: false, detections: 0, detectionDuplicates: 0 };
   const concurrency = options.concurrency ?? DEFAULT_WRITE_CONCURRENCY;
   const inFlight = new Set<Promise<void>>();
@@ -108,14 +120,14 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
     await settle(concurrency);
     const write: Promise<void> = (async () => {
       if (rows.length > 0) {
-        const result = await writeBatch(options.executor, rows, options.feedLog);
+        const result = await writer.writeEvents(rows);
         summary.stored += result.stored;
         summary.duplicates += result.duplicates;
         if (result.stored > 0 && options.onCommitted) options.onCommitted(result.storedRows);
       }
       // After their event copies, so a detection is never announced before its event is stored.
       if (detected.length > 0) {
-        const result = await writeDetections(options.executor, detected, options.feedLog);
+        const result = await writer.writeDetections(detected);
         summary.detections += result.stored;
         summary.detectionDuplicates += result.duplicates;
         if (result.stored > 0 && options.onDetectionsCommitted) options.onDetectionsCommitted(result.storedRows);
@@ -190,4 +202,12 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
   }
   options.onProgress?.(summary);
   return summary;
+}
+
+function graphWriter(executor: GraphExecutor | undefined, feedLog: FeedLogWriter | undefined): IngestWriter {
+  if (!executor) throw new Error('ingest needs an executor or a writer');
+  return {
+    writeEvents: (rows) => writeBatch(executor, rows, feedLog),
+    writeDetections: (rows) => writeDetections(executor, rows, feedLog),
+  };
 }

@@ -436,6 +436,16 @@ export async function provisionNeo4j(opts = {}) {
   return { libDir: o.libDir, classes };
 }
 
+/**
+ * Where a server with these options keeps things: the Neo4j home (dataDir; its store is
+ * data/databases/neo4j), the run dir and the jar closure (the bulk import runs neo4j-admin's
+ * import tool from it).
+ */
+export function localPaths(opts = {}) {
+  const o = resolveOptions(opts);
+  return { dataDir: o.dataDir, runDir: o.runDir, libDir: o.libDir, storeDir: path.join(o.dataDir, 'data', 'databases', 'neo4j') };
+}
+
 export function statusNeo4j(opts = {}) {
   const o = resolveOptions(opts);
   const running = readRunning(o);

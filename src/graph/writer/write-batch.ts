@@ -20,7 +20,7 @@ export interface BatchWriteResult {
   storedRows: EventRow[];
 }
 
-interface SensorAggregate {
+export interface SensorAggregate {
   uid: string;
   oid: string;
   sid: string;
@@ -31,7 +31,7 @@ interface SensorAggregate {
   facts: Record<string, unknown>;
 }
 
-interface SightingAggregate {
+export interface SightingAggregate {
   sensorUid: string;
   indicatorUid: string;
   count: number;
@@ -77,7 +77,8 @@ export async function writeBatch(executor: GraphExecutor, rows: readonly EventRo
   return { stored: storedRows.length, duplicates: rows.length - storedRows.length, storedRows };
 }
 
-function aggregate(rows: readonly EventRow[]): { sensors: SensorAggregate[]; sightings: SightingAggregate[] } {
+/** Sensor and sighting increments of events stored for the first time (the bulk import folds them the same way). */
+export function aggregate(rows: readonly EventRow[]): { sensors: SensorAggregate[]; sightings: SightingAggregate[] } {
   const sensors = new Map<string, SensorAggregate>();
   const sightings = new Map<string, SightingAggregate>();
   for (const row of rows) {

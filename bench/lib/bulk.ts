@@ -1,0 +1,74 @@
+/**
+ * The bulk row of bench:ingest: `atomgraph import` as users run it (the built CLI, a child
+ * process), into a Neo4j home of its own, from the command's start to its end (a queryable graph,
+ * every index online). Peak RSS of the Node process is polled here; the import JVM's peak is the
+ * one the command reports. The load average is taken before and after (the machine is shared).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface BulkResult {
+  path: string;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  peakRssMb: number;
+  importJvmPeakRssMb: number;
+  importToolSeconds: number;
+  heap: string;
+  loadAverage: { before: number[]; after: number[] };
+  output: string;
+}
+
+export async function runBulk(file: string, events: number, heap: string): Promise<BulkResult> {
+  const home = join(tmpdir(), `atomgraph-bench-bulk-${process.pid}`);
+  rmSync(home, { recursive: true, force: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+  delete env['NEO4J_URI'];
+  const before = loadavg();
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'atomgraph.js'), 'import', file, '--data-dir', home, '--port', '0', '--heap', heap], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let peakKb = 0;
+  const poll = setInterval(() => {
+    try {
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+    } catch {
+      /* ended */
+    }
+  }, 200);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  clearInterval(poll);
+  const seconds = (performance.now() - started) / 1000;
+  const after = loadavg();
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'tools', 'neo4j', 'neo4j.mjs'), 'stop', '--data-dir', home], { stdio: 'ignore' });
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+  if (code !== 0) throw new Error(`atomgraph import exited ${code}: ${out}`);
+  process.stderr.write(`  bulk: ${out.trim()}\n`);
+  const tool = /import tool ([\d.]+) s, its peak RSS (\d+) MB/.exec(out);
+  return {
+    path: `bulk: atomgraph import (${events} events, to a queryable graph with its indexes online)`,
+    events,
+    seconds,
+    eventsPerSecond: Math.round(events / seconds),
+    peakRssMb: Math.round(peakKb / 1024),
+    importJvmPeakRssMb: Number(tool?.[2] ?? 0),
+    importToolSeconds: Number(tool?.[1] ?? 0),
+    heap,
+    loadAverage: { before, after },
+    output: out.trim(),
+  };
+}
