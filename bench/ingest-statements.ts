@@ -44,15 +44,28 @@ async function main(): Promise<void> {
 
   const times = new Map<string, number>();
   const executor = Object.create(base) as GraphExecutor;
-  executor.writeTransaction = <T>(name: string, work: (run: TxRunner) => Promise<T>) =>
-    base.writeTransaction(name, (run) =>
-      work(async (q, p) => {
+  const add = (name: string, ms: number) => times.set(name, (times.get(name) ?? 0) + ms);
+  executor.writeTransaction = async <T>(name: string, work: (run: TxRunner) => Promise<T>) => {
+    const begun = performance.now();
+    let workEnded = 0;
+    let firstRun = 0;
+    const out = await base.writeTransaction(name, async (run) => {
+      const result = await work(async (q, p) => {
         const s = performance.now();
+        if (firstRun === 0) firstRun = s;
         const r = await run(q, p);
-        times.set(q.name, (times.get(q.name) ?? 0) + performance.now() - s);
+        add(q.name, performance.now() - s);
         return r;
-      }),
-    );
+      });
+      workEnded = performance.now();
+      return result;
+    });
+    const ended = performance.now();
+    // Before the first statement: session and BEGIN; after the work: COMMIT (store, indexes, log).
+    add('(session + begin)', firstRun - begun);
+    add('(commit + session close)', ended - workEnded);
+    return out;
+  };
   const started = performance.now();
   for (let i = 0; i < rows.length; i += BATCH) await writeBatch(executor, rows.slice(i, i + BATCH));
   const total = performance.now() - started;
