@@ -27,12 +27,14 @@ import { writeBatch } from '../src/graph/writer/write-batch';
 import { normalizeRecord } from '../src/ingest/normalize';
 import { parseJson } from '../src/domain/json';
 import { DEFAULT_WRITE_CONCURRENCY as INGEST_CONCURRENCY } from '../src/ingest/pipeline';
+import { DEFAULT_BATCH_SIZE } from '../src/ingest/defaults';
 import type { EventRow } from '../src/graph/writer/rows';
 
 const ROOT = join(__dirname, '..');
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const NAIVE_EVENTS = Number(process.env['BENCH_NAIVE_EVENTS'] ?? 2_000);
-const BATCH = Number(process.env['BENCH_BATCH'] ?? 2000);
+// Every path in the same batch size, the CLI's default unless BENCH_BATCH says otherwise.
+const BATCH = Number(process.env['BENCH_BATCH'] ?? DEFAULT_BATCH_SIZE);
 const MEMORY_FACTOR = Number(process.env['BENCH_MEMORY_FACTOR'] ?? 10);
 const SENDERS = Number(process.env['BENCH_SENDERS'] ?? 4);
 
