@@ -15,8 +15,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
+import { Pool } from 'undici';
 import { runBulk } from './lib/bulk';
 import { writeCorpus } from './lib/corpus';
+import { startApi } from './lib/servers';
 import { benchNeo4j, type BenchNeo4j } from './lib/neo4j';
 import { parseConfig } from '../src/config/env';
 import { createDriver } from '../src/graph/driver';
@@ -26,13 +28,16 @@ import { writeBatch } from '../src/graph/writer/write-batch';
 import { normalizeRecord } from '../src/ingest/normalize';
 import { parseJson } from '../src/domain/json';
 import { DEFAULT_WRITE_CONCURRENCY as INGEST_CONCURRENCY } from '../src/ingest/pipeline';
+import { DEFAULT_BATCH_SIZE } from '../src/ingest/defaults';
 import type { EventRow } from '../src/graph/writer/rows';
 
 const ROOT = join(__dirname, '..');
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const NAIVE_EVENTS = Number(process.env['BENCH_NAIVE_EVENTS'] ?? 2_000);
-const BATCH = Number(process.env['BENCH_BATCH'] ?? 2000);
+// Every path in the same batch size, the CLI's default unless BENCH_BATCH says otherwise.
+const BATCH = Number(process.env['BENCH_BATCH'] ?? DEFAULT_BATCH_SIZE);
 const MEMORY_FACTOR = Number(process.env['BENCH_MEMORY_FACTOR'] ?? 10);
+const SENDERS = Number(process.env['BENCH_SENDERS'] ?? 4);
 
 interface Result {
   path: string;
@@ -40,6 +45,8 @@ interface Result {
   seconds: number;
   eventsPerSecond: number;
   peakRssMb?: number;
+  /** POST /ingest: each request's time to its reply, ms. */
+  replyMs?: { alone: number; p50: number; max: number; requests: number; maxInBatches: number };
 }
 
 async function runCli(db: BenchNeo4j, file: string, events: number, label: string): Promise<Result> {
@@ -113,6 +120,60 @@ async function runSameGraph(executor: GraphExecutor, file: string): Promise<Resu
   return { path: 'same graph as the CLI, rows prepared beforehand (writer statements only)', events: rows.length, seconds, eventsPerSecond: Math.round(rows.length / seconds) };
 }
 
+/**
+ * POST /ingest as LimaCharlie's webhook_bulk output sends it: newline-delimited events, one batch
+ * (BATCH records) per request, from SENDERS senders at once, each posting its next body as soon as
+ * it has its reply. The server is `atomgraph serve` as users run it (auth off on loopback), with
+ * INGEST_BATCH_SIZE = BATCH. Reported: events/s over the whole run, and each request's time to its
+ * reply (p50, the longest) beside one body's time when it is the only request (`alone`: the median
+ * of a few bodies posted one at a time before the concurrent run), and the longest reply in batches
+ * of the server's time (`maxInBatches` = longest reply x events/s / BATCH). With SENDERS bodies
+ * written at once, a fair server answers each within SENDERS batches (one round: its own and one of
+ * every other sender's); the bar "no sender waits more than one batch" is read as within SENDERS + 1.
+ */
+async function runHttp(db: BenchNeo4j, file: string, aloneFile: string): Promise<Result> {
+  const bodiesOf = (f: string) => {
+    const lines = readFileSync(f, 'utf8').split('\n').filter((l) => l.trim());
+    const out: string[] = [];
+    for (let i = 0; i < lines.length; i += BATCH) out.push(`${lines.slice(i, i + BATCH).join('\n')}\n`);
+    return out;
+  };
+  const server = await startApi(db, { INGEST_BATCH_SIZE: String(BATCH) });
+  const origin = new URL(server.url).origin;
+  const pool = new Pool(origin, { connections: SENDERS });
+  const post = async (body: string): Promise<number> => {
+    const t = performance.now();
+    const res = await pool.request({ path: '/ingest', method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`POST /ingest answered ${res.statusCode}: ${text.slice(0, 300)}`);
+    return performance.now() - t;
+  };
+  try {
+    const aloneTimes: number[] = [];
+    for (const body of bodiesOf(aloneFile)) aloneTimes.push(await post(body));
+    const alone = aloneTimes.sort((a, b) => a - b)[Math.floor(aloneTimes.length / 2)]!;
+    const bodies = bodiesOf(file);
+    const events = bodies.reduce((n, b) => n + b.split('\n').length - 1, 0);
+    const replies: number[] = [];
+    let next = 0;
+    const started = performance.now();
+    const sender = async () => {
+      while (next < bodies.length) replies.push(await post(bodies[next++]!));
+    };
+    await Promise.all(Array.from({ length: SENDERS }, sender));
+    const seconds = (performance.now() - started) / 1000;
+    replies.sort((a, b) => a - b);
+    const max = replies[replies.length - 1]!;
+    const maxInBatches = Math.round(((max / 1000) * (events / seconds) * 10) / BATCH) / 10;
+    const replyMs = { alone: Math.round(alone), p50: Math.round(replies[Math.floor(replies.length / 2)]!), max: Math.round(max), requests: replies.length, maxInBatches };
+    process.stderr.write(`  POST /ingest: ${events} events in ${seconds.toFixed(1)} s; reply ms alone ${replyMs.alone}, p50 ${replyMs.p50}, max ${replyMs.max}\n`);
+    return { path: `POST /ingest (webhook_bulk, ${SENDERS} concurrent senders, ${BATCH} events per request)`, events, seconds, eventsPerSecond: Math.round(events / seconds), peakRssMb: server.rssMb(), replyMs };
+  } finally {
+    await pool.close();
+    await server.stop();
+  }
+}
+
 async function runCeiling(driver: ReturnType<typeof createDriver>, file: string, events: number): Promise<Result> {
   // Plain JSON.parse, no validation, no indicators or sensors: what the database can take at best.
   const { createReadStream } = await import('node:fs');
@@ -146,6 +207,7 @@ async function runCeiling(driver: ReturnType<typeof createDriver>, file: string,
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100);
   const db = await benchNeo4j(process.env);
   const dir = join(tmpdir(), `atomgraph-bench-ingest-${process.pid}`);
   mkdirSync(dir, { recursive: true });
@@ -165,6 +227,10 @@ async function main(): Promise<void> {
     await writeCorpus(ceilingFile, EVENTS, `${tag}-c`);
     const sameGraphFile = join(dir, 'same-graph.jsonl');
     await writeCorpus(sameGraphFile, EVENTS, `${tag}-g`);
+    const httpFile = join(dir, 'http.jsonl');
+    await writeCorpus(httpFile, EVENTS, `${tag}-h`);
+    const aloneFile = join(dir, 'http-alone.jsonl');
+    await writeCorpus(aloneFile, BATCH * 5, `${tag}-a`);
 
     process.stderr.write(`ingest benchmark: ${EVENTS} events (and ${EVENTS * MEMORY_FACTOR} for the memory check), batch ${BATCH}, Neo4j ${db.uri}\n`);
     // Warm-up, not reported: a fresh JVM and store are several times slower for their first
@@ -177,6 +243,7 @@ async function main(): Promise<void> {
     results.push(await runCeiling(driver, ceilingFile, EVENTS));
     results.push(await runNaive(executor, naiveFile));
     results.push(await runSameGraph(executor, sameGraphFile));
+    results.push(await runHttp(db, httpFile, aloneFile));
     results.push(await runCli(db, large, EVENTS * MEMORY_FACTOR, `cli: atomgraph load (${EVENTS * MEMORY_FACTOR} events)`));
     // Bulk (bench/lib/bulk.ts): the same 1M-event file into a Neo4j home of its own.
     const bulk = await runBulk(large, EVENTS * MEMORY_FACTOR, process.env['BENCH_BULK_HEAP'] ?? '2g');
@@ -191,14 +258,23 @@ async function main(): Promise<void> {
       results,
       cliShareOfCeiling: Math.round((cli / ceiling) * 100) / 100,
       cliShareOfSameGraph: Math.round((cli / results[3]!.eventsPerSecond) * 100) / 100,
-      bulkVsCli: Math.round((bulk.eventsPerSecond / results[4]!.eventsPerSecond) * 10) / 10,
+      bulkVsCli: Math.round((bulk.eventsPerSecond / results[5]!.eventsPerSecond) * 10) / 10,
+      cli1MShareOfCeiling: Math.round((results[5]!.eventsPerSecond / ceiling) * 100) / 100,
+      httpShareOfCeiling: Math.round((results[4]!.eventsPerSecond / ceiling) * 100) / 100,
+      loadAverageAtStart: loadAtStart,
+      loadAverage: (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100),
     };
     const outFile = join(ROOT, 'bench', 'results', `ingest-${summary.date.replace(/[:.]/g, '-')}.json`);
     writeFileSync(outFile, `${JSON.stringify(summary, null, 2)}\n`);
     process.stdout.write(`\n| path | events | seconds | events/s | peak RSS (MB) |\n|---|---:|---:|---:|---:|\n`);
     for (const r of results) process.stdout.write(`| ${r.path} | ${r.events} | ${r.seconds.toFixed(1)} | ${r.eventsPerSecond} | ${r.peakRssMb ?? '-'} |\n`);
     process.stdout.write(`bulk: Node peak ${bulk.peakRssMb} MB, import JVM peak ${bulk.importJvmPeakRssMb} MB (-Xmx${bulk.heap}), ${summary.bulkVsCli}x the CLI on the same ${bulk.events} events; load average ${bulk.loadAverage.before.map((l) => l.toFixed(1)).join('/')} before\n`);
-    process.stdout.write(`\nCLI at ${Math.round(summary.cliShareOfCeiling * 100)}% of the ceiling, ${Math.round(summary.cliShareOfSameGraph * 100)}% of its own statements. Written to ${outFile}\n`);
+    const http = results[4]!.replyMs!;
+    process.stdout.write(
+      `\nCLI at ${Math.round(summary.cliShareOfCeiling * 100)}% of the ceiling (${Math.round(summary.cli1MShareOfCeiling * 100)}% at ${EVENTS * MEMORY_FACTOR} events), ` +
+        `${Math.round(summary.cliShareOfSameGraph * 100)}% of its own statements; POST /ingest at ${Math.round(summary.httpShareOfCeiling * 100)}%, ` +
+        `replies ms: alone ${http.alone}, p50 ${http.p50}, longest ${http.max} (${(http.max / http.alone).toFixed(1)}x alone, ${http.maxInBatches} batches of the server's time). Load average ${summary.loadAverage.join(', ')}. Written to ${outFile}\n`,
+    );
   } finally {
     await driver.close();
     await db.stop();

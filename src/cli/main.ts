@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { ConfigError } from '../config/env';
+import { DEFAULT_BATCH_SIZE } from '../ingest/defaults';
 import { AppError } from '../errors/codes';
 import { SERVER_VERSION } from '../version';
 import type { DemoOptions } from './demo';
@@ -34,7 +35,7 @@ program
   .command('load')
   .description('load LimaCharlie events from files, directories (recursive) or - for stdin; JSONL, JSON arrays, gzip')
   .argument('<inputs...>', 'files, directories, or - for stdin')
-  .option('--batch-size <n>', 'events per write transaction', '2000')
+  .option('--batch-size <n>', 'events per write transaction', String(DEFAULT_BATCH_SIZE))
   .option('--rejects <file>', 'write rejected records as JSONL with source, line, reason and text')
   .option('--no-progress', 'no progress bar, even on a terminal')
   .action(loadCommand);

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseRelativeRange } from '../domain/time';
+import { DEFAULT_BATCH_SIZE } from '../ingest/defaults';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -50,7 +51,7 @@ export const configSchema = z.object({
   /** Rejected records listed (line and reason) in one POST /ingest reply; `rejected` counts them all. */
   INGEST_MAX_ERRORS_LISTED: z.coerce.number().int().min(0).max(100_000).default(100),
   /** Events per write transaction for HTTP and GraphQL ingest. */
-  INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(2000),
+  INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(DEFAULT_BATCH_SIZE),
   /** Largest maxDepth a client may ask for in ancestry and tree queries. */
   API_MAX_DEPTH: z.coerce.number().int().min(1).max(1000).default(256),
   /** Largest page (`first`) a client may ask for. */

@@ -14,6 +14,7 @@ import { type DetectionRow, type DetectionWriteResult, writeDetections } from '.
 import { normalizeDetection, recogniseRecord } from './detection';
 import { createYielder } from './cooperative';
 import { normalizeRecord } from './normalize';
+import { DEFAULT_BATCH_SIZE } from './defaults';
 import { parseJson } from '../domain/json';
 import type { InputItem } from './read';
 
@@ -89,7 +90,7 @@ const MAX_REJECT_TEXT = 4096;
 export const DEFAULT_WRITE_CONCURRENCY = 2;
 
 export async function ingest(input: AsyncIterable<InputItem>, options: IngestOptions): Promise<IngestSummary> {
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const writer = options.writer ?? graphWriter(options.executor, options.feedLog);
   const summary: IngestSummary = { records: 0, stored: 0, duplicates: 0, rejected: 0, warnings: 0, interrupted: false, detections: 0, detectionDuplicates: 0 };
   const concurrency = options.concurrency ?? DEFAULT_WRITE_CONCURRENCY;

@@ -6,6 +6,7 @@ import { normalizeRecord } from '../../src/ingest/normalize';
 import { parseJson } from '../../src/domain/json';
 import type { EventRow } from '../../src/graph/writer/rows';
 import { placeholderReports, REPORT } from '../../src/graph/writer/snapshots';
+import { writeBatch } from '../../src/graph/writer/write-batch';
 
 const samples = join(__dirname, '..', '..', '..', 'shared', 'samples');
 
@@ -70,5 +71,35 @@ describe('one report per placeholder per batch', () => {
     const plain = placeholderReports([child('b1'), child('a0')]);
     expect(plain[0]?.[REPORT.from]).toBe('org/a0');
     expect([plain[0]?.[REPORT.snapshot], plain[0]?.[REPORT.sid], plain[0]?.[REPORT.hostname]]).toEqual([false, 's', 'h']);
+  });
+});
+
+describe('reports a batch sends to Neo4j', () => {
+  // Records what writeBatch asks its transaction to run; the graph's answer to the event statement
+  // is that every row was stored (what a first load gets).
+  async function sentReports(rows: EventRow[]): Promise<string[]> {
+    const sent: string[] = [];
+    const executor = {
+      writeTransaction: async <T>(_name: string, work: (run: (q: { name: string }, p?: Record<string, unknown>) => Promise<unknown>) => Promise<T>) =>
+        work(async (query, params = {}) => {
+          if (query.name === 'ingest: describe placeholders') sent.push(...(params['reports'] as unknown[][]).map((r) => r[REPORT.uid] as string));
+          const records = query.name === 'ingest: write events'
+            ? (params['rows'] as unknown[][]).map((r) => ({ get: (k: string) => (k === 'uid' ? r[0] : false) }))
+            : [];
+          return { records };
+        }),
+    };
+    await writeBatch(executor as never, rows);
+    return sent.sort();
+  }
+
+  it('describes only the referenced events that are not in the batch itself', async () => {
+    const parent = rowsOf({ routing: routing('p', { parent: 'gp' }), event: { PARENT: { FILE_PATH: 'gp.exe' } } });
+    const child = rowsOf({ routing: routing('c', { parent: 'p' }), event: { PARENT: { FILE_PATH: 'p.exe' } } });
+    const orphan = rowsOf({ routing: routing('o', { parent: 'missing' }), event: {} });
+    // p is in the batch (complete once written), so only gp and missing can still be placeholders.
+    expect(await sentReports([...child, ...parent, ...orphan])).toEqual(['org/gp', 'org/missing']);
+    // Without its parent in the batch, the child's report on p is sent.
+    expect(await sentReports([...child])).toEqual(['org/p']);
   });
 });

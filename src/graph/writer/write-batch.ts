@@ -8,7 +8,7 @@ import type { FeedLogWriter } from '../feed-log';
 import { encodeRow } from './columns';
 import type { EventRow } from './rows';
 import { rollupsOf, UPDATE_ROLLUPS } from './rollups';
-import { placeholderReports } from './snapshots';
+import { placeholderReports, REPORT } from './snapshots';
 import { DESCRIBE_PLACEHOLDERS, FORGET_SNAPSHOTS, LINK_CARRIED, UPDATE_SENSORS, UPDATE_SIGHTINGS, WRITE_EVENTS } from './statements';
 
 export interface BatchWriteResult {
@@ -60,7 +60,9 @@ export async function writeBatch(executor: GraphExecutor, rows: readonly EventRo
     // this batch's events say of the placeholders still missing.
     const arrived = result.records.filter((r) => r.get('described') === true).map((r) => r.get('uid') as string);
     if (arrived.length > 0) await run(FORGET_SNAPSHOTS, { uids: arrived });
-    const reports = placeholderReports(batch);
+    // Every event of the batch is complete now (stored, or already stored before), so no report
+    // about one of them can describe a placeholder: they are left out rather than sought.
+    const reports = placeholderReports(batch).filter((report) => !unique.has(report[REPORT.uid] as string));
     if (reports.length > 0) await run(DESCRIBE_PLACEHOLDERS, { reports });
     // A carried copy replaced by its event is not new: it was counted, and announced, when stored.
     const stored = result.records.filter((r) => r.get('replaces') !== true).map((r) => r.get('uid') as string);
