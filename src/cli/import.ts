@@ -20,6 +20,7 @@ import { loadConfig } from '../config/env';
 import { AppError, ErrorCode } from '../errors/codes';
 import { migrate } from '../graph/schema/migrate';
 import { ingest } from '../ingest/pipeline';
+import { DEFAULT_BATCH_SIZE } from '../ingest/defaults';
 import { openInputs } from '../ingest/read';
 import { localNeo4jPaths, localNeo4jRunning, startLocalNeo4j, stopLocalNeo4j } from '../local/neo4j';
 import { createRuntime } from '../runtime';
@@ -78,7 +79,7 @@ export async function importCommand(inputs: string[], options: ImportOptions): P
   try {
     const graph = new BulkGraph(csvDir);
     say(`reading ${inputs.join(' ')} into ${csvDir}`);
-    const summary = await ingest(openInputs(inputs), { writer: graph, batchSize: 2000, concurrency: 1, onReject: reporter.onReject, onWarning: reporter.onWarning });
+    const summary = await ingest(openInputs(inputs), { writer: graph, batchSize: DEFAULT_BATCH_SIZE, concurrency: 1, onReject: reporter.onReject, onWarning: reporter.onWarning });
     const memory = graph.memory();
     const output = graph.finish();
     const readSeconds = (performance.now() - started) / 1000;
