@@ -1,8 +1,7 @@
 // RETENTION inside `atomgraph serve` as operators run it (a child process against the test Neo4j):
 // events older than the cutoff disappear while the server serves, in small batches (each one
-// transaction), and every read taken meanwhile sees each event either whole (its node with all its
-// edges) or gone, never half-deleted, in every API answer; the API keeps answering, and its counts
-// are exact afterwards.
+// transaction); the kept events stay whole in every read, every event the API returns meanwhile
+// is whole (never a remnant of a half-deleted one), and the counts are exact afterwards.
 //
 // The test Neo4j is shared with the other suites and RETENTION prunes every org, so the old events
 // here are from 2005 and the retention is the longest allowed (3650 days: a cutoff at the end of
