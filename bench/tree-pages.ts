@@ -16,7 +16,7 @@ import { percentile, round1 } from './lib/stats';
 import { parseConfig } from '../src/config/env';
 import { createDriver } from '../src/graph/driver';
 import { GraphExecutor, type NamedQuery } from '../src/graph/executor';
-import { descendantsPageQuery, TreeReader } from '../src/graph/reader/trees';
+import { TreeReader } from '../src/graph/reader/trees';
 import { migrate } from '../src/graph/schema/migrate';
 import { loadavg } from 'node:os';
 
@@ -33,6 +33,22 @@ CREATE (e:Event:NEW_PROCESS {uid: r.uid, atom: r.atom, oid: $org, sid: 's1', hos
 WITH e, r WHERE r.parent IS NOT NULL
 MATCH (p:Event {uid: r.parent})
 CREATE (e)-[:PARENT]->(p)`,
+};
+
+/** The page statement before this change (commit 2296023), for comparison: the walk to maxDepth, then top-k. */
+const BEFORE: NamedQuery = {
+  name: 'bench: descendants page, walk to maxDepth (before)',
+  cypher: `MATCH (root:Event {uid: $uid})
+WHERE ($orgs IS NULL OR root.oid IN $orgs)
+MATCH (root) (()<-[:PARENT]-(x:Event WHERE $types IS NULL OR x.type IN $types)){1,${MAX_DEPTH}}
+WITH root, last(x) AS d, min(size(x)) AS depth
+WHERE d <> root
+WITH d, depth, coalesce(d.time, 0) AS t
+WHERE $after IS NULL
+   OR depth > $after.d
+   OR (depth = $after.d AND (t > $after.t OR (t = $after.t AND d.uid > $after.uid)))
+WITH d, depth, t ORDER BY depth, t, d.uid LIMIT $limit
+RETURN collect({d: d, depth: depth, t: t}) AS page`,
 };
 
 interface Row { uid: string; atom: string; parent: string | null; time: number; depth: number }
@@ -84,7 +100,6 @@ async function main(): Promise<void> {
     picks.push(['middle of the last level', Math.floor((firstPageOfLevel(FANOUT.length) + pages) / 2)], ['last page', pages]);
 
     const trees = new TreeReader(executor);
-    const old = descendantsPageQuery(MAX_DEPTH);
     const result: Record<string, { page: number; newMs: number; oldMs: number; rows: number }> = {};
     for (const [label, page] of picks) {
       const after = cursorBefore(page);
@@ -100,7 +115,7 @@ async function main(): Promise<void> {
           const k = rows[(page - 1) * PAGE - 1]!;
           return { d: BigInt(k.depth), t: BigInt(k.time), uid: k.uid };
         })();
-        await executor.read(old, { uid: root.uid, orgs: null, types: null, after: before, limit: BigInt(PAGE + 1) });
+        await executor.read(BEFORE, { uid: root.uid, orgs: null, types: null, after: before, limit: BigInt(PAGE + 1) });
         if (r > 0) oldMs.push(performance.now() - t);
       }
       const expect = rows.slice((page - 1) * PAGE, page * PAGE).length;

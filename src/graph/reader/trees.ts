@@ -60,12 +60,13 @@ RETURN size(rows) AS total,
 }
 
 /**
- * A page of descendants without totalCount: the walk keeps only the page (ORDER BY ... LIMIT is a
- * top-k sort) and skips everything up to the cursor, instead of collecting and sorting the whole
- * tree into one list and counting it. The walk's bound is the caller's choice: TreeReader asks it
- * only down to the levels the page can reach (see pageBounds), not to maxDepth. A node's depth is
- * the shortest walk to it, so a walk bounded at B gives every node of depth <= B the depth the
- * maxDepth walk gives it, and none deeper: its rows are exactly the first rows of the full walk.
+ * A page of descendants without totalCount: what follows the cursor, sorted and cut to the page,
+ * not the whole tree sorted and counted; and `deeper`, whether a node at the bound has a child
+ * the walk would follow (a deeper walk could find more; checked edge by edge, not walked). The walk's bound is the caller's choice:
+ * TreeReader asks it only down to the levels the page can reach (see pageBounds), not to
+ * maxDepth. A node's depth is the shortest walk to it, so a walk bounded at B gives every node of
+ * depth <= B the depth the maxDepth walk gives it, and none deeper: its rows are exactly the
+ * first rows of the full walk.
  */
 const descendantsPageCache = new Map<number, NamedQuery>();
 export function descendantsPageQuery(depth: number): NamedQuery {
@@ -76,11 +77,17 @@ export function descendantsPageQuery(depth: number): NamedQuery {
       name: `descendants page (depth ${depth})`,
       cypher: `
 ${descendantsWalk(depth)}
-WHERE $after IS NULL
-   OR depth > $after.d
-   OR (depth = $after.d AND (t > $after.t OR (t = $after.t AND d.uid > $after.uid)))
-WITH d, depth, t ORDER BY depth, t, d.uid LIMIT $limit
-RETURN collect({d: d, depth: depth, t: t}) AS page`,
+WITH sum(CASE WHEN depth = ${depth} AND EXISTS { (d)<-[:PARENT]-(c:Event WHERE $types IS NULL OR c.type IN $types) } THEN 1 ELSE 0 END) > 0 AS deeper,
+     collect(CASE WHEN $after IS NULL
+                    OR depth > $after.d
+                    OR (depth = $after.d AND (t > $after.t OR (t = $after.t AND d.uid > $after.uid)))
+                  THEN {d: d, depth: depth, t: t} END) AS rows
+CALL (rows) {
+  UNWIND rows AS r
+  WITH r ORDER BY r.depth, r.t, r.d.uid LIMIT $limit
+  RETURN collect(r) AS page
+}
+RETURN page, deeper`,
     };
     descendantsPageCache.set(depth, query);
   }
@@ -177,16 +184,14 @@ export class TreeReader {
       return toPage('descendants', record.get('total'), record.get('page') as { d: Node; depth: unknown; t: unknown }[], first);
     }
     // Each try is one statement, so the page it gives is one consistent read. A try that fills the
-    // page ends it; so does one that found no more rows than the try before (the levels between
-    // are empty, so every deeper level is too), or the walk reaching maxDepth.
+    // page ends it; so does one whose bound level has no child to follow (the tree ends there), or
+    // the walk reaching maxDepth.
     let page: { d: Node; depth: unknown; t: unknown }[] = [];
-    let found = -1;
     for (const bound of pageBounds(key ? Number(key.d) : 1, maxDepth)) {
       const record = (await this.executor.read(descendantsPageQuery(bound), params)).records[0];
       if (!record) break; // the root is not there (or not in scope)
       page = record.get('page') as { d: Node; depth: unknown; t: unknown }[];
-      if (page.length > first || page.length === found) break;
-      found = page.length;
+      if (page.length > first || record.get('deeper') !== true) break;
     }
     return toPage('descendants', 0, page, first);
   }
