@@ -18,8 +18,9 @@ const joined = (xs: string[]) => xs.map(part).join(` + '|' + `);
 
 const HOUR_OF = '(d.time / 3600000) * 3600000';
 const RULE_OF = 'coalesce(d.rule, d.cat)';
-const DETECTION_KEY = joined(['d.oid', 'd.sid', 'd.hostname', RULE_OF, 'd.priority', HOUR_OF]);
-const TAG_KEY = joined(['d.oid', 'd.sid', 'd.priority', 'tag', HOUR_OF]);
+/** The org first, `oid/`, as in every key of the graph; then the rest. */
+const DETECTION_KEY = `d.oid + '/' + ${joined(['d.sid', 'd.hostname', RULE_OF, 'd.priority', HOUR_OF])}`;
+const TAG_KEY = `d.oid + '/' + ${joined(['d.sid', 'd.priority', 'tag', HOUR_OF])}`;
 
 /** The rollups of the detections `source` binds to `d`, counted in (key order: two writers lock shared rollups alike). */
 function countInto(source: string): { detections: string; tags: string } {
