@@ -1,7 +1,7 @@
 // Count rollups: a generated fleet (shuffled arrival, duplicates, carried copies, detections'
-// copies) is loaded, replayed in another order, then pruned; after each step every rollup equals a
-// count over the stored events, and eventCounts answered from the rollups equals counts computed
-// from the file with plain JSON handling.
+// copies) is loaded, replayed in another order, then pruned; after each step every rollup (events'
+// and detections') equals a count over the stored events or detections, and eventCounts and
+// detectionCounts answered from the rollups equal counts computed from the file with plain JSON.
 import { generateTextWithDetections } from '../../src/generate/stories/detections';
 import { withDefaults } from '../../src/generate';
 import { prune } from '../../src/graph/prune/prune';
@@ -42,6 +42,33 @@ function fileEvents(parsed: readonly Json[]): Map<string, FileEvent> {
     } else if (rec['routing'] && rec['event']) visit(rec as Rec);
   }
   return events;
+}
+
+interface FileDetection {
+  time: number;
+  rule: string;
+  tags: string[];
+  hostname: string | null;
+  priority: number | null;
+}
+
+/** The file's detections, each once (by detect_id), read with plain JSON as LimaCharlie writes them. */
+function fileDetections(parsed: readonly Json[]): Map<string, FileDetection> {
+  const out = new Map<string, FileDetection>();
+  for (const rec of parsed) {
+    if (!isDetection(rec) || typeof rec['detect_id'] !== 'string' || out.has(rec['detect_id'])) continue;
+    const routing = { ...((rec['routing'] as Json | undefined) ?? {}), ...((((rec['detect'] as Json | undefined) ?? {})['routing'] as Json | undefined) ?? {}) };
+    const mtd = (rec['detect_mtd'] as Json | undefined) ?? {};
+    const time = [rec['gen_time'], rec['ts'], routing['event_time']].find((t) => typeof t === 'number') as number;
+    out.set(rec['detect_id'], {
+      time,
+      rule: (rec['source_rule'] as string | undefined) || String(rec['cat']),
+      tags: ((mtd['tags'] as string[] | undefined) ?? []).map((t) => t.toLowerCase()),
+      hostname: (routing['hostname'] as string | undefined) || null,
+      priority: typeof rec['priority'] === 'number' ? rec['priority'] : null,
+    });
+  }
+  return out;
 }
 
 const countBy = <T>(items: Iterable<T>, key: (t: T) => string | null) => {
@@ -116,8 +143,65 @@ describe('count rollups', () => {
     }
   }
 
+  /** Every detection rollup of the org against a count over its stored detections, and none left out. */
+  async function expectDetectionRollupsExact(org: string) {
+    const rows = await cypher(
+      `MATCH (r:DetectionRollup {oid: $org})
+       CALL (r) {
+         MATCH (d:Detection {oid: r.oid})
+         WHERE d.time >= r.hour AND d.time < r.hour + 3600000 AND coalesce(d.rule, d.cat) = r.rule
+           AND coalesce(d.sid, '') = coalesce(r.sid, '') AND coalesce(d.hostname, '') = coalesce(r.hostname, '')
+           AND coalesce(d.priority, -1) = coalesce(r.priority, -1)
+         RETURN count(d) AS actual
+       }
+       RETURN r.uid AS uid, r.count AS count, actual
+       UNION ALL
+       MATCH (r:DetectionTagRollup {oid: $org})
+       CALL (r) {
+         MATCH (d:Detection {oid: r.oid})
+         WHERE d.time >= r.hour AND d.time < r.hour + 3600000 AND coalesce(d.sid, '') = coalesce(r.sid, '')
+           AND coalesce(d.priority, -1) = coalesce(r.priority, -1)
+         UNWIND d.tags AS tag
+         WITH tag WHERE tag = r.tag
+         RETURN count(*) AS actual
+       }
+       RETURN r.uid AS uid, r.count AS count, actual`,
+      { org },
+    );
+    expect(rows.filter((r) => Number(r.get('count')) !== Number(r.get('actual'))).map((r) => r.toObject())).toEqual([]);
+    const total = await cypher(
+      `CALL () { MATCH (r:DetectionRollup {oid: $org}) RETURN sum(r.count) AS rolled }
+       CALL () { MATCH (r:DetectionTagRollup {oid: $org}) RETURN sum(r.count) AS rolledTags }
+       CALL () { MATCH (d:Detection {oid: $org}) WHERE d.time IS NOT NULL RETURN count(d) AS stored, sum(size(coalesce(d.tags, []))) AS tags }
+       RETURN rolled, rolledTags, stored, tags`,
+      { org },
+    );
+    expect(Number(total[0]!.get('rolled'))).toBe(Number(total[0]!.get('stored')));
+    expect(Number(total[0]!.get('rolledTags'))).toBe(Number(total[0]!.get('tags')));
+  }
+
+  /** detectionCounts by each group, against the file, answered from the rollups. */
+  async function expectDetectionCountsAsFile(org: string, detections: readonly FileDetection[]) {
+    const expected: Record<string, [string, number][]> = {
+      RULE: countBy(detections, (d) => d.rule),
+      TAG: countBy(detections.flatMap((d) => d.tags), (t) => t),
+      HOSTNAME: countBy(detections, (d) => d.hostname),
+      PRIORITY: countBy(detections, (d) => (d.priority === null ? null : String(d.priority))),
+      HOUR: countBy(detections, (d) => new Date(Math.floor(d.time / HOUR) * HOUR).toISOString()),
+      DAY: countBy(detections, (d) => new Date(Math.floor(d.time / DAY) * DAY).toISOString()),
+    };
+    for (const [group, want] of Object.entries(expected)) {
+      queries.length = 0;
+      const res = await run(`query($o: [String!]) { detectionCounts(groupBy: ${group}, filter: {orgIds: $o}, limit: 500) { key count } }`, { o: [org] });
+      expect(res.errors).toBeUndefined();
+      const got = (res.data?.['detectionCounts'] as { key: string; count: number }[]).map((b) => [b.key, Number(b.count)] as [string, number]);
+      expect([group, got.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]).toEqual([group, want]);
+      expect(queries.some((q) => q.startsWith('detection counts from rollups'))).toBe(true);
+    }
+  }
+
   it('equal a count over the events after replays, shuffles, duplicates and pruning', async () => {
-    const generated = await generateTextWithDetections(withDefaults({ hosts: 5, events: 3000, seed: 'rollups', orgs: 1, stories: 2, duplicates: 0.05, shuffle: 0.2, orphans: 0.05 }));
+    const generated = await generateTextWithDetections(withDefaults({ hosts: 5, events: 3000, seed: 'rollups', orgs: 1, stories: 4, duplicates: 0.05, shuffle: 0.2, orphans: 0.05 }));
     const org = uniqueOrg('rollups');
     const lines = generated.text.replaceAll(generated.truth.orgs[0]!.oid, org).split('\n').filter((l) => l.length > 0);
     const parsed = lines.flatMap((l) => {
@@ -128,22 +212,33 @@ describe('count rollups', () => {
       }
     });
     const all = fileEvents(parsed);
+    const detections = [...fileDetections(parsed).values()];
+    expect(detections.length).toBeGreaterThan(5);
 
     await loadInOrder(runtime, shuffled(lines, 1), 300);
     await expectRollupsExact(org);
     await expectCountsAsFile(org, [...all.values()]);
+    await expectDetectionRollupsExact(org);
+    await expectDetectionCountsAsFile(org, detections);
 
     // Replays in other orders (duplicates, carried copies replaced or not) change nothing.
     await loadInOrder(runtime, shuffled(lines, 2), 700);
     await loadInOrder(runtime, lines, 2000);
     await expectRollupsExact(org);
     await expectCountsAsFile(org, [...all.values()]);
+    await expectDetectionRollupsExact(org);
+    await expectDetectionCountsAsFile(org, detections);
 
-    const times = [...all.values()].map((e) => e.time).sort((a, b) => a - b);
-    const cutoff = times[Math.floor(times.length / 3)]!;
+    // The cutoff halfway through the detections, so the prune takes some of them off too.
+    const dtimes = detections.map((d) => d.time).sort((a, b) => a - b);
+    const cutoff = dtimes[Math.floor(dtimes.length / 2)]!;
     await prune(runtime.executor, { before: BigInt(cutoff), orgs: [org], batchSize: 250 });
     await expectRollupsExact(org);
     await expectCountsAsFile(org, [...all.values()].filter((e) => e.time >= cutoff));
+    const kept = detections.filter((d) => d.time >= cutoff);
+    expect(kept.length).toBeLessThan(detections.length);
+    await expectDetectionRollupsExact(org);
+    await expectDetectionCountsAsFile(org, kept);
   }, 300_000);
 
   it('leaves counts the rollups cannot answer exactly (a range off the hour, hostnames, minutes) to the events', async () => {
@@ -151,12 +246,15 @@ describe('count rollups', () => {
       `eventCounts(groupBy: EVENT_TYPE, filter: {from: "2024-06-01T00:00:01Z"}) { key }`,
       `eventCounts(groupBy: MINUTE, filter: {from: "2024-06-01T00:00:00Z", to: "2024-06-01T01:00:00Z"}) { key }`,
       `eventCounts(groupBy: EVENT_TYPE, filter: {commandLine: {contains: "x"}}) { key }`,
+      `detectionCounts(groupBy: RULE, filter: {from: "2024-06-01T00:00:01Z"}) { key }`,
+      `detectionCounts(groupBy: TAG, filter: {rule: "x"}) { key }`,
+      `detectionCounts(groupBy: HOSTNAME, filter: {hostnames: ["x"]}) { key }`,
     ];
     for (const c of cases) {
       queries.length = 0;
       const res = await run(`{ ${c} }`);
       expect(res.errors).toBeUndefined();
-      expect([c, queries.some((q) => q.startsWith('event counts from rollups'))]).toEqual([c, false]);
+      expect([c, queries.some((q) => q.startsWith('event counts from rollups') || q.startsWith('detection counts from rollups'))]).toEqual([c, false]);
     }
   });
 });

@@ -11,7 +11,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NamedQuery } from '../../src/graph/executor';
-import { compileDetectionFilter, detectionCountQuery, detectionSearchQuery } from '../../src/graph/reader/detections';
+import { compileDetectionFilter, detectionCountQuery, detectionRollupCountQuery, detectionSearchQuery } from '../../src/graph/reader/detections';
 import { compileEventFilter } from '../../src/graph/reader/event-filter';
 import { crossHostPathQuery, pathQuery } from '../../src/graph/reader/lateral';
 import { countQuery, rollupCountQuery, searchQuery } from '../../src/graph/reader/search';
@@ -96,6 +96,10 @@ const RENDERINGS: Record<string, () => { id: string; query: NamedQuery; params?:
     const compiled = compileDetectionFilter({ minPriority: 3n }, ORGS)!;
     return [{ id: 'by rule', query: detectionCountQuery(compiled, 'RULE'), params: compiled.params }];
   },
+  'detections.ts detectionRollupCountQuery': () => [
+    { id: 'detection rollups by rule', query: detectionRollupCountQuery('RULE') },
+    { id: 'detection tag rollups', query: detectionRollupCountQuery('TAG') },
+  ],
 };
 
 describe('reader statements', () => {

@@ -7,6 +7,7 @@
  * (docs/graph-model.md, Retention). `atomgraph prune` and RETENTION in `serve` both run this.
  */
 import type { GraphExecutor, NamedQuery, TxRunner } from '../executor';
+import { decrements, UNCOUNT_DETECTION_ROLLUPS, UNCOUNT_DETECTION_TAG_ROLLUPS } from '../writer/detection-rollups';
 import {
   COUNT_PRUNABLE_ALL,
   COUNT_PRUNABLE_ORGS,
@@ -74,10 +75,17 @@ export async function prune(executor: GraphExecutor, options: PruneOptions): Pro
       const result = await run(pruneDetections, { ...scope, limit: BigInt(batchSize) });
       const events = new Set<string>();
       const tags = new Set<string>();
+      const rollups: string[] = [];
+      const tagRollups: string[] = [];
       for (const r of result.records) {
         for (const uid of r.get('events') as string[]) events.add(uid);
         for (const uid of r.get('tags') as string[]) tags.add(uid);
+        const rollup = r.get('rollup') as string | null;
+        if (rollup !== null) rollups.push(rollup);
+        tagRollups.push(...(r.get('tagRollups') as string[]));
       }
+      if (rollups.length > 0) await run(UNCOUNT_DETECTION_ROLLUPS, { rollups: decrements(rollups) });
+      if (tagRollups.length > 0) await run(UNCOUNT_DETECTION_TAG_ROLLUPS, { rollups: decrements(tagRollups) });
       if (tags.size > 0) await run(DROP_EMPTY_TAGS, { uids: [...tags] });
       await dropOrphanPlaceholders(run, events);
       return result.records.length;

@@ -10,6 +10,7 @@
  * half-deleted event.
  */
 import type { NamedQuery } from '../executor';
+import { DETECTION_ROLLUP_KEYS_CYPHER } from '../writer/detection-rollups';
 import { ROLLUP_UID_CYPHER } from '../writer/rollups';
 
 /**
@@ -35,7 +36,8 @@ RETURN events, detections`,
 
 /**
  * A batch of detections older than the cutoff, deleted with their DETECTED and TAGGED edges.
- * Returns the events they named (placeholders among them may now be orphans) and their tags.
+ * Returns the events they named (placeholders among them may now be orphans), their tags, and
+ * the detection rollups they counted in (prune takes them off).
  */
 export const PRUNE_DETECTIONS_ALL: NamedQuery = {
   name: 'prune: detections (all orgs)',
@@ -45,8 +47,9 @@ WITH d LIMIT $limit
 OPTIONAL MATCH (d)-[:DETECTED]->(e:Event)
 OPTIONAL MATCH (d)-[:TAGGED]->(t:DetectionTag)
 WITH d, collect(DISTINCT e.uid) AS events, collect(DISTINCT t.uid) AS tags
+WITH d, events, tags, ${DETECTION_ROLLUP_KEYS_CYPHER}
 DETACH DELETE d
-RETURN events, tags`,
+RETURN events, tags, rollup, tagRollups`,
 };
 
 export const PRUNE_DETECTIONS_ORGS: NamedQuery = {
@@ -57,8 +60,9 @@ WITH d LIMIT $limit
 OPTIONAL MATCH (d)-[:DETECTED]->(e:Event)
 OPTIONAL MATCH (d)-[:TAGGED]->(t:DetectionTag)
 WITH d, collect(DISTINCT e.uid) AS events, collect(DISTINCT t.uid) AS tags
+WITH d, events, tags, ${DETECTION_ROLLUP_KEYS_CYPHER}
 DETACH DELETE d
-RETURN events, tags`,
+RETURN events, tags, rollup, tagRollups`,
 };
 
 /** A detection tag no detection carries any more. */

@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { toEventNode, type EventNode, type OrgScope } from './events';
 import { toBigInt, toStr } from './values';
 import { chosenOrg, orgIn, orgScope } from './scope';
+import { DETECTION_ROLLUPS_READY } from '../writer/detection-rollups';
 
 export interface DetectionNode {
   uid: string;
@@ -210,6 +211,49 @@ RETURN key, n ORDER BY ${ordered} LIMIT $limit`,
   };
 }
 
+const HOUR = 3_600_000n;
+
+/** The bucket keys the rollups hold (src/graph/writer/detection-rollups.ts), by group. */
+const ROLLUP_GROUP_KEYS: Record<DetectionCountGroup, string> = {
+  RULE: 'r.rule',
+  TAG: 'r.tag',
+  HOSTNAME: 'r.hostname',
+  PRIORITY: 'r.priority',
+  HOUR: 'r.hour',
+  DAY: '(r.hour / 86400000) * 86400000',
+};
+
+/**
+ * Whether the rollups answer this count exactly: filtered only by org, sensor, a priority floor and
+ * a time range on whole hours, which the rollups hold. Hostnames (matched case-insensitively),
+ * rule, category and tag filters, or a range not on hour boundaries, read the detections.
+ */
+export function detectionRollupsAnswer(filter: DetectionFilter | null): boolean {
+  const f = filter ?? {};
+  const allowed = new Set(['orgIds', 'sensorIds', 'minPriority', 'from', 'to']);
+  for (const [k, v] of Object.entries(f)) {
+    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    if (!allowed.has(k)) return false;
+  }
+  const aligned = (t: bigint | null | undefined) => t === null || t === undefined || t % HOUR === 0n;
+  return aligned(f.from) && aligned(f.to);
+}
+
+/** detectionCounts summed from the rollups: the same buckets, in the same order, as detectionCountQuery. */
+export function detectionRollupCountQuery(group: DetectionCountGroup): NamedQuery {
+  const ordered = group === 'HOUR' || group === 'DAY' ? 'key ASC' : group === 'PRIORITY' ? 'key DESC' : 'n DESC, key ASC';
+  return {
+    name: `detection counts from rollups (${group})`,
+    cypher: `
+MATCH (r:${group === 'TAG' ? 'DetectionTagRollup' : 'DetectionRollup'})
+WHERE ${orgScope('r')} AND ($orgIds IS NULL OR r.oid IN $orgIds) AND ($sids IS NULL OR r.sid IN $sids)
+  AND ($minPriority IS NULL OR r.priority >= $minPriority) AND ($from IS NULL OR r.hour >= $from) AND ($to IS NULL OR r.hour < $to)
+WITH ${ROLLUP_GROUP_KEYS[group]} AS key, sum(r.count) AS n
+WHERE key IS NOT NULL AND n > 0
+RETURN key, n ORDER BY ${ordered} LIMIT $limit`,
+  };
+}
+
 export const DETECTION_BY_ID: NamedQuery = {
   name: 'detection by id',
   cypher: `
@@ -249,10 +293,31 @@ export class DetectionReader {
     return { totalCount: Number(record?.get('total') ?? 0), edges, hasNextPage: nodes.length > first };
   }
 
+  /** Whether the rollups hold every stored detection (a positive answer is kept: it never turns back). */
+  private rollupsReady = false;
+
+  private async useRollups(filter: DetectionFilter | null): Promise<boolean> {
+    if (!detectionRollupsAnswer(filter)) return false;
+    if (!this.rollupsReady) this.rollupsReady = (await this.executor.read(DETECTION_ROLLUPS_READY)).records[0]?.get('ready') === true;
+    return this.rollupsReady;
+  }
+
+  /** Buckets, most `limit`. From the rollups when they answer exactly, else from the detections. */
   async counts(group: DetectionCountGroup, filter: DetectionFilter | null, limit: number, orgs: OrgScope): Promise<{ key: string; count: number }[]> {
     const compiled = compileDetectionFilter(filter, orgs);
     if (!compiled) return [];
-    const result = await this.executor.read(detectionCountQuery(compiled, group), { ...compiled.params, limit: BigInt(limit) });
+    const list = <T>(v: readonly T[] | null | undefined) => (v && v.length > 0 ? [...new Set(v)] : null);
+    const result = (await this.useRollups(filter))
+      ? await this.executor.read(detectionRollupCountQuery(group), {
+          orgs,
+          orgIds: list(filter?.orgIds),
+          sids: list(filter?.sensorIds),
+          minPriority: filter?.minPriority ?? null,
+          from: filter?.from ?? null,
+          to: filter?.to ?? null,
+          limit: BigInt(limit),
+        })
+      : await this.executor.read(detectionCountQuery(compiled, group), { ...compiled.params, limit: BigInt(limit) });
     const asTime = group === 'HOUR' || group === 'DAY';
     return result.records.map((r) => {
       const key = r.get('key') as unknown;

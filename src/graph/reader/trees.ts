@@ -60,10 +60,13 @@ RETURN size(rows) AS total,
 }
 
 /**
- * A page of descendants without totalCount: the walk keeps only the page (ORDER BY ... LIMIT is a
- * top-k sort) and skips everything up to the cursor, instead of collecting and sorting the whole
- * tree into one list and counting it. So the Nth page costs what the first does. The walk itself
- * still visits the tree down to maxDepth: breadth-first order has no index to seek into.
+ * A page of descendants without totalCount: what follows the cursor, sorted and cut to the page,
+ * not the whole tree sorted and counted; and `deeper`, whether a node at the bound has a child
+ * the walk would follow (a deeper walk could find more; checked edge by edge, not walked). The walk's bound is the caller's choice:
+ * TreeReader asks it only down to the levels the page can reach (see pageBounds), not to
+ * maxDepth. A node's depth is the shortest walk to it, so a walk bounded at B gives every node of
+ * depth <= B the depth the maxDepth walk gives it, and none deeper: its rows are exactly the
+ * first rows of the full walk.
  */
 const descendantsPageCache = new Map<number, NamedQuery>();
 export function descendantsPageQuery(depth: number): NamedQuery {
@@ -74,15 +77,36 @@ export function descendantsPageQuery(depth: number): NamedQuery {
       name: `descendants page (depth ${depth})`,
       cypher: `
 ${descendantsWalk(depth)}
-WHERE $after IS NULL
-   OR depth > $after.d
-   OR (depth = $after.d AND (t > $after.t OR (t = $after.t AND d.uid > $after.uid)))
-WITH d, depth, t ORDER BY depth, t, d.uid LIMIT $limit
-RETURN collect({d: d, depth: depth, t: t}) AS page`,
+WITH sum(CASE WHEN depth = ${depth} AND EXISTS { (d)<-[:PARENT]-(c:Event WHERE $types IS NULL OR c.type IN $types) } THEN 1 ELSE 0 END) > 0 AS deeper,
+     collect(CASE WHEN $after IS NULL
+                    OR depth > $after.d
+                    OR (depth = $after.d AND (t > $after.t OR (t = $after.t AND d.uid > $after.uid)))
+                  THEN {d: d, depth: depth, t: t} END) AS rows
+CALL (rows) {
+  UNWIND rows AS r
+  WITH r ORDER BY r.depth, r.t, r.d.uid LIMIT $limit
+  RETURN collect(r) AS page
+}
+RETURN page, deeper`,
     };
     descendantsPageCache.set(depth, query);
   }
   return query;
+}
+
+/**
+ * The walk bounds a page without totalCount tries, in order: the cursor's depth first (a page
+ * mostly lies within one level), then twice as many levels each time, up to maxDepth. A page in
+ * breadth-first order starts at the cursor's level; every node deeper than that comes after the
+ * cursor, so a page needs no level below the one where it fills up. So page N walks the tree
+ * only down to its own levels, never to maxDepth, and the cursor (depth, time, uid) is all it
+ * needs to resume. Doubling keeps a narrow, deep tree (one child per level) to a few statements.
+ */
+export function pageBounds(from: number, maxDepth: number): number[] {
+  const bounds: number[] = [];
+  for (let span = 1; from + span - 1 < maxDepth; span *= 2) bounds.push(from + span - 1);
+  if (from <= maxDepth) bounds.push(maxDepth);
+  return bounds;
 }
 
 /** Direct neighbours of many events at once: incoming PARENT (children) or TARGET (targetedBy). */
@@ -152,16 +176,24 @@ export class TreeReader {
 
   /** `withTotal`: count the whole tree too (only when the client asked for totalCount; it is then 0 otherwise). */
   async descendants(uid: string, maxDepth: number, types: readonly string[] | null, first: number, after: string | null, orgs: OrgScope, withTotal = true): Promise<Page> {
-    const result = await this.executor.read(withTotal ? descendantsQuery(maxDepth) : descendantsPageQuery(maxDepth), {
-      uid,
-      orgs,
-      types,
-      after: descendantsAfter(after),
-      limit: BigInt(first + 1), // one more than asked tells whether there is a next page
-    });
-    const record = result.records[0];
-    if (!record) return { totalCount: 0, edges: [], hasNextPage: false };
-    return toPage('descendants', withTotal ? record.get('total') : 0, record.get('page') as { d: Node; depth: unknown; t: unknown }[], first);
+    const key = descendantsAfter(after);
+    const params = { uid, orgs, types, after: key, limit: BigInt(first + 1) }; // one more than asked tells whether there is a next page
+    if (withTotal) {
+      const record = (await this.executor.read(descendantsQuery(maxDepth), params)).records[0];
+      if (!record) return { totalCount: 0, edges: [], hasNextPage: false };
+      return toPage('descendants', record.get('total'), record.get('page') as { d: Node; depth: unknown; t: unknown }[], first);
+    }
+    // Each try is one statement, so the page it gives is one consistent read. A try that fills the
+    // page ends it; so does one whose bound level has no child to follow (the tree ends there), or
+    // the walk reaching maxDepth.
+    let page: { d: Node; depth: unknown; t: unknown }[] = [];
+    for (const bound of pageBounds(key ? Number(key.d) : 1, maxDepth)) {
+      const record = (await this.executor.read(descendantsPageQuery(bound), params)).records[0];
+      if (!record) break; // the root is not there (or not in scope)
+      page = record.get('page') as { d: Node; depth: unknown; t: unknown }[];
+      if (page.length > first || record.get('deeper') !== true) break;
+    }
+    return toPage('descendants', 0, page, first);
   }
 
   /** For DataLoader: many (event, arguments) requests in one round trip, answers in request order. */

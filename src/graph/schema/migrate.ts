@@ -1,5 +1,6 @@
 /** Brings the database schema up to date; safe to run any number of times, at every start. */
 import type { GraphExecutor } from '../executor';
+import { MARK_DETECTION_ROLLUPS_IF_EMPTY } from '../writer/detection-rollups';
 import { MARK_ROLLUPS_IF_EMPTY } from '../writer/rollups';
 import { AWAIT_INDEXES, SCHEMA_STATEMENTS } from './statements';
 
@@ -17,5 +18,6 @@ export async function migrate(executor: GraphExecutor, awaitSeconds = 300): Prom
   }
   await executor.write(AWAIT_INDEXES, { seconds: awaitSeconds });
   await executor.write(MARK_ROLLUPS_IF_EMPTY);
+  await executor.write(MARK_DETECTION_ROLLUPS_IF_EMPTY);
   return { applied };
 }

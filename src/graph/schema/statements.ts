@@ -33,6 +33,23 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
     name: 'index event_rollup_org_hour',
     cypher: 'CREATE INDEX event_rollup_org_hour IF NOT EXISTS FOR (r:EventRollup) ON (r.oid, r.hour)',
   },
+  {
+    name: 'constraint detection_rollup_uid',
+    cypher: 'CREATE CONSTRAINT detection_rollup_uid IF NOT EXISTS FOR (r:DetectionRollup) REQUIRE r.uid IS UNIQUE',
+  },
+  {
+    name: 'constraint detection_tag_rollup_uid',
+    cypher: 'CREATE CONSTRAINT detection_tag_rollup_uid IF NOT EXISTS FOR (r:DetectionTagRollup) REQUIRE r.uid IS UNIQUE',
+  },
+  {
+    // detectionCounts from rollups: an org's hours, like event_rollup_org_hour.
+    name: 'index detection_rollup_org_hour',
+    cypher: 'CREATE INDEX detection_rollup_org_hour IF NOT EXISTS FOR (r:DetectionRollup) ON (r.oid, r.hour)',
+  },
+  {
+    name: 'index detection_tag_rollup_org_hour',
+    cypher: 'CREATE INDEX detection_tag_rollup_org_hour IF NOT EXISTS FOR (r:DetectionTagRollup) ON (r.oid, r.hour)',
+  },
   { name: 'index event_atom', cypher: 'CREATE INDEX event_atom IF NOT EXISTS FOR (e:Event) ON (e.atom)' },
   { name: 'index event_time', cypher: 'CREATE INDEX event_time IF NOT EXISTS FOR (e:Event) ON (e.time)' },
   {

@@ -8,6 +8,7 @@
  */
 import type { GraphExecutor, NamedQuery } from '../executor';
 import type { FeedLogWriter } from '../feed-log';
+import { COUNT_DETECTION_ROLLUPS, COUNT_DETECTION_TAG_ROLLUPS } from './detection-rollups';
 
 export interface DetectionRow {
   /** `${oid}/${detectId}`. */
@@ -61,7 +62,13 @@ export async function writeDetections(executor: GraphExecutor, rows: readonly De
   for (const row of rows) if (!unique.has(row.uid)) unique.set(row.uid, row);
   const result = await executor.writeTransaction('ingest: write detections', async (run) => {
     const written = await run(WRITE_DETECTIONS, { rows: [...unique.values()] });
-    if (feedLog) await feedLog.record(run, 'detections', written.records.map((r) => r.get('uid') as string));
+    const fresh = written.records.map((r) => r.get('uid') as string);
+    // Only the detections stored now count into the rollups: a replay or a duplicate adds nothing.
+    if (fresh.length > 0) {
+      await run(COUNT_DETECTION_ROLLUPS, { uids: fresh });
+      await run(COUNT_DETECTION_TAG_ROLLUPS, { uids: fresh });
+    }
+    if (feedLog) await feedLog.record(run, 'detections', fresh);
     return written;
   });
   const storedRows = result.records.map((r) => unique.get(r.get('uid') as string)).filter((r): r is DetectionRow => r !== undefined);
