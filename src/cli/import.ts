@@ -19,6 +19,7 @@ import { importArguments, runImportTool } from '../bulk/import-tool';
 import { loadConfig } from '../config/env';
 import { AppError, ErrorCode } from '../errors/codes';
 import { migrate } from '../graph/schema/migrate';
+import { rebuildDetectionRollups } from '../graph/writer/rebuild-rollups';
 import { ingest } from '../ingest/pipeline';
 import { DEFAULT_BATCH_SIZE } from '../ingest/defaults';
 import { openInputs } from '../ingest/read';
@@ -93,7 +94,7 @@ export async function importCommand(inputs: string[], options: ImportOptions): P
       writeFileSync(argFile, `${importArguments(output.files, output.multiline, join(csvDir, 'import.report'), config.NEO4J_DATABASE, false).join('\n')}\n`);
       process.stdout.write(
         `done: ${summary.stored} events, ${summary.detections} detections written as CSV to ${csvDir}; ` +
-          `run the import tool with @${argFile} on the stopped database, then atomgraph migrate (README, "Backfill (bulk import)")\n`,
+          `run the import tool with @${argFile} on the stopped database, then atomgraph migrate${summary.detections > 0 ? ' and atomgraph rollups --rebuild' : ''} (README, "Backfill (bulk import)")\n`,
       );
       return;
     }
@@ -106,6 +107,8 @@ export async function importCommand(inputs: string[], options: ImportOptions): P
     const runtime = await createRuntime({ overrides: { NEO4J_URI: local.uri } });
     try {
       await migrate(runtime.executor);
+      // The detections' rollups are counted in the database, by the same key expression as at ingest.
+      if (summary.detections > 0) await rebuildDetectionRollups(runtime.executor);
       await runtime.executor.read(FIRST_EVENT);
     } finally {
       await runtime.close();
