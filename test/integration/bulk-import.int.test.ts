@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
+import { migrate } from '../../src/graph/schema/migrate';
 import { ingest, type Reject, type Warning } from '../../src/ingest/pipeline';
 import { openInputs, readBuffer } from '../../src/ingest/read';
 import { createRuntime, type Runtime } from '../../src/runtime';
@@ -150,6 +151,9 @@ describe('atomgraph import (bulk)', () => {
     // Batches of 500 online, 2,000 in bulk: the graph does not depend on batch boundaries. One
     // batch at a time (the documented race of two batches completing one placeholder).
     online = await createRuntime({ overrides: { LOG_LEVEL: 'silent', NEO4J_TX_TIMEOUT_MS: 300_000 }, logger: createLogger('silent') });
+    // Constraints first, as every suite that writes does: on a fresh shared database, events stored
+    // before migrate would also leave the other suites' rollups untrusted (no RollupState marker).
+    await migrate(online.executor);
     await ingest(openInputs(inputs), { executor: online.executor, batchSize: 500, concurrency: 1, onReject: (r) => onlineRejects.push(r), onWarning: (w) => onlineWarnings.push(w) });
 
     importResult = await importCli([...inputs, '--data-dir', home, '--port', '0', '--rejects', join(dir, 'rejects.jsonl')]);
