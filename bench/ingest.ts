@@ -15,10 +15,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
-import { Pool } from 'undici';
 import { runBulk } from './lib/bulk';
 import { writeCorpus } from './lib/corpus';
-import { startApi } from './lib/servers';
+import { runHttp } from './lib/ingest-http';
 import { benchNeo4j, type BenchNeo4j } from './lib/neo4j';
 import { parseConfig } from '../src/config/env';
 import { createDriver } from '../src/graph/driver';
@@ -120,60 +119,6 @@ async function runSameGraph(executor: GraphExecutor, file: string): Promise<Resu
   return { path: 'same graph as the CLI, rows prepared beforehand (writer statements only)', events: rows.length, seconds, eventsPerSecond: Math.round(rows.length / seconds) };
 }
 
-/**
- * POST /ingest as LimaCharlie's webhook_bulk output sends it: newline-delimited events, one batch
- * (BATCH records) per request, from SENDERS senders at once, each posting its next body as soon as
- * it has its reply. The server is `atomgraph serve` as users run it (auth off on loopback), with
- * INGEST_BATCH_SIZE = BATCH. Reported: events/s over the whole run, and each request's time to its
- * reply (p50, the longest) beside one body's time when it is the only request (`alone`: the median
- * of a few bodies posted one at a time before the concurrent run), and the longest reply in batches
- * of the server's time (`maxInBatches` = longest reply x events/s / BATCH). With SENDERS bodies
- * written at once, a fair server answers each within SENDERS batches (one round: its own and one of
- * every other sender's); the bar "no sender waits more than one batch" is read as within SENDERS + 1.
- */
-async function runHttp(db: BenchNeo4j, file: string, aloneFile: string): Promise<Result> {
-  const bodiesOf = (f: string) => {
-    const lines = readFileSync(f, 'utf8').split('\n').filter((l) => l.trim());
-    const out: string[] = [];
-    for (let i = 0; i < lines.length; i += BATCH) out.push(`${lines.slice(i, i + BATCH).join('\n')}\n`);
-    return out;
-  };
-  const server = await startApi(db, { INGEST_BATCH_SIZE: String(BATCH) });
-  const origin = new URL(server.url).origin;
-  const pool = new Pool(origin, { connections: SENDERS });
-  const post = async (body: string): Promise<number> => {
-    const t = performance.now();
-    const res = await pool.request({ path: '/ingest', method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
-    const text = await res.body.text();
-    if (res.statusCode !== 200) throw new Error(`POST /ingest answered ${res.statusCode}: ${text.slice(0, 300)}`);
-    return performance.now() - t;
-  };
-  try {
-    const aloneTimes: number[] = [];
-    for (const body of bodiesOf(aloneFile)) aloneTimes.push(await post(body));
-    const alone = aloneTimes.sort((a, b) => a - b)[Math.floor(aloneTimes.length / 2)]!;
-    const bodies = bodiesOf(file);
-    const events = bodies.reduce((n, b) => n + b.split('\n').length - 1, 0);
-    const replies: number[] = [];
-    let next = 0;
-    const started = performance.now();
-    const sender = async () => {
-      while (next < bodies.length) replies.push(await post(bodies[next++]!));
-    };
-    await Promise.all(Array.from({ length: SENDERS }, sender));
-    const seconds = (performance.now() - started) / 1000;
-    replies.sort((a, b) => a - b);
-    const max = replies[replies.length - 1]!;
-    const maxInBatches = Math.round(((max / 1000) * (events / seconds) * 10) / BATCH) / 10;
-    const replyMs = { alone: Math.round(alone), p50: Math.round(replies[Math.floor(replies.length / 2)]!), max: Math.round(max), requests: replies.length, maxInBatches };
-    process.stderr.write(`  POST /ingest: ${events} events in ${seconds.toFixed(1)} s; reply ms alone ${replyMs.alone}, p50 ${replyMs.p50}, max ${replyMs.max}\n`);
-    return { path: `POST /ingest (webhook_bulk, ${SENDERS} concurrent senders, ${BATCH} events per request)`, events, seconds, eventsPerSecond: Math.round(events / seconds), peakRssMb: server.rssMb(), replyMs };
-  } finally {
-    await pool.close();
-    await server.stop();
-  }
-}
-
 async function runCeiling(driver: ReturnType<typeof createDriver>, file: string, events: number): Promise<Result> {
   // Plain JSON.parse, no validation, no indicators or sensors: what the database can take at best.
   const { createReadStream } = await import('node:fs');
@@ -243,7 +188,7 @@ async function main(): Promise<void> {
     results.push(await runCeiling(driver, ceilingFile, EVENTS));
     results.push(await runNaive(executor, naiveFile));
     results.push(await runSameGraph(executor, sameGraphFile));
-    results.push(await runHttp(db, httpFile, aloneFile));
+    results.push(await runHttp(db, httpFile, aloneFile, { batch: BATCH, senders: SENDERS }));
     results.push(await runCli(db, large, EVENTS * MEMORY_FACTOR, `cli: atomgraph load (${EVENTS * MEMORY_FACTOR} events)`));
     // Bulk (bench/lib/bulk.ts): the same 1M-event file into a Neo4j home of its own.
     const bulk = await runBulk(large, EVENTS * MEMORY_FACTOR, process.env['BENCH_BULK_HEAP'] ?? '2g');

@@ -8,6 +8,7 @@ import type { SightingReader } from '../graph/reader/sightings';
 import type { TreeReader } from '../graph/reader/trees';
 import type { Logger } from '../log/logger';
 import type { LiveFeed } from '../live/feed';
+import type { WriteLane } from '../ingest/write-lane';
 import type { Loaders } from './loaders';
 import type { Warning } from './warnings';
 import type { Metrics } from './metrics';
@@ -27,6 +28,8 @@ export interface ApiContext {
   logger: Logger;
   serverVersion: string;
   ingestBatchSize: number;
+  /** The process's one queue of ingest write transactions (src/ingest/write-lane.ts). */
+  ingestLane: WriteLane;
   /** False on a query-only replica (ROLE=query): ingestEvents is refused there. */
   servesIngest: boolean;
   /** What the answer should say beside its data (a list cut at its limit...): `extensions.warnings`. */

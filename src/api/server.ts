@@ -35,6 +35,7 @@ import { warningsPlugin } from './warnings';
 import { healthRouter } from './http/health';
 import { createLoaders } from './loaders';
 import { ingestRouter } from './http/ingest';
+import { createWriteLane, type WriteLane } from '../ingest/write-lane';
 import { explorerRouter } from './explorer/router';
 import { playgroundRouter } from './playground/router';
 import { executableSchema } from './schema/executable';
@@ -112,6 +113,18 @@ function readersOf(executor: GraphExecutor): Readers {
   return set;
 }
 
+/** One ingest write lane per executor, as for the readers: POST /ingest and ingestEvents share it. */
+const lanes = new WeakMap<GraphExecutor, WriteLane>();
+
+function ingestLaneOf(deps: ServerDeps): WriteLane {
+  let lane = lanes.get(deps.executor);
+  if (!lane) {
+    lane = createWriteLane(deps.config.INGEST_WRITE_SLOTS);
+    lanes.set(deps.executor, lane);
+  }
+  return lane;
+}
+
 /** A request's context: readers and loaders scoped to the caller's orgs (every org with auth off). */
 export function contextFor(deps: ServerDeps, principal: Principal = LOCAL_PRINCIPAL): ApiContext {
   const readers = readersOf(deps.executor);
@@ -125,6 +138,7 @@ export function contextFor(deps: ServerDeps, principal: Principal = LOCAL_PRINCI
     logger: deps.logger,
     serverVersion: SERVER_VERSION,
     ingestBatchSize: deps.config.INGEST_BATCH_SIZE,
+    ingestLane: ingestLaneOf(deps),
     servesIngest: deps.config.ROLE !== 'query',
     live: deps.live,
     warnings: [],
@@ -306,6 +320,7 @@ export async function startServer(deps: ServerDeps, options: ListenOptions): Pro
       maxErrorsListed: deps.config.INGEST_MAX_ERRORS_LISTED,
       bodyIdleMs: deps.config.HTTP_BODY_IDLE_TIMEOUT_MS,
       batchSize: deps.config.INGEST_BATCH_SIZE,
+      lane: ingestLaneOf(deps),
       metrics,
       authenticator,
       live,

@@ -52,6 +52,8 @@ export const configSchema = z.object({
   INGEST_MAX_ERRORS_LISTED: z.coerce.number().int().min(0).max(100_000).default(100),
   /** Events per write transaction for HTTP and GraphQL ingest. */
   INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(DEFAULT_BATCH_SIZE),
+  /** Write transactions in flight at once for all API ingest requests together, first come first served. */
+  INGEST_WRITE_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
   /** Largest maxDepth a client may ask for in ancestry and tree queries. */
   API_MAX_DEPTH: z.coerce.number().int().min(1).max(1000).default(256),
   /** Largest page (`first`) a client may ask for. */

@@ -17,6 +17,7 @@ import { normalizeRecord } from './normalize';
 import { DEFAULT_BATCH_SIZE } from './defaults';
 import { parseJson } from '../domain/json';
 import type { InputItem } from './read';
+import type { WriteLane } from './write-lane';
 
 export interface Reject {
   source: string;
@@ -83,6 +84,8 @@ export interface IngestOptions {
   concurrency?: number;
   /** Only events of these orgs are accepted (API keys scoped to orgs); others are rejected. */
   allowedOrgs?: ReadonlySet<string>;
+  /** The API's requests share one queue of write transactions (write-lane.ts); the CLI has none. */
+  lane?: WriteLane;
 }
 
 const MAX_REJECT_TEXT = 4096;
@@ -119,7 +122,8 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
     detections = [];
     // A second write in flight lets the driver pack one batch while Neo4j runs the other.
     await settle(concurrency);
-    const write: Promise<void> = (async () => {
+    const lane: WriteLane = options.lane ?? ((work) => work());
+    const write: Promise<void> = lane(async () => {
       if (rows.length > 0) {
         const result = await writer.writeEvents(rows);
         summary.stored += result.stored;
@@ -134,7 +138,7 @@ export async function ingest(input: AsyncIterable<InputItem>, options: IngestOpt
         if (result.stored > 0 && options.onDetectionsCommitted) options.onDetectionsCommitted(result.storedRows);
       }
       options.onProgress?.(summary);
-    })().then(undefined, (error: unknown) => {
+    }).then(undefined, (error: unknown) => {
       writeError = error;
     }).finally(() => inFlight.delete(write));
     inFlight.add(write);

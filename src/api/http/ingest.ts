@@ -13,6 +13,7 @@ import { createYielder } from '../../ingest/cooperative';
 import { ingest, type Reject } from '../../ingest/pipeline';
 import { readBuffer } from '../../ingest/read';
 import { warningList } from '../../ingest/warnings';
+import type { WriteLane } from '../../ingest/write-lane';
 import { verifySignature } from '../../ingest/signature';
 import type { LiveFeed } from '../../live/feed';
 import { liveIngestHooks } from '../../live/feed';
@@ -35,6 +36,8 @@ export interface IngestRouteOptions {
   /** Longest pause within the body before it is refused with 408. */
   bodyIdleMs: number;
   batchSize: number;
+  /** Shared with ingestEvents: the process's one queue of ingest write transactions. */
+  lane: WriteLane;
   metrics?: Metrics;
   authenticator: Authenticator;
   /** Committed events are published here for eventAdded subscribers. */
@@ -61,6 +64,7 @@ export function ingestRouter(options: IngestRouteOptions): Router {
       const summary = await ingest(readBuffer(body, 'request', { maxRecordBytes: options.maxRecordBytes }), {
         executor: options.executor,
         batchSize: options.batchSize,
+        lane: options.lane,
         // A writer stores events of its own orgs only; the others are rejected one by one.
         ...(principal.orgs ? { allowedOrgs: new Set(principal.orgs) } : {}),
         onReject: (r) => {

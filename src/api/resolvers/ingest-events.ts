@@ -22,6 +22,7 @@ export const ingestEvents: MutationResolvers['ingestEvents'] = async (_parent, a
   const summary = await ingest(asRecords(args.events as unknown[]), {
     executor: ctx.executor,
     batchSize: ctx.ingestBatchSize,
+    lane: ctx.ingestLane,
     ...(ctx.principal.orgs ? { allowedOrgs: new Set(ctx.principal.orgs) } : {}),
     onReject: (r) => errors.push({ index: r.line, reason: r.reason }),
     onWarning: warnings.onWarning,

@@ -71,7 +71,7 @@ export async function writeBatch(executor: GraphExecutor, rows: readonly EventRo
     if (sensors.length > 0) await run(UPDATE_SENSORS, { sensors });
     if (sightings.length > 0) await run(UPDATE_SIGHTINGS, { sightings });
     // In key order, so two batches in flight lock shared rollups in the same order (no deadlock).
-    const rollups = rollupsOf(fresh).sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
+    const rollups = rollupsOf(fresh).sort(byKey((r) => r.uid));
     if (rollups.length > 0) await run(UPDATE_ROLLUPS, { rollups });
     if (feedLog) await feedLog.record(run, 'events', fresh.map((r) => r.uid));
     return fresh;
@@ -124,5 +124,15 @@ export function aggregate(rows: readonly EventRow[]): { sensors: SensorAggregate
       }
     }
   }
-  return { sensors: [...sensors.values()], sightings: [...sightings.values()] };
+  // In key order, so two transactions in flight lock the same sensors and sightings in the same
+  // order and never deadlock (as the rollups below).
+  return { sensors: [...sensors.values()].sort(byKey((s) => s.uid)), sightings: [...sightings.values()].sort(byKey((w) => `${w.sensorUid}\u0000${w.indicatorUid}`)) };
+}
+
+function byKey<T>(key: (item: T) => string): (a: T, b: T) => number {
+  return (a, b) => {
+    const x = key(a);
+    const y = key(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
 }
