@@ -34,7 +34,7 @@ export async function benchNeo4j(env: NodeJS.ProcessEnv): Promise<BenchNeo4j> {
   const tool = await loadTool();
   const dir = mkdtempSync(join(tmpdir(), 'atomgraph-bench-'));
   const password = 'atomgraph-bench';
-  const opts = { port: 0, dataDir: join(dir, 'data'), runDir: join(dir, 'run'), user: 'neo4j', password, heap: '2g', pagecache: '1g', quiet: true };
+  const opts = { port: 0, dataDir: join(dir, 'data'), runDir: join(dir, 'run'), user: 'neo4j', password, heap: '2g', pagecache: '1g', quiet: true, timeoutMs: 300_000 };
   const server = await tool.startNeo4j(opts);
   return {
     uri: server.uri,

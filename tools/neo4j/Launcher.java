@@ -147,10 +147,17 @@ public class Launcher {
             // JVM (even ALTER USER) pays for warming up the whole Cypher stack.
             if (auth && !credentialsWork(system, user, password)) setCredentials(dbms, user, password);
 
-            // The actual port (matters for --port 0) comes from Neo4j's connector registry.
-            HostnamePort bound = system.getDependencyResolver()
-                    .resolveDependency(ConnectorPortRegister.class)
-                    .getLocalAddress(ConnectorType.BOLT);
+            // The actual port (matters for --port 0) comes from Neo4j's connector registry. On a
+            // loaded machine the Bolt server can register its address after the DBMS is built
+            // (seen at load average 12: null here, and a failed start), so wait for it.
+            ConnectorPortRegister ports = system.getDependencyResolver().resolveDependency(ConnectorPortRegister.class);
+            HostnamePort bound = ports.getLocalAddress(ConnectorType.BOLT);
+            long boltDeadline = System.nanoTime() + 120_000_000_000L;
+            while (bound == null && System.nanoTime() < boltDeadline) {
+                Thread.sleep(50);
+                bound = ports.getLocalAddress(ConnectorType.BOLT);
+            }
+            if (bound == null) throw new IllegalStateException("the Bolt connector did not report its address within 120 s");
             int boundPort = bound.getPort();
             waitForTcp(host, boundPort);
 
