@@ -41,7 +41,8 @@ export async function runHttp(db: BenchNeo4j, file: string, aloneFile: string, r
     for (let i = 0; i < lines.length; i += batch) out.push(`${lines.slice(i, i + batch).join('\n')}\n`);
     return out;
   };
-  const server = await startApi(db, { INGEST_BATCH_SIZE: String(batch), ...run.settings });
+  // A fresh store's first batches on a busy machine can pass the default 30 s transaction timeout.
+  const server = await startApi(db, { INGEST_BATCH_SIZE: String(batch), NEO4J_TX_TIMEOUT_MS: '180000', ...run.settings });
   const origin = new URL(server.url).origin;
   const pool = new Pool(origin, { connections: senders });
   const post = async (body: string): Promise<number> => {
