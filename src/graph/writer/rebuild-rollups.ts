@@ -5,7 +5,7 @@
  * expression of the detection rollups is the only place their keys are made.
  * Run with ingest and prune stopped: what is stored meanwhile could be counted twice or not at all.
  */
-import type { GraphExecutor } from '../executor';
+import type { GraphExecutor, NamedQuery } from '../executor';
 import {
   BUILD_DETECTION_ROLLUPS,
   BUILD_DETECTION_TAG_ROLLUPS,
@@ -18,45 +18,69 @@ import { BUILD_ROLLUPS, DROP_ROLLUPS, EVENT_TIME_SPAN, HOUR_MS, MARK_ROLLUPS } f
 
 /** One window of time per transaction: a day of a large fleet is a few million events. */
 const WINDOW_MS = HOUR_MS * 6n;
+const DROP_BATCH = 10_000n;
 
-/** Returns the number of events counted. */
-export async function rebuildEventRollups(executor: GraphExecutor): Promise<number> {
+/** What a rebuild of one kind of rollup runs, in order. */
+interface RollupRebuild {
+  /** Taken off first, so a server reads the stored nodes rather than half-built rollups. */
+  unmark?: NamedQuery;
+  /** Deletes up to $limit rollups, returning `n`. */
+  drop: NamedQuery;
+  /** Returns the `first` and `last` stored time. */
+  span: NamedQuery;
+  /** Run in turn for each window ($from, $to); the first returns `counted`. */
+  build: readonly [NamedQuery, ...NamedQuery[]];
+  counted: string;
+  mark: NamedQuery;
+}
+
+const EVENT_ROLLUPS: RollupRebuild = {
+  drop: DROP_ROLLUPS,
+  span: EVENT_TIME_SPAN,
+  build: [BUILD_ROLLUPS],
+  counted: 'events',
+  mark: MARK_ROLLUPS,
+};
+
+const DETECTION_ROLLUPS: RollupRebuild = {
+  unmark: UNMARK_DETECTION_ROLLUPS,
+  drop: DROP_DETECTION_ROLLUPS,
+  span: DETECTION_TIME_SPAN,
+  build: [BUILD_DETECTION_ROLLUPS, BUILD_DETECTION_TAG_ROLLUPS],
+  counted: 'detections',
+  mark: MARK_DETECTION_ROLLUPS,
+};
+
+/** Returns the number of nodes counted. */
+async function rebuild(executor: GraphExecutor, kind: RollupRebuild): Promise<number> {
+  if (kind.unmark) await executor.write(kind.unmark);
   for (;;) {
-    const dropped = await executor.write(DROP_ROLLUPS, { limit: 10_000n });
+    const dropped = await executor.write(kind.drop, { limit: DROP_BATCH });
     if (Number(dropped.records[0]?.get('n') ?? 0) === 0) break;
   }
-  const span = (await executor.read(EVENT_TIME_SPAN)).records[0];
+  const span = (await executor.read(kind.span)).records[0];
   let counted = 0;
   if (span?.get('first') !== undefined && span.get('first') !== null) {
     const first = BigInt(span.get('first') as bigint | number);
     const last = BigInt(span.get('last') as bigint | number);
     for (let from = (first / HOUR_MS) * HOUR_MS; from <= last; from += WINDOW_MS) {
-      const built = await executor.write(BUILD_ROLLUPS, { from, to: from + WINDOW_MS });
-      counted += Number(built.records[0]?.get('events') ?? 0);
+      const window = { from, to: from + WINDOW_MS };
+      const [main, ...rest] = kind.build;
+      const built = await executor.write(main, window);
+      for (const q of rest) await executor.write(q, window);
+      counted += Number(built.records[0]?.get(kind.counted) ?? 0);
     }
   }
-  await executor.write(MARK_ROLLUPS);
+  await executor.write(kind.mark);
   return counted;
 }
 
+/** Returns the number of events counted. */
+export function rebuildEventRollups(executor: GraphExecutor): Promise<number> {
+  return rebuild(executor, EVENT_ROLLUPS);
+}
+
 /** Returns the number of detections counted. Unmarked first, so a server that has not yet trusted them reads detections meanwhile. */
-export async function rebuildDetectionRollups(executor: GraphExecutor): Promise<number> {
-  await executor.write(UNMARK_DETECTION_ROLLUPS);
-  for (;;) {
-    const dropped = await executor.write(DROP_DETECTION_ROLLUPS, { limit: 10_000n });
-    if (Number(dropped.records[0]?.get('n') ?? 0) === 0) break;
-  }
-  const span = (await executor.read(DETECTION_TIME_SPAN)).records[0];
-  let detections = 0;
-  if (span?.get('first') !== undefined && span.get('first') !== null) {
-    const first = BigInt(span.get('first') as bigint | number);
-    const last = BigInt(span.get('last') as bigint | number);
-    for (let from = (first / HOUR_MS) * HOUR_MS; from <= last; from += WINDOW_MS) {
-      const built = await executor.write(BUILD_DETECTION_ROLLUPS, { from, to: from + WINDOW_MS });
-      await executor.write(BUILD_DETECTION_TAG_ROLLUPS, { from, to: from + WINDOW_MS });
-      detections += Number(built.records[0]?.get('detections') ?? 0);
-    }
-  }
-  await executor.write(MARK_DETECTION_ROLLUPS);
-  return detections;
+export function rebuildDetectionRollups(executor: GraphExecutor): Promise<number> {
+  return rebuild(executor, DETECTION_ROLLUPS);
 }
