@@ -11,10 +11,9 @@ import {
   BUILD_DETECTION_TAG_ROLLUPS,
   DETECTION_TIME_SPAN,
   DROP_DETECTION_ROLLUPS,
-  MARK_DETECTION_ROLLUPS,
-  UNMARK_DETECTION_ROLLUPS,
 } from './detection-rollups';
-import { BUILD_ROLLUPS, DROP_ROLLUPS, EVENT_TIME_SPAN, HOUR_MS, MARK_ROLLUPS } from './rollups';
+import { DETECTION_ROLLUPS_MARKER, EVENT_ROLLUPS_MARKER, type RollupMarker } from './rollup-state';
+import { BUILD_ROLLUPS, DROP_ROLLUPS, EVENT_TIME_SPAN, HOUR_MS } from './rollups';
 
 /** One window of time per transaction: a day of a large fleet is a few million events. */
 const WINDOW_MS = HOUR_MS * 6n;
@@ -22,8 +21,9 @@ const DROP_BATCH = 10_000n;
 
 /** What a rebuild of one kind of rollup runs, in order. */
 interface RollupRebuild {
-  /** Taken off first, so a server reads the stored nodes rather than half-built rollups. */
-  unmark?: NamedQuery;
+  marker: RollupMarker;
+  /** Take the marker off first, so a server reads the stored nodes rather than half-built rollups. */
+  unmarkFirst: boolean;
   /** Deletes up to $limit rollups, returning `n`. */
   drop: NamedQuery;
   /** Returns the `first` and `last` stored time. */
@@ -31,29 +31,29 @@ interface RollupRebuild {
   /** Run in turn for each window ($from, $to); the first returns `counted`. */
   build: readonly [NamedQuery, ...NamedQuery[]];
   counted: string;
-  mark: NamedQuery;
 }
 
 const EVENT_ROLLUPS: RollupRebuild = {
+  marker: EVENT_ROLLUPS_MARKER,
+  unmarkFirst: false,
   drop: DROP_ROLLUPS,
   span: EVENT_TIME_SPAN,
   build: [BUILD_ROLLUPS],
   counted: 'events',
-  mark: MARK_ROLLUPS,
 };
 
 const DETECTION_ROLLUPS: RollupRebuild = {
-  unmark: UNMARK_DETECTION_ROLLUPS,
+  marker: DETECTION_ROLLUPS_MARKER,
+  unmarkFirst: true,
   drop: DROP_DETECTION_ROLLUPS,
   span: DETECTION_TIME_SPAN,
   build: [BUILD_DETECTION_ROLLUPS, BUILD_DETECTION_TAG_ROLLUPS],
   counted: 'detections',
-  mark: MARK_DETECTION_ROLLUPS,
 };
 
 /** Returns the number of nodes counted. */
 async function rebuild(executor: GraphExecutor, kind: RollupRebuild): Promise<number> {
-  if (kind.unmark) await executor.write(kind.unmark);
+  if (kind.unmarkFirst) await executor.write(kind.marker.unmark);
   for (;;) {
     const dropped = await executor.write(kind.drop, { limit: DROP_BATCH });
     if (Number(dropped.records[0]?.get('n') ?? 0) === 0) break;
@@ -71,7 +71,7 @@ async function rebuild(executor: GraphExecutor, kind: RollupRebuild): Promise<nu
       counted += Number(built.records[0]?.get(kind.counted) ?? 0);
     }
   }
-  await executor.write(kind.mark);
+  await executor.write(kind.marker.mark);
   return counted;
 }
 
