@@ -16,6 +16,7 @@ import { detectionFeedOf } from '../../src/live/detections';
 import type { Runtime } from '../../src/runtime';
 import { detectionWithOrg, type Json } from '../helpers/detections';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
+import { waitFor } from '../helpers/wait';
 
 const sample = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'shared', 'samples', 'secops-doc-detection-sample.json'), 'utf8')) as Json;
 const SECRET = 'detections-secret';
@@ -23,14 +24,6 @@ const SECRET = 'detections-secret';
 const SUBSCRIPTION = `subscription($f: DetectionFilter) { detectionAdded(filter: $f) { droppedBefore detection { id orgId name event { atom } } } }`;
 interface Added {
   detectionAdded: { droppedBefore: number; detection: { id: string; orgId: string; name: string; event: { atom: string } | null } };
-}
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('detections over HTTP and the live feed', () => {

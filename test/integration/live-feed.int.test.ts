@@ -17,6 +17,7 @@ import { createLogger } from '../../src/log/logger';
 import type { Runtime } from '../../src/runtime';
 import { withOrg } from '../helpers/graph';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
+import { waitFor } from '../helpers/wait';
 
 type Rec = { routing: Record<string, unknown>; event: Record<string, unknown> };
 const dataset = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'datasets', 'otrf-empire-psexec.jsonl'), 'utf8')
@@ -34,14 +35,6 @@ const SUBSCRIPTION = `subscription Live($f: EventFilter) {
 interface Added {
   droppedBefore: number;
   event: { __typename: string; atom: string; orgId: string; eventType: string; raw: Rec; commandLine?: string; filePath?: string };
-}
-
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** A graphql-ws subscriber that records what it receives and how it ended. */

@@ -10,14 +10,7 @@ import { FeedLogReader, feedLogWriter } from '../../src/graph/feed-log';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { waitFor } from '../helpers/wait';
 
 describe('the live feed log in Neo4j', () => {
   let runtime: Runtime;

@@ -14,8 +14,9 @@ import { ApiKeyStore } from '../../src/graph/api-keys';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
 import { detectionWithOrg, namedAtom, type Json } from '../helpers/detections';
-import { startReplica, type Replica } from '../helpers/replica';
+import { startServe, type ServeChild } from '../helpers/serve';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
+import { waitFor } from '../helpers/wait';
 
 const AUTH_CACHE_MS = 1_000;
 const POLL_MS = 250;
@@ -34,17 +35,9 @@ function processes(org: string, n: number): Rec[] {
   }));
 }
 
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const SUBSCRIPTION = 'subscription Live($f: EventFilter) { eventAdded(filter: $f) { droppedBefore event { atom orgId } } }';
 
-function subscribe(replica: Replica, key: string, org: string) {
+function subscribe(replica: ServeChild, key: string, org: string) {
   const client = createClient({ url: replica.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${key}` } });
   const got: { atom: string; at: number }[] = [];
   const errors: unknown[] = [];
@@ -72,7 +65,7 @@ function subscribe(replica: Replica, key: string, org: string) {
   };
 }
 
-async function post(replica: Replica, key: string, records: readonly Rec[]): Promise<{ accepted: number }> {
+async function post(replica: ServeChild, key: string, records: readonly Rec[]): Promise<{ accepted: number }> {
   const response = await fetch(`${replica.origin}/ingest`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${key}` },
@@ -82,13 +75,13 @@ async function post(replica: Replica, key: string, records: readonly Rec[]): Pro
   return (await response.json()) as { accepted: number };
 }
 
-async function version(replica: Replica, key: string): Promise<number> {
+async function version(replica: ServeChild, key: string): Promise<number> {
   const response = await fetch(replica.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: '{ version { server } }' }) });
   return response.status;
 }
 
 /** Subscriptions are registered on the server a moment after the socket opens: ingest a probe until one arrives. */
-async function untilListening(writer: Replica, key: string, org: string, subs: ReturnType<typeof subscribe>[]): Promise<void> {
+async function untilListening(writer: ServeChild, key: string, org: string, subs: ReturnType<typeof subscribe>[]): Promise<void> {
   await waitFor('the subscriptions to connect', () => subs.every((s) => s.connected()));
   await waitFor('the subscriptions to hear a probe', async () => {
     if (subs.every((s) => s.got.length > 0)) return true;
@@ -102,8 +95,8 @@ async function untilListening(writer: Replica, key: string, org: string, subs: R
 describe('two API replicas on one Neo4j', () => {
   let runtime: Runtime;
   let store: ApiKeyStore;
-  let a: Replica;
-  let b: Replica;
+  let a: ServeChild;
+  let b: ServeChild;
   const org = uniqueOrg('replicas');
   const keys: Record<string, { id: string; key: string }> = {};
 
@@ -116,7 +109,7 @@ describe('two API replicas on one Neo4j', () => {
       await store.create({ id: k.id, hash: k.hash, orgs: [org], role });
       keys[name] = { id: k.id, key: k.key };
     }
-    [a, b] = await Promise.all([startReplica(REPLICA_ENV), startReplica(ROUTED_ENV)]);
+    [a, b] = await Promise.all([startServe(REPLICA_ENV), startServe(ROUTED_ENV)]);
   }, 180_000);
 
   afterAll(async () => {
@@ -184,7 +177,7 @@ describe('two API replicas on one Neo4j', () => {
     expect(await b.stop()).toBe(0);
     const whileDown = processes(org, 10);
     expect((await post(a, key('writer'), whileDown)).accepted).toBe(10);
-    b = await startReplica(ROUTED_ENV);
+    b = await startServe(ROUTED_ENV);
     const onB = subscribe(b, key('reader'), org);
     try {
       await untilListening(a, key('writer'), org, [onB]);

@@ -6,28 +6,19 @@
 // The test Neo4j is shared with the other suites and RETENTION prunes every org, so the old events
 // here are from 2005 and the retention is the longest allowed (3650 days: a cutoff at the end of
 // 2016), which no other suite's data (2017 and later) is older than.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
 import { ingestLines } from '../helpers/ingest';
 import { readCypher, testRuntime, uniqueOrg } from '../helpers/runtime';
+import { startServe } from '../helpers/serve';
+import { waitFor } from '../helpers/wait';
 
-const root = join(__dirname, '..', '..');
 const atom = () => randomBytes(16).toString('hex');
 const OLD = Date.UTC(2005, 0, 1);
 const NEW = Date.UTC(2020, 0, 1);
 const RETENTION = '3650d';
 const CUTOFF = Date.now() - 3650 * 86_400_000;
-
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('atomgraph serve: RETENTION', () => {
   let runtime: Runtime;
@@ -78,20 +69,11 @@ describe('atomgraph serve: RETENTION', () => {
     for (const a of [...kept, ...old]) expect(whole.get(a)).toEqual({ parents: 1, observed: expect.any(Number) });
     for (const [a, edges] of whole) if (a !== rootAtom) expect(edges.observed).toBeGreaterThanOrEqual(2);
 
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'serve', '--host', '127.0.0.1', '--port', '0'], {
-      env: { ...process.env, AUTH: 'off', LOG_LEVEL: 'info', RETENTION, RETENTION_INTERVAL_MS: '1000', PRUNE_BATCH_SIZE: '15' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const serve = await startServe({ AUTH: 'off', LOG_LEVEL: 'info', RETENTION, RETENTION_INTERVAL_MS: '1000', PRUNE_BATCH_SIZE: '15' });
     try {
-      await waitFor('the server to listen', () => /serving GraphQL at (\S+)/.test(output) || child.exitCode !== null);
-      const url = /serving GraphQL at (\S+)/.exec(output)?.[1];
-      expect(url).toBeDefined();
+      const url = serve.url;
       const graphql = async (query: string, variables: Record<string, unknown> = {}) => {
-        const res = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
         return (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
       };
 
@@ -125,7 +107,7 @@ describe('atomgraph serve: RETENTION', () => {
       process.stderr.write(`retention-serve: ${seen.length} reads during the prune, ${torn} old events seen without their edges by a read-committed statement\n`);
       // The prune was watched while it ran (batches of 15: some snapshots between all and none).
       expect(seen.some((n) => n > 0 && n < old.length)).toBe(true);
-      expect(output).toContain('retention: scheduled');
+      expect(serve.output()).toContain('retention: scheduled');
 
       // Afterwards the org's counts are those of the kept events (rollups taken off exactly), and an
       // old event is simply not there.
@@ -138,9 +120,8 @@ describe('atomgraph serve: RETENTION', () => {
       const sensors = await readCypher(runtime, 'MATCH (s:Sensor {oid: $org}) RETURN s.eventCount AS n', { org });
       expect(sensors.map((r) => Number(r.get('n')))).toEqual([1 + kept.length]);
     } finally {
-      child.kill('SIGTERM');
-      const code = await exited;
-      expect({ code, output: code === 0 ? '' : output.slice(-3000) }).toEqual({ code: 0, output: '' });
+      const code = await serve.stop();
+      expect({ code, output: code === 0 ? '' : serve.output().slice(-3000) }).toEqual({ code: 0, output: '' });
     }
   }, 300_000);
 });

@@ -8,27 +8,20 @@ import { startServer, type RunningServer } from '../../src/api/server';
 import { parseConfig } from '../../src/config/env';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
-import { startReplica, type Replica } from '../helpers/replica';
+import { startServe, type ServeChild } from '../helpers/serve';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { waitFor } from '../helpers/wait';
 
 describe('serve --role ingest | query', () => {
   let runtime: Runtime;
-  let ingestOnly: Replica;
+  let ingestOnly: ServeChild;
   let queryOnly: RunningServer;
 
   beforeAll(async () => {
     runtime = await testRuntime();
     await migrate(runtime.executor);
     [ingestOnly, queryOnly] = await Promise.all([
-      startReplica({ AUTH: 'off', LIVE_FEED: 'neo4j' }, ['--role', 'ingest']),
+      startServe({ AUTH: 'off', LIVE_FEED: 'neo4j' }, ['--role', 'ingest']),
       startServer({ config: parseConfig({ NEO4J_URI: runtime.uri, AUTH: 'off', ROLE: 'query', LIVE_FEED: 'neo4j', LIVE_POLL_MS: 200 }), executor: runtime.executor, logger: runtime.logger }, { host: '127.0.0.1', port: 0 }),
     ]);
   }, 120_000);

@@ -124,25 +124,6 @@ describe('count rollups', () => {
     expect(Number(total[0]!.get('rolled'))).toBe(Number(total[0]!.get('stored')));
   }
 
-  /** eventCounts by each key the rollups hold, against the file, and answered from the rollups. */
-  async function expectCountsAsFile(org: string, events: readonly FileEvent[]) {
-    const expected: Record<string, [string, number][]> = {
-      EVENT_TYPE: countBy(events, (e) => e.type),
-      SENSOR: countBy(events, (e) => e.sid),
-      HOSTNAME: countBy(events, (e) => e.hostname),
-      HOUR: countBy(events, (e) => new Date(Math.floor(e.time / HOUR) * HOUR).toISOString()),
-      DAY: countBy(events, (e) => new Date(Math.floor(e.time / DAY) * DAY).toISOString()),
-    };
-    for (const [group, want] of Object.entries(expected)) {
-      queries.length = 0;
-      const res = await run(`query($o: [String!]) { eventCounts(groupBy: ${group}, filter: {orgIds: $o}, limit: 500) { key count } }`, { o: [org] });
-      expect(res.errors).toBeUndefined();
-      const got = (res.data?.['eventCounts'] as { key: string; count: number }[]).map((b) => [b.key, Number(b.count)] as [string, number]);
-      expect([group, got.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]).toEqual([group, want]);
-      expect(queries.some((q) => q.startsWith('event counts from rollups'))).toBe(true);
-    }
-  }
-
   /** Every detection rollup of the org against a count over its stored detections, and none left out. */
   async function expectDetectionRollupsExact(org: string) {
     const rows = await cypher(
@@ -180,25 +161,39 @@ describe('count rollups', () => {
     expect(Number(total[0]!.get('rolledTags'))).toBe(Number(total[0]!.get('tags')));
   }
 
-  /** detectionCounts by each group, against the file, answered from the rollups. */
-  async function expectDetectionCountsAsFile(org: string, detections: readonly FileDetection[]) {
-    const expected: Record<string, [string, number][]> = {
+  /** `field` (eventCounts or detectionCounts) by each group, as expected from the file, and answered from the rollups. */
+  async function expectCountsFromRollups(field: 'eventCounts' | 'detectionCounts', org: string, expected: Record<string, [string, number][]>) {
+    const rollupQuery = field === 'eventCounts' ? 'event counts from rollups' : 'detection counts from rollups';
+    for (const [group, want] of Object.entries(expected)) {
+      queries.length = 0;
+      const res = await run(`query($o: [String!]) { ${field}(groupBy: ${group}, filter: {orgIds: $o}, limit: 500) { key count } }`, { o: [org] });
+      expect(res.errors).toBeUndefined();
+      const got = (res.data?.[field] as { key: string; count: number }[]).map((b) => [b.key, Number(b.count)] as [string, number]);
+      expect([group, got.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]).toEqual([group, want]);
+      expect(queries.some((q) => q.startsWith(rollupQuery))).toBe(true);
+    }
+  }
+
+  /** eventCounts by each key the rollups hold, against the file. */
+  const expectCountsAsFile = (org: string, events: readonly FileEvent[]) =>
+    expectCountsFromRollups('eventCounts', org, {
+      EVENT_TYPE: countBy(events, (e) => e.type),
+      SENSOR: countBy(events, (e) => e.sid),
+      HOSTNAME: countBy(events, (e) => e.hostname),
+      HOUR: countBy(events, (e) => new Date(Math.floor(e.time / HOUR) * HOUR).toISOString()),
+      DAY: countBy(events, (e) => new Date(Math.floor(e.time / DAY) * DAY).toISOString()),
+    });
+
+  /** detectionCounts by each group, against the file. */
+  const expectDetectionCountsAsFile = (org: string, detections: readonly FileDetection[]) =>
+    expectCountsFromRollups('detectionCounts', org, {
       RULE: countBy(detections, (d) => d.rule),
       TAG: countBy(detections.flatMap((d) => d.tags), (t) => t),
       HOSTNAME: countBy(detections, (d) => d.hostname),
       PRIORITY: countBy(detections, (d) => (d.priority === null ? null : String(d.priority))),
       HOUR: countBy(detections, (d) => new Date(Math.floor(d.time / HOUR) * HOUR).toISOString()),
       DAY: countBy(detections, (d) => new Date(Math.floor(d.time / DAY) * DAY).toISOString()),
-    };
-    for (const [group, want] of Object.entries(expected)) {
-      queries.length = 0;
-      const res = await run(`query($o: [String!]) { detectionCounts(groupBy: ${group}, filter: {orgIds: $o}, limit: 500) { key count } }`, { o: [org] });
-      expect(res.errors).toBeUndefined();
-      const got = (res.data?.['detectionCounts'] as { key: string; count: number }[]).map((b) => [b.key, Number(b.count)] as [string, number]);
-      expect([group, got.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]).toEqual([group, want]);
-      expect(queries.some((q) => q.startsWith('detection counts from rollups'))).toBe(true);
-    }
-  }
+    });
 
   it('equal a count over the events after replays, shuffles, duplicates and pruning', async () => {
     const generated = await generateTextWithDetections(withDefaults({ hosts: 5, events: 3000, seed: 'rollups', orgs: 1, stories: 4, duplicates: 0.05, shuffle: 0.2, orphans: 0.05 }));

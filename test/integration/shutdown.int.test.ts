@@ -1,7 +1,6 @@
 // Graceful shutdown of `atomgraph serve` as operators run it (a child process, against the test
 // Neo4j): SIGTERM while a large POST /ingest is in flight lets that request finish and store all
 // of its events, refuses new connections, closes subscriptions with 1001, and exits 0.
-import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +8,8 @@ import WebSocket from 'ws';
 import type { Runtime } from '../../src/runtime';
 import { graphCounts, withOrg } from '../helpers/graph';
 import { testRuntime, uniqueOrg } from '../helpers/runtime';
+import { startServe } from '../helpers/serve';
+import { waitFor } from '../helpers/wait';
 
 type Rec = { routing: Record<string, unknown>; event: Record<string, unknown> };
 const root = join(__dirname, '..', '..');
@@ -16,14 +17,6 @@ const dataset = readFileSync(join(root, '..', 'shared', 'datasets', 'otrf-empire
   .split('\n')
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l) as Rec);
-
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Whether a new TCP connection to the port is refused. */
 function refused(port: number): Promise<boolean> {
@@ -47,17 +40,9 @@ describe('atomgraph serve: graceful shutdown', () => {
   });
 
   it('on SIGTERM finishes the ingest in flight, refuses new connections, closes subscriptions with 1001 and exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'serve', '--host', '127.0.0.1', '--port', '0'], {
-      env: { ...process.env, AUTH: 'off', LOG_LEVEL: 'info', INGEST_BATCH_SIZE: '500', INGEST_MAX_BYTES: String(64 * 1024 * 1024), INGEST_MAX_RECORDS: '100000' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const serve = await startServe({ AUTH: 'off', LOG_LEVEL: 'info', INGEST_BATCH_SIZE: '500', INGEST_MAX_BYTES: String(64 * 1024 * 1024), INGEST_MAX_RECORDS: '100000' });
     try {
-      await waitFor('the server to listen', () => /serving GraphQL at (\S+)/.test(output) || child.exitCode !== null);
-      const url = new URL(/serving GraphQL at (\S+)/.exec(output)?.[1] ?? 'http://x.invalid');
+      const url = new URL(serve.url);
       const port = Number(url.port);
 
       // An open subscription, to see how it is closed.
@@ -78,10 +63,10 @@ describe('atomgraph serve: graceful shutdown', () => {
         return { status: r.status, body: (await r.json()) as { accepted: number; rejected: number } };
       });
       // In flight for sure: its first batches are committed, the last org not yet.
-      await waitFor('the first batches', async () => (await graphCounts(runtime.driver, orgs[0] as string)).events > 0);
+      await waitFor('the first batches', async () => (await graphCounts(runtime.driver, orgs[0] as string)).events > 0, 60_000);
       expect(finished).toBe(false);
       const signalled = Date.now();
-      child.kill('SIGTERM');
+      serve.child.kill('SIGTERM');
 
       await waitFor('the listener to close', () => refused(port), 10_000);
       expect(finished).toBe(false);
@@ -89,14 +74,14 @@ describe('atomgraph serve: graceful shutdown', () => {
       const reply = await post;
       const drainedMs = Date.now() - signalled;
       expect(reply).toEqual({ status: 200, body: expect.objectContaining({ accepted: orgs.length * dataset.length, rejected: 0 }) });
-      expect(await exited).toBe(0);
+      expect(await serve.exited).toBe(0);
       expect(await closed).toBe(1001);
       for (const org of orgs) expect((await graphCounts(runtime.driver, org)).events).toBe(dataset.length);
-      expect(output).toMatch(/shutting down/);
-      expect(output).toMatch(/"msg":"stopped"/);
+      expect(serve.output()).toMatch(/shutting down/);
+      expect(serve.output()).toMatch(/"msg":"stopped"/);
       process.stdout.write(`shutdown: the in-flight POST of ${orgs.length * dataset.length} events completed ${drainedMs} ms after SIGTERM\n`);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (serve.child.exitCode === null) serve.child.kill('SIGKILL');
     }
   }, 180_000);
 });

@@ -10,7 +10,7 @@ import { AppError, ErrorCode } from '../../errors/codes';
 import { closest } from '../../domain/suggest';
 import { compileEventFilter, hostnameMatch, unmatchedHostnames, type Compiled, type EventFilter } from './event-filter';
 import { type OrgScope, toEventNode } from './events';
-import { ROLLUPS_READY } from '../writer/rollups';
+import { EVENT_ROLLUPS_MARKER } from '../writer/rollup-state';
 import type { Page } from './trees';
 import { toBigInt as big, toStr as str } from './values';
 import { orgScope } from './scope';
@@ -240,7 +240,7 @@ export class SearchReader {
   private async useRollups(group: CountGroup, then: CountGroup | null, filter: EventFilter | null): Promise<boolean> {
     if (!rollupsAnswer(group, then, filter)) return false;
     if (!this.rollupsReady) {
-      const result = await this.executor.read(ROLLUPS_READY);
+      const result = await this.executor.read(EVENT_ROLLUPS_MARKER.ready);
       this.rollupsReady = result.records[0]?.get('ready') === true;
     }
     return this.rollupsReady;

@@ -1,7 +1,6 @@
 /** Brings the database schema up to date; safe to run any number of times, at every start. */
 import type { GraphExecutor } from '../executor';
-import { MARK_DETECTION_ROLLUPS_IF_EMPTY } from '../writer/detection-rollups';
-import { MARK_ROLLUPS_IF_EMPTY } from '../writer/rollups';
+import { DETECTION_ROLLUPS_MARKER, EVENT_ROLLUPS_MARKER } from '../writer/rollup-state';
 import { AWAIT_INDEXES, SCHEMA_STATEMENTS } from './statements';
 
 export interface MigrationReport {
@@ -17,7 +16,6 @@ export async function migrate(executor: GraphExecutor, awaitSeconds = 300): Prom
     applied.push(statement.name);
   }
   await executor.write(AWAIT_INDEXES, { seconds: awaitSeconds });
-  await executor.write(MARK_ROLLUPS_IF_EMPTY);
-  await executor.write(MARK_DETECTION_ROLLUPS_IF_EMPTY);
+  for (const marker of [EVENT_ROLLUPS_MARKER, DETECTION_ROLLUPS_MARKER]) await executor.write(marker.markIfEmpty);
   return { applied };
 }

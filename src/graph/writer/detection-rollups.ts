@@ -79,29 +79,7 @@ export function decrements(keys: Iterable<string>): { uid: string; n: bigint }[]
   return [...by].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([uid, n]) => ({ uid, n }));
 }
 
-/**
- * Detection rollups are trusted only when every stored detection was counted into them (the
- * RollupState marker 'detections'); migrate marks a graph without detections as counted.
- */
-export const MARK_DETECTION_ROLLUPS_IF_EMPTY: NamedQuery = {
-  name: 'rollups: mark a graph without detections as counted',
-  cypher: `
-CALL () { MATCH (d:Detection) RETURN count(d) AS detections }
-WITH detections WHERE detections = 0
-MERGE (m:RollupState {id: 'detections'})
-  ON CREATE SET m.since = timestamp()`,
-};
-
-export const DETECTION_ROLLUPS_READY: NamedQuery = {
-  name: 'rollups: detections ready',
-  cypher: `OPTIONAL MATCH (m:RollupState {id: 'detections'}) RETURN m IS NOT NULL AS ready`,
-};
-
-/** Rebuild: the marker goes first (reads fall back to detections), then the rollups, a batch at a time. */
-export const UNMARK_DETECTION_ROLLUPS: NamedQuery = {
-  name: 'rollups: unmark detections',
-  cypher: `MATCH (m:RollupState {id: 'detections'}) DELETE m`,
-};
+/** Rebuild: the rollups go a batch at a time (after the marker: see rollup-state.ts). */
 export const DROP_DETECTION_ROLLUPS: NamedQuery = {
   name: 'rollups: drop a batch of detection rollups',
   cypher: `
@@ -122,8 +100,3 @@ const WINDOW = countInto(`MATCH (d:Detection) WHERE d.time >= $from AND d.time <
 /** Rebuild: the rollups of one window of detection time (whole hours). */
 export const BUILD_DETECTION_ROLLUPS: NamedQuery = { name: 'rollups: build a window of detection rollups', cypher: WINDOW.detections };
 export const BUILD_DETECTION_TAG_ROLLUPS: NamedQuery = { name: 'rollups: build a window of detection tag rollups', cypher: WINDOW.tags };
-
-export const MARK_DETECTION_ROLLUPS: NamedQuery = {
-  name: 'rollups: mark the detections as counted',
-  cypher: `MERGE (m:RollupState {id: 'detections'}) ON CREATE SET m.since = timestamp()`,
-};

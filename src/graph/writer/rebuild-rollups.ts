@@ -5,58 +5,82 @@
  * expression of the detection rollups is the only place their keys are made.
  * Run with ingest and prune stopped: what is stored meanwhile could be counted twice or not at all.
  */
-import type { GraphExecutor } from '../executor';
+import type { GraphExecutor, NamedQuery } from '../executor';
 import {
   BUILD_DETECTION_ROLLUPS,
   BUILD_DETECTION_TAG_ROLLUPS,
   DETECTION_TIME_SPAN,
   DROP_DETECTION_ROLLUPS,
-  MARK_DETECTION_ROLLUPS,
-  UNMARK_DETECTION_ROLLUPS,
 } from './detection-rollups';
-import { BUILD_ROLLUPS, DROP_ROLLUPS, EVENT_TIME_SPAN, HOUR_MS, MARK_ROLLUPS } from './rollups';
+import { DETECTION_ROLLUPS_MARKER, EVENT_ROLLUPS_MARKER, type RollupMarker } from './rollup-state';
+import { BUILD_ROLLUPS, DROP_ROLLUPS, EVENT_TIME_SPAN, HOUR_MS } from './rollups';
 
 /** One window of time per transaction: a day of a large fleet is a few million events. */
 const WINDOW_MS = HOUR_MS * 6n;
+const DROP_BATCH = 10_000n;
 
-/** Returns the number of events counted. */
-export async function rebuildEventRollups(executor: GraphExecutor): Promise<number> {
+/** What a rebuild of one kind of rollup runs, in order. */
+interface RollupRebuild {
+  marker: RollupMarker;
+  /** Take the marker off first, so a server reads the stored nodes rather than half-built rollups. */
+  unmarkFirst: boolean;
+  /** Deletes up to $limit rollups, returning `n`. */
+  drop: NamedQuery;
+  /** Returns the `first` and `last` stored time. */
+  span: NamedQuery;
+  /** Run in turn for each window ($from, $to); the first returns `counted`. */
+  build: readonly [NamedQuery, ...NamedQuery[]];
+  counted: string;
+}
+
+const EVENT_ROLLUPS: RollupRebuild = {
+  marker: EVENT_ROLLUPS_MARKER,
+  unmarkFirst: false,
+  drop: DROP_ROLLUPS,
+  span: EVENT_TIME_SPAN,
+  build: [BUILD_ROLLUPS],
+  counted: 'events',
+};
+
+const DETECTION_ROLLUPS: RollupRebuild = {
+  marker: DETECTION_ROLLUPS_MARKER,
+  unmarkFirst: true,
+  drop: DROP_DETECTION_ROLLUPS,
+  span: DETECTION_TIME_SPAN,
+  build: [BUILD_DETECTION_ROLLUPS, BUILD_DETECTION_TAG_ROLLUPS],
+  counted: 'detections',
+};
+
+/** Returns the number of nodes counted. */
+async function rebuild(executor: GraphExecutor, kind: RollupRebuild): Promise<number> {
+  if (kind.unmarkFirst) await executor.write(kind.marker.unmark);
   for (;;) {
-    const dropped = await executor.write(DROP_ROLLUPS, { limit: 10_000n });
+    const dropped = await executor.write(kind.drop, { limit: DROP_BATCH });
     if (Number(dropped.records[0]?.get('n') ?? 0) === 0) break;
   }
-  const span = (await executor.read(EVENT_TIME_SPAN)).records[0];
+  const span = (await executor.read(kind.span)).records[0];
   let counted = 0;
   if (span?.get('first') !== undefined && span.get('first') !== null) {
     const first = BigInt(span.get('first') as bigint | number);
     const last = BigInt(span.get('last') as bigint | number);
     for (let from = (first / HOUR_MS) * HOUR_MS; from <= last; from += WINDOW_MS) {
-      const built = await executor.write(BUILD_ROLLUPS, { from, to: from + WINDOW_MS });
-      counted += Number(built.records[0]?.get('events') ?? 0);
+      const window = { from, to: from + WINDOW_MS };
+      const [main, ...rest] = kind.build;
+      const built = await executor.write(main, window);
+      for (const q of rest) await executor.write(q, window);
+      counted += Number(built.records[0]?.get(kind.counted) ?? 0);
     }
   }
-  await executor.write(MARK_ROLLUPS);
+  await executor.write(kind.marker.mark);
   return counted;
 }
 
+/** Returns the number of events counted. */
+export function rebuildEventRollups(executor: GraphExecutor): Promise<number> {
+  return rebuild(executor, EVENT_ROLLUPS);
+}
+
 /** Returns the number of detections counted. Unmarked first, so a server that has not yet trusted them reads detections meanwhile. */
-export async function rebuildDetectionRollups(executor: GraphExecutor): Promise<number> {
-  await executor.write(UNMARK_DETECTION_ROLLUPS);
-  for (;;) {
-    const dropped = await executor.write(DROP_DETECTION_ROLLUPS, { limit: 10_000n });
-    if (Number(dropped.records[0]?.get('n') ?? 0) === 0) break;
-  }
-  const span = (await executor.read(DETECTION_TIME_SPAN)).records[0];
-  let detections = 0;
-  if (span?.get('first') !== undefined && span.get('first') !== null) {
-    const first = BigInt(span.get('first') as bigint | number);
-    const last = BigInt(span.get('last') as bigint | number);
-    for (let from = (first / HOUR_MS) * HOUR_MS; from <= last; from += WINDOW_MS) {
-      const built = await executor.write(BUILD_DETECTION_ROLLUPS, { from, to: from + WINDOW_MS });
-      await executor.write(BUILD_DETECTION_TAG_ROLLUPS, { from, to: from + WINDOW_MS });
-      detections += Number(built.records[0]?.get('detections') ?? 0);
-    }
-  }
-  await executor.write(MARK_DETECTION_ROLLUPS);
-  return detections;
+export function rebuildDetectionRollups(executor: GraphExecutor): Promise<number> {
+  return rebuild(executor, DETECTION_ROLLUPS);
 }

@@ -59,25 +59,6 @@ MERGE (r:EventRollup {uid: x.uid})
 SET r.count = r.count + x.count`,
 };
 
-/**
- * Rollups are trusted only when every stored event was counted into them: a graph that had events
- * before rollups existed has none until `atomgraph rollups --rebuild`. Migrate marks a graph
- * without events as counted from the start.
- */
-export const MARK_ROLLUPS_IF_EMPTY: NamedQuery = {
-  name: 'rollups: mark an empty graph as counted',
-  cypher: `
-CALL () { MATCH (e:Event) RETURN count(e) AS events }
-WITH events WHERE events = 0
-MERGE (m:RollupState {id: 'events'})
-  ON CREATE SET m.since = timestamp()`,
-};
-
-export const ROLLUPS_READY: NamedQuery = {
-  name: 'rollups: ready',
-  cypher: `OPTIONAL MATCH (m:RollupState {id: 'events'}) RETURN m IS NOT NULL AS ready`,
-};
-
 /** Rebuild, step 1: the rollups there are go, a batch at a time. */
 export const DROP_ROLLUPS: NamedQuery = {
   name: 'rollups: drop a batch',
@@ -103,9 +84,4 @@ MERGE (r:EventRollup {uid: uid})
   ON CREATE SET r.oid = oid, r.sid = sid, r.hostname = hostname, r.type = type, r.hour = hour, r.count = 0
 SET r.count = r.count + n
 RETURN sum(n) AS events`,
-};
-
-export const MARK_ROLLUPS: NamedQuery = {
-  name: 'rollups: mark the graph as counted',
-  cypher: `MERGE (m:RollupState {id: 'events'}) ON CREATE SET m.since = timestamp()`,
 };
