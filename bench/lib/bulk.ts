@@ -5,9 +5,10 @@
  * one the command reports. The load average is taken before and after (the machine is shared).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { watchPeakRss } from '../../src/local/peak-rss';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -35,20 +36,12 @@ export async function runBulk(file: string, events: number, heap: string): Promi
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let peakKb = 0;
-  const poll = setInterval(() => {
-    try {
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
-    } catch {
-      /* ended */
-    }
-  }, 200);
+  const peakRss = watchPeakRss(child.pid);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
-  clearInterval(poll);
+  const peakRssMb = peakRss();
   const seconds = (performance.now() - started) / 1000;
   const after = loadavg();
   try {
@@ -64,7 +57,7 @@ export async function runBulk(file: string, events: number, heap: string): Promi
     events,
     seconds,
     eventsPerSecond: Math.round(events / seconds),
-    peakRssMb: Math.round(peakKb / 1024),
+    peakRssMb,
     importJvmPeakRssMb: Number(tool?.[2] ?? 0),
     importToolSeconds: Number(tool?.[1] ?? 0),
     heap,

@@ -91,7 +91,7 @@ export async function importCommand(inputs: string[], options: ImportOptions): P
     );
     if (!paths) {
       const argFile = join(csvDir, 'import.args');
-      writeFileSync(argFile, `${importArguments(output.files, output.multiline, join(csvDir, 'import.report'), config.NEO4J_DATABASE, false).join('\n')}\n`);
+      writeFileSync(argFile, `${importArguments(output.files, join(csvDir, 'import.report'), config.NEO4J_DATABASE, false).join('\n')}\n`);
       process.stdout.write(
         `done: ${summary.stored} events, ${summary.detections} detections written as CSV to ${csvDir}; ` +
           `run the import tool with @${argFile} on the stopped database, then atomgraph migrate${summary.detections > 0 ? ' and atomgraph rollups --rebuild' : ''} (README, "Backfill (bulk import)")\n`,
@@ -100,7 +100,7 @@ export async function importCommand(inputs: string[], options: ImportOptions): P
     }
     mkdirSync(paths.dataDir, { recursive: true });
     say(`running neo4j-admin database import full (-Xmx${options.heap}) into ${paths.storeDir}`);
-    const tool = await runImportTool({ home: paths.dataDir, libDir: paths.libDir, files: output.files, multiline: output.multiline, workDir: csvDir, heap: options.heap });
+    const tool = await runImportTool({ home: paths.dataDir, libDir: paths.libDir, files: output.files, workDir: csvDir, heap: options.heap });
     say(`import tool: ${tool.seconds.toFixed(1)} s, peak RSS ${tool.peakRssMb} MB; starting Neo4j and creating indexes`);
     // Left running, as `npm run neo4j:start` leaves it: `atomgraph serve` finds it by its pid file.
     const local = await startLocalNeo4j({ user: config.NEO4J_USERNAME, password: config.NEO4J_PASSWORD, quiet: true, dataDir: paths.dataDir, port, stayUp: true });
