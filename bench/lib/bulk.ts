@@ -21,6 +21,10 @@ export interface BulkResult {
   importJvmPeakRssMb: number;
   importToolSeconds: number;
   heap: string;
+  /** Seconds per stage, as the command prints them (`import: stages: ...`). */
+  stages: Record<string, number>;
+  /** The Node process's RSS after reading (the builder's maps at their largest), as the command prints it. */
+  readRssMb: number;
   loadAverage: { before: number[]; after: number[] };
   output: string;
 }
@@ -52,6 +56,9 @@ export async function runBulk(file: string, events: number, heap: string): Promi
   if (code !== 0) throw new Error(`atomgraph import exited ${code}: ${out}`);
   process.stderr.write(`  bulk: ${out.trim()}\n`);
   const tool = /import tool ([\d.]+) s, its peak RSS (\d+) MB/.exec(out);
+  const stageLine = /stages: (.*)/.exec(out)?.[1] ?? '';
+  const stages: Record<string, number> = {};
+  for (const m of stageLine.matchAll(/(read\+csv|import tool|start|indexes|rollups\+first read|total) ([\d.]+) s/g)) stages[m[1] as string] = Number(m[2]);
   return {
     path: `bulk: atomgraph import (${events} events, to a queryable graph with its indexes online)`,
     events,
@@ -61,6 +68,8 @@ export async function runBulk(file: string, events: number, heap: string): Promi
     importJvmPeakRssMb: Number(tool?.[2] ?? 0),
     importToolSeconds: Number(tool?.[1] ?? 0),
     heap,
+    stages,
+    readRssMb: Number(/Node RSS (\d+) MB/.exec(stageLine)?.[1] ?? 0),
     loadAverage: { before, after },
     output: out.trim(),
   };
