@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
 import { runBulk } from './lib/bulk';
+import { watchPeakRss } from '../src/local/peak-rss';
 import { writeCorpus } from './lib/corpus';
 import { runHttp } from './lib/ingest-http';
 import { benchNeo4j, type BenchNeo4j } from './lib/neo4j';
@@ -54,23 +55,15 @@ async function runCli(db: BenchNeo4j, file: string, events: number, label: strin
     env: { ...process.env, NEO4J_URI: db.uri, NEO4J_USERNAME: db.user, NEO4J_PASSWORD: db.password, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let peakKb = 0;
-  const poll = setInterval(() => {
-    try {
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
-    } catch {
-      /* the process has ended */
-    }
-  }, 200);
+  const peakRss = watchPeakRss(child.pid);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
-  clearInterval(poll);
+  const peakRssMb = peakRss();
   if (code !== 0) throw new Error(`atomgraph load exited ${code}: ${out}`);
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write(`  ${label}: ${out.trim()}\n`);
-  return { path: label, events, seconds, eventsPerSecond: Math.round(events / seconds), peakRssMb: Math.round(peakKb / 1024) };
+  return { path: label, events, seconds, eventsPerSecond: Math.round(events / seconds), peakRssMb };
 }
 
 function rowsOf(file: string, limit: number) {

@@ -5,9 +5,10 @@
  * one the command reports. The load average is taken before and after (the machine is shared).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { watchPeakRss } from '../../src/local/peak-rss';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -20,6 +21,10 @@ export interface BulkResult {
   importJvmPeakRssMb: number;
   importToolSeconds: number;
   heap: string;
+  /** Seconds per stage, as the command prints them (`import: stages: ...`). */
+  stages: Record<string, number>;
+  /** The Node process's RSS after reading (the builder's maps at their largest), as the command prints it. */
+  readRssMb: number;
   loadAverage: { before: number[]; after: number[] };
   output: string;
 }
@@ -35,20 +40,12 @@ export async function runBulk(file: string, events: number, heap: string): Promi
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let peakKb = 0;
-  const poll = setInterval(() => {
-    try {
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
-    } catch {
-      /* ended */
-    }
-  }, 200);
+  const peakRss = watchPeakRss(child.pid);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
-  clearInterval(poll);
+  const peakRssMb = peakRss();
   const seconds = (performance.now() - started) / 1000;
   const after = loadavg();
   try {
@@ -59,15 +56,20 @@ export async function runBulk(file: string, events: number, heap: string): Promi
   if (code !== 0) throw new Error(`atomgraph import exited ${code}: ${out}`);
   process.stderr.write(`  bulk: ${out.trim()}\n`);
   const tool = /import tool ([\d.]+) s, its peak RSS (\d+) MB/.exec(out);
+  const stageLine = /stages: (.*)/.exec(out)?.[1] ?? '';
+  const stages: Record<string, number> = {};
+  for (const m of stageLine.matchAll(/(read\+csv|import tool|start|indexes|rollups\+first read|total) ([\d.]+) s/g)) stages[m[1] as string] = Number(m[2]);
   return {
     path: `bulk: atomgraph import (${events} events, to a queryable graph with its indexes online)`,
     events,
     seconds,
     eventsPerSecond: Math.round(events / seconds),
-    peakRssMb: Math.round(peakKb / 1024),
+    peakRssMb,
     importJvmPeakRssMb: Number(tool?.[2] ?? 0),
     importToolSeconds: Number(tool?.[1] ?? 0),
     heap,
+    stages,
+    readRssMb: Number(/Node RSS (\d+) MB/.exec(stageLine)?.[1] ?? 0),
     loadAverage: { before, after },
     output: out.trim(),
   };

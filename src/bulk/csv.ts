@@ -4,7 +4,9 @@
  * hold a long in one row and a string in another; a row whose values have other types than the
  * group's defaults (an unsigned 64-bit value beyond 2^63-1 kept as its digits, say) goes to a file
  * of its own with its own header. Nulls are empty unquoted fields (no property), strings always
- * quoted (so "" is the empty string), arrays joined by ARRAY_DELIMITER.
+ * quoted (so "" is the empty string), arrays joined by ARRAY_DELIMITER. Rows with a value that
+ * spans lines go to files of their own too: the import tool parses only the files named in
+ * `--multiline-fields` (format v2) line-break-aware, which is single-threaded, and the rest in parallel.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +30,8 @@ export interface CsvFileSet {
   /** Header file then data file, as the import tool's option lists them. */
   files: [string, string];
   rows: number;
+  /** The data file holds a value with a line break (the import tool must parse it multi-line). */
+  multiline: boolean;
 }
 
 const FLUSH_AT = 1 << 20;
@@ -95,8 +99,8 @@ class DataFile {
 
 /** One group of rows with the same columns (Event nodes, PARENT edges...), split into files by the types the rows hold. */
 export class CsvGroup {
-  private readonly files = new Map<string, { types: CsvType[]; data: DataFile }>();
-  /** True once a value held a line break: the import then needs `--multiline-fields`. */
+  private readonly files = new Map<string, { types: CsvType[]; data: DataFile; multiline: boolean }>();
+  /** True once a value held a line break: its file is then named in `--multiline-fields`. */
   multiline = false;
 
   constructor(
@@ -117,17 +121,23 @@ export class CsvGroup {
       types.push(column.name.includes(':') ? column.type : type);
       if (type !== column.type && !column.name.includes(':')) signature += `${i}${type};`;
     }
+    // The types are a function of the signature, so the row can be written before its file is known.
+    let line = '';
+    let multiline = false;
+    for (let i = 0; i < values.length; i++) {
+      const text = field(values[i], types[i] as CsvType);
+      if (!multiline && (text.includes('\n') || text.includes('\r'))) multiline = true;
+      line += i === 0 ? text : `,${text}`;
+    }
+    if (multiline) {
+      signature += 'multiline';
+      this.multiline = true;
+    }
     let file = this.files.get(signature);
     if (!file) {
       const data = new DataFile(join(this.dir, `${this.name}-${this.files.size}.csv`));
-      file = { types, data };
+      file = { types, data, multiline };
       this.files.set(signature, file);
-    }
-    let line = '';
-    for (let i = 0; i < values.length; i++) {
-      const text = field(values[i], file.types[i] as CsvType);
-      if (!this.multiline && (text.includes('\n') || text.includes('\r'))) this.multiline = true;
-      line += i === 0 ? text : `,${text}`;
     }
     file.data.write(`${line}\n`);
   }
@@ -136,12 +146,12 @@ export class CsvGroup {
   close(): CsvFileSet[] {
     const out: CsvFileSet[] = [];
     let n = 0;
-    for (const { types, data } of this.files.values()) {
+    for (const { types, data, multiline } of this.files.values()) {
       data.close();
       const header = new DataFile(join(this.dir, `${this.name}-${n++}.header.csv`));
       header.write(`${this.columns.map((c, i) => headerName(c, types[i] as CsvType)).join(',')}\n`);
       header.close();
-      out.push({ kind: this.kind, files: [header.path, data.path], rows: data.rows });
+      out.push({ kind: this.kind, files: [header.path, data.path], rows: data.rows, multiline });
     }
     return out;
   }

@@ -4,8 +4,9 @@
  * `<home>/data/databases/neo4j`, replacing what is there: callers check the target first.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { watchPeakRss } from '../local/peak-rss';
 import { ARRAY_DELIMITER_OPTION, type CsvFileSet } from './csv';
 
 export interface ImportToolOptions {
@@ -13,7 +14,6 @@ export interface ImportToolOptions {
   home: string;
   libDir: string;
   files: readonly CsvFileSet[];
-  multiline: boolean;
   /** Where the tool's report goes (bad entries; there should be none). */
   workDir: string;
   /** The JVM's -Xmx; the tool sizes its buffers from it. */
@@ -39,7 +39,9 @@ const JVM_FLAGS = [
 ];
 
 /** The import tool's arguments (an argument file, so thousands of paths never meet a command-line limit). */
-export function importArguments(files: readonly CsvFileSet[], multiline: boolean, reportFile: string, database = 'neo4j', overwrite = true): string[] {
+export function importArguments(files: readonly CsvFileSet[], reportFile: string, database = 'neo4j', overwrite = true): string[] {
+  const used = files.filter((f) => f.rows > 0);
+  const multiline = used.filter((f) => f.multiline).map((f) => f.files[1]);
   return [
     'database',
     'import',
@@ -50,13 +52,15 @@ export function importArguments(files: readonly CsvFileSet[], multiline: boolean
     ...(overwrite ? ['--overwrite-destination=true'] : []),
     '--id-type=string',
     `--array-delimiter=${ARRAY_DELIMITER_OPTION}`,
-    `--multiline-fields=${multiline}`,
+    // Only the files holding line breaks are parsed multi-line (single-threaded); `true` would
+    // make the tool parse the whole input that way. v2 takes the list of such files.
+    ...(multiline.length > 0 ? ['--multiline-fields-format=v2', `--multiline-fields=${multiline.join(',')}`] : []),
     // Every reference has its node (the builder makes placeholders): a bad one is a bug to see.
     '--skip-bad-relationships=false',
     '--skip-duplicate-nodes=false',
     '--bad-tolerance=0',
     `--report-file=${reportFile}`,
-    ...files.filter((f) => f.rows > 0).map((f) => `--${f.kind}=${f.files.join(',')}`),
+    ...used.map((f) => `--${f.kind}=${f.files.join(',')}`),
   ];
 }
 
@@ -64,21 +68,13 @@ export async function runImportTool(options: ImportToolOptions): Promise<ImportT
   const reportFile = join(options.workDir, 'import.report');
   const argFile = join(options.workDir, 'import.args');
   // picocli reads @file arguments one per line; quoting keeps paths with spaces whole.
-  writeFileSync(argFile, `${importArguments(options.files, options.multiline, reportFile, options.database).map((a) => JSON.stringify(a)).join('\n')}\n`);
+  writeFileSync(argFile, `${importArguments(options.files, reportFile, options.database).map((a) => JSON.stringify(a)).join('\n')}\n`);
   const started = performance.now();
   // NEO4J_HOME is what the tool writes into. Set through env(1) so the JVM inherits the rest of
   // the environment (PATH, JAVA_HOME) without this process reading it (src/config/env.ts does).
   const java = ['java', `-Xmx${options.heap}`, ...JVM_FLAGS, '-cp', join(options.libDir, '*'), 'org.neo4j.cli.AdminTool', `@${argFile}`];
   const child = spawn('env', [`NEO4J_HOME=${options.home}`, ...java], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let peakKb = 0;
-  const poll = setInterval(() => {
-    try {
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
-    } catch {
-      /* ended, or no /proc */
-    }
-  }, 100);
+  const peakRss = watchPeakRss(child.pid, 100);
   let tail = '';
   const keep = (d: Buffer) => {
     const text = d.toString();
@@ -87,13 +83,14 @@ export async function runImportTool(options: ImportToolOptions): Promise<ImportT
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  let peakRssMb = 0;
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (c) => resolve(c));
-  }).finally(() => clearInterval(poll));
+  }).finally(() => (peakRssMb = peakRss()));
   if (code !== 0) {
     const lines = tail.trim().split('\n').filter((l) => l.trim());
     throw new Error(`neo4j-admin database import failed (exit ${code}): ${lines.slice(-5).join(' | ')} (report: ${reportFile})`);
   }
-  return { seconds: (performance.now() - started) / 1000, peakRssMb: Math.round(peakKb / 1024) };
+  return { seconds: (performance.now() - started) / 1000, peakRssMb };
 }

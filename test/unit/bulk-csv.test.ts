@@ -18,12 +18,26 @@ describe('bulk import CSV', () => {
     ]);
     g.write(['o/1', '{"a":"x\\"y","b":"\\\\"}\n', 9223372036854775807n, null, ['1.2.3.4', '5.6.7.8']]);
     g.write(['o/2', '', -9223372036854775808n, true, null]);
-    const [set] = g.close();
+    const [set, other] = g.close();
     expect(g.multiline).toBe(true);
     expect(readFileSync(set!.files[0], 'utf8')).toBe('uid:ID(Event),raw,time:long,carried:boolean,ip:string[]\n');
-    expect(readFileSync(set!.files[1], 'utf8')).toBe(
-      `"o/1","{""a"":""x\\""y"",""b"":""\\\\""}\n",9223372036854775807,,"1.2.3.4${ARRAY_DELIMITER}5.6.7.8"\n"o/2","",-9223372036854775808,true,\n`,
-    );
+    expect(readFileSync(set!.files[1], 'utf8')).toBe(`"o/1","{""a"":""x\\""y"",""b"":""\\\\""}\n",9223372036854775807,,"1.2.3.4${ARRAY_DELIMITER}5.6.7.8"\n`);
+    expect(readFileSync(other!.files[1], 'utf8')).toBe('"o/2","",-9223372036854775808,true,\n');
+  });
+
+  it('puts rows with a line break in a value in files of their own, marked multiline (only those are parsed multi-line)', () => {
+    const g = new CsvGroup(dir, 'm', 'nodes', [
+      { name: 'uid:ID(Event)', type: 'string' },
+      { name: 'commandLine', type: 'string' },
+    ]);
+    g.write(['o/1', 'a']);
+    g.write(['o/2', 'b\r\nc']);
+    g.write(['o/3', 'd']);
+    const sets = g.close();
+    expect(sets.map((s) => [s.multiline, readFileSync(s.files[1], 'utf8')])).toEqual([
+      [false, '"o/1","a"\n"o/3","d"\n'],
+      [true, '"o/2","b\r\nc"\n'],
+    ]);
   });
 
   it('puts a row whose value has another type than the column (an unsigned value kept as digits) in a file with its own header', () => {
