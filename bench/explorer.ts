@@ -29,6 +29,7 @@ import { migrate } from '../src/graph/schema/migrate';
 import { ingest } from '../src/ingest/pipeline';
 import { readBuffer } from '../src/ingest/read';
 import { launchChromium } from '../test/helpers/browser';
+import { processTreeLines } from '../test/helpers/process-tree';
 import { benchNeo4j } from './lib/neo4j';
 import { writeResult } from './lib/results';
 import { closeClients, startApi } from './lib/servers';
@@ -40,55 +41,6 @@ const GRANDCHILDREN = 50;
 const DEEP = 20;
 /** How long the pointer rests on a stub before the third click (the page fetches on hover). */
 const HOVER_MS = 300;
-
-const hex = () => randomUUID().replace(/-/g, '');
-
-function treeLines(org: string, sid: string): { lines: string[]; root: string; processes: number } {
-  const lines: string[] = [];
-  let time = Date.UTC(2024, 5, 1, 9);
-  let pid = 1000;
-  const routing = (type: string, atom: string, parent: string | null) => ({
-    oid: org,
-    sid,
-    hostname: 'BENCH-TREE-01',
-    int_ip: '10.9.0.10',
-    ext_ip: '198.51.100.9',
-    plat: 268435456,
-    arch: 2,
-    tags: ['bench'],
-    event_time: (time += 7),
-    event_type: type,
-    event_id: randomUUID(),
-    this: atom,
-    ...(parent ? { parent } : {}),
-  });
-  const process = (parent: string | null, name: string): string => {
-    const atom = hex();
-    pid += 4;
-    lines.push(
-      JSON.stringify({
-        routing: routing('NEW_PROCESS', atom, parent),
-        event: { PROCESS_ID: pid, PARENT_PROCESS_ID: pid - 4, FILE_PATH: `C:\\Program Files\\Bench\\${name}.exe`, COMMAND_LINE: `"C:\\Program Files\\Bench\\${name}.exe" --run ${pid}`, USER_NAME: 'BENCH\\user', HASH: hex() + hex(), TIMESTAMP: Math.floor(time / 1000) },
-      }),
-    );
-    for (let i = 0; i < 2; i++) {
-      lines.push(JSON.stringify({ routing: routing('DNS_REQUEST', hex(), atom), event: { DOMAIN_NAME: `host${i}.bench.example`, IP_ADDRESS: '192.0.2.1', DNS_TYPE: 1, PROCESS_ID: pid } }));
-    }
-    return atom;
-  };
-  const root = process(null, 'root');
-  let processes = 1;
-  for (let c = 0; c < CHILDREN; c++) {
-    const child = process(root, `worker${c}`);
-    processes++;
-    for (let g = 0; g < GRANDCHILDREN; g++) {
-      const grandchild = process(child, `task${c}-${g}`);
-      processes++;
-      if (c === 0 && g === 0) for (let d = 0; d < DEEP; d++) void process(grandchild, `deep${d}`);
-    }
-  }
-  return { lines, root, processes: processes + DEEP };
-}
 
 async function firstLoad(url: string): Promise<{ raw: number; gzip: number; files: Record<string, number> }> {
   const origin = new URL(url).origin;
@@ -139,7 +91,7 @@ async function main(): Promise<void> {
   const org = randomUUID();
   const sid = randomUUID();
   const runtime = await createRuntime({ overrides: { NEO4J_URI: db.uri, NEO4J_USERNAME: db.user, NEO4J_PASSWORD: db.password, LOG_LEVEL: 'silent', AUTH: 'off', NEO4J_TX_TIMEOUT_MS: 300_000, NEO4J_ACQUIRE_TIMEOUT_MS: 60_000 }, logger: createLogger('silent') });
-  const { lines, root, processes } = treeLines(org, sid);
+  const { lines, root, processes } = processTreeLines(org, sid, { children: CHILDREN, grandchildren: GRANDCHILDREN, deep: DEEP });
   await migrate(runtime.executor);
   await ingest(readBuffer(Buffer.from(lines.join('\n')), 'bench-tree'), { executor: runtime.executor, batchSize: 500 });
   await runtime.close();
