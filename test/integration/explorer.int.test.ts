@@ -18,6 +18,7 @@ import type { Runtime } from '../../src/runtime';
 import { launchChromium } from '../helpers/browser';
 import { ARTIFACTS, buildExplorerBundle, clickNode, drawnEdges, drawnNodes, expectSameOrigin, openExplorer, processViewReady, REPO, type OpenedPage } from '../helpers/explorer';
 import { ingestLines } from '../helpers/ingest';
+import { processTreeLines } from '../helpers/process-tree';
 import { createLogger } from '../../src/log/logger';
 import { createRuntime } from '../../src/runtime';
 
@@ -513,6 +514,44 @@ describe('the explorer in a browser, on a generated fleet', () => {
       opened.problems.length = 0;
       opened.problems.push(...rest);
       await finish(opened, open, 'keyboard');
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'fetches the children of every stub in view ahead of a click: the click asks nothing more and draws exactly them',
+    async () => {
+      // 30 children with 20 each: stubs under every child (630 processes, more than the first
+      // view's two levels), and two fetch-ahead requests (at most 500 processes each).
+      const org = randomUUID();
+      const tree = processTreeLines(org, randomUUID(), { children: 30, grandchildren: 20, deep: 0 });
+      await ingestLines(runtime.executor, tree.lines, 500);
+      const opened = await openExplorer(browser, explorerUrl(open, `?view=process&org=${org}&atom=${tree.root}`));
+      const { page } = opened;
+      const bodies: string[] = [];
+      page.on('request', (r) => void (r.url().endsWith('/graphql') && bodies.push(r.postData() ?? '')));
+      await processViewReady(page);
+      const ahead = await waitFor('the fetch-ahead', async () => {
+        const a = (await page.evaluate('window.atomgraphExplorer.ahead()')) as { requests: number; done: boolean };
+        return a.done ? a : undefined;
+      });
+      expect(ahead.requests).toBe(2);
+      expect(bodies.filter((b) => b.includes('query ChildrenAhead')).length).toBe(2);
+      // The last child's stub: its children came with the second request.
+      const last = tree.children[tree.children.length - 1]!;
+      expect((await drawnNodes(page)).some((n) => n.id === `more:${last.atom}`)).toBe(true);
+      const before = bodies.length;
+      await clickNode(page, `more:${last.atom}`);
+      const drawn = await waitFor('the stub expanded', async () => {
+        const kids = (await drawnEdges(page)).filter((e) => e.kind === 'tree' && e.source === last.atom).map((e) => e.target);
+        return kids.length > 0 ? kids : undefined;
+      });
+      expect(new Set(drawn)).toEqual(new Set(last.children));
+      expect(drawn.length).toBe(last.children.length);
+      expect((await drawnNodes(page)).some((n) => n.id === `more:${last.atom}`)).toBe(false);
+      // After the click only the enrichment of what is drawn (cross-links, marks) may be asked: no children.
+      expect(bodies.slice(before).filter((b) => b.includes('query ChildProcesses') || b.includes('query ChildrenAhead'))).toEqual([]);
+      await finish(opened, open, 'fetch-ahead');
     },
     BROWSER_TEST_MS,
   );

@@ -1,7 +1,7 @@
 // The explorer's first view and its stubs (web/explorer/src/model.ts) on plain data: a wide tree
 // opens with the focal process's children, each with a "+N processes" stub carrying its own count;
 // a small one opens two levels; an expansion fetches exactly one page of one process's children.
-import { CHILD_PAGE, drawsTwoLevels, FIRST_VIEW_MAX, ProcessModel, type ProcNode } from '../../web/explorer/src/model';
+import { type AheadChild, CHILD_PAGE, drawsTwoLevels, FETCH_AHEAD_MAX, FIRST_VIEW_MAX, prefetchPlan, ProcessModel, type ProcNode } from '../../web/explorer/src/model';
 
 function proc(atom: string, parentAtom: string | null, children: number): ProcNode {
   return {
@@ -77,5 +77,66 @@ describe('the explorer\'s first view', () => {
     expect(big.nextWanted('c0')).toBe(2 * CHILD_PAGE);
     big.expanded = ['c0', 'c0'];
     expect(big.nextWanted('c0')).toBe(250);
+  });
+});
+
+describe('the explorer\'s fetch-ahead plan', () => {
+  /** The benchmark's first view, with each child's cursor as the first query gives it. */
+  function benchView(): ProcessModel {
+    const { model, children } = wide(40, 50);
+    for (const c of children) model.cursors.set(c.atom, `cur-${c.atom}`);
+    return model;
+  }
+
+  it('loads every stub in view, in sequential runs of at most FETCH_AHEAD_MAX processes', () => {
+    const model = benchView();
+    const { ranges, singles } = prefetchPlan('root', model.aheadChildren('root'));
+    expect(singles).toEqual([]);
+    // Each child and its 50 children: 51 processes; 9 fit in 500.
+    expect(ranges.map((r) => [r.after, r.count, r.first, r.processes])).toEqual([
+      [null, 9, 50, 459],
+      ['cur-c8', 9, 50, 459],
+      ['cur-c17', 9, 50, 459],
+      ['cur-c26', 9, 50, 459],
+      ['cur-c35', 4, 50, 204],
+    ]);
+    expect(ranges.flatMap((r) => r.atoms)).toEqual(Array.from({ length: 40 }, (_, i) => `c${i}`));
+    for (const r of ranges) expect(r.processes).toBeLessThanOrEqual(FETCH_AHEAD_MAX);
+  });
+
+  it('skips what is loaded or has nothing below, and asks the next page of an expanded stub', () => {
+    const model = benchView();
+    for (let g = 0; g < 50; g++) model.attach(proc(`g${g}`, 'c0', 0));
+    model.expanded = ['c0'];
+    const c1 = model.nodes.get('c1')!;
+    model.nodes.set('c1', { ...c1, counts: [] });
+    const { ranges } = prefetchPlan('root', model.aheadChildren('root'));
+    // c0 is drawn whole, c1 has no children: the first run starts after c1.
+    expect(ranges[0]).toMatchObject({ after: 'cur-c1', atoms: ['c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9', 'c10'] });
+    expect(ranges.flatMap((r) => r.atoms)).not.toContain('c0');
+    // A process with more children than a page: one page ahead (its cost counted at that page).
+    const { model: big } = wide(3, 250);
+    const plan = prefetchPlan('root', big.aheadChildren('root'));
+    expect(plan.ranges.map((r) => [r.count, r.first, r.processes])).toEqual([[3, CHILD_PAGE, 3 + 3 * CHILD_PAGE]]);
+  });
+
+  it('fetches one by one the stubs a run cannot reach', () => {
+    const children: AheadChild[] = [
+      { atom: 'a', cursor: null, children: 10, loaded: 0, want: 10 },
+      { atom: 'b', cursor: 'cb', children: 10, loaded: 0, want: 10 },
+      { atom: 'c', cursor: 'cc', children: 900, loaded: 0, want: 600 },
+      { atom: 'd', cursor: 'cd', children: 5, loaded: 0, want: 5 },
+    ];
+    // a starts the first run (at index 0), b joins it; c alone is more than a request; d starts after c.
+    const plan = prefetchPlan('p', children);
+    expect(plan.ranges.map((r) => [r.after, r.atoms])).toEqual([
+      [null, ['a', 'b']],
+      ['cc', ['d']],
+    ]);
+    expect(plan.singles).toEqual(['c']);
+    // Without a cursor before it, a stub cannot start a run.
+    const noCursor = prefetchPlan('p', [children[0]!, { ...children[1]!, want: 0 }, children[3]!].map((c, i) => (i === 1 ? { ...c, cursor: null } : c)), 12);
+    expect(noCursor.ranges.map((r) => r.atoms)).toEqual([['a']]);
+    expect(noCursor.singles).toEqual(['d']);
   });
 });

@@ -38,12 +38,15 @@ export class ApiError extends Error {
 /** /graphql beside the page (the page is /explorer), so a proxy's path prefix is kept. */
 const ENDPOINT = new URL('graphql', location.href).toString();
 
-/** Runs one document; rejects with the first error's message and code. */
-export async function request<R, V>(doc: TypedDocumentString<R, V>, variables: V): Promise<R> {
+/**
+ * Runs one document; rejects with the first error's message and code. `priority: 'low'` for work
+ * ahead of the user (the browser sends what the user asked for first).
+ */
+export async function request<R, V>(doc: TypedDocumentString<R, V>, variables: V, priority: RequestPriority = 'auto'): Promise<R> {
   const key = storedKey();
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (key) headers['authorization'] = `Bearer ${key}`;
-  const response = await fetch(ENDPOINT, { method: 'POST', headers, body: JSON.stringify({ query: doc.toString(), variables }) });
+  const response = await fetch(ENDPOINT, { method: 'POST', headers, body: JSON.stringify({ query: doc.toString(), variables }), priority });
   let body: { data?: R; errors?: { message: string; extensions?: { code?: string } }[] };
   try {
     body = (await response.json()) as typeof body;

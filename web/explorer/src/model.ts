@@ -113,6 +113,8 @@ export class ProcessModel {
   collapsed = new Set<string>();
   /** Processes whose activity was fetched for cross-links. */
   readonly linksFetched = new Set<string>();
+  /** Each process's cursor among its parent's children, where it came with one (the fetch-ahead starts after one). */
+  readonly cursors = new Map<string, string>();
 
   constructor(readonly focal: string) {}
 
@@ -163,6 +165,16 @@ export class ProcessModel {
   nextWanted(atom: string): number {
     const n = this.nodes.get(atom);
     return n ? Math.min(this.limit(atom) + CHILD_PAGE, processChildCount(n)) : 0;
+  }
+
+  /** A process's drawn children as the fetch-ahead plans them (`prefetchPlan`): their stubs hang below them. */
+  aheadChildren(parent: string): AheadChild[] {
+    if (this.collapsed.has(parent)) return [];
+    return (this.kids.get(parent) ?? []).slice(0, this.limit(parent)).map((atom) => {
+      const n = this.nodes.get(atom);
+      const closed = !n || n.missing || this.collapsed.has(atom);
+      return { atom, cursor: this.cursors.get(atom) ?? null, children: n ? processChildCount(n) : 0, loaded: this.loadedChildren(atom), want: closed ? 0 : this.nextWanted(atom) };
+    });
   }
 
   /** Whether expanding this process would draw more (children exist beyond those drawn). */
@@ -244,4 +256,67 @@ export class ProcessModel {
     if (i === 0) return null;
     return this.nodes.get(id)?.parentAtom ?? null;
   }
+}
+
+/** Processes one fetch-ahead request may bring (the children it pages and theirs). */
+export const FETCH_AHEAD_MAX = 500;
+
+/** A process drawn among its parent's children, as the fetch-ahead plans it. */
+export interface AheadChild {
+  atom: string;
+  /** Its cursor among the parent's children (the API's order), when loaded with one. */
+  cursor: string | null;
+  /** Process children it has, loaded so far, and loaded once its stub is clicked. */
+  children: number;
+  loaded: number;
+  want: number;
+}
+
+/** One request: `count` of `parent`'s children after `after`, each with its first `first` children. */
+export interface AheadRange {
+  parent: string;
+  after: string | null;
+  count: number;
+  first: number;
+  /** The stubs it loads. */
+  atoms: string[];
+  /** Processes it brings back at most. */
+  processes: number;
+}
+
+/**
+ * What to fetch ahead of clicks, in order: runs of one parent's children whose stubs are in view,
+ * each run one request of at most `max` processes (its children plus theirs). A run starts at a
+ * stub whose previous sibling has a cursor (or at the first child) and ends at its last stub.
+ * Stubs no run covers (no cursor to start from, or more children than `max` alone) are `singles`,
+ * fetched one by one as a click would.
+ */
+export function prefetchPlan(parent: string, children: readonly AheadChild[], max = FETCH_AHEAD_MAX): { ranges: AheadRange[]; singles: string[] } {
+  const ranges: AheadRange[] = [];
+  const singles: string[] = [];
+  let run: { start: number; end: number; first: number; atoms: string[] } | null = null;
+  const cost = (start: number, end: number, first: number) => children.slice(start, end + 1).reduce((sum, c) => sum + 1 + Math.min(first, c.children), 0);
+  const close = () => {
+    if (!run) return;
+    ranges.push({ parent, after: run.start === 0 ? null : children[run.start - 1]!.cursor, count: run.end - run.start + 1, first: run.first, atoms: run.atoms, processes: cost(run.start, run.end, run.first) });
+    run = null;
+  };
+  children.forEach((c, i) => {
+    if (c.want <= c.loaded) return;
+    if (run) {
+      const first = Math.max(run.first, c.want);
+      if (cost(run.start, i, first) <= max) {
+        run.end = i;
+        run.first = first;
+        run.atoms.push(c.atom);
+        return;
+      }
+      close();
+    }
+    const startable = i === 0 || children[i - 1]!.cursor !== null;
+    if (startable && cost(i, i, c.want) <= max) run = { start: i, end: i, first: c.want, atoms: [c.atom] };
+    else singles.push(c.atom);
+  });
+  close();
+  return { ranges, singles };
 }
