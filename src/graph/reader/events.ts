@@ -7,7 +7,7 @@ import { AppError, ErrorCode } from '../../errors/codes';
 import type { GraphExecutor, NamedQuery } from '../executor';
 import type { EventRow } from '../writer/rows';
 import { toBigInt, toStr as str } from './values';
-import { chosenOrg, orgScope } from './scope';
+import { chosenOrg, live, orgScope } from './scope';
 
 /** An event as the graph holds it; the API maps it to GraphQL types. */
 export interface EventNode {
@@ -77,7 +77,7 @@ RETURN e`,
 const ANCESTRY_WALK = `
 MATCH p = (e)-[:PARENT*1..${ANCESTRY_HARD_LIMIT}]->(a:Event)
 WITH e, a, min(length(p)) AS depth
-WHERE depth <= $maxDepth AND a <> e
+WHERE depth <= $maxDepth AND a <> e AND ${live('a')}
 RETURN a AS e, depth ORDER BY depth`;
 
 export const ANCESTORS: NamedQuery = {
@@ -103,7 +103,7 @@ CALL (starts) {
   UNWIND (CASE WHEN size(starts) = 1 THEN starts ELSE [] END) AS e
   MATCH p = (e)-[:PARENT*1..${ANCESTRY_HARD_LIMIT}]->(a:Event)
   WITH e, a, min(length(p)) AS depth
-  WHERE depth <= $maxDepth AND a <> e
+  WHERE depth <= $maxDepth AND a <> e AND ${live('a')}
   WITH a ORDER BY depth
   RETURN collect(a) AS chain
 }
