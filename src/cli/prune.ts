@@ -7,7 +7,7 @@
 import { SingleBar } from 'cli-progress';
 import { parseCutoff } from '../domain/time';
 import { AppError, ErrorCode } from '../errors/codes';
-import { prune } from '../graph/prune/prune';
+import { prune, type PruneSummary } from '../graph/prune/prune';
 import { migrate } from '../graph/schema/migrate';
 import { createRuntime } from '../runtime';
 import { stopAfterBatchOnSigint } from './interrupt';
@@ -29,7 +29,7 @@ export async function pruneCommand(options: PruneCliOptions): Promise<void> {
   const interrupt = stopAfterBatchOnSigint();
   const bar =
     options.progress && process.stderr.isTTY === true && !options.dryRun
-      ? new SingleBar({ format: 'pruning | {bar} | {value}/{total} events | {detections} detections', stream: process.stderr, hideCursor: true })
+      ? new SingleBar({ format: 'pruning | {bar} | {value}/{total} events deleted | {marked} marked | {detections} detections | {phase}', stream: process.stderr, hideCursor: true })
       : null;
   const started = performance.now();
   const when = new Date(Number(cutoff.ms)).toISOString();
@@ -45,10 +45,10 @@ export async function pruneCommand(options: PruneCliOptions): Promise<void> {
       onProgress: (p) => {
         if (!bar) return;
         if (!barStarted) {
-          bar.start(p.total.events, 0, { detections: 0 });
+          bar.start(p.total.events, 0, { detections: 0, marked: 0, phase: '' });
           barStarted = true;
         }
-        bar.update(p.events, { detections: p.detections });
+        bar.update(p.events, { detections: p.detections, marked: p.marked, phase: phaseOf(p) });
       },
     });
     bar?.stop();
@@ -62,10 +62,19 @@ export async function pruneCommand(options: PruneCliOptions): Promise<void> {
       `${summary.interrupted ? 'interrupted' : 'done'}: pruned ${summary.events} events (${summary.keptAsPlaceholders} kept as placeholders: kept events name them) ` +
         `and ${summary.detections} detections before ${when}${scope} in ${seconds.toFixed(1)} s\n`,
     );
+    if (summary.interrupted && summary.marked > summary.events) {
+      process.stdout.write(`${summary.marked - summary.events} marked events are hidden and off the counts; the next prune deletes them\n`);
+    }
     if (summary.interrupted) process.exitCode = 130;
   } finally {
     bar?.stop();
     interrupt.release();
     await runtime.close();
   }
+}
+
+/** What the run is doing, for the bar: phase 2 waits until no read that saw a marked event unmarked can still run. */
+function phaseOf(p: Readonly<PruneSummary>): string {
+  if (p.settlingUntil !== null) return `waiting ${Math.max(0, Math.ceil((p.settlingUntil - Date.now()) / 1000))} s for running reads`;
+  return p.events > 0 ? 'deleting' : 'marking';
 }

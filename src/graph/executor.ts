@@ -70,6 +70,11 @@ export class GraphExecutor {
     if (options.onQuery) this.listeners.push(options.onQuery);
   }
 
+  /** The longest any transaction of this executor may run (NEO4J_TX_TIMEOUT_MS): retention waits this out (src/graph/prune). */
+  get transactionTimeoutMs(): number {
+    return this.options.timeoutMs;
+  }
+
   /** Hears every statement and transaction as it ends (name, mode, milliseconds); returns the way to stop. */
   observe(listener: QueryListener): () => void {
     this.listeners.push(listener);

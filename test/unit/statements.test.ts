@@ -16,7 +16,7 @@ import { compileEventFilter } from '../../src/graph/reader/event-filter';
 import { crossHostPathQuery, pathQuery } from '../../src/graph/reader/lateral';
 import { countQuery, rollupCountQuery, searchQuery } from '../../src/graph/reader/search';
 import { descendantsPageQuery, descendantsQuery } from '../../src/graph/reader/trees';
-import { orgIn, orgScope } from '../../src/graph/reader/scope';
+import { live, orgIn, orgScope } from '../../src/graph/reader/scope';
 
 const READER_DIR = join(__dirname, '../../src/graph/reader');
 
@@ -48,7 +48,23 @@ const factories = modules.flatMap(({ file, exports }) =>
 );
 
 /** The orgScope fragment on one variable or several, as scope.ts writes it. */
-const SCOPE_FRAGMENT = /\(\$orgs IS NULL OR (?:\w+\.oid IN \$orgs|\(\w+\.oid IN \$orgs(?: AND \w+\.oid IN \$orgs)+\))\)/g;
+const SCOPE_FRAGMENT = /\(\(\$orgs IS NULL OR (?:\w+\.oid IN \$orgs|\(\w+\.oid IN \$orgs(?: AND \w+\.oid IN \$orgs)+\))\)(?: AND NOT \w+:Pruning)+\)/g;
+
+/**
+ * Event variables a statement binds but never tests with live() (directly or through orgScope):
+ * retention may delete such an event while the statement reads it (src/graph/reader/scope.ts).
+ */
+export function unliveEvents(cypher: string): string[] {
+  const bound = new Set([...cypher.matchAll(/\((\w+):Event\b/g)].map((m) => m[1]!));
+  return [...bound].filter((v) => !cypher.includes(live(v)) && !WALKED_THROUGH.some((w) => w.test(cypher) && w.source.includes(`(${v}:Event`))).sort();
+}
+
+/**
+ * Event variables only walked through, never returned, and why that is safe: the descendants walk
+ * goes on below an event being pruned (its kept children stay in the tree) and tests the node it
+ * returns, `d = last(x)`, with live().
+ */
+const WALKED_THROUGH: readonly RegExp[] = [/\(\(\)<-\[:PARENT\]-\(x:Event WHERE [^)]*\)\)\{1,\d+\}\s*WITH root, last\(x\) AS d[^\n]*\nWHERE d <> root AND NOT d:Pruning/];
 
 /** What is wrong with a statement's tenancy, by the one rule: scoped with orgScope, never by hand. */
 export function scopeProblems(cypher: string): string[] {
@@ -111,6 +127,7 @@ describe('reader statements', () => {
   // Scoped to the caller's orgs (unless UNSCOPED says why not), and its text as reviewed.
   it.each(constants.map((c) => [c.id, c.query] as const))('%s', (id, query) => {
     expect(UNSCOPED[id] !== undefined ? [] : scopeProblems(query.cypher)).toEqual([]);
+    expect({ id, unlive: unliveEvents(query.cypher) }).toEqual({ id, unlive: [] });
     expect(query.cypher).toMatchSnapshot();
   });
 
@@ -122,6 +139,7 @@ describe('reader statements', () => {
     for (const { id, query, params } of render()) {
       if (params) expect({ id, scoped: compiledScoped(query.cypher, params, ORGS) }).toEqual({ id, scoped: true });
       else expect({ id, problems: scopeProblems(query.cypher) }).toEqual({ id, problems: [] });
+      expect({ id, unlive: unliveEvents(query.cypher) }).toEqual({ id, unlive: [] });
       expect(query.cypher).toMatchSnapshot(id);
     }
   });
@@ -138,6 +156,11 @@ describe('the scope rule itself', () => {
     expect(scopeProblems('MATCH (e:Event) RETURN e')).toEqual(['reads without orgScope(...)']);
     expect(scopeProblems('MATCH (e:Event) WHERE $orgs IS NULL OR e.oid IN $orgs RETURN e')).toEqual(['reads without orgScope(...)', 'uses $orgs outside orgScope(...)']);
     expect(scopeProblems(`MATCH (e:Event), (s:Sensor) WHERE ${orgScope('e')} AND s.oid IN $orgs RETURN e`)).toEqual(['uses $orgs outside orgScope(...)']);
+  });
+
+  it('finds an event a statement reads without asking whether retention is deleting it', () => {
+    expect(unliveEvents(`MATCH (e:Event) WHERE ${orgScope('e')} MATCH (e)-[:PARENT]->(p:Event) WHERE ${live('p')} RETURN p`)).toEqual([]);
+    expect(unliveEvents(`MATCH (e:Event) WHERE ${orgScope('e')} MATCH (e)-[:PARENT]->(p:Event) RETURN p`)).toEqual(['p']);
   });
 
   it('finds a compiled filter scoped only when its parameter holds exactly the orgs', () => {

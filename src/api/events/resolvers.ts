@@ -7,7 +7,7 @@ import { selects } from '../selection';
 import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLTypeResolver } from 'graphql';
 import { allEventTypes, allObjectTypes, eventTypeSpec, FAMILIES, fieldsOf, fitScalar, type Family, type FieldType } from '../../catalogue';
 import { UnreachableCaseError } from '../../errors/codes';
-import type { EventNode } from '../../graph/reader/events';
+import { type EventNode, missingEventNode } from '../../graph/reader/events';
 import { FLOW_EVENT_TYPES, FLOW_TOLERANCE_DEFAULT_SECONDS } from '../../graph/reader/flow';
 import type { ApiContext } from '../context';
 import { eventFieldName, familyUnionName } from '../schema/event-types';
@@ -18,6 +18,11 @@ import { ancestorsArgs, childrenArgs, descendantsArgs, targetedByArgs } from './
 import { eventDetections } from '../resolvers/detections';
 import { parseJson } from '../../domain/json';
 import { architectureOf, original, platformOf } from './view';
+
+/** The event an event names (same org): as stored, a placeholder, or missing while retention deletes it. */
+async function named(oid: string, atom: string, ctx: ApiContext): Promise<EventNode> {
+  return (await ctx.loaders.eventByUid.load(`${oid}/${atom}`)) ?? missingEventNode(oid, atom);
+}
 
 const GRAPHQL_INT_MIN = -(2 ** 31);
 const GRAPHQL_INT_MAX = 2 ** 31 - 1;
@@ -91,8 +96,9 @@ const COMMON: Record<string, (n: EventNode, args: never, ctx: ApiContext, info: 
     return parsed?.ok ? (JSON.parse(JSON.stringify(parsed.value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as unknown) : null;
   },
   // The parent's node exists even when it never arrived (a placeholder), so this is never a
-  // silent null for a referenced parent: it resolves to a MissingEvent.
-  parent: (n, _args, ctx) => (n.parentAtom ? ctx.loaders.eventByUid.load(`${n.oid}/${n.parentAtom}`) : null),
+  // silent null for a referenced parent: it resolves to a MissingEvent (also while retention is
+  // deleting it: readers leave such an event out, and it is then missing, nothing known of it).
+  parent: (n, _args, ctx) => (n.parentAtom ? named(n.oid, n.parentAtom, ctx) : null),
   ancestors: async (n, args: EventAncestorsArgs, ctx, info) => {
     const { maxDepth, includeSelf } = ancestorsArgs(args);
     const chain = await ctx.reader.ancestors(n.uid, maxDepth, ctx.orgScope);
@@ -102,7 +108,7 @@ const COMMON: Record<string, (n: EventNode, args: never, ctx: ApiContext, info: 
   children: async (n, args: EventChildrenArgs, ctx) => toConnection(await ctx.loaders.children.load({ uid: n.uid, ...(await childrenArgs(args, ctx)) })),
   childTypeCounts: (n, _args, ctx) => ctx.loaders.childTypeCounts.load(n.uid),
   sensor: (n, _args, ctx) => (n.sid ? ctx.loaders.sensorByUid.load(`${n.oid}/${n.sid}`) : null),
-  target: (n, _args, ctx) => (n.targetAtom ? ctx.loaders.eventByUid.load(`${n.oid}/${n.targetAtom}`) : null),
+  target: (n, _args, ctx) => (n.targetAtom ? named(n.oid, n.targetAtom, ctx) : null),
   targetedBy: async (n, args: EventTargetedByArgs, ctx) => toConnection(await ctx.loaders.targetedBy.load({ uid: n.uid, ...targetedByArgs(args) })),
   descendants: async (n, args: EventDescendantsArgs, ctx, info) => {
     const { maxDepth, types, first, after } = await descendantsArgs(args, ctx);

@@ -11,6 +11,8 @@ export interface RetentionOptions {
   retentionMs: number;
   intervalMs: number;
   batchSize: number;
+  /** How long a marked event waits before it is deleted (prune.ts, PruneOptions.settleMs; its default when absent). */
+  settleMs?: number;
 }
 
 export interface RetentionSchedule {
@@ -25,9 +27,9 @@ export function startRetention(executor: GraphExecutor, logger: Logger, options:
     const before = BigInt(Date.now() - options.retentionMs);
     const started = performance.now();
     try {
-      const summary = await prune(executor, { before, batchSize: options.batchSize, signal: controller.signal });
+      const summary = await prune(executor, { before, batchSize: options.batchSize, settleMs: options.settleMs, signal: controller.signal });
       logger.info(
-        { before: new Date(Number(before)).toISOString(), events: summary.events, keptAsPlaceholders: summary.keptAsPlaceholders, detections: summary.detections, ms: Math.round(performance.now() - started) },
+        { before: new Date(Number(before)).toISOString(), marked: summary.marked, events: summary.events, keptAsPlaceholders: summary.keptAsPlaceholders, detections: summary.detections, ms: Math.round(performance.now() - started) },
         'retention: pruned',
       );
     } catch (err) {

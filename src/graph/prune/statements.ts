@@ -6,32 +6,43 @@
  * still names it (a child's PARENT, a TARGET, a carrier's CONTAINS, a detection's DETECTED),
  * turned back into the placeholder it would be had it never arrived: so a child of a pruned parent
  * shows a MissingEvent, and replaying the pruned event completes the placeholder as any late
- * arrival does. Every statement of one batch runs in one transaction: no reader sees a
- * half-deleted event.
+ * arrival does.
+ *
+ * Events go in two phases, so no reading statement ever meets an event half deleted (Neo4j reads
+ * are read-committed: a statement running while a delete commits can see the node and not its
+ * edges). Phase 1 marks a batch with the Pruning label (the one readers leave out, reader/scope.ts)
+ * and takes it off every aggregate, in one transaction: from then on no new statement reads it,
+ * and counts agree with what readers see. Phase 2 deletes marked events only once every statement
+ * that may have seen one unmarked has ended (prune.ts, settleMs).
  */
 import type { NamedQuery } from '../executor';
+import { GOING_LABEL } from '../reader/scope';
 import { DETECTION_ROLLUP_KEYS_CYPHER } from '../writer/detection-rollups';
 import { ROLLUP_UID_CYPHER } from '../writer/rollups';
 
 /**
- * How many events and detections a prune would take (dry run and the progress bar's total).
+ * How many events and detections a prune would take (dry run and the progress bar's total): those
+ * before the cutoff not yet marked, and `going`, the events already marked (by this cutoff or an
+ * earlier run that stopped between the phases), which every run finishes whatever its scope.
  * Two forms, so each is an index seek: event_time / detection_time for the fleet, and
  * event_org_time / detection_org_time for given orgs.
  */
 export const COUNT_PRUNABLE_ALL: NamedQuery = {
   name: 'prune: count (all orgs)',
   cypher: `
-CALL () { MATCH (e:Event) WHERE e.time < $before RETURN count(e) AS events }
+CALL () { MATCH (e:Event) WHERE e.time < $before AND NOT e:${GOING_LABEL} RETURN count(e) AS events }
 CALL () { MATCH (d:Detection) WHERE d.time < $before RETURN count(d) AS detections }
-RETURN events, detections`,
+CALL () { MATCH (e:${GOING_LABEL}) RETURN count(e) AS going }
+RETURN events, detections, going`,
 };
 
 export const COUNT_PRUNABLE_ORGS: NamedQuery = {
   name: 'prune: count (orgs)',
   cypher: `
-CALL () { MATCH (e:Event) WHERE e.oid IN $orgs AND e.time < $before RETURN count(e) AS events }
+CALL () { MATCH (e:Event) WHERE e.oid IN $orgs AND e.time < $before AND NOT e:${GOING_LABEL} RETURN count(e) AS events }
 CALL () { MATCH (d:Detection) WHERE d.oid IN $orgs AND d.time < $before RETURN count(d) AS detections }
-RETURN events, detections`,
+CALL () { MATCH (e:${GOING_LABEL}) RETURN count(e) AS going }
+RETURN events, detections, going`,
 };
 
 /**
@@ -76,27 +87,52 @@ DELETE t`,
 };
 
 /**
- * The next batch of events older than the cutoff. Marking them takes each node's write lock before
- * anything is read of its neighbours, so a writer adding a child to one of them either commits
- * first (and the prune sees the child) or waits for the prune to commit (and finds a placeholder
- * or nothing, and makes the placeholder it would make for any parent not yet arrived).
+ * Phase 1: the next batch of events older than the cutoff, in time order from `$from` (the last
+ * batch's newest time: an index range in index order, so a batch never rescans those marked
+ * before it), marked with the Pruning label and the database's clock. Two forms, each an index
+ * seek in order: event_time for the fleet, event_org_time for one org (prune.ts runs each org).
  */
 export const MARK_EVENTS_ALL: NamedQuery = {
   name: 'prune: mark events (all orgs)',
   cypher: `
-MATCH (e:Event) WHERE e.time < $before
+MATCH (e:Event) WHERE e.time >= $from AND e.time < $before AND NOT e:${GOING_LABEL}
+WITH e ORDER BY e.time LIMIT $limit
+SET e:${GOING_LABEL}, e.pruningSince = timestamp()
+RETURN e.uid AS uid, e.time AS time`,
+};
+
+export const MARK_EVENTS_ORG: NamedQuery = {
+  name: 'prune: mark events (one org)',
+  cypher: `
+MATCH (e:Event) WHERE e.oid = $org AND e.time >= $from AND e.time < $before AND NOT e:${GOING_LABEL}
+WITH e ORDER BY e.time LIMIT $limit
+SET e:${GOING_LABEL}, e.pruningSince = timestamp()
+RETURN e.uid AS uid, e.time AS time`,
+};
+
+/**
+ * Phase 2: a batch of marked events whose mark is at least `$settleMs` old on the database's clock.
+ * Setting a property takes each node's write lock (even to its own value) before the batch reads
+ * its neighbours, so a writer adding a child to one of them either commits first (and the prune
+ * sees the child) or waits for the prune to commit (and finds a placeholder or nothing, and makes
+ * the placeholder it would make for any parent not yet arrived); and a replay that took the mark
+ * off first is seen by PRUNE_EVENTS, which deletes only what is still marked.
+ */
+export const SETTLED_EVENTS: NamedQuery = {
+  name: 'prune: settled marked events',
+  cypher: `
+MATCH (e:${GOING_LABEL}) WHERE e.pruningSince <= timestamp() - $settleMs
 WITH e LIMIT $limit
-SET e.pruning = true
+SET e.pruningSince = e.pruningSince
 RETURN e.uid AS uid`,
 };
 
-export const MARK_EVENTS_ORGS: NamedQuery = {
-  name: 'prune: mark events (orgs)',
+/** Marked events left, and how long until the oldest mark is settled (ms; may be negative). */
+export const PENDING_EVENTS: NamedQuery = {
+  name: 'prune: marked events pending',
   cypher: `
-MATCH (e:Event) WHERE e.oid IN $orgs AND e.time < $before
-WITH e LIMIT $limit
-SET e.pruning = true
-RETURN e.uid AS uid`,
+MATCH (e:${GOING_LABEL})
+RETURN count(e) AS pending, min(e.pruningSince) + $settleMs - timestamp() AS waitMs`,
 };
 
 /**
@@ -129,7 +165,7 @@ DETACH DELETE s`,
 };
 
 /**
- * Each marked event: kept as a placeholder when a node that stays names it, else deleted. Returns
+ * Phase 2, each settled marked event (still marked: a replay takes the mark off): kept as a placeholder when a node that stays names it, else deleted. Returns
  * the neighbours that may have become orphans (placeholders nothing names any more, indicators no
  * event carries any more).
  *
@@ -142,10 +178,10 @@ export const PRUNE_EVENTS: NamedQuery = {
   name: 'prune: events',
   cypher: `
 UNWIND $uids AS uid
-MATCH (e:Event {uid: uid})
-WITH e, [(e)<-[:PARENT|TARGET|CONTAINS|DETECTED]-(x) WHERE x.pruning IS NULL | x] AS keepers
+MATCH (e:Event {uid: uid}) WHERE e:${GOING_LABEL}
+WITH e, [(e)<-[:PARENT|TARGET|CONTAINS|DETECTED]-(x) WHERE NOT x:${GOING_LABEL} | x] AS keepers
 WITH e, keepers,
-     [(e)-[:PARENT|TARGET|CONTAINS]-(n:Event) WHERE n.pruning IS NULL | n.uid] AS near,
+     [(e)-[:PARENT|TARGET|CONTAINS]-(n:Event) WHERE NOT n:${GOING_LABEL} | n.uid] AS near,
      [(e)-[:OBSERVED]->(i:Indicator) | i.uid] AS indicators
 CALL (e, keepers) {
   WITH e, keepers WHERE size(keepers) > 0
@@ -192,7 +228,7 @@ WHERE NOT EXISTS { (i)<-[:OBSERVED]-() }
 DETACH DELETE i`,
 };
 
-/** Per-sensor counts of the marked events (for UNCOUNT_SENSORS). */
+/** Per-sensor counts of the events just marked (for UNCOUNT_SENSORS). */
 export const SENSORS_OF: NamedQuery = {
   name: 'prune: sensors of marked events',
   cypher: `

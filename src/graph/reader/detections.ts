@@ -9,7 +9,7 @@ import type { GraphExecutor, NamedQuery } from '../executor';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toEventNode, type EventNode, type OrgScope } from './events';
 import { toBigInt, toStr } from './values';
-import { chosenOrg, orgIn, orgScope } from './scope';
+import { chosenOrg, live, orgIn, orgScope } from './scope';
 import { DETECTION_ROLLUPS_MARKER } from '../writer/rollup-state';
 
 export interface DetectionNode {
@@ -162,7 +162,7 @@ export function compileDetectionFilter(filter: DetectionFilter | null, orgs: Org
  * for it, and reading it here saves the loader's round trip. A pattern comprehension keeps the row
  * order of the page it is read for.
  */
-const TRIGGERING_EVENT = 'head([(d)-[:DETECTED]->(e:Event) | e])';
+const TRIGGERING_EVENT = `head([(d)-[:DETECTED]->(e:Event) WHERE ${live('e')} | e])`;
 
 /** A detection with its event as TRIGGERING_EVENT read it. */
 function withEvent(d: Node, e: Node | null): DetectionNode {

@@ -3,7 +3,7 @@
  * Only these fixed fragments ever enter the query; every value is a $parameter. Case-insensitive
  * matching compares lower-cased values, as analysts expect for paths, domains and users.
  */
-import { orgIn } from './scope';
+import { live, orgIn } from './scope';
 
 export type MatchOp = 'equals' | 'startsWith' | 'endsWith' | 'contains';
 /** The "any of" forms: `in` is equals-any-of, the others the operator of their name against any value. */
@@ -112,7 +112,7 @@ export function compileEventFilter(filter: EventFilter | null | undefined, alias
   if (orgs) clauses.push(orgIn(alias, param(orgs)));
   // Every stored event has a time (placeholders have none): saying so lets the composite
   // (sid, time) and (type, time) indexes serve sensor and type filters.
-  clauses.push(`${alias}.placeholder = false`, `${alias}.time IS NOT NULL`);
+  clauses.push(`${alias}.placeholder = false`, `${alias}.time IS NOT NULL`, live(alias));
   const f = filter ?? {};
   if (f.orgIds?.length) clauses.push(`${alias}.oid IN ${param(f.orgIds)}`);
   if (f.sensorIds?.length) clauses.push(`${alias}.sid IN ${param(f.sensorIds)}`);
@@ -162,7 +162,7 @@ export function compileEventFilter(filter: EventFilter | null | undefined, alias
   if (f.targetFilePath) {
     const own = matchOn(`${alias}.targetFilePath`, f.targetFilePath).join(' AND ');
     const viaEdge = matchOn('t.filePath', f.targetFilePath).join(' AND ');
-    if (own) clauses.push(`(${own} OR EXISTS { MATCH (${alias})-[:TARGET]->(t:Event) WHERE ${viaEdge} })`);
+    if (own) clauses.push(`(${own} OR EXISTS { MATCH (${alias})-[:TARGET]->(t:Event) WHERE ${live('t')} AND ${viaEdge} })`);
   }
   const bySensor = Boolean(f.sensorIds?.length || f.hostnames?.length);
   return {

@@ -7,7 +7,7 @@ import { AppError, ErrorCode } from '../../errors/codes';
 import type { GraphExecutor, NamedQuery } from '../executor';
 import type { EventRow } from '../writer/rows';
 import { toBigInt, toStr as str } from './values';
-import { chosenOrg, orgScope } from './scope';
+import { chosenOrg, live, orgScope } from './scope';
 
 /** An event as the graph holds it; the API maps it to GraphQL types. */
 export interface EventNode {
@@ -73,11 +73,14 @@ RETURN e`,
  * Ancestry follows PARENT edges up to the hard limit; a PARENT cycle (possible in hand-made or
  * corrupted input) cannot loop, since a path never repeats an edge, and each ancestor keeps its
  * smallest depth. In a cycle the walk comes back to the start, which is not its own ancestor.
+ * The walk stops below an event retention is deleting (the chain ends where the parent is
+ * missing, as it will once that event is a placeholder), so the walk never passes through it.
  */
 const ANCESTRY_WALK = `
 MATCH p = (e)-[:PARENT*1..${ANCESTRY_HARD_LIMIT}]->(a:Event)
+WHERE all(n IN nodes(p) WHERE ${live('n')})
 WITH e, a, min(length(p)) AS depth
-WHERE depth <= $maxDepth AND a <> e
+WHERE depth <= $maxDepth AND a <> e AND ${live('a')}
 RETURN a AS e, depth ORDER BY depth`;
 
 export const ANCESTORS: NamedQuery = {
@@ -102,8 +105,9 @@ WITH collect(s) AS starts
 CALL (starts) {
   UNWIND (CASE WHEN size(starts) = 1 THEN starts ELSE [] END) AS e
   MATCH p = (e)-[:PARENT*1..${ANCESTRY_HARD_LIMIT}]->(a:Event)
+  WHERE all(n IN nodes(p) WHERE ${live('n')})
   WITH e, a, min(length(p)) AS depth
-  WHERE depth <= $maxDepth AND a <> e
+  WHERE depth <= $maxDepth AND a <> e AND ${live('a')}
   WITH a ORDER BY depth
   RETURN collect(a) AS chain
 }
@@ -133,6 +137,14 @@ export function eventNodeOf(p: Record<string, unknown>): EventNode {
     raw: str(p['raw']),
     known: p['placeholder'] === true && typeof p['snapshotFrom'] === 'string' ? knownOf(p, p['snapshotFrom']) : null,
   };
+}
+
+/**
+ * An event another names that no reader may read: retention is deleting it (scope.ts, live). It is
+ * what it will be once deleted: missing, like a parent that never arrived, nothing known of it.
+ */
+export function missingEventNode(oid: string, atom: string): EventNode {
+  return eventNodeOf({ uid: `${oid}/${atom}`, oid, atom, placeholder: true });
 }
 
 export function toEventNode(node: Node): EventNode {

@@ -17,6 +17,7 @@
  * The candidates are found through the `event_flow` index on (srcIp, srcPort), one seek per
  * direction, never by scanning connections.
  */
+import { live } from './scope';
 
 /** Connection types that report a flow between two endpoints (each promotes srcIp/srcPort/dstIp/dstPort). */
 export const FLOW_EVENT_TYPES = [
@@ -35,7 +36,7 @@ export const FLOW_TOLERANCE_MAX_SECONDS = 3600;
 /** The conditions every candidate meets besides its endpoints (see the module comment). */
 function sameFlowTail(c: string, peer: string, extra: string): string {
   return `${peer}.oid = ${c}.oid AND ${peer}.sid <> ${c}.sid AND ${peer}.type = ${c}.type
-    AND abs(${peer}.time - ${c}.time) <= $flowTolerance${extra ? ` AND ${extra}` : ''}`;
+    AND abs(${peer}.time - ${c}.time) <= $flowTolerance AND ${live(peer)}${extra ? ` AND ${extra}` : ''}`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { type EventNode, type OrgScope, toEventNode } from './events';
 import { FLOW_TOLERANCE_DEFAULT_SECONDS, flowPeerCall, flowToleranceParam, isReplyCondition, SERVICE_PORTS } from './flow';
 import { type SensorNode, toSensorNode } from './search';
-import { orgScope } from './scope';
+import { live, orgScope } from './scope';
 
 /** Connection types that open a flow, by transport: what lateralMovement's `protocols` selects. */
 export const OPENING_TYPES = {
@@ -50,9 +50,9 @@ WHERE dst.oid = c.oid AND dst.sid <> c.sid
   AND ($dstHostnames IS NULL OR toLower(dst.hostname) IN $dstHostnames OR toLower(split(dst.hostname, '.')[0]) IN $dstHostnames)
 WITH c, dst ORDER BY c.time DESC, c.uid DESC, dst.uid LIMIT $limit
 OPTIONAL MATCH (src:Sensor {uid: c.oid + '/' + c.sid})
-OPTIONAL MATCH (c)-[:PARENT]->(proc:Event)
+OPTIONAL MATCH (c)-[:PARENT]->(proc:Event) WHERE ${live('proc')}
 OPTIONAL ${flowPeerCall('c', 'peer', 'peer.sid = dst.sid', ['dst'])}
-OPTIONAL MATCH (peer)-[:PARENT]->(acc:Event)
+OPTIONAL MATCH (peer)-[:PARENT]->(acc:Event) WHERE ${live('acc')}
 RETURN c, src, dst, proc, peer, acc
 ORDER BY c.time DESC, c.uid DESC, dst.uid`,
 };
@@ -71,7 +71,7 @@ CALL (r) {
   WHERE p.sid = r.sid AND p.type IN $processTypes AND p.time >= r.lo AND p.time <= r.hi AND p.oid = r.oid
     AND ${orgScope('p')}
   WITH p, CASE WHEN p IS NOT NULL AND r.acc IS NOT NULL
-      AND EXISTS { MATCH (p)-[:PARENT*1..${DESCENDANT_DEPTH}]->(a:Event) WHERE a.uid = r.acc } THEN 0 ELSE 1 END AS rank
+      AND EXISTS { MATCH (p)-[:PARENT*1..${DESCENDANT_DEPTH}]->(a:Event) WHERE a.uid = r.acc AND ${live('a')} } THEN 0 ELSE 1 END AS rank
   ORDER BY rank, p.time, p.uid
   WITH [x IN collect({d: p, rank: rank, t: p.time}) WHERE x.d IS NOT NULL] AS rows
   RETURN size(rows) AS total,
@@ -221,7 +221,7 @@ MATCH (sa:Sensor {uid: a.oid + '/' + a.sid}), (sb:Sensor {uid: b.oid + '/' + b.s
 MATCH (sa)-[:SAW]->(ipOfB:Indicator) WHERE ipOfB.kind = 'IP' AND ipOfB.value = sb.intIp
 // Either host may have opened the connection: each side observes the other's address.
 MATCH (ipOfB)<-[:OBSERVED]-(c1:Event)
-WHERE c1.sid = a.sid AND c1.type IN $types AND c1.srcPort IS NOT NULL
+WHERE c1.sid = a.sid AND c1.type IN $types AND c1.srcPort IS NOT NULL AND ${live('c1')}
 WITH DISTINCT a, b, c1 LIMIT ${FLOW_CANDIDATES}
 ${flowPeerCall('c1', 'c2', 'c2.sid = b.sid', ['b'])}
 MATCH p1 = SHORTEST 1 (a)-[:PARENT|TARGET|CONTAINS]-{0,${leg}}(c1)

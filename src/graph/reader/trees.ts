@@ -7,7 +7,7 @@ import type { Node } from 'neo4j-driver';
 import type { GraphExecutor, NamedQuery } from '../executor';
 import { decodeCursor, encodeCursor } from './cursor';
 import { type EventNode, type OrgScope, toEventNode } from './events';
-import { orgScope } from './scope';
+import { live, orgScope } from './scope';
 
 export interface TreeEdge {
   node: EventNode;
@@ -34,7 +34,7 @@ function descendantsWalk(depth: number): string {
 WHERE ${orgScope('root')}
 MATCH (root) (()<-[:PARENT]-(x:Event WHERE $types IS NULL OR x.type IN $types)){1,${depth}}
 WITH root, last(x) AS d, min(size(x)) AS depth
-WHERE d <> root
+WHERE d <> root AND ${live('d')}
 WITH d, depth, coalesce(d.time, 0) AS t`;
 }
 
@@ -77,7 +77,7 @@ export function descendantsPageQuery(depth: number): NamedQuery {
       name: `descendants page (depth ${depth})`,
       cypher: `
 ${descendantsWalk(depth)}
-WITH sum(CASE WHEN depth = ${depth} AND EXISTS { (d)<-[:PARENT]-(c:Event WHERE $types IS NULL OR c.type IN $types) } THEN 1 ELSE 0 END) > 0 AS deeper,
+WITH sum(CASE WHEN depth = ${depth} AND EXISTS { (d)<-[:PARENT]-(c:Event WHERE ${live('c')} AND ($types IS NULL OR c.type IN $types)) } THEN 1 ELSE 0 END) > 0 AS deeper,
      collect(CASE WHEN $after IS NULL
                     OR depth > $after.d
                     OR (depth = $after.d AND (t > $after.t OR (t = $after.t AND d.uid > $after.uid)))
@@ -118,7 +118,7 @@ UNWIND $keys AS k
 MATCH (p:Event {uid: k.uid})
 WHERE ${orgScope('p')}
 OPTIONAL MATCH (p)<-[:${edge}]-(c:Event)
-WHERE c IS NULL OR k.types IS NULL OR c.type IN k.types
+WHERE c IS NULL OR (${live('c')} AND (k.types IS NULL OR c.type IN k.types))
 WITH k, c, coalesce(c.time, 0) AS t
 ORDER BY t, c.uid
 WITH k, [x IN collect({d: c, t: t}) WHERE x.d IS NOT NULL] AS rows
@@ -135,7 +135,7 @@ export const CHILD_TYPE_COUNTS: NamedQuery = {
 UNWIND $uids AS uid
 MATCH (p:Event {uid: uid})
 WHERE ${orgScope('p')}
-OPTIONAL MATCH (p)<-[:PARENT]-(c:Event)
+OPTIONAL MATCH (p)<-[:PARENT]-(c:Event) WHERE ${live('c')}
 WITH uid, c.type AS type, count(c) AS n
 WHERE type IS NOT NULL
 RETURN uid, collect({eventType: type, count: n}) AS counts`,

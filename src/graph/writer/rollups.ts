@@ -6,6 +6,7 @@
  * and a carried copy's replacement add nothing), and by prune, which takes its events off.
  */
 import type { NamedQuery } from '../executor';
+import { GOING_LABEL } from '../reader/scope';
 import type { EventRow } from './rows';
 
 export const HOUR_MS = 3_600_000n;
@@ -78,7 +79,7 @@ RETURN first, last`,
 export const BUILD_ROLLUPS: NamedQuery = {
   name: 'rollups: build a window',
   cypher: `
-MATCH (e:Event) WHERE e.time >= $from AND e.time < $to AND e.placeholder = false AND e.type IS NOT NULL
+MATCH (e:Event) WHERE e.time >= $from AND e.time < $to AND e.placeholder = false AND e.type IS NOT NULL AND NOT e:${GOING_LABEL}
 WITH ${ROLLUP_UID_CYPHER} AS uid, e.oid AS oid, e.sid AS sid, e.hostname AS hostname, e.type AS type, (e.time / 3600000) * 3600000 AS hour, count(*) AS n
 MERGE (r:EventRollup {uid: uid})
   ON CREATE SET r.oid = oid, r.sid = sid, r.hostname = hostname, r.type = type, r.hour = hour, r.count = 0

@@ -10,8 +10,12 @@
  * carrier's inner event (THREAD_INJECTION EVENTS[]) also arrives on its own: the carried copy
  * (`carried: true`) is replaced, edges and all, by the event as sent on its own, whichever came
  * first; and the carrier's CONTAINS edge is made by its own statement, whatever the inner event's state.
+ * Another: an event retention has marked but not yet deleted (src/graph/prune) is written again,
+ * edges and all, and unmarked; it was taken off the aggregates when marked, so it counts as new:
+ * replaying it restores it, as replaying an event already pruned does.
  */
 import type { NamedQuery } from '../executor';
+import { GOING_LABEL } from '../reader/scope';
 import { propertyMapCypher, ROW } from './columns';
 import { REPORT } from './snapshots';
 
@@ -22,16 +26,17 @@ UNWIND $rows AS r
 WITH r, r[${ROW.props}] AS p, r[${ROW.props}][1] AS oid
 MERGE (e:Event {uid: r[${ROW.uid}]})
 WITH e, r, p, oid, e.placeholder AS was, coalesce(e.carried, false) AND r[${ROW.containerUid}] IS NULL AS replaces,
-     e.snapshotFrom IS NOT NULL AS described
-WHERE was IS NULL OR was = true OR replaces
-CALL (e, replaces) {
-  WITH e WHERE replaces
+     e.snapshotFrom IS NOT NULL AS described, e:${GOING_LABEL} AS revived
+WHERE was IS NULL OR was = true OR replaces OR revived
+CALL (e, replaces, revived) {
+  WITH e WHERE replaces OR revived
   MATCH (e)-[x:PARENT|TARGET|OBSERVED]->()
   DELETE x
 }
 SET e = ${propertyMapCypher('p')}, e.placeholder = false
+REMOVE e:${GOING_LABEL}
 SET e:$(r[${ROW.labels}])
-WITH e, r, oid, replaces, described
+WITH e, r, oid, replaces AND NOT revived AS replaces, described
 CALL (e, r, oid) {
   WITH r WHERE r[${ROW.parentUid}] IS NOT NULL
   MERGE (p:Event {uid: r[${ROW.parentUid}]})
