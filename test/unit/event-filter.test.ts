@@ -17,6 +17,7 @@ describe('compileEventFilter', () => {
     expect(where).toMatchInlineSnapshot(`
 "e.placeholder = false
   AND e.time IS NOT NULL
+  AND NOT e:Pruning
   AND e.type IN $f0
   AND e.time >= $f1
   AND (toLower(e.filePath) ENDS WITH $f2)
@@ -27,12 +28,12 @@ describe('compileEventFilter', () => {
 
   it('matches case-sensitively only when asked, and scopes to orgs first', () => {
     const { where } = compileEventFilter({ commandLine: { equals: 'A', caseSensitive: true } }, 'e', ['org-1']);
-    expect(where).toBe('e.oid IN $f0\n  AND e.placeholder = false\n  AND e.time IS NOT NULL\n  AND (e.commandLine = $f1)');
+    expect(where).toBe('e.oid IN $f0\n  AND e.placeholder = false\n  AND e.time IS NOT NULL\n  AND NOT e:Pruning\n  AND (e.commandLine = $f1)');
   });
 
   it('filters on the target through the TARGET edge as well as the snapshot', () => {
     const { where } = compileEventFilter({ targetFilePath: { endsWith: 'lsass.exe' } });
-    expect(where).toContain('EXISTS { MATCH (e)-[:TARGET]->(t:Event) WHERE toLower(t.filePath) ENDS WITH $f1 }');
+    expect(where).toContain('EXISTS { MATCH (e)-[:TARGET]->(t:Event) WHERE NOT t:Pruning AND toLower(t.filePath) ENDS WITH $f1 }');
   });
 
   it('finds named hosts among the sensors first, then their events through the (sid, type, time) or (sid, time) index', () => {
