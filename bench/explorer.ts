@@ -143,8 +143,8 @@ async function graph(lines: () => ReturnType<typeof processTreeLines>): Promise<
       while (Number((await runtime.executor.write(DELETE_ORG, { org })).records[0]?.get('deleted') ?? 0) > 0);
     }
     const text = tree.lines.join('\n').replaceAll(TREE_ORG, org);
-    // One write at a time: the tree's shared nodes (its host, its two domains) are dense, and
-    // concurrent batches deadlock on them in a big store.
+    // One write at a time: every batch touches the tree's few shared nodes (its host, its two
+    // domains); a load deadlocked on them once, while a second bench run was loading the same tree.
     await ingest(readBuffer(Buffer.from(text), 'bench-tree'), { executor: runtime.executor, batchSize: 500, concurrency: 1 });
     console.log(`loaded a ${tree.processes}-process tree (${tree.lines.length} events) into org ${org}${onScaleGraph ? ` of ${SCALE_GRAPH}` : ''}`);
     return { db, org, root: tree.root, onScaleGraph };
