@@ -121,7 +121,9 @@ export async function importCommand(inputs: string[], options: ImportOptions): P
     const clock = stageClock();
     // Left running, as `npm run neo4j:start` leaves it: `atomgraph serve` finds it by its pid file.
     const local = await startLocalNeo4j({ user: config.NEO4J_USERNAME, password: config.NEO4J_PASSWORD, quiet: true, dataDir: paths.dataDir, port, stayUp: true, readyTimeoutMs: START_TIMEOUT_MS });
-    const runtime = await createRuntime({ overrides: { NEO4J_URI: local.uri } });
+    // The driver's transaction timeout (30 s by default) would end db.awaitIndexes long before the
+    // index build of a million events does: this runtime waits as long as INDEX_WAIT_SECONDS.
+    const runtime = await createRuntime({ overrides: { NEO4J_URI: local.uri, NEO4J_TX_TIMEOUT_MS: String((INDEX_WAIT_SECONDS + 60) * 1000) } });
     const startSeconds = clock();
     let indexSeconds = 0;
     let rollupSeconds = 0;
