@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join, resolve } from 'node:path';
 import { BulkGraph } from '../bulk/graph';
 import { importArguments, runImportTool } from '../bulk/import-tool';
+import { createBulkSchema } from '../bulk/schema';
 import { loadConfig } from '../config/env';
 import { AppError, ErrorCode } from '../errors/codes';
 import { migrate } from '../graph/schema/migrate';
@@ -56,6 +57,8 @@ const FIRST_EVENT: NamedQuery = {
 const HEAP = /^\d{1,6}[kmgKMG]?$/;
 /** db.awaitIndexes' limit: migrate's default (300 s) is too short for ~30 indexes on millions of nodes on a busy machine. */
 const INDEX_WAIT_SECONDS = 3600;
+/** The first start on an imported store (system database, counts) is slow on a busy machine: the launcher's 120 s has been too short. */
+const START_TIMEOUT_MS = 600_000;
 
 /** Seconds since the last call (or since it was made). */
 function stageClock(): () => number {
@@ -117,13 +120,17 @@ export async function importCommand(inputs: string[], options: ImportOptions): P
     say(`import tool: ${tool.seconds.toFixed(1)} s, peak RSS ${tool.peakRssMb} MB; starting Neo4j and creating indexes`);
     const clock = stageClock();
     // Left running, as `npm run neo4j:start` leaves it: `atomgraph serve` finds it by its pid file.
-    const local = await startLocalNeo4j({ user: config.NEO4J_USERNAME, password: config.NEO4J_PASSWORD, quiet: true, dataDir: paths.dataDir, port, stayUp: true });
-    const runtime = await createRuntime({ overrides: { NEO4J_URI: local.uri } });
+    const local = await startLocalNeo4j({ user: config.NEO4J_USERNAME, password: config.NEO4J_PASSWORD, quiet: true, dataDir: paths.dataDir, port, stayUp: true, readyTimeoutMs: START_TIMEOUT_MS });
+    // The driver's transaction timeout (30 s by default) would end db.awaitIndexes long before the
+    // index build of a million events does: this runtime waits as long as INDEX_WAIT_SECONDS.
+    const runtime = await createRuntime({ overrides: { NEO4J_URI: local.uri, NEO4J_TX_TIMEOUT_MS: String((INDEX_WAIT_SECONDS + 60) * 1000) } });
     const startSeconds = clock();
     let indexSeconds = 0;
     let rollupSeconds = 0;
     try {
-      // The graph counts as queryable once every index is online, however long that takes at this size.
+      // Indexes populated together (src/bulk/schema.ts); migrate then waits for every one: the graph
+      // counts as queryable once all are online, however long that takes at this size.
+      await createBulkSchema(runtime.executor);
       await migrate(runtime.executor, INDEX_WAIT_SECONDS);
       indexSeconds = clock();
       // The detections' rollups are counted in the database, by the same key expression as at ingest.

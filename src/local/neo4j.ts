@@ -15,6 +15,8 @@ export interface LocalNeo4jOptions {
   port?: number;
   /** Keep running after this process exits (otherwise it stops with it). */
   stayUp?: boolean;
+  /** How long to wait for Bolt (the tool's default, 120 s, when absent). */
+  readyTimeoutMs?: number;
 }
 
 export interface LocalNeo4jPaths {
@@ -47,7 +49,7 @@ const loadTool = async () => (await import(pathToFileURL(TOOL_PATH).href)) as Ne
 
 export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<LocalNeo4j> {
   const tool = await loadTool();
-  return tool.startNeo4j({ user: options.user, password: options.password, quiet: options.quiet ?? false, dataDir: options.dataDir, port: options.port, exitWithParent: !options.stayUp });
+  return tool.startNeo4j({ user: options.user, password: options.password, quiet: options.quiet ?? false, dataDir: options.dataDir, port: options.port, exitWithParent: !options.stayUp, timeoutMs: options.readyTimeoutMs });
 }
 
 /** Stops the local Neo4j (the one startLocalNeo4j starts, found by its pid file). */
