@@ -19,8 +19,8 @@ const atom = () => randomBytes(16).toString('hex');
 const OLD = Date.UTC(2019, 0, 1);
 const NEW = Date.UTC(2021, 0, 1);
 const CUTOFF = Date.UTC(2020, 0, 1);
-/** Shorter than the default, so the prune waits seconds between its phases: it waits twice this (PruneOptions.settleMs). */
-const TX_TIMEOUT_MS = 10_000;
+/** The readers' transaction timeout (the test default): the prune waits twice this between its phases (PruneOptions.settleMs). */
+const TX_TIMEOUT_MS = 30_000;
 
 interface Input {
   parent: string | null;
@@ -33,6 +33,8 @@ type Node = { __typename: string; atom: string; commandLine?: string; parent?: N
 
 describe('retention while readers run', () => {
   let runtime: Runtime;
+  /** Loads and migrates with the default test timeout: writing is not what is tested here. */
+  let loader: Runtime;
   const run = graphqlRunner(() => runtime);
 
   beforeAll(async () => {
@@ -40,11 +42,13 @@ describe('retention while readers run', () => {
       overrides: { LOG_LEVEL: 'silent', AUTH: 'off', NEO4J_ACQUIRE_TIMEOUT_MS: 5_000, NEO4J_MAX_RETRY_MS: 3_000, NEO4J_TX_TIMEOUT_MS: TX_TIMEOUT_MS },
       logger: createLogger('silent'),
     });
-    // Migrating a fresh database can take longer than one read may.
-    const migrating = await testRuntime();
-    await migrate(migrating.executor).finally(() => migrating.close());
+    loader = await testRuntime();
+    await migrate(loader.executor);
   });
-  afterAll(async () => runtime.close());
+  afterAll(async () => {
+    await runtime.close();
+    await loader.close();
+  });
 
   it('never returns a half-deleted event, and a child of a pruned parent shows it missing', async () => {
     const org = uniqueOrg('prune-readers');
@@ -73,7 +77,7 @@ describe('retention while readers run', () => {
     });
     const kept = Array.from({ length: 30 }, () => atom());
     kept.forEach((a, i) => add(a, root, NEW + 100_000 + i, 400 + i));
-    await ingestLines(runtime.executor, lines, 100);
+    await ingestLines(loader.executor, lines, 100);
 
     const problems: string[] = [];
     const seen = { whole: 0, missing: 0, hidden: 0 };
@@ -178,7 +182,7 @@ describe('retention while readers run', () => {
       [false, false, 1 + grandchildren.length + kept.length],
       [true, false, grandchildren.length],
     ]);
-  }, 300_000);
+  }, 600_000);
 
   it('a replay of an event marked but not yet deleted restores it, counted once', async () => {
     const org = uniqueOrg('prune-replay');
@@ -187,7 +191,7 @@ describe('retention while readers run', () => {
       routing: { oid: org, sid: 'sensor-r', hostname: 'replay-host', event_type: 'NEW_PROCESS', event_time: OLD, this: a },
       event: { FILE_PATH: 'C:\\bin\\r.exe', COMMAND_LINE: 'r.exe', HASH: 'c'.repeat(64) },
     });
-    await ingestLines(runtime.executor, [line], 10);
+    await ingestLines(loader.executor, [line], 10);
     // Stopped between the phases: the event is marked (hidden, off the counts), not deleted.
     const controller = new AbortController();
     const stopped = await prune(runtime.executor, {
@@ -208,7 +212,7 @@ describe('retention while readers run', () => {
       ]);
     expect(await counts()).toEqual([]);
 
-    await ingestLines(runtime.executor, [line], 10);
+    await ingestLines(loader.executor, [line], 10);
     const back = await run('query($a: ID!) { event(atom: $a) { __typename atom ... on NewProcess { commandLine } } }', { a });
     expect(back.data?.['event']).toEqual({ __typename: 'NewProcess', atom: a, commandLine: 'r.exe' });
     const [events, saw] = (await counts())[0]!;
@@ -219,5 +223,5 @@ describe('retention while readers run', () => {
     expect(finished).toMatchObject({ marked: 1, events: 1, interrupted: false });
     expect(await counts()).toEqual([]);
     expect(Number((await readCypher(runtime, 'MATCH (e:Event {oid: $org}) RETURN count(e) AS n', { org }))[0]!.get('n'))).toBe(0);
-  }, 120_000);
+  }, 300_000);
 });

@@ -140,7 +140,11 @@ export async function prune(executor: GraphExecutor, options: PruneOptions): Pro
         await run(UNCOUNT_SIGHTINGS, { uids: marked });
         await run(UNCOUNT_ROLLUPS, { uids: marked });
         if (sensors.length > 0) await run(UNCOUNT_SENSORS, { sensors });
-        return { marked: marked.length, last: BigInt(rows[rows.length - 1]!.get('time') as bigint | number) };
+        const last = rows.reduce((max, r) => {
+          const t = BigInt(r.get('time') as bigint | number);
+          return t > max ? t : max;
+        }, from);
+        return { marked: marked.length, last };
       }));
       if (batch.marked === 0) break;
       from = batch.last;

@@ -89,7 +89,8 @@ DELETE t`,
 /**
  * Phase 1: the next batch of events older than the cutoff, in time order from `$from` (the last
  * batch's newest time: an index range in index order, so a batch never rescans those marked
- * before it), marked with the Pruning label and the database's clock. Two forms, each an index
+ * before it; for one org ordered by (oid, time), the index's own order, which the planner needs
+ * to see to skip the sort), marked with the Pruning label and the database's clock. Two forms, each an index
  * seek in order: event_time for the fleet, event_org_time for one org (prune.ts runs each org).
  */
 export const MARK_EVENTS_ALL: NamedQuery = {
@@ -105,7 +106,7 @@ export const MARK_EVENTS_ORG: NamedQuery = {
   name: 'prune: mark events (one org)',
   cypher: `
 MATCH (e:Event) WHERE e.oid = $org AND e.time >= $from AND e.time < $before AND NOT e:${GOING_LABEL}
-WITH e ORDER BY e.time LIMIT $limit
+WITH e ORDER BY e.oid, e.time LIMIT $limit
 SET e:${GOING_LABEL}, e.pruningSince = timestamp()
 RETURN e.uid AS uid, e.time AS time`,
 };
