@@ -50,13 +50,14 @@ export function rollupsOf(rows: readonly EventRow[]): RollupRow[] {
   return [...out.values()];
 }
 
+/** Counts are INTEGER: `count` is a JS number, which the driver sends as FLOAT. */
 export const UPDATE_ROLLUPS: NamedQuery = {
   name: 'ingest: update rollups',
   cypher: `
 UNWIND $rollups AS x
 MERGE (r:EventRollup {uid: x.uid})
   ON CREATE SET r.oid = x.oid, r.sid = x.sid, r.hostname = x.hostname, r.type = x.type, r.hour = x.hour, r.count = 0
-SET r.count = r.count + x.count`,
+SET r.count = r.count + toInteger(x.count)`,
 };
 
 /** Rebuild, step 1: the rollups there are go, a batch at a time. */
