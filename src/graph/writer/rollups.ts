@@ -66,16 +66,7 @@ export const DROP_ROLLUPS: NamedQuery = {
   cypher: `MATCH (r:EventRollup) WITH r LIMIT $limit DELETE r RETURN count(*) AS n`,
 };
 
-/** Rebuild, step 2: the span of stored event times, to walk a day at a time. */
-export const EVENT_TIME_SPAN: NamedQuery = {
-  name: 'rollups: event time span',
-  cypher: `
-CALL () { MATCH (e:Event) WHERE e.time IS NOT NULL RETURN e.time AS first ORDER BY e.time ASC LIMIT 1 }
-CALL () { MATCH (e:Event) WHERE e.time IS NOT NULL RETURN e.time AS last ORDER BY e.time DESC LIMIT 1 }
-RETURN first, last`,
-};
-
-/** Rebuild, step 3: the rollups of one window of time (whole hours), from its stored events. */
+/** Rebuild, step 2: the rollups of one window of time (whole hours), from its stored events. */
 export const BUILD_ROLLUPS: NamedQuery = {
   name: 'rollups: build a window',
   cypher: `
