@@ -25,6 +25,12 @@ function neo4jTool(command: 'start' | 'stop', args: string[]): string {
 const MAX_RETRY_MS = 3_000;
 const ACQUIRE_MS = 3_000;
 /**
+ * Long, so only the stop makes the first load fail: at load 37 a 500-event batch once took over the
+ * default 30 s and the load failed on that before Neo4j stopped. Neo4j enforces it, so once Neo4j
+ * is gone it does not lengthen the bound below.
+ */
+const TX_TIMEOUT_MS = 300_000;
+/**
  * What load adds to that on a busy machine (the error reaching the CLI, its exit). The time is
  * counted from when Neo4j has stopped, not from the start of the load: starting tsx, migrating and
  * Neo4j's own shutdown are not what this bounds, and took over a minute at load 15-18.
@@ -33,7 +39,7 @@ const MARGIN_MS = 20_000;
 
 function runLoad(file: string, uri: string, password: string): { done: Promise<{ code: number; stdout: string; stderr: string; exitedAt: number }> } {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'load', file, '--batch-size', '500', '--no-progress'], {
-    env: { ...process.env, NEO4J_URI: uri, NEO4J_PASSWORD: password, NEO4J_MAX_RETRY_MS: String(MAX_RETRY_MS), NEO4J_ACQUIRE_TIMEOUT_MS: String(ACQUIRE_MS), LOG_LEVEL: 'silent' },
+    env: { ...process.env, NEO4J_URI: uri, NEO4J_PASSWORD: password, NEO4J_MAX_RETRY_MS: String(MAX_RETRY_MS), NEO4J_ACQUIRE_TIMEOUT_MS: String(ACQUIRE_MS), NEO4J_TX_TIMEOUT_MS: String(TX_TIMEOUT_MS), LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
