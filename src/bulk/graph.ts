@@ -59,11 +59,11 @@ const PLACEHOLDER_COLUMNS = cols(
 const INDICATOR_COLUMNS = cols('uid:ID(Indicator)', 'oid', 'kind', 'value', 'key', ':LABEL');
 const SENSOR_FACTS = ['hostname', 'intIp', 'extIp', 'plat', 'arch', 'did', 'tags'] as const;
 const SENSOR_COLUMNS = cols(
-  'uid:ID(Sensor)', 'oid', 'sid', 'eventCount|double', 'firstSeen|long', 'lastSeen|long', 'factsFrom',
+  'uid:ID(Sensor)', 'oid', 'sid', 'eventCount|long', 'firstSeen|long', 'lastSeen|long', 'factsFrom',
   'hostname', 'intIp', 'extIp', 'plat|long', 'arch|long', 'did', 'tags|string[]', ':LABEL',
 );
-// Counts are FLOAT online (the writer adds JS numbers, which the driver sends as floats): the same here.
-const ROLLUP_COLUMNS = cols('uid:ID(EventRollup)', 'oid', 'sid', 'hostname', 'type', 'hour|long', 'count|double', ':LABEL');
+// Counts are INTEGER, as online (the writer makes its JS numbers integers in Cypher).
+const ROLLUP_COLUMNS = cols('uid:ID(EventRollup)', 'oid', 'sid', 'hostname', 'type', 'hour|long', 'count|long', ':LABEL');
 const DETECTION_PROPERTIES = [
   'oid', 'detectId', 'cat', 'raw', 'time|long', 'eventTime|long', 'rule', 'source', 'namespace', 'priority|long', 'level',
   'author', 'description', 'link', 'sid', 'hostname', 'hostKey', 'eventAtom', 'eventType', 'tags|string[]', 'references|string[]', 'ruleTags|string[]',
@@ -176,7 +176,7 @@ export class BulkGraph implements IngestWriter {
     this.target = group('target', 'relationships', edge('Event', 'Event'));
     this.contains = group('contains', 'relationships', edge('Event', 'Event'));
     this.observed = group('observed', 'relationships', edge('Event', 'Indicator', 'field'));
-    this.saw = group('saw', 'relationships', edge('Sensor', 'Indicator', 'count|double', 'firstSeen|long', 'lastSeen|long'));
+    this.saw = group('saw', 'relationships', edge('Sensor', 'Indicator', 'count|long', 'firstSeen|long', 'lastSeen|long'));
     this.detected = group('detected', 'relationships', edge('Detection', 'Event'));
     this.tagged = group('tagged', 'relationships', edge('Detection', 'DetectionTag', 'tag', 'time|long'));
   }

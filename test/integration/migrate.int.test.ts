@@ -1,7 +1,8 @@
 import { migrate } from '../../src/graph/schema/migrate';
 import { SCHEMA_STATEMENTS } from '../../src/graph/schema/statements';
 import type { Runtime } from '../../src/runtime';
-import { testRuntime, uniqueOrg } from '../helpers/runtime';
+import { ingestLines } from '../helpers/ingest';
+import { readCypher, testRuntime, uniqueOrg } from '../helpers/runtime';
 
 describe('schema migration', () => {
   let runtime: Runtime;
@@ -46,5 +47,50 @@ describe('schema migration', () => {
     } finally {
       await session.close();
     }
+  });
+
+  /** Every count of the org's sensors, sightings and event rollups, with its Cypher type. */
+  async function counts(org: string): Promise<string[]> {
+    const rows = await readCypher(
+      runtime,
+      `CALL () { MATCH (s:Sensor {oid: $org}) RETURN 'Sensor.eventCount' AS what, s.eventCount AS n
+         UNION ALL MATCH (s:Sensor {oid: $org})-[w:SAW]->(i) RETURN 'SAW.count ' + i.value AS what, w.count AS n
+         UNION ALL MATCH (r:EventRollup {oid: $org}) RETURN 'EventRollup.count ' + r.type AS what, r.count AS n }
+       RETURN what + ' = ' + toString(n) + ' ' + valueType(n) AS line ORDER BY line`,
+      { org },
+    );
+    return rows.map((r) => r.get('line') as string);
+  }
+
+  it('stores counts as INTEGER at ingest, and turns the FLOAT counts of an older graph into INTEGER', async () => {
+    await migrate(runtime.executor);
+    const org = uniqueOrg('int-counts');
+    const lines = [1, 2, 3].map((i) =>
+      JSON.stringify({
+        routing: { oid: org, sid: 'sensor-c', hostname: 'count-host', event_type: 'NEW_PROCESS', event_time: 1_760_000_000_000 + i, this: `${org}-atom-${i}` },
+        event: { FILE_PATH: 'C:\\bin\\same.exe', COMMAND_LINE: `same.exe ${i}` },
+      }),
+    );
+    await ingestLines(runtime.executor, lines, 2);
+    const stored = await counts(org);
+    expect(stored).toEqual(expect.arrayContaining(['Sensor.eventCount = 3 INTEGER NOT NULL', 'EventRollup.count NEW_PROCESS = 3 INTEGER NOT NULL']));
+    expect(stored.filter((l) => l.startsWith('SAW.count ')).length).toBeGreaterThan(0);
+    expect(stored.filter((l) => !l.endsWith(' INTEGER NOT NULL'))).toEqual([]);
+
+    // An older graph: the same counts as FLOAT, as that writer stored them.
+    await readCypher(
+      runtime,
+      `MATCH (s:Sensor {oid: $org}) SET s.eventCount = toFloat(s.eventCount)
+       WITH s MATCH (s)-[w:SAW]->() SET w.count = toFloat(w.count)
+       WITH DISTINCT s MATCH (r:EventRollup {oid: $org}) SET r.count = toFloat(r.count)`,
+      { org },
+    );
+    const old = await counts(org);
+    expect(old.filter((l) => !l.endsWith(' FLOAT NOT NULL'))).toEqual([]);
+    await migrate(runtime.executor);
+    expect(await counts(org)).toEqual(stored);
+    // Once more changes nothing.
+    await migrate(runtime.executor);
+    expect(await counts(org)).toEqual(stored);
   });
 });

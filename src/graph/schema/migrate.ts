@@ -1,6 +1,7 @@
 /** Brings the database schema up to date; safe to run any number of times, at every start. */
 import type { GraphExecutor } from '../executor';
 import { DETECTION_ROLLUPS_MARKER, EVENT_ROLLUPS_MARKER } from '../writer/rollup-state';
+import { convertFloatCounts } from './integer-counts';
 import { AWAIT_INDEXES, SCHEMA_STATEMENTS } from './statements';
 
 export interface MigrationReport {
@@ -16,6 +17,7 @@ export async function migrate(executor: GraphExecutor, awaitSeconds = 300): Prom
     applied.push(statement.name);
   }
   await executor.write(AWAIT_INDEXES, { seconds: awaitSeconds });
+  await convertFloatCounts(executor);
   for (const marker of [EVENT_ROLLUPS_MARKER, DETECTION_ROLLUPS_MARKER]) await executor.write(marker.markIfEmpty);
   return { applied };
 }

@@ -88,14 +88,6 @@ CALL () { MATCH (r:DetectionTagRollup) WITH r LIMIT $limit DELETE r RETURN count
 RETURN a + b AS n`,
 };
 
-export const DETECTION_TIME_SPAN: NamedQuery = {
-  name: 'rollups: detection time span',
-  cypher: `
-CALL () { MATCH (d:Detection) WHERE d.time IS NOT NULL RETURN d.time AS first ORDER BY d.time ASC LIMIT 1 }
-CALL () { MATCH (d:Detection) WHERE d.time IS NOT NULL RETURN d.time AS last ORDER BY d.time DESC LIMIT 1 }
-RETURN first, last`,
-};
-
 const WINDOW = countInto(`MATCH (d:Detection) WHERE d.time >= $from AND d.time < $to`);
 /** Rebuild: the rollups of one window of detection time (whole hours). */
 export const BUILD_DETECTION_ROLLUPS: NamedQuery = { name: 'rollups: build a window of detection rollups', cypher: WINDOW.detections };

@@ -5,19 +5,25 @@
  * expression of the detection rollups is the only place their keys are made.
  * Run with ingest and prune stopped: what is stored meanwhile could be counted twice or not at all.
  */
+import { writeInBatches } from '../batches';
 import type { GraphExecutor, NamedQuery } from '../executor';
-import {
-  BUILD_DETECTION_ROLLUPS,
-  BUILD_DETECTION_TAG_ROLLUPS,
-  DETECTION_TIME_SPAN,
-  DROP_DETECTION_ROLLUPS,
-} from './detection-rollups';
+import { BUILD_DETECTION_ROLLUPS, BUILD_DETECTION_TAG_ROLLUPS, DROP_DETECTION_ROLLUPS } from './detection-rollups';
 import { DETECTION_ROLLUPS_MARKER, EVENT_ROLLUPS_MARKER, type RollupMarker } from './rollup-state';
-import { BUILD_ROLLUPS, DROP_ROLLUPS, EVENT_TIME_SPAN, HOUR_MS } from './rollups';
+import { BUILD_ROLLUPS, DROP_ROLLUPS, HOUR_MS } from './rollups';
 
 /** One window of time per transaction: a day of a large fleet is a few million events. */
 const WINDOW_MS = HOUR_MS * 6n;
-const DROP_BATCH = 10_000n;
+
+/** The first and last stored time of `label` nodes, to walk in windows. */
+function timeSpan(label: 'Event' | 'Detection'): NamedQuery {
+  return {
+    name: `rollups: ${label === 'Event' ? 'event' : 'detection'} time span`,
+    cypher: `
+CALL () { MATCH (n:${label}) WHERE n.time IS NOT NULL RETURN n.time AS first ORDER BY n.time ASC LIMIT 1 }
+CALL () { MATCH (n:${label}) WHERE n.time IS NOT NULL RETURN n.time AS last ORDER BY n.time DESC LIMIT 1 }
+RETURN first, last`,
+  };
+}
 
 /** What a rebuild of one kind of rollup runs, in order. */
 interface RollupRebuild {
@@ -37,7 +43,7 @@ const EVENT_ROLLUPS: RollupRebuild = {
   marker: EVENT_ROLLUPS_MARKER,
   unmarkFirst: false,
   drop: DROP_ROLLUPS,
-  span: EVENT_TIME_SPAN,
+  span: timeSpan('Event'),
   build: [BUILD_ROLLUPS],
   counted: 'events',
 };
@@ -46,7 +52,7 @@ const DETECTION_ROLLUPS: RollupRebuild = {
   marker: DETECTION_ROLLUPS_MARKER,
   unmarkFirst: true,
   drop: DROP_DETECTION_ROLLUPS,
-  span: DETECTION_TIME_SPAN,
+  span: timeSpan('Detection'),
   build: [BUILD_DETECTION_ROLLUPS, BUILD_DETECTION_TAG_ROLLUPS],
   counted: 'detections',
 };
@@ -54,10 +60,7 @@ const DETECTION_ROLLUPS: RollupRebuild = {
 /** Returns the number of nodes counted. */
 async function rebuild(executor: GraphExecutor, kind: RollupRebuild): Promise<number> {
   if (kind.unmarkFirst) await executor.write(kind.marker.unmark);
-  for (;;) {
-    const dropped = await executor.write(kind.drop, { limit: DROP_BATCH });
-    if (Number(dropped.records[0]?.get('n') ?? 0) === 0) break;
-  }
+  await writeInBatches(executor, kind.drop);
   const span = (await executor.read(kind.span)).records[0];
   let counted = 0;
   if (span?.get('first') !== undefined && span.get('first') !== null) {

@@ -51,13 +51,14 @@ export function rollupsOf(rows: readonly EventRow[]): RollupRow[] {
   return [...out.values()];
 }
 
+/** Counts are INTEGER: `count` is a JS number, which the driver sends as FLOAT. */
 export const UPDATE_ROLLUPS: NamedQuery = {
   name: 'ingest: update rollups',
   cypher: `
 UNWIND $rollups AS x
 MERGE (r:EventRollup {uid: x.uid})
   ON CREATE SET r.oid = x.oid, r.sid = x.sid, r.hostname = x.hostname, r.type = x.type, r.hour = x.hour, r.count = 0
-SET r.count = r.count + x.count`,
+SET r.count = r.count + toInteger(x.count)`,
 };
 
 /** Rebuild, step 1: the rollups there are go, a batch at a time. */
@@ -66,16 +67,7 @@ export const DROP_ROLLUPS: NamedQuery = {
   cypher: `MATCH (r:EventRollup) WITH r LIMIT $limit DELETE r RETURN count(*) AS n`,
 };
 
-/** Rebuild, step 2: the span of stored event times, to walk a day at a time. */
-export const EVENT_TIME_SPAN: NamedQuery = {
-  name: 'rollups: event time span',
-  cypher: `
-CALL () { MATCH (e:Event) WHERE e.time IS NOT NULL RETURN e.time AS first ORDER BY e.time ASC LIMIT 1 }
-CALL () { MATCH (e:Event) WHERE e.time IS NOT NULL RETURN e.time AS last ORDER BY e.time DESC LIMIT 1 }
-RETURN first, last`,
-};
-
-/** Rebuild, step 3: the rollups of one window of time (whole hours), from its stored events. */
+/** Rebuild, step 2: the rollups of one window of time (whole hours), from its stored events. */
 export const BUILD_ROLLUPS: NamedQuery = {
   name: 'rollups: build a window',
   cypher: `

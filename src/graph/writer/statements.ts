@@ -121,7 +121,7 @@ MATCH (e:Event {uid: l.uid})
 MERGE (c)-[:CONTAINS]->(e)`,
 };
 
-/** Per-sensor aggregates over the events this batch actually stored. */
+/** Per-sensor aggregates over the events this batch actually stored. Counts are INTEGER: the batch's JS numbers arrive as FLOAT. */
 export const UPDATE_SENSORS: NamedQuery = {
   name: 'ingest: update sensors',
   cypher: `
@@ -129,7 +129,7 @@ UNWIND $sensors AS s
 MERGE (n:Sensor {uid: s.uid})
   ON CREATE SET n.oid = s.oid, n.sid = s.sid, n.eventCount = 0, n.firstSeen = s.firstSeen,
                 n.lastSeen = s.lastSeen, n.factsFrom = ''
-SET n.eventCount = n.eventCount + s.count,
+SET n.eventCount = n.eventCount + toInteger(s.count),
     n.firstSeen = CASE WHEN s.firstSeen < n.firstSeen THEN s.firstSeen ELSE n.firstSeen END
 WITH n, s
 WHERE s.lastSeen > n.lastSeen OR (s.lastSeen = n.lastSeen AND s.factsFrom >= n.factsFrom)
@@ -145,7 +145,7 @@ MATCH (s:Sensor {uid: x.sensorUid})
 MATCH (i:Indicator {uid: x.indicatorUid})
 MERGE (s)-[w:SAW]->(i)
   ON CREATE SET w.count = 0, w.firstSeen = x.firstSeen, w.lastSeen = x.lastSeen
-SET w.count = w.count + x.count,
+SET w.count = w.count + toInteger(x.count),
     w.firstSeen = CASE WHEN x.firstSeen < w.firstSeen THEN x.firstSeen ELSE w.firstSeen END,
     w.lastSeen = CASE WHEN x.lastSeen > w.lastSeen THEN x.lastSeen ELSE w.lastSeen END`,
 };
