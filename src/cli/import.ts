@@ -39,12 +39,12 @@ export interface ImportOptions {
   rejects?: string;
 }
 
-/** What the target holds: the import replaces the whole database, so anything but the rollup marker is a reason to stop. */
+/** What the target holds: the import replaces the whole database, so anything but migrate's markers is a reason to stop. */
 const TARGET_CONTENTS: NamedQuery = {
   name: 'import: what the target holds',
   cypher: `
 CALL () { MATCH (e:Event) RETURN count(e) AS events }
-CALL () { MATCH (n) WHERE NOT n:Event AND NOT n:RollupState RETURN count(n) AS others }
+CALL () { MATCH (n) WHERE NOT n:Event AND NOT n:RollupState AND NOT n:MigrationState RETURN count(n) AS others }
 RETURN events, others`,
 };
 

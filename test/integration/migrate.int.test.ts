@@ -77,7 +77,9 @@ describe('schema migration', () => {
     expect(stored.filter((l) => l.startsWith('SAW.count ')).length).toBeGreaterThan(0);
     expect(stored.filter((l) => !l.endsWith(' INTEGER NOT NULL'))).toEqual([]);
 
-    // An older graph: the same counts as FLOAT, as that writer stored them.
+    // An older graph: the same counts as FLOAT, as that writer stored them, and no marker saying
+    // they were converted (migrate converts once per graph).
+    await readCypher(runtime, `MATCH (m:MigrationState {id: 'integer-counts'}) DELETE m`, {});
     await readCypher(
       runtime,
       `MATCH (s:Sensor {oid: $org}) SET s.eventCount = toFloat(s.eventCount)
