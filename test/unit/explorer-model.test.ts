@@ -1,7 +1,7 @@
 // The explorer's first view and its stubs (web/explorer/src/model.ts) on plain data: a wide tree
 // opens with the focal process's children, each with a "+N processes" stub carrying its own count;
 // a small one opens two levels; an expansion fetches exactly one page of one process's children.
-import { type AheadChild, CHILD_PAGE, drawsTwoLevels, FETCH_AHEAD_FIRST, FETCH_AHEAD_MAX, FIRST_VIEW_MAX, prefetchPlan, ProcessModel, type ProcNode } from '../../web/explorer/src/model';
+import { type AheadChild, CHILD_PAGE, drawsTwoLevels, FETCH_AHEAD_MAX, FIRST_VIEW_MAX, prefetchPlan, ProcessModel, type ProcNode } from '../../web/explorer/src/model';
 
 function proc(atom: string, parentAtom: string | null, children: number): ProcNode {
   return {
@@ -88,20 +88,17 @@ describe('the explorer\'s fetch-ahead plan', () => {
     return model;
   }
 
-  it('loads every stub in view, in sequential runs growing from FETCH_AHEAD_FIRST to at most FETCH_AHEAD_MAX processes', () => {
+  it('loads every stub in view, in sequential runs of at most FETCH_AHEAD_MAX processes', () => {
     const model = benchView();
     const { ranges, singles } = prefetchPlan('root', model.aheadChildren('root'));
     expect(singles).toEqual([]);
-    // Each child and its 50 children: 51 processes; 1 fits in 100, 3 in 200, 7 in 400, 9 in 500.
-    expect(FETCH_AHEAD_FIRST).toBe(100);
+    // Each child and its 50 children: 51 processes; 9 fit in 500.
     expect(ranges.map((r) => [r.after, r.count, r.first, r.processes])).toEqual([
-      [null, 1, 50, 51],
-      ['cur-c0', 3, 50, 153],
-      ['cur-c3', 7, 50, 357],
-      ['cur-c10', 9, 50, 459],
-      ['cur-c19', 9, 50, 459],
-      ['cur-c28', 9, 50, 459],
-      ['cur-c37', 2, 50, 102],
+      [null, 9, 50, 459],
+      ['cur-c8', 9, 50, 459],
+      ['cur-c17', 9, 50, 459],
+      ['cur-c26', 9, 50, 459],
+      ['cur-c35', 4, 50, 204],
     ]);
     expect(ranges.flatMap((r) => r.atoms)).toEqual(Array.from({ length: 40 }, (_, i) => `c${i}`));
     for (const r of ranges) expect(r.processes).toBeLessThanOrEqual(FETCH_AHEAD_MAX);
@@ -115,12 +112,11 @@ describe('the explorer\'s fetch-ahead plan', () => {
     model.nodes.set('c1', { ...c1, counts: [] });
     const { ranges } = prefetchPlan('root', model.aheadChildren('root'));
     // c0 is drawn whole, c1 has no children: the first run starts after c1.
-    expect(ranges[0]).toMatchObject({ after: 'cur-c1', atoms: ['c2'] });
-    expect(ranges[1]).toMatchObject({ after: 'cur-c2', atoms: ['c3', 'c4', 'c5'] });
+    expect(ranges[0]).toMatchObject({ after: 'cur-c1', atoms: ['c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9', 'c10'] });
     expect(ranges.flatMap((r) => r.atoms)).not.toContain('c0');
     // A process with more children than a page: one page ahead (its cost counted at that page).
     const { model: big } = wide(3, 250);
-    const plan = prefetchPlan('root', big.aheadChildren('root'), FETCH_AHEAD_MAX, FETCH_AHEAD_MAX);
+    const plan = prefetchPlan('root', big.aheadChildren('root'));
     expect(plan.ranges.map((r) => [r.count, r.first, r.processes])).toEqual([[3, CHILD_PAGE, 3 + 3 * CHILD_PAGE]]);
   });
 

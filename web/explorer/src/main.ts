@@ -466,8 +466,8 @@ let ahead = { requests: 0, done: false };
 
 /**
  * Once the first view is painted: loads the children of every "+N processes" stub in view, before
- * anyone clicks, at low priority, in sequential requests growing from FETCH_AHEAD_FIRST to at most
- * FETCH_AHEAD_MAX processes (`prefetchPlan`). A click on a stub whose request is in flight waits for it (ensureChildren joins
+ * anyone clicks, at low priority, in sequential requests of at most FETCH_AHEAD_MAX processes
+ * (`prefetchPlan`). A click on a stub whose request is in flight waits for it (ensureChildren joins
  * it through `fetching`); a click on one not yet asked for goes out at once. Errors are left to the click.
  */
 async function fetchAhead(m: ProcessModel, key: string): Promise<void> {

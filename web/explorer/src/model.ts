@@ -260,13 +260,6 @@ export class ProcessModel {
 
 /** Processes one fetch-ahead request may bring (the children it pages and theirs). */
 export const FETCH_AHEAD_MAX = 500;
-/**
- * The first request's share; each next one may bring twice the last, up to FETCH_AHEAD_MAX. A click
- * the instant the view appears competes with the request in flight: small at first, it delays the
- * click little (a 459-process first request cost such a click ~270 ms), while the later, larger
- * requests still bring the whole view ahead in few round trips.
- */
-export const FETCH_AHEAD_FIRST = 100;
 
 /** A process drawn among its parent's children, as the fetch-ahead plans it. */
 export interface AheadChild {
@@ -293,16 +286,15 @@ export interface AheadRange {
 
 /**
  * What to fetch ahead of clicks, in order: runs of one parent's children whose stubs are in view,
- * each run one request of at most `max` processes (its children plus theirs), the first at most
- * `firstMax` and each next at most twice the one before (a run of one stub may exceed that, up to `max`). A run starts at a
+ * each run one request of at most `max` processes (its children plus theirs). A run starts at a
  * stub whose previous sibling has a cursor (or at the first child) and ends at its last stub.
  * Stubs no run covers (no cursor to start from, or more children than `max` alone) are `singles`,
  * fetched one by one as a click would.
  */
-export function prefetchPlan(parent: string, children: readonly AheadChild[], max = FETCH_AHEAD_MAX, firstMax = FETCH_AHEAD_FIRST): { ranges: AheadRange[]; singles: string[] } {
+export function prefetchPlan(parent: string, children: readonly AheadChild[], max = FETCH_AHEAD_MAX): { ranges: AheadRange[]; singles: string[] } {
   const ranges: AheadRange[] = [];
   const singles: string[] = [];
-  let run: { start: number; end: number; first: number; atoms: string[]; limit: number } | null = null;
+  let run: { start: number; end: number; first: number; atoms: string[] } | null = null;
   const cost = (start: number, end: number, first: number) => children.slice(start, end + 1).reduce((sum, c) => sum + 1 + Math.min(first, c.children), 0);
   const close = () => {
     if (!run) return;
@@ -313,7 +305,7 @@ export function prefetchPlan(parent: string, children: readonly AheadChild[], ma
     if (c.want <= c.loaded) return;
     if (run) {
       const first = Math.max(run.first, c.want);
-      if (cost(run.start, i, first) <= run.limit) {
+      if (cost(run.start, i, first) <= max) {
         run.end = i;
         run.first = first;
         run.atoms.push(c.atom);
@@ -322,8 +314,7 @@ export function prefetchPlan(parent: string, children: readonly AheadChild[], ma
       close();
     }
     const startable = i === 0 || children[i - 1]!.cursor !== null;
-    const alone = cost(i, i, c.want);
-    if (startable && alone <= max) run = { start: i, end: i, first: c.want, atoms: [c.atom], limit: Math.max(alone, Math.min(max, firstMax * 2 ** ranges.length)) };
+    if (startable && cost(i, i, c.want) <= max) run = { start: i, end: i, first: c.want, atoms: [c.atom] };
     else singles.push(c.atom);
   });
   close();
