@@ -11,15 +11,8 @@ import { searchQuery } from '../../src/graph/reader/search';
 import { CHILDREN, descendantsPageQuery } from '../../src/graph/reader/trees';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
+import { explainPlan, type Plan } from '../helpers/plans';
 import { testRuntime } from '../helpers/runtime';
-
-interface Plan {
-  operatorType: string;
-  arguments: Record<string, unknown>;
-  children: Plan[];
-}
-
-const operators = (p: Plan): Plan[] => [p, ...p.children.flatMap(operators)];
 
 describe('retention plans', () => {
   let runtime: Runtime;
@@ -30,15 +23,7 @@ describe('retention plans', () => {
   });
   afterAll(async () => runtime.close());
 
-  async function plan(cypher: string, params: Record<string, unknown>): Promise<Plan[]> {
-    const session = runtime.driver.session({ defaultAccessMode: 'READ', database: runtime.config.NEO4J_DATABASE });
-    try {
-      const result = await session.run(`EXPLAIN ${cypher}`, params);
-      return operators(result.summary.plan as unknown as Plan);
-    } finally {
-      await session.close();
-    }
-  }
+  const plan = (cypher: string, params: Record<string, unknown>) => explainPlan(runtime, cypher, params);
 
   /** Index seeks and scans of a plan: the access paths the predicate must not change. */
   const access = (ops: Plan[]) =>

@@ -7,15 +7,8 @@ import { FLOW_PEERS } from '../../src/graph/reader/lateral';
 import { countQuery, searchQuery } from '../../src/graph/reader/search';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
+import { explainPlan, type Plan } from '../helpers/plans';
 import { testRuntime } from '../helpers/runtime';
-
-interface Plan {
-  operatorType: string;
-  arguments: Record<string, unknown>;
-  children: Plan[];
-}
-
-const operators = (p: Plan): Plan[] => [p, ...p.children.flatMap(operators)];
 
 describe('search plans', () => {
   let runtime: Runtime;
@@ -26,15 +19,7 @@ describe('search plans', () => {
   });
   afterAll(async () => runtime.close());
 
-  async function plan(cypher: string, params: Record<string, unknown>): Promise<Plan[]> {
-    const session = runtime.driver.session({ defaultAccessMode: 'READ', database: runtime.config.NEO4J_DATABASE });
-    try {
-      const result = await session.run(`EXPLAIN ${cypher}`, params);
-      return operators(result.summary.plan as unknown as Plan);
-    } finally {
-      await session.close();
-    }
-  }
+  const plan = (cypher: string, params: Record<string, unknown>) => explainPlan(runtime, cypher, params);
 
   const seeks = (ops: Plan[]) => ops.filter((o) => o.operatorType.startsWith('NodeIndexSeek')).map((o) => String(o.arguments['Details']));
   const scans = (ops: Plan[]) => ops.filter((o) => /NodeByLabelScan|AllNodesScan/.test(o.operatorType) && String(o.arguments['Details']).includes(':Event'));
