@@ -25,6 +25,11 @@ export const WRITE_EVENTS: NamedQuery = {
 UNWIND $rows AS r
 WITH r, r[${ROW.props}] AS p, r[${ROW.props}][1] AS oid
 MERGE (e:Event {uid: r[${ROW.uid}]})
+// The node's write lock before reading what it is: a second transaction writing the same event
+// waits here for the first to commit, then reads "complete" and skips it. (Reading first, it read
+// "placeholder" while the first was still writing it, and both stored and counted the event.)
+// Setting a property locks even when the value is unchanged; the row's uid is that value.
+SET e.uid = r[${ROW.uid}]
 WITH e, r, p, oid, e.placeholder AS was, coalesce(e.carried, false) AND r[${ROW.containerUid}] IS NULL AS replaces,
      e.snapshotFrom IS NOT NULL AS described, e:${GOING_LABEL} AS revived
 WHERE was IS NULL OR was = true OR replaces OR revived

@@ -54,7 +54,10 @@ export async function writeBatch(executor: GraphExecutor, rows: readonly EventRo
   const links = rows.flatMap((r) => (r.containerUid === null || r.containerUid === r.uid ? [] : [{ container: r.containerUid, uid: r.uid, oid: r.props['oid'] }]));
 
   const storedRows = await executor.writeTransaction('ingest: write batch', async (run) => {
-    const result = await run(WRITE_EVENTS, { rows: batch.map(encodeRow) });
+    // In uid order: two batches in flight that hold some of the same events (senders replaying
+    // overlapping data in different orders) take those events' locks in the same order, so they
+    // wait for each other instead of deadlocking and being retried.
+    const result = await run(WRITE_EVENTS, { rows: [...batch].sort(byKey((r) => r.uid)).map(encodeRow) });
     if (links.length > 0) await run(LINK_CARRIED, { links });
     // Placeholders that arrived: their own edges are made, the snapshot's link goes. Then what
     // this batch's events say of the placeholders still missing.
@@ -65,8 +68,8 @@ export async function writeBatch(executor: GraphExecutor, rows: readonly EventRo
     const reports = placeholderReports(batch).filter((report) => !unique.has(report[REPORT.uid] as string));
     if (reports.length > 0) await run(DESCRIBE_PLACEHOLDERS, { reports });
     // A carried copy replaced by its event is not new: it was counted, and announced, when stored.
-    const stored = result.records.filter((r) => r.get('replaces') !== true).map((r) => r.get('uid') as string);
-    const fresh = stored.map((uid) => unique.get(uid)).filter((r): r is EventRow => r !== undefined);
+    const stored = new Set(result.records.filter((r) => r.get('replaces') !== true).map((r) => r.get('uid') as string));
+    const fresh = batch.filter((r) => stored.has(r.uid));
     const { sensors, sightings } = aggregate(fresh);
     if (sensors.length > 0) await run(UPDATE_SENSORS, { sensors });
     if (sightings.length > 0) await run(UPDATE_SIGHTINGS, { sightings });
