@@ -5,11 +5,13 @@
  * ahead of reading whether it was a placeholder, both transactions could read "placeholder",
  * both write it, and both count it (seen once as a SAW count one too high in prune.int).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { generateTextWithDetections } from '../../src/generate/stories/detections';
 import { withDefaults } from '../../src/generate';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
-import { expectedGraph, graphCounts, withOrg } from '../helpers/graph';
+import { expectedGraph, graphCounts, graphDump, withOrg } from '../helpers/graph';
 import { ingestLines, shuffled } from '../helpers/ingest';
 import { readCypher, testRuntime, uniqueOrg } from '../helpers/runtime';
 
@@ -88,4 +90,23 @@ describe('concurrent writers completing the same placeholders', () => {
   // Three orders: without a common lock order the transactions deadlocked until the driver gave up.
   it('store and count each parent once when three writers send them in different orders', () =>
     race((parents) => [parents, shuffled(parents, 11), [...parents].reverse()]));
+
+  // A real capture whose processes' parents mostly never arrive (the children's snapshots describe
+  // them): two writers at once, in small batches, so transactions describe the same placeholders
+  // together. The graph must be the one a single writer builds, node for node and edge for edge.
+  it('two writers sending a real capture at once build the graph one writer builds', async () => {
+    const capture = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'datasets', 'otrf-empire-psexec.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Rec);
+    const one = uniqueOrg('capture-one');
+    const two = uniqueOrg('capture-two');
+    await load(withOrg(capture, one), 500);
+    const records = withOrg(capture, two);
+    const results = await Promise.all([load(records, 8), load(records, 8)]);
+    expect(results.reduce((n, r) => n + r.summary.stored, 0)).toBe(expectedGraph(records).events.size);
+    const [a, b] = await Promise.all([graphDump(runtime.driver, one), graphDump(runtime.driver, two)]);
+    expect(b.length).toBeGreaterThan(1000);
+    expect(b).toEqual(a);
+  });
 });

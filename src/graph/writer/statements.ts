@@ -71,13 +71,18 @@ RETURN r[${ROW.uid}] AS uid, replaces, described`,
  * same way). The winner replaces the previous report whole, so two reports' fields never mix, and
  * its link to the grandparent the snapshot names replaces the previous link; a grandparent
  * placeholder nothing else refers to goes with it. Only placeholders are written: an event that
- * arrived is never described by others. One row per placeholder, so rows never race each other.
+ * arrived is never described by others. One row per placeholder, so rows never race each other;
+ * transactions in flight together wait for each other on the placeholder's lock.
  */
 export const DESCRIBE_PLACEHOLDERS: NamedQuery = {
   name: 'ingest: describe placeholders',
   cypher: `
 UNWIND $reports AS x
 MATCH (p:Event {uid: x[${REPORT.uid}]})
+// Locked before its report is compared (as WRITE_EVENTS does): two transactions describing the same
+// placeholder then compare in turn, each with what the other committed, and the best report wins.
+SET p.uid = x[${REPORT.uid}]
+WITH p, x
 WHERE p.placeholder = true
   AND (p.snapshotFrom IS NULL
     OR (x[${REPORT.snapshot}] AND NOT p.snapshot)
