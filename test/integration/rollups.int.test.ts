@@ -81,11 +81,11 @@ const countBy = <T>(items: Iterable<T>, key: (t: T) => string | null) => {
 };
 
 /**
- * One batch at a time: two batches in flight that complete the same placeholder can both count its
- * event (a known writer race, docs/graph-model.md, Rollups), which is not what these tests are about.
+ * Two batches in flight, as `atomgraph load` writes: batches that complete the same placeholder
+ * wait on its lock, so the counts stay exact (docs/graph-model.md, Writes).
  */
 const loadInOrder = (runtime: Runtime, lines: readonly string[], batchSize: number) =>
-  ingest(readBuffer(Buffer.from(lines.join('\n')), 'test'), { executor: runtime.executor, batchSize, concurrency: 1 });
+  ingest(readBuffer(Buffer.from(lines.join('\n')), 'test'), { executor: runtime.executor, batchSize, concurrency: 2 });
 
 describe('count rollups', () => {
   let runtime: Runtime;
