@@ -5,8 +5,9 @@
  * ahead of reading whether it was a placeholder, both transactions could read "placeholder",
  * both write it, and both count it (seen once as a SAW count one too high in prune.int).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { generateTextWithDetections } from '../../src/generate/stories/detections';
 import { withDefaults } from '../../src/generate';
 import { migrate } from '../../src/graph/schema/migrate';
@@ -91,11 +92,17 @@ describe('concurrent writers completing the same placeholders', () => {
   it('store and count each parent once when three writers send them in different orders', () =>
     race((parents) => [parents, shuffled(parents, 11), [...parents].reverse()]));
 
-  // A real capture whose processes' parents mostly never arrive (the children's snapshots describe
+  // Real captures whose processes' parents mostly never arrive (the children's snapshots describe
   // them): two writers at once, in small batches, so transactions describe the same placeholders
   // together. The graph must be the one a single writer builds, node for node and edge for edge.
-  it('two writers sending a real capture at once build the graph one writer builds', async () => {
-    const capture = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'datasets', 'otrf-empire-psexec.jsonl'), 'utf8')
+  // Every capture in ../shared/datasets, gzipped or not.
+  const datasets = join(__dirname, '..', '..', '..', 'shared', 'datasets');
+  const captures = readdirSync(datasets).filter((f) => /\.jsonl(\.gz)?$/.test(f)).sort();
+  it('finds the real captures', () => expect(captures.length).toBeGreaterThanOrEqual(3));
+  it.each(captures)('two writers sending %s at once build the graph one writer builds', async (file) => {
+    const raw = readFileSync(join(datasets, file));
+    const capture = (file.endsWith('.gz') ? gunzipSync(raw) : raw)
+      .toString('utf8')
       .split('\n')
       .filter((l) => l.trim())
       .map((l) => JSON.parse(l) as Rec);
@@ -103,10 +110,12 @@ describe('concurrent writers completing the same placeholders', () => {
     const two = uniqueOrg('capture-two');
     await load(withOrg(capture, one), 500);
     const records = withOrg(capture, two);
-    const results = await Promise.all([load(records, 8), load(records, 8)]);
+    // About 400 batches per writer: small enough that they meet on the same placeholders often.
+    const batch = Math.max(8, Math.ceil(records.length / 400));
+    const results = await Promise.all([load(records, batch), load(records, batch)]);
     expect(results.reduce((n, r) => n + r.summary.stored, 0)).toBe(expectedGraph(records).events.size);
     const [a, b] = await Promise.all([graphDump(runtime.driver, one), graphDump(runtime.driver, two)]);
     expect(b.length).toBeGreaterThan(1000);
     expect(b).toEqual(a);
-  });
+  }, 300_000);
 });

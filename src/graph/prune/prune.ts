@@ -12,6 +12,7 @@
  * hidden and uncounted; the next run, of any scope, finishes them first thing.
  */
 import type { GraphExecutor, NamedQuery, TxRunner } from '../executor';
+import { retryingDeadlocks } from '../deadlocks';
 import { decrements, UNCOUNT_DETECTION_ROLLUPS, UNCOUNT_DETECTION_TAG_ROLLUPS } from '../writer/detection-rollups';
 import {
   COUNT_PRUNABLE_ALL,
@@ -212,26 +213,5 @@ async function dropOrphanPlaceholders(run: TxRunner, candidates: ReadonlySet<str
   for (let round = 0; next.length > 0 && round < MAX_CLEANUP_ROUNDS; round++) {
     const result = await run(DROP_ORPHAN_PLACEHOLDERS, { uids: next });
     next = [...new Set(result.records.flatMap((r) => r.get('next') as string[]))];
-  }
-}
-
-/** Attempts of one batch that Neo4j chose as a deadlock's victim, beyond the driver's own retries. */
-const DEADLOCK_ATTEMPTS = 20;
-
-/**
- * A prune batch locks many nodes a concurrent ingest batch may also lock (sensors, indicators,
- * shared parents), so deadlocks are expected under load; Neo4j rolls one side back. The driver
- * retries within NEO4J_MAX_RETRY_MS; this goes on, with a growing random pause, so a long prune
- * yields to ingest instead of failing. The batch is all or nothing, so a retry is always safe.
- */
-async function retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      const code = String((error as { code?: unknown })?.code ?? '');
-      if (!code.includes('DeadlockDetected') || attempt >= DEADLOCK_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * attempt));
-    }
   }
 }

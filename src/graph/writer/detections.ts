@@ -6,6 +6,7 @@
  * index seek. A detection already stored is never written again: replays change nothing.
  * Labels are fixed here, never taken from input.
  */
+import { retryingDeadlocks } from '../deadlocks';
 import type { GraphExecutor, NamedQuery } from '../executor';
 import type { FeedLogWriter } from '../feed-log';
 import { COUNT_DETECTION_ROLLUPS, COUNT_DETECTION_TAG_ROLLUPS } from './detection-rollups';
@@ -60,7 +61,7 @@ export async function writeDetections(executor: GraphExecutor, rows: readonly De
   // A repeat inside one batch would be seen as new twice by the same statement: keep the first.
   const unique = new Map<string, DetectionRow>();
   for (const row of rows) if (!unique.has(row.uid)) unique.set(row.uid, row);
-  const result = await executor.writeTransaction('ingest: write detections', async (run) => {
+  const result = await retryingDeadlocks(() => executor.writeTransaction('ingest: write detections', async (run) => {
     const written = await run(WRITE_DETECTIONS, { rows: [...unique.values()] });
     const fresh = written.records.map((r) => r.get('uid') as string);
     // Only the detections stored now count into the rollups: a replay or a duplicate adds nothing.
@@ -70,7 +71,7 @@ export async function writeDetections(executor: GraphExecutor, rows: readonly De
     }
     if (feedLog) await feedLog.record(run, 'detections', fresh);
     return written;
-  });
+  }));
   const storedRows = result.records.map((r) => unique.get(r.get('uid') as string)).filter((r): r is DetectionRow => r !== undefined);
   return { stored: storedRows.length, duplicates: rows.length - storedRows.length, storedRows };
 }

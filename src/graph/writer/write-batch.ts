@@ -3,6 +3,7 @@
  * sighting aggregates of the events that were new. All or nothing, so a batch interrupted by a
  * crash or Ctrl-C is simply written again on the next run.
  */
+import { retryingDeadlocks } from '../deadlocks';
 import type { GraphExecutor } from '../executor';
 import type { FeedLogWriter } from '../feed-log';
 import { encodeRow } from './columns';
@@ -53,7 +54,7 @@ export async function writeBatch(executor: GraphExecutor, rows: readonly EventRo
   // carrier that names itself among its inner events: it does not contain itself).
   const links = rows.flatMap((r) => (r.containerUid === null || r.containerUid === r.uid ? [] : [{ container: r.containerUid, uid: r.uid, oid: r.props['oid'] }]));
 
-  const storedRows = await executor.writeTransaction('ingest: write batch', async (run) => {
+  const storedRows = await retryingDeadlocks(() => executor.writeTransaction('ingest: write batch', async (run) => {
     // In uid order: two batches in flight that hold some of the same events (senders replaying
     // overlapping data in different orders) take those events' locks in the same order, so they
     // wait for each other instead of deadlocking and being retried.
@@ -78,7 +79,7 @@ export async function writeBatch(executor: GraphExecutor, rows: readonly EventRo
     if (rollups.length > 0) await run(UPDATE_ROLLUPS, { rollups });
     if (feedLog) await feedLog.record(run, 'events', fresh.map((r) => r.uid));
     return fresh;
-  });
+  }));
   return { stored: storedRows.length, duplicates: rows.length - storedRows.length, storedRows };
 }
 
