@@ -34,3 +34,26 @@ export async function readCypher(runtime: Runtime, query: string, params: Record
     await session.close();
   }
 }
+
+/**
+ * An org's aggregates beside a count over its stored events, read directly: each SAW count against
+ * the host's stored events carrying the indicator, each sensor's eventCount against its stored events.
+ */
+export async function aggregatesAgainstEvents(runtime: Runtime, org: string) {
+  const saw = await readCypher(
+    runtime,
+    `MATCH (s:Sensor {oid: $org})-[w:SAW]->(i:Indicator)
+     CALL (s, i) { MATCH (e:Event {oid: s.oid, sid: s.sid})-[:OBSERVED]->(i) WHERE e.placeholder = false RETURN count(DISTINCT e) AS actual }
+     RETURN i.value AS value, w.count AS count, actual`,
+    { org },
+  );
+  const sensors = await readCypher(
+    runtime,
+    `MATCH (s:Sensor {oid: $org})
+     CALL (s) { MATCH (e:Event {oid: s.oid, sid: s.sid}) WHERE e.placeholder = false RETURN count(e) AS actual }
+     RETURN s.sid AS sid, s.eventCount AS count, actual`,
+    { org },
+  );
+  const row = (r: (typeof saw)[number]) => ({ ...r.toObject(), count: Number(r.get('count')), actual: Number(r.get('actual')) });
+  return { saw: saw.map(row), sensors: sensors.map(row) };
+}
