@@ -7,6 +7,9 @@
  * floor: no HTTP, no GraphQL). Reported per size: p50/p99 per question, the store's size on disk
  * per million events, and, last size over first, the ratio of each p50 and p99.
  * Results: bench/results/scale-<timestamp>.json and a markdown table on stdout.
+ * A load takes hours at 10M events: Ctrl-C (or SIGTERM) stops it after the batches in flight and
+ * the next run goes on from there; BENCH_SCALE_LOAD_ONLY=1 loads and measures nothing, so the load
+ * can run niced beside other work and the questions later on a quiet machine.
  */
 import { execFileSync } from 'node:child_process';
 import { homedir } from 'node:os';
@@ -31,6 +34,9 @@ const WARMUP = 10;
 const ROOT = process.env['BENCH_DATA_DIR'] ?? join(homedir(), '.cache', 'atomgraph', 'bench-scale');
 const TREE_PAGE = 100;
 const TREE_DEPTH = 32;
+const LOAD_ONLY = process.env['BENCH_SCALE_LOAD_ONLY'] === '1';
+const stop = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
 
 const PICK_TREE: NamedQuery = {
   name: 'bench: the largest tree',
@@ -63,7 +69,7 @@ interface SizeResult {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function measureSize(events: number): Promise<SizeResult> {
+async function measureSize(events: number): Promise<SizeResult | null> {
   const hosts = Math.max(1, Math.round(events / 10_000));
   const dir = join(ROOT, String(events));
   const neo4j = await keptBenchNeo4j({ ...process.env, NEO4J_URI: undefined, BENCH_DATA_DIR: dir });
@@ -76,6 +82,7 @@ async function measureSize(events: number): Promise<SizeResult> {
     const load = await loadFleetOnce(withDefaults({ hosts, events, seed: 'atomgraph-scale', orgs: 1 }), {
       executor,
       batchSize: config.INGEST_BATCH_SIZE,
+      signal: stop.signal,
       onStart: () => log(`loading ${events} events (${hosts} hosts) into ${dir}; kept for later runs`),
       onProgress: (s) => {
         if (performance.now() - lastLog > 30_000) {
@@ -84,6 +91,13 @@ async function measureSize(events: number): Promise<SizeResult> {
         }
       },
     });
+    if (load.resumedFrom) log(`  resumed after ${load.resumedFrom} records an earlier run committed`);
+    if (load.interrupted || LOAD_ONLY) {
+      log(load.interrupted ? `stopped after ${load.summary?.records} more records; the next run goes on from there` : `${events} events loaded`);
+      await driver.close();
+      await neo4j.stop();
+      return null;
+    }
     if (load.loadedNow) log(`loaded ${load.events} events in ${load.seconds?.toFixed(0)} s`);
     const org = load.truth.orgs[0]!.oid;
     const reader = new EventReader(executor);
@@ -150,9 +164,15 @@ async function measureSize(events: number): Promise<SizeResult> {
 async function main() {
   const results: SizeResult[] = [];
   for (const size of SIZES) {
-    results.push(await measureSize(size));
+    const result = await measureSize(size);
+    if (result === null) {
+      if (stop.signal.aborted) return;
+      continue;
+    }
+    results.push(result);
     log(`measured ${size}`);
   }
+  if (results.length === 0) return;
   const first = results[0]!;
   const last = results[results.length - 1]!;
   const file = writeResult('scale', { date: new Date().toISOString(), rounds: ROUNDS, results } as { date: string });
