@@ -75,6 +75,11 @@ export async function processViewReady(page: Page): Promise<void> {
   await page.waitForSelector('#graph[data-links="true"]', { timeout: 180_000 });
 }
 
+/** Whether the drawing's cross-links, lateral movement and marks are asked and drawn (none in flight). */
+export async function linksSettled(page: Page): Promise<boolean> {
+  return (await page.getAttribute('#graph', 'data-links')) === 'true';
+}
+
 export function expectSameOrigin(urls: readonly string[], origin: string): void {
   expect(urls.length).toBeGreaterThan(0);
   expect(urls.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin)).toEqual([]);

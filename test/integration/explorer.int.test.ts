@@ -16,7 +16,7 @@ import { ApiKeyStore } from '../../src/graph/api-keys';
 import { migrate } from '../../src/graph/schema/migrate';
 import type { Runtime } from '../../src/runtime';
 import { launchChromium } from '../helpers/browser';
-import { ARTIFACTS, buildExplorerBundle, clickNode, drawnEdges, drawnNodes, expectSameOrigin, openExplorer, processViewReady, REPO, type OpenedPage } from '../helpers/explorer';
+import { ARTIFACTS, buildExplorerBundle, clickNode, drawnEdges, drawnNodes, type DrawnNode, expectSameOrigin, linksSettled, openExplorer, processViewReady, REPO, type OpenedPage } from '../helpers/explorer';
 import { ingestLines } from '../helpers/ingest';
 import { processTreeLines } from '../helpers/process-tree';
 import { createLogger } from '../../src/log/logger';
@@ -44,6 +44,18 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** True once the drawing has settled on exactly `expected`'s nodes; otherwise throws what differs (waitFor reports the last). */
+async function drawnAs(page: Page, expected: readonly DrawnNode[]): Promise<boolean> {
+  if (!(await linksSettled(page))) throw new Error('cross-links still being asked');
+  const now = await drawnNodes(page);
+  const extra = now.filter((n) => !expected.some((e) => e.id === n.id));
+  const missing = expected.filter((e) => !now.some((n) => n.id === e.id));
+  if (extra.length === 0 && missing.length === 0) return true;
+  const name = (n: DrawnNode) => `${n.kind} ${n.id} ${n.label.split('\n')[0]}`;
+  const links = (await drawnEdges(page)).filter((e) => e.kind !== 'tree' && extra.some((n) => n.id === e.source || n.id === e.target));
+  throw new Error(`drawn, not expected: ${extra.map(name).join('; ')} (links ${links.map((l) => `${l.source}-${l.kind}->${l.target}`).join(', ')}); expected, not drawn: ${missing.map(name).join('; ')}`);
 }
 
 /** The drawn chain from the root down to `focal`, following tree edges backwards. */
@@ -196,9 +208,10 @@ describe('the explorer in a browser, on a generated fleet', () => {
       const hidden = Number(/\+([\d,]+) processes/.exec(stub!.label)?.[1]?.replace(/,/g, ''));
       expect(hidden).toBeGreaterThan(0);
       await clickNode(page, stub!.id);
-      const after = await waitFor('more processes drawn', async () => {
+      // Settled: the expansion drawn, and its cross-links and lateral movement asked and drawn.
+      const after = await waitFor('more processes drawn, their links settled', async () => {
         const now = await drawnNodes(page);
-        return now.length > before.length ? now : undefined;
+        return now.length > before.length && (await linksSettled(page)) ? await drawnNodes(page) : undefined;
       });
       const edges = await drawnEdges(page);
       const newKids = edges.filter((e) => e.kind === 'tree' && e.source === owner && !before.some((n) => n.id === e.target));
@@ -207,16 +220,17 @@ describe('the explorer in a browser, on a generated fleet', () => {
       expect(after.length).toBeGreaterThan(before.length);
 
       // Back: the expansion is undone; forward: it is drawn again.
+      // What hung off the hidden processes (another host's process, a TARGET) goes with them.
       await page.goBack();
-      await waitFor('the expansion undone', async () => ((await drawnNodes(page)).length === before.length ? true : undefined));
+      await waitFor('the expansion undone', () => drawnAs(page, before));
       await page.goForward();
-      await waitFor('the expansion redone', async () => ((await drawnNodes(page)).length === after.length ? true : undefined));
+      await waitFor('the expansion redone', () => drawnAs(page, after));
 
       // The same URL in a fresh tab draws the same view.
       const link = page.url();
       const again = await openExplorer(browser, link);
       await processViewReady(again.page);
-      await waitFor('the shared link drawn the same', async () => ((await drawnNodes(again.page)).length === after.length ? true : undefined));
+      await waitFor('the shared link drawn the same', () => drawnAs(again.page, after));
       await finish(again, open, 'shared-link');
       await finish(opened, open, 'expanded');
     },

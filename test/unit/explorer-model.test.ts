@@ -139,4 +139,41 @@ describe('the explorer\'s fetch-ahead plan', () => {
     expect(noCursor.ranges.map((r) => r.atoms)).toEqual([['a']]);
     expect(noCursor.singles).toEqual(['d']);
   });
+
+  it('draws a cross-linked process only while a process it is linked with is drawn', () => {
+    const { model } = wide(3, 2);
+    // c1's children came with the fetch-ahead; c1 is not expanded, so they are hidden.
+    model.attach(proc('g0', 'c1', 0));
+    model.attach(proc('g1', 'c1', 0));
+    const remote = { ...proc('r0', null, 0), sensorId: 'other', hostname: 'OTHER' };
+    model.addExtra(remote, 'remote');
+    model.link({ from: 'g0', to: 'r0', kind: 'lateral', label: 'lateral → OTHER' });
+    // And what the remote process touched, linked from it alone.
+    model.addExtra(proc('t0', null, 0), 'target');
+    model.link({ from: 'r0', to: 't0', kind: 'target', label: 'remote thread' });
+    const ids = () => model.visible().nodes.map((n) => n.id);
+    expect(ids()).not.toContain('r0');
+    expect(ids()).not.toContain('t0');
+    expect(model.visible().edges.some((e) => e.kind === 'lateral')).toBe(false);
+    model.expanded = ['c1'];
+    expect(ids()).toEqual(expect.arrayContaining(['g0', 'r0', 't0']));
+    expect(model.visible().edges.filter((e) => e.kind !== 'tree' && e.kind !== 'more').map((e) => e.id)).toEqual(['lateral:g0>r0', 'target:r0>t0']);
+    // Back: c1 closed again, and what hung off its children goes with them.
+    model.expanded = [];
+    expect(ids()).not.toContain('r0');
+    expect(ids()).not.toContain('t0');
+  });
+
+  it('draws a cross-linked process that is a hidden child (loaded ahead) as linked, and as a child once shown', () => {
+    const { model } = wide(3, 2);
+    model.attach(proc('g0', 'c1', 0));
+    // c0 (drawn) opened a handle to g0, which the fetch-ahead loaded as c1's hidden child.
+    model.addExtra(proc('g0', 'c1', 0), 'target');
+    model.link({ from: 'c0', to: 'g0', kind: 'target', label: 'remote process handle' });
+    const g0 = () => model.visible().nodes.filter((n) => n.id === 'g0');
+    expect(g0()).toEqual([expect.objectContaining({ kind: 'target' })]);
+    model.expanded = ['c1'];
+    expect(g0()).toEqual([expect.objectContaining({ kind: 'process' })]);
+    expect(model.visible().edges.map((e) => e.id)).toEqual(expect.arrayContaining(['t:c1>g0', 'target:c0>g0']));
+  });
 });

@@ -33,7 +33,7 @@ import {
 import { ApiError, request, storedKey, storeKey } from './api';
 import { basename, clear, fmtCount, fmtTime, h } from './dom';
 import { createGraph, draw, exportPng, exportSvg, nodeName, planOf } from './graph';
-import { drawsTwoLevels, FIRST_VIEW_MAX, prefetchPlan, PROCESS_TYPES, ProcessModel, TARGET_TYPES, toProc } from './model';
+import { drawsTwoLevels, FIRST_VIEW_MAX, prefetchPlan, PROCESS_TYPES, type ProcNode, ProcessModel, TARGET_TYPES, toProc } from './model';
 import { registerPanel, startPanels, type StartPanelContext } from './panels';
 import { formatState, parseState, type ViewState } from './state';
 
@@ -50,8 +50,11 @@ const API_PAGE = 500;
 const TIMELINE_PAGE = 100;
 /** How long the pointer rests on a process or stub before its children are fetched ahead of a click. */
 const PREFETCH_REST_MS = 80;
-/** Processes whose TARGET activity is fetched for cross-links, per draw. */
-const CROSS_LINK_FETCHES = 40;
+/**
+ * Requests in flight at once for cross-links (one per drawn process with TARGET activity, all of
+ * them: a view that drew only some would change when a later expansion asked for the rest).
+ */
+const CROSS_LINK_CONCURRENCY = 3;
 /**
  * `ahead=off` in the page's URL switches the fetch-ahead off (the benchmark's cold expansion);
  * read once, at load.
@@ -505,13 +508,25 @@ async function fetchAhead(m: ProcessModel, key: string): Promise<void> {
   if (current()) ahead.done = true;
 }
 
-/** TARGET cross-links and lateral movement for what is drawn (each process asked once). */
+/** The tree's drawn processes whose TARGET activity is not asked yet (hidden ones wait until drawn). */
+function crossLinkCandidates(m: ProcessModel): ProcNode[] {
+  const out: ProcNode[] = [];
+  for (const id of drawnIds) {
+    const n = m.nodes.get(id);
+    if (n && !m.linksFetched.has(n.atom) && n.counts.some((c) => TARGET_TYPES.includes(c.eventType))) out.push(n);
+  }
+  return out;
+}
+
+/** TARGET cross-links for what is drawn (each process asked once, a few at a time). */
 async function crossLinks(m: ProcessModel): Promise<boolean> {
   let changed = false;
-  const candidates = [...m.nodes.values()].filter((n) => !m.linksFetched.has(n.atom) && n.counts.some((c) => TARGET_TYPES.includes(c.eventType))).slice(0, CROSS_LINK_FETCHES);
-  await Promise.all(
-    candidates.map(async (n) => {
-      m.linksFetched.add(n.atom);
+  const candidates = crossLinkCandidates(m);
+  for (const n of candidates) m.linksFetched.add(n.atom);
+  let next = 0;
+  const worker = async () => {
+    while (next < candidates.length && model === m) {
+      const n = candidates[next++]!;
       const d = await request(ActivityDocument, { atom: n.atom, orgId: n.orgId, eventTypes: TARGET_TYPES, first: 50 });
       for (const a of d.descendants.nodes) {
         const target = 'target' in a ? a.target : null;
@@ -520,8 +535,9 @@ async function crossLinks(m: ProcessModel): Promise<boolean> {
         m.link({ from: n.atom, to: target.atom, kind: 'target', label: a.eventType.toLowerCase().replace(/_/g, ' ') });
         changed = true;
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CROSS_LINK_CONCURRENCY, candidates.length) }, worker));
   return changed;
 }
 
@@ -579,11 +595,23 @@ async function detectionMarks(m: ProcessModel): Promise<boolean> {
 /** How many processes a model had loaded when its cross-links and marks were last asked for. */
 const enrichedUpTo = new WeakMap<ProcessModel, number>();
 
+/** Enrichments in flight per view: `#graph[data-links]` is "true" once the view's are done (tests wait for it). */
+const enriching = new Map<string, number>();
+
 /** Cross-links, lateral movement and detection marks for what is loaded, drawn once they arrive. */
 async function enrich(m: ProcessModel, key: string): Promise<void> {
   enrichedUpTo.set(m, m.nodes.size);
-  const [linked, moved, flagged] = await Promise.all([crossLinks(m), lateral(m), detectionMarks(m)]);
-  if ((linked || moved || flagged) && modelKey === key && model === m) redraw();
+  enriching.set(key, (enriching.get(key) ?? 0) + 1);
+  graphBox.setAttribute('data-links', 'pending');
+  try {
+    const [linked, moved, flagged] = await Promise.all([crossLinks(m), lateral(m), detectionMarks(m)]);
+    if ((linked || moved || flagged) && modelKey === key && model === m) redraw();
+  } finally {
+    const left = enriching.get(key)! - 1;
+    if (left > 0) enriching.set(key, left);
+    else enriching.delete(key);
+    if (left === 0 && modelKey === key) graphBox.setAttribute('data-links', 'true');
+  }
 }
 
 const graphBox = h('div', {
@@ -618,6 +646,12 @@ function processToolbar(): HTMLElement {
 
 /** Processes to flag in the drawing (detections on them or on their activity). */
 const marked = new Set<string>();
+/**
+ * The tree's processes in the last drawing, in drawing order. Cross-linked processes are not among
+ * them: their own links are not asked (csrss.exe opens handles to everything), so one round of
+ * asking settles a view, and opening a linked process shows its links.
+ */
+let drawnIds: string[] = [];
 /** Where the last drawing's time went (the benchmark reads it through the test hook). */
 let drawTimings: Record<string, number> = {};
 /** The node the user last acted on: kept where it is on screen when the drawing changes. */
@@ -629,6 +663,7 @@ function redraw(fit = false): void {
   const select = state.panel || null;
   const t0 = performance.now();
   const plan = planOf(model, marked);
+  drawnIds = plan.nodes.filter((n) => n.kind === 'process').map((n) => n.id);
   drawTimings = { planMs: performance.now() - t0, ...draw(cy, plan, { select, anchor: anchor ?? select ?? model.focal, fit }) };
   anchor = null;
   (window as unknown as { atomgraphExplorer?: unknown }).atomgraphExplorer = testHook();
@@ -714,7 +749,6 @@ async function renderProcess(previous: ViewState | null): Promise<void> {
       firstViewDone();
       if (FETCH_AHEAD) void fetchAhead(m, key);
       await enrich(m, key);
-      graphBox.setAttribute('data-links', 'true');
     } catch (error) {
       viewMessage.textContent = '';
       report(error);
@@ -727,6 +761,11 @@ async function renderProcess(previous: ViewState | null): Promise<void> {
     await replayExpansions(m);
     const queryMs = performance.now() - asked;
     redraw();
+    // Processes loaded since (by this expansion, a hover or the fetch-ahead) widen the lateral and
+    // marks window; newly drawn ones need their cross-links. Said at once, with the drawing, so a
+    // reader of the drawing never sees "true" between the two.
+    const toEnrich = m.nodes.size > (enrichedUpTo.get(m) ?? 0) || crossLinkCandidates(m).length > 0;
+    if (toEnrich) graphBox.setAttribute('data-links', 'pending');
     if (expandStarted !== null) {
       const t = performance.now();
       await painted();
@@ -734,7 +773,7 @@ async function renderProcess(previous: ViewState | null): Promise<void> {
     }
     // Processes loaded since (by this expansion or a hover before it) get their cross-links and
     // marks after the drawing is painted.
-    if (m.nodes.size > (enrichedUpTo.get(m) ?? 0)) void enrich(m, key).catch((error: unknown) => report(error));
+    if (toEnrich) void enrich(m, key).catch((error: unknown) => report(error));
   }
   if (expandStarted !== null) {
     lastExpandMs = performance.now() - expandStarted;

@@ -132,11 +132,13 @@ export class ProcessModel {
     this.kids.set(child.parentAtom, list);
   }
 
+  /**
+   * A process drawn for a cross-link. It may be loaded already as a hidden child (the fetch-ahead
+   * loads them): it is drawn as linked while the tree hides it, and as a child once shown.
+   */
   addExtra(n: ProcNode, kind: NodeKind): void {
-    if (!this.nodes.has(n.atom)) {
-      this.nodes.set(n.atom, n);
-      this.extra.set(n.atom, kind);
-    }
+    if (!this.nodes.has(n.atom)) this.nodes.set(n.atom, n);
+    if (!this.extra.has(n.atom)) this.extra.set(n.atom, kind);
   }
 
   link(l: CrossLink): void {
@@ -239,9 +241,17 @@ export class ProcessModel {
       if (atom !== this.focal) walk(atom, i - this.chain.length + 1, this.chain[i + 1] ?? null);
     });
     walk(this.focal, 0, null);
-    for (const [atom, kind] of this.extra) {
-      const n = this.nodes.get(atom);
-      if (n) put({ id: atom, node: n, kind, depth: 0 });
+    // A cross-linked process (another host's, or one a TARGET names) is drawn while a process it is
+    // linked with is drawn: links are asked for every loaded process, hidden ones included (the
+    // fetch-ahead loads them), and "back" hides processes whose links stay known.
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [atom, kind] of this.extra) {
+        const n = this.nodes.get(atom);
+        if (!n || seen.has(atom)) continue;
+        const linked = this.links.some((l) => (l.to === atom && seen.has(l.from)) || (l.from === atom && seen.has(l.to)));
+        if (linked && put({ id: atom, node: n, kind, depth: 0 })) grew = true;
+      }
     }
     for (const l of this.links) {
       if (seen.has(l.from) && seen.has(l.to)) edges.push({ id: `${l.kind}:${l.from}>${l.to}`, source: l.from, target: l.to, kind: l.kind, label: l.label });
