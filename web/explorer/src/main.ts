@@ -17,6 +17,7 @@ import {
   HostsDocument,
   type HostsQuery,
   LateralDocument,
+  type LateralQuery,
   NodeDetailDocument,
   type NodeDetailQuery,
   ProcessViewDocument,
@@ -541,14 +542,21 @@ async function crossLinks(m: ProcessModel): Promise<boolean> {
   return changed;
 }
 
+/** The lateral-movement answer each model last asked for, and its window (ms). */
+const lateralAsked = new WeakMap<ProcessModel, { from: number; to: number; data: LateralQuery }>();
+
 async function lateral(m: ProcessModel): Promise<boolean> {
   const focal = m.nodes.get(m.focal);
   if (!focal?.sensorId) return false;
   const times = [...m.nodes.values()].map((n) => (n.eventTime ? Date.parse(n.eventTime) : NaN)).filter((t) => !Number.isNaN(t));
   if (!times.length) return false;
-  const from = new Date(Math.min(...times) - 3_600_000).toISOString();
-  const to = new Date(Math.max(...times) + 6 * 3_600_000).toISOString();
-  const d = await request(LateralDocument, { orgIds: [focal.orgId], sensorIds: [focal.sensorId], from, to });
+  const from = Math.min(...times) - 3_600_000;
+  const to = Math.max(...times) + 6 * 3_600_000;
+  // The answer for a window that covers this one is this one's too (the host and org are the
+  // model's): an expansion only needs it read again against the processes now loaded.
+  const known = lateralAsked.get(m);
+  const d = known && known.from <= from && known.to >= to ? known.data : await request(LateralDocument, { orgIds: [focal.orgId], sensorIds: [focal.sensorId], from: new Date(from).toISOString(), to: new Date(to).toISOString() });
+  if (d !== known?.data) lateralAsked.set(m, { from, to, data: d });
   let changed = false;
   // One link per (process, started process): the connections' ports are listed on it.
   const ports = new Map<string, { from: string; to: string; host: string; ports: Set<number> }>();
@@ -573,6 +581,8 @@ async function lateral(m: ProcessModel): Promise<boolean> {
  * Marks the drawn processes that detections name (an activity's detection marks the process that
  * did it): one query for the drawn hosts over the drawn time, after the tree is up.
  */
+const marksAsked = new WeakMap<ProcessModel, { from: number; to: number; hosts: Set<string> }>();
+
 async function detectionMarks(m: ProcessModel): Promise<boolean> {
   const focal = m.nodes.get(m.focal);
   if (!settings.features.detections || !focal) return false;
@@ -580,9 +590,14 @@ async function detectionMarks(m: ProcessModel): Promise<boolean> {
   const sensors = [...new Set(drawn.map((n) => n.sensorId).filter((s): s is string => !!s))];
   const times = drawn.map((n) => (n.eventTime ? Date.parse(n.eventTime) : NaN)).filter((t) => !Number.isNaN(t));
   if (!sensors.length || !times.length) return false;
-  const from = new Date(times.reduce((a, b) => Math.min(a, b)) - 3_600_000).toISOString();
-  const to = new Date(times.reduce((a, b) => Math.max(a, b)) + 86_400_000).toISOString();
-  const d = await request(DetectionMarksDocument, { filter: { orgIds: [focal.orgId], sensorIds: sensors.slice(0, 1000), from, to }, first: API_PAGE });
+  const from = times.reduce((a, b) => Math.min(a, b)) - 3_600_000;
+  const to = times.reduce((a, b) => Math.max(a, b)) + 86_400_000;
+  const hosts = sensors.slice(0, 1000);
+  // Marks already asked for these hosts over a window that covers this one are already in `marked`.
+  const known = marksAsked.get(m);
+  if (known && known.from <= from && known.to >= to && hosts.every((s) => known.hosts.has(s))) return false;
+  const d = await request(DetectionMarksDocument, { filter: { orgIds: [focal.orgId], sensorIds: hosts, from: new Date(from).toISOString(), to: new Date(to).toISOString() }, first: API_PAGE });
+  marksAsked.set(m, { from, to, hosts: new Set(hosts) });
   const before = marked.size;
   for (const det of d.detections.nodes) {
     if (det.eventAtom) marked.add(det.eventAtom);
