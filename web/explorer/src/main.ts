@@ -577,12 +577,13 @@ async function lateral(m: ProcessModel): Promise<boolean> {
   return changed;
 }
 
+/** The hosts and window (ms) each model last asked detection marks for. */
+const marksAsked = new WeakMap<ProcessModel, { from: number; to: number; hosts: Set<string> }>();
+
 /**
  * Marks the drawn processes that detections name (an activity's detection marks the process that
  * did it): one query for the drawn hosts over the drawn time, after the tree is up.
  */
-const marksAsked = new WeakMap<ProcessModel, { from: number; to: number; hosts: Set<string> }>();
-
 async function detectionMarks(m: ProcessModel): Promise<boolean> {
   const focal = m.nodes.get(m.focal);
   if (!settings.features.detections || !focal) return false;
