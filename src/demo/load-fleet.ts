@@ -79,8 +79,8 @@ export async function loadFleetOnce(fleet: GenerateOptions, options: LoadFleetOp
   const unsure = (DEFAULT_WRITE_CONCURRENCY + 1) * options.batchSize;
   let saving: Promise<void> = Promise.resolve();
   let lastSaved = performance.now();
-  const checkpoint = (records: number) => {
-    const point = resumeFrom + Math.max(0, records - unsure);
+  /** Writes a resume point after the ones before it (never two at once, never out of order). */
+  const save = (point: number) => {
     saving = saving.then(() => writeDemoProgress(options.executor, key, point));
   };
   let summary: IngestSummary;
@@ -92,7 +92,7 @@ export async function loadFleetOnce(fleet: GenerateOptions, options: LoadFleetOp
       onProgress: (s) => {
         if (performance.now() - lastSaved >= (options.checkpointMs ?? 10_000)) {
           lastSaved = performance.now();
-          checkpoint(s.records);
+          save(resumeFrom + Math.max(0, s.records - unsure));
         }
         options.onProgress?.(s);
       },
@@ -105,7 +105,7 @@ export async function loadFleetOnce(fleet: GenerateOptions, options: LoadFleetOp
   }
   if (summary.interrupted) {
     // Every batch read has been written by now (ingest waits for them), so all of it counts.
-    saving = saving.then(() => writeDemoProgress(options.executor, key, resumeFrom + summary.records));
+    save(resumeFrom + summary.records);
     await saving;
     generation.stream.destroy();
     return { truth, events: summary.stored, loadedNow: true, resumedFrom: resumeFrom, interrupted: true, summary, seconds: (performance.now() - started) / 1000 };
