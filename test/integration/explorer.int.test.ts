@@ -536,7 +536,8 @@ describe('the explorer in a browser, on a generated fleet', () => {
     'fetches the children of every stub in view ahead of a click: the click asks nothing more and draws exactly them',
     async () => {
       // 30 children with 20 each: stubs under every child (630 processes, more than the first
-      // view's two levels), and two fetch-ahead requests (at most 500 processes each).
+      // view's two levels), and three fetch-ahead requests (small first, then twice as large: at
+      // most 120, 240 and 480 processes, so 5, 11 and 14 children with their 20).
       const org = randomUUID();
       const tree = processTreeLines(org, randomUUID(), { children: 30, grandchildren: 20, deep: 0 });
       await ingestLines(runtime.executor, tree.lines, 500);
@@ -549,9 +550,9 @@ describe('the explorer in a browser, on a generated fleet', () => {
         const a = (await page.evaluate('window.atomgraphExplorer.ahead()')) as { requests: number; done: boolean };
         return a.done ? a : undefined;
       });
-      expect(ahead.requests).toBe(2);
-      expect(bodies.filter((b) => b.includes('query ChildrenAhead')).length).toBe(2);
-      // The last child's stub: its children came with the second request.
+      expect(ahead.requests).toBe(3);
+      expect(bodies.filter((b) => b.includes('query ChildrenAhead')).length).toBe(3);
+      // The last child's stub: its children came with the last request.
       const last = tree.children[tree.children.length - 1]!;
       expect((await drawnNodes(page)).some((n) => n.id === `more:${last.atom}`)).toBe(true);
       const before = bodies.length;
@@ -566,6 +567,53 @@ describe('the explorer in a browser, on a generated fleet', () => {
       // After the click only the enrichment of what is drawn (cross-links, marks) may be asked: no children.
       expect(bodies.slice(before).filter((b) => b.includes('query ChildProcesses') || b.includes('query ChildrenAhead'))).toEqual([]);
       await finish(opened, open, 'fetch-ahead');
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'sends nothing ahead while a click loads and draws its children: the click has the server first',
+    async () => {
+      const org = randomUUID();
+      const tree = processTreeLines(org, randomUUID(), { children: 30, grandchildren: 20, deep: 0 });
+      await ingestLines(runtime.executor, tree.lines, 500);
+      const opened = await openExplorer(browser, explorerUrl(open, `?view=process&org=${org}&atom=${tree.root}`));
+      const { page } = opened;
+      const aheadSent: number[] = [];
+      let clickSent = 0;
+      let clickAnswered = 0;
+      let clickSeen: () => void = () => {};
+      const clicked = new Promise<void>((resolve) => (clickSeen = resolve));
+      // The fetch-ahead's first request is answered only once the click's own request is out, and
+      // that one takes 2 s: without the rule, the fetch-ahead's next request would go out meanwhile.
+      await page.route('**/graphql', async (route) => {
+        const body = route.request().postData() ?? '';
+        if (body.includes('query ChildrenAhead')) {
+          aheadSent.push(Date.now());
+          if (aheadSent.length === 1) await clicked;
+        }
+        if (body.includes('query ChildProcesses')) {
+          clickSent = Date.now();
+          clickSeen();
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+        await route.continue();
+      });
+      page.on('response', (r) => void (r.request().postData()?.includes('query ChildProcesses') && (clickAnswered = Date.now())));
+      await processViewReady(page);
+      // The last child's stub: the fetch-ahead's later requests cover it, so the click asks itself.
+      const last = tree.children[tree.children.length - 1]!;
+      await clickNode(page, `more:${last.atom}`);
+      await waitFor('the stub expanded', async () => ((await drawnEdges(page)).some((e) => e.kind === 'tree' && e.source === last.atom) ? true : undefined));
+      expect(clickSent).toBeGreaterThan(0);
+      expect(clickAnswered).toBeGreaterThan(clickSent);
+      // The fetch-ahead had started before the click; while the click's request was out, it sent nothing.
+      expect(aheadSent.filter((t) => t < clickSent).length).toBeGreaterThan(0);
+      expect(aheadSent.filter((t) => t >= clickSent && t <= clickAnswered)).toEqual([]);
+      // Then the fetch-ahead goes on and finishes.
+      await waitFor('the fetch-ahead', async () => ((await page.evaluate('window.atomgraphExplorer.ahead()')) as { done: boolean }).done || undefined);
+      expect(aheadSent.length).toBeGreaterThan(1);
+      await finish(opened, open, 'fetch-ahead-yields');
     },
     BROWSER_TEST_MS,
   );

@@ -1,7 +1,7 @@
 // The explorer's first view and its stubs (web/explorer/src/model.ts) on plain data: a wide tree
 // opens with the focal process's children, each with a "+N processes" stub carrying its own count;
 // a small one opens two levels; an expansion fetches exactly one page of one process's children.
-import { type AheadChild, CHILD_PAGE, drawsTwoLevels, FETCH_AHEAD_MAX, FIRST_VIEW_MAX, prefetchPlan, ProcessModel, type ProcNode } from '../../web/explorer/src/model';
+import { aheadRequestMax, type AheadChild, CHILD_PAGE, drawsTwoLevels, FETCH_AHEAD_FIRST, FETCH_AHEAD_MAX, FIRST_VIEW_MAX, prefetchPlan, ProcessModel, type ProcNode } from '../../web/explorer/src/model';
 
 function proc(atom: string, parentAtom: string | null, children: number): ProcNode {
   return {
@@ -88,20 +88,25 @@ describe('the explorer\'s fetch-ahead plan', () => {
     return model;
   }
 
-  it('loads every stub in view, in sequential runs of at most FETCH_AHEAD_MAX processes', () => {
+  it('loads every stub in view, in sequential runs small first, then twice as large, up to FETCH_AHEAD_MAX processes', () => {
     const model = benchView();
     const { ranges, singles } = prefetchPlan('root', model.aheadChildren('root'));
     expect(singles).toEqual([]);
-    // Each child and its 50 children: 51 processes; 9 fit in 500.
+    // Each child and its 50 children: 51 processes. Runs of at most 120, 240, 480, then 500.
     expect(ranges.map((r) => [r.after, r.count, r.first, r.processes])).toEqual([
-      [null, 9, 50, 459],
-      ['cur-c8', 9, 50, 459],
-      ['cur-c17', 9, 50, 459],
-      ['cur-c26', 9, 50, 459],
-      ['cur-c35', 4, 50, 204],
+      [null, 2, 50, 102],
+      ['cur-c1', 4, 50, 204],
+      ['cur-c5', 9, 50, 459],
+      ['cur-c14', 9, 50, 459],
+      ['cur-c23', 9, 50, 459],
+      ['cur-c32', 7, 50, 357],
     ]);
+    expect(ranges.map((r) => aheadRequestMax(ranges.indexOf(r)))).toEqual([FETCH_AHEAD_FIRST, 240, 480, FETCH_AHEAD_MAX, FETCH_AHEAD_MAX, FETCH_AHEAD_MAX]);
     expect(ranges.flatMap((r) => r.atoms)).toEqual(Array.from({ length: 40 }, (_, i) => `c${i}`));
-    for (const r of ranges) expect(r.processes).toBeLessThanOrEqual(FETCH_AHEAD_MAX);
+    // A fixed size: every run up to it.
+    const fixed = prefetchPlan('root', model.aheadChildren('root'), FETCH_AHEAD_MAX);
+    expect(fixed.ranges.map((r) => r.count)).toEqual([9, 9, 9, 9, 4]);
+    for (const r of fixed.ranges) expect(r.processes).toBeLessThanOrEqual(FETCH_AHEAD_MAX);
   });
 
   it('skips what is loaded or has nothing below, and asks the next page of an expanded stub', () => {
@@ -112,12 +117,19 @@ describe('the explorer\'s fetch-ahead plan', () => {
     model.nodes.set('c1', { ...c1, counts: [] });
     const { ranges } = prefetchPlan('root', model.aheadChildren('root'));
     // c0 is drawn whole, c1 has no children: the first run starts after c1.
-    expect(ranges[0]).toMatchObject({ after: 'cur-c1', atoms: ['c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9', 'c10'] });
+    expect(ranges[0]).toMatchObject({ after: 'cur-c1', atoms: ['c2', 'c3'] });
     expect(ranges.flatMap((r) => r.atoms)).not.toContain('c0');
     // A process with more children than a page: one page ahead (its cost counted at that page).
-    const { model: big } = wide(3, 250);
-    const plan = prefetchPlan('root', big.aheadChildren('root'));
+    const { model: big, children: bigChildren } = wide(3, 250);
+    for (const c of bigChildren) big.cursors.set(c.atom, `cur-${c.atom}`);
+    const plan = prefetchPlan('root', big.aheadChildren('root'), FETCH_AHEAD_MAX);
     expect(plan.ranges.map((r) => [r.count, r.first, r.processes])).toEqual([[3, CHILD_PAGE, 3 + 3 * CHILD_PAGE]]);
+    // One stub larger than the first run's size is a run of its own.
+    const small = prefetchPlan('root', big.aheadChildren('root'));
+    expect(small.ranges.map((r) => [r.count, r.processes])).toEqual([
+      [1, 1 + CHILD_PAGE],
+      [2, 2 + 2 * CHILD_PAGE],
+    ]);
   });
 
   it('fetches one by one the stubs a run cannot reach', () => {

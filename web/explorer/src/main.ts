@@ -255,6 +255,7 @@ async function renderStart(): Promise<void> {
     return;
   }
   await firstView;
+  await afterUserWork();
   if (mine !== startGeneration) return;
   const ctx: StartPanelContext = {
     open: (patch) => navigate(patch as Partial<ViewState>, { fresh: true }),
@@ -429,6 +430,23 @@ const childPage = (atom: string, orgId: string, first: number, after: string | n
 
 /** Children fetches under way, per process: a click waits for the one its hover started. */
 const fetching = new Map<string, Promise<void>>();
+/**
+ * The user's own work in flight: the children fetches a click or a hover started, and an expansion
+ * until it is painted. Work ahead of the user (the fetch-ahead, the start panels) sends nothing
+ * meanwhile: the server's two cores and the page's main thread are the click's first.
+ */
+const userWork = new Set<Promise<unknown>>();
+
+function holdWhile(work: Promise<unknown>): void {
+  userWork.add(work);
+  const done = () => userWork.delete(work);
+  work.then(done, done);
+}
+
+/** Resolves once none of the user's own work is in flight. */
+async function afterUserWork(): Promise<void> {
+  while (userWork.size) await Promise.allSettled([...userWork]);
+}
 
 /** Loads a process's children, a page at a time in the API's order, up to `target` (what its expansions draw). */
 async function ensureChildren(m: ProcessModel, atom: string, target = m.wanted(atom), priority: RequestPriority = 'auto'): Promise<void> {
@@ -446,6 +464,7 @@ async function ensureChildren(m: ProcessModel, atom: string, target = m.wanted(a
     }
   })();
   fetching.set(atom, load);
+  if (priority !== 'low') holdWhile(load);
   try {
     await load;
   } finally {
@@ -470,9 +489,11 @@ let ahead = { requests: 0, done: false };
 
 /**
  * Once the first view is painted: loads the children of every "+N processes" stub in view, before
- * anyone clicks, at low priority, in sequential requests of at most FETCH_AHEAD_MAX processes
- * (`prefetchPlan`). A click on a stub whose request is in flight waits for it (ensureChildren joins
- * it through `fetching`); a click on one not yet asked for goes out at once. Errors are left to the click.
+ * anyone clicks, at low priority, in sequential requests, small first and then larger up to
+ * FETCH_AHEAD_MAX processes (`prefetchPlan`), each sent only while no click's or hover's own fetch
+ * is in flight. A click on a stub whose request is in flight waits for it (ensureChildren joins it
+ * through `fetching`; the first request is small, so the wait is short); a click on one not yet
+ * asked for goes out at once. Errors are left to the click.
  */
 async function fetchAhead(m: ProcessModel, key: string): Promise<void> {
   ahead = { requests: 0, done: false };
@@ -481,6 +502,7 @@ async function fetchAhead(m: ProcessModel, key: string): Promise<void> {
   const planned = new Set(plan.ranges.flatMap((r) => r.atoms));
   const orgId = m.nodes.get(m.focal)?.orgId ?? null;
   for (const r of plan.ranges) {
+    await afterUserWork();
     if (!current()) return;
     const atoms = r.atoms.filter((a) => !fetching.has(a) && m.loadedChildren(a) < m.nextWanted(a));
     if (!atoms.length) continue;
@@ -501,6 +523,7 @@ async function fetchAhead(m: ProcessModel, key: string): Promise<void> {
   // The other stubs in view (the focal process's own, its ancestors' other children), one by one.
   const singles = [...plan.singles, ...m.visible().nodes.flatMap((v) => (v.kind === 'more' && v.moreOf && !planned.has(v.moreOf) && !plan.singles.includes(v.moreOf) ? [v.moreOf] : []))];
   for (const atom of singles) {
+    await afterUserWork();
     if (!current()) return;
     if (!m.hasHidden(atom) || state.collapsed.includes(atom)) continue;
     await ensureChildren(m, atom, m.nextWanted(atom), 'low').catch(() => undefined);
@@ -755,6 +778,12 @@ async function renderProcess(previous: ViewState | null): Promise<void> {
       viewMessage.textContent = `${fmtCount(m.chain.length - 1)} ancestors, ${fmtCount(m.nodes.size - m.chain.length)} processes below loaded.`;
       if (!state.org && focal) history.replaceState(null, '', formatState((state = { ...state, org: focal.orgId })));
       redraw(true);
+      // Cross-links, lateral movement and marks are asked while the first view paints (the page's
+      // own work), not after it, where they would share the server with a hunter's first click.
+      const enriched = enrich(m, key).then(
+        () => null,
+        (error: unknown) => ({ error }),
+      );
       const painting = performance.now();
       await painted();
       // The first view's query (sent at `queryStartMs` after navigation) and the page's own work.
@@ -764,7 +793,8 @@ async function renderProcess(previous: ViewState | null): Promise<void> {
       graphBox.setAttribute('data-ready-ms', String(Math.round(performance.now())));
       firstViewDone();
       if (FETCH_AHEAD) void fetchAhead(m, key);
-      await enrich(m, key);
+      const failed = await enriched;
+      if (failed) throw failed.error;
     } catch (error) {
       viewMessage.textContent = '';
       report(error);
@@ -794,6 +824,7 @@ async function renderProcess(previous: ViewState | null): Promise<void> {
   if (expandStarted !== null) {
     lastExpandMs = performance.now() - expandStarted;
     expandStarted = null;
+    expansionPainted();
   }
   // The panel is read again only when it shows something else (an expansion leaves it as it is).
   if (!sameView || previous?.panel !== state.panel || previous?.pivot !== state.pivot || panel.hidden === !!state.panel) await renderPanel();
@@ -824,11 +855,24 @@ async function onTap(id: string): Promise<void> {
 
 let lastExpandMs = 0;
 let expandStarted: number | null = null;
+/** Ends the user work an expansion holds (when painted; or after EXPANSION_HOLD_MS, a click that drew nothing). */
+let expansionPainted: () => void = () => {};
+const EXPANSION_HOLD_MS = 3000;
 
 /** Marks the start of an expansion or collapse; lastExpandMs reads 0 until it is painted. */
 function startExpand(): void {
   expandStarted = performance.now();
   lastExpandMs = 0;
+  expansionPainted();
+  holdWhile(
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, EXPANSION_HOLD_MS);
+      expansionPainted = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }),
+  );
 }
 
 /** Enter, or a click on the selected process: expand one more level, or collapse what is drawn. */

@@ -270,6 +270,15 @@ export class ProcessModel {
 
 /** Processes one fetch-ahead request may bring (the children it pages and theirs). */
 export const FETCH_AHEAD_MAX = 500;
+/**
+ * The first fetch-ahead request's size; each next one may be twice the last, up to FETCH_AHEAD_MAX.
+ * A click the instant the view appears waits for the request in flight when it covers the clicked
+ * stub, and competes with it on the server when it does not: a small first request bounds both.
+ */
+export const FETCH_AHEAD_FIRST = 120;
+
+/** The largest the `index`th fetch-ahead request may be. */
+export const aheadRequestMax = (index: number): number => Math.min(FETCH_AHEAD_MAX, FETCH_AHEAD_FIRST * 2 ** index);
 
 /** A process drawn among its parent's children, as the fetch-ahead plans it. */
 export interface AheadChild {
@@ -296,12 +305,16 @@ export interface AheadRange {
 
 /**
  * What to fetch ahead of clicks, in order: runs of one parent's children whose stubs are in view,
- * each run one request of at most `max` processes (its children plus theirs). A run starts at a
- * stub whose previous sibling has a cursor (or at the first child) and ends at its last stub.
- * Stubs no run covers (no cursor to start from, or more children than `max` alone) are `singles`,
- * fetched one by one as a click would.
+ * each run one request of at most `max(i)` processes for the `i`th run (its children plus theirs;
+ * by default small first, then growing: `aheadRequestMax`). A run starts at a stub whose previous
+ * sibling has a cursor (or at the first child) and ends at its last stub; a stub larger than its
+ * run's size alone is a run of its own, up to FETCH_AHEAD_MAX. Stubs no run covers (no cursor to
+ * start from, or more children than FETCH_AHEAD_MAX alone) are `singles`, fetched one by one as a
+ * click would.
  */
-export function prefetchPlan(parent: string, children: readonly AheadChild[], max = FETCH_AHEAD_MAX): { ranges: AheadRange[]; singles: string[] } {
+export function prefetchPlan(parent: string, children: readonly AheadChild[], max: number | ((index: number) => number) = aheadRequestMax): { ranges: AheadRange[]; singles: string[] } {
+  const limit = typeof max === 'number' ? () => max : max;
+  const largest = typeof max === 'number' ? max : FETCH_AHEAD_MAX;
   const ranges: AheadRange[] = [];
   const singles: string[] = [];
   let run: { start: number; end: number; first: number; atoms: string[] } | null = null;
@@ -315,7 +328,7 @@ export function prefetchPlan(parent: string, children: readonly AheadChild[], ma
     if (c.want <= c.loaded) return;
     if (run) {
       const first = Math.max(run.first, c.want);
-      if (cost(run.start, i, first) <= max) {
+      if (cost(run.start, i, first) <= limit(ranges.length)) {
         run.end = i;
         run.first = first;
         run.atoms.push(c.atom);
@@ -324,7 +337,7 @@ export function prefetchPlan(parent: string, children: readonly AheadChild[], ma
       close();
     }
     const startable = i === 0 || children[i - 1]!.cursor !== null;
-    if (startable && cost(i, i, c.want) <= max) run = { start: i, end: i, first: c.want, atoms: [c.atom] };
+    if (startable && cost(i, i, c.want) <= largest) run = { start: i, end: i, first: c.want, atoms: [c.atom] };
     else singles.push(c.atom);
   });
   close();
