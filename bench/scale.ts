@@ -6,7 +6,8 @@
  * times (default 200, after 10 warm-up rounds) through the same readers the API runs (the driver
  * floor: no HTTP, no GraphQL). Reported per size: p50/p99 per question, the store's size on disk
  * per million events, and, last size over first, the ratio of each p50 and p99.
- * Results: bench/results/scale-<timestamp>.json and a markdown table on stdout.
+ * Results: bench/results/scale-<timestamp>.json and a markdown table on stdout. The kept Neo4j's
+ * page cache and heap: BENCH_NEO4J_PAGECACHE and BENCH_NEO4J_HEAP (default 3g each), reported.
  * A load takes hours at 10M events: Ctrl-C (or SIGTERM) stops it after the batches in flight and
  * the next run goes on from there; BENCH_SCALE_LOAD_ONLY=1 loads and measures nothing, so the load
  * can run niced beside other work and the questions later on a quiet machine.
@@ -63,6 +64,9 @@ interface SizeResult {
   loadSeconds: number | null;
   storeBytes: number;
   storeMBPerMillion: number;
+  /** The kept Neo4j's page cache and heap (BENCH_NEO4J_PAGECACHE, BENCH_NEO4J_HEAP). */
+  pagecache: string;
+  heap: string;
   treeSize: number;
   questions: Record<string, { p50: number; p99: number; answer: number }>;
 }
@@ -149,6 +153,8 @@ async function measureSize(events: number): Promise<SizeResult | null> {
       loadSeconds: load.seconds ?? null,
       storeBytes,
       storeMBPerMillion: round1(storeBytes / 1e6 / (load.events / 1e6)),
+      pagecache: process.env['BENCH_NEO4J_PAGECACHE'] ?? '3g',
+      heap: process.env['BENCH_NEO4J_HEAP'] ?? '3g',
       treeSize: Number(tree.get('size')),
       questions: {},
     };
@@ -183,7 +189,7 @@ async function main() {
     const b = last.questions[name]!;
     lines.push(`| ${name} | ${results.map((r) => `${r.questions[name]!.p50} / ${r.questions[name]!.p99}`).join(' | ')} | ${(b.p50 / a.p50).toFixed(2)} | ${(b.p99 / a.p99).toFixed(2)} |`);
   }
-  lines.push('', ...results.map((r) => `${r.events.toLocaleString('en')} events, ${r.hosts} hosts: store ${(r.storeBytes / 1e6).toFixed(0)} MB (${r.storeMBPerMillion} MB per million events), load ${r.loadSeconds === null ? 'earlier' : `${r.loadSeconds.toFixed(0)} s`}, tree of ${r.treeSize} events`));
+  lines.push('', ...results.map((r) => `${r.events.toLocaleString('en')} events, ${r.hosts} hosts: store ${(r.storeBytes / 1e6).toFixed(0)} MB (${r.storeMBPerMillion} MB per million events), page cache ${r.pagecache}, heap ${r.heap}, load ${r.loadSeconds === null ? 'earlier' : `${r.loadSeconds.toFixed(0)} s`}, tree of ${r.treeSize} events`));
   process.stdout.write(`${lines.join('\n')}\n\nresults: ${file}\n`);
 }
 

@@ -1,7 +1,9 @@
 /**
  * Benchmarks run against NEO4J_URI when set, else against an embedded Neo4j they start: a
  * throwaway one (ingest), or one kept in BENCH_DATA_DIR (default ~/.cache/atomgraph/bench-graph)
- * so the 1M-event graph the query and load benchmarks stand on is loaded once.
+ * so the 1M-event graph the query and load benchmarks stand on is loaded once. The kept one's
+ * heap and page cache are BENCH_NEO4J_HEAP and BENCH_NEO4J_PAGECACHE (default 3g each; bench:scale's
+ * 10M graph needs a larger page cache to keep its indexes in memory).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -55,7 +57,12 @@ export async function keptBenchNeo4j(env: NodeJS.ProcessEnv): Promise<BenchNeo4j
   const dir = env['BENCH_DATA_DIR'] ?? join(homedir(), '.cache', 'atomgraph', 'bench-graph');
   mkdirSync(dir, { recursive: true });
   const password = 'atomgraph-bench';
-  const opts = { port: 0, dataDir: join(dir, 'data'), runDir: join(dir, 'run'), user: 'neo4j', password, heap: '3g', pagecache: '3g', quiet: true, timeoutMs: 300_000 };
+  const size = (name: string) => {
+    const value = env[name] ?? '3g';
+    if (!/^\d{1,6}[kmg]?$/i.test(value)) throw new Error(`${name} must be a JVM size such as 3g or 1500m, got ${value}`);
+    return value;
+  };
+  const opts = { port: 0, dataDir: join(dir, 'data'), runDir: join(dir, 'run'), user: 'neo4j', password, heap: size('BENCH_NEO4J_HEAP'), pagecache: size('BENCH_NEO4J_PAGECACHE'), quiet: true, timeoutMs: 300_000 };
   const server = await tool.startNeo4j(opts);
   return { uri: server.uri, user: 'neo4j', password, stop: async () => void (await tool.stopNeo4j(opts)) };
 }
