@@ -492,8 +492,8 @@ let ahead = { requests: 0, done: false };
 /**
  * Once the first view is painted: loads the children of every "+N processes" stub in view, before
  * anyone clicks, at low priority, in sequential requests, small first and then larger up to
- * FETCH_AHEAD_MAX processes (`prefetchPlan`), each sent only while no click's or hover's own fetch
- * is in flight. A click on a stub whose request is in flight waits for it (ensureChildren joins it
+ * FETCH_AHEAD_MAX processes (`prefetchPlan`), each sent only when none of the user's own work is
+ * in flight (a click's or hover's fetch, an expansion not yet painted). A click on a stub whose request is in flight waits for it (ensureChildren joins it
  * through `fetching`; the first request is small, so the wait is short); a click on one not yet
  * asked for goes out at once. Errors are left to the click.
  */
