@@ -532,16 +532,21 @@ describe('the explorer in a browser, on a generated fleet', () => {
     BROWSER_TEST_MS,
   );
 
+  /** 30 children with 20 each (630 processes: a stub under every child), loaded into an org of its own and opened. */
+  async function openWideTree(): Promise<{ tree: ReturnType<typeof processTreeLines>; opened: OpenedPage }> {
+    const org = randomUUID();
+    const tree = processTreeLines(org, randomUUID(), { children: 30, grandchildren: 20, deep: 0 });
+    await ingestLines(runtime.executor, tree.lines, 500);
+    return { tree, opened: await openExplorer(browser, explorerUrl(open, `?view=process&org=${org}&atom=${tree.root}`)) };
+  }
+
   it(
     'fetches the children of every stub in view ahead of a click: the click asks nothing more and draws exactly them',
     async () => {
       // 30 children with 20 each: stubs under every child (630 processes, more than the first
       // view's two levels), and three fetch-ahead requests (small first, then twice as large: at
       // most 120, 240 and 480 processes, so 5, 11 and 14 children with their 20).
-      const org = randomUUID();
-      const tree = processTreeLines(org, randomUUID(), { children: 30, grandchildren: 20, deep: 0 });
-      await ingestLines(runtime.executor, tree.lines, 500);
-      const opened = await openExplorer(browser, explorerUrl(open, `?view=process&org=${org}&atom=${tree.root}`));
+      const { tree, opened } = await openWideTree();
       const { page } = opened;
       const bodies: string[] = [];
       page.on('request', (r) => void (r.url().endsWith('/graphql') && bodies.push(r.postData() ?? '')));
@@ -574,10 +579,7 @@ describe('the explorer in a browser, on a generated fleet', () => {
   it(
     'sends nothing ahead while a click loads and draws its children: the click has the server first',
     async () => {
-      const org = randomUUID();
-      const tree = processTreeLines(org, randomUUID(), { children: 30, grandchildren: 20, deep: 0 });
-      await ingestLines(runtime.executor, tree.lines, 500);
-      const opened = await openExplorer(browser, explorerUrl(open, `?view=process&org=${org}&atom=${tree.root}`));
+      const { tree, opened } = await openWideTree();
       const { page } = opened;
       const aheadSent: number[] = [];
       let clickSent = 0;
