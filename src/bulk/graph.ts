@@ -294,6 +294,7 @@ export class BulkGraph implements IngestWriter {
     for (const w of this.sightings.values()) this.saw.write([w.sensorUid, w.indicatorUid, w.count, w.firstSeen, w.lastSeen, 'SAW']);
     for (const r of this.rollups.values()) this.rollupNodes.write([r.uid, r.oid, r.sid, r.hostname, r.type, r.hour, r.count, 'EventRollup']);
     // Every event of this graph is counted into its rollups: eventCounts may read them (rollups.ts).
+    // The org level is summed from these by migrate after the import (completeOrgEventRollups).
     this.rollupState.write(['events', now, 'RollupState']);
 
     const groups = [

@@ -184,6 +184,8 @@ describe('atomgraph import (bulk)', () => {
     }
     // eventCounts may read rollups: the graph was counted from the start.
     expect(await count(bulk.driver, "MATCH (m:RollupState {id: 'events'}) RETURN count(m)", {})).toBe(1);
+    // The org level, summed from the per-sensor rollups by migrate after the import.
+    expect(await count(bulk.driver, "MATCH (m:RollupState {id: 'orgEvents'}) RETURN count(m)", {})).toBe(1);
   });
 
   it('rejects and warns exactly as the online path does, with the same lines and reasons', () => {
@@ -247,6 +249,7 @@ describe('atomgraph import (bulk)', () => {
       placeholders: await count(bulk.driver, 'MATCH (e:Event {oid: $oid, placeholder: true}) RETURN count(e)', { oid: org }),
       sensor: await count(bulk.driver, 'MATCH (s:Sensor {oid: $oid, sid: $sid}) RETURN s.eventCount', { oid: org, sid: parent.sid }),
       rollups: await count(bulk.driver, 'MATCH (r:EventRollup {oid: $oid}) RETURN sum(r.count)', { oid: org }),
+      orgRollups: await count(bulk.driver, 'MATCH (r:OrgEventRollup {oid: $oid}) RETURN sum(r.count)', { oid: org }),
     };
     const summary = await ingest(readBuffer(Buffer.from(`${JSON.stringify(child)}\n${JSON.stringify(completing)}\n`), 'more'), { executor: bulk.executor });
     expect(summary).toMatchObject({ stored: 2, rejected: 0 });
@@ -257,6 +260,7 @@ describe('atomgraph import (bulk)', () => {
     expect(await count(bulk.driver, 'MATCH (e:Event {oid: $oid, placeholder: true}) RETURN count(e)', { oid: org })).toBeLessThanOrEqual(before.placeholders - 1);
     expect(await count(bulk.driver, 'MATCH (s:Sensor {oid: $oid, sid: $sid}) RETURN s.eventCount', { oid: org, sid: parent.sid })).toBe(before.sensor + 2);
     expect(await count(bulk.driver, 'MATCH (r:EventRollup {oid: $oid}) RETURN sum(r.count)', { oid: org })).toBe(before.rollups + 2);
+    expect(await count(bulk.driver, 'MATCH (r:OrgEventRollup {oid: $oid}) RETURN sum(r.count)', { oid: org })).toBe(before.orgRollups + 2);
     // A replay changes nothing: the bulk-loaded events are duplicates to the online path.
     const replay = await ingest(openInputs([files.gen]), { executor: bulk.executor, concurrency: 1 });
     expect(replay.stored).toBe(0);

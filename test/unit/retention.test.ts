@@ -1,7 +1,7 @@
 import { parseConfig } from '../../src/config/env';
 import { parseCutoff } from '../../src/domain/time';
-import { rollupsAnswer } from '../../src/graph/reader/search';
-import { rollupUid, rollupsOf } from '../../src/graph/writer/rollups';
+import { rollupLevel, rollupsAnswer } from '../../src/graph/reader/search';
+import { orgRollupsOf, orgRollupUid, rollupUid, rollupsOf } from '../../src/graph/writer/rollups';
 import type { EventRow } from '../../src/graph/writer/rows';
 
 describe('prune --before', () => {
@@ -61,5 +61,23 @@ describe('rollups', () => {
     expect(rollupsAnswer('EVENT_TYPE', null, { hostnames: ['h'] })).toBe(false);
     expect(rollupsAnswer('EVENT_TYPE', null, { commandLine: { contains: 'x' } })).toBe(false);
     expect(rollupsAnswer('EVENT_TYPE', null, { hostnames: [] })).toBe(true);
+  });
+  it('sum per org, type and hour across sensors, in key order', () => {
+    const hour = 1_717_200_000_000n - (1_717_200_000_000n % 3_600_000n);
+    const rows = [row('a', hour, 'NEW_PROCESS', 's2'), row('b', hour + 5n), row('c', hour + 6n, 'DNS_REQUEST', 's2'), row('d', hour + 7n, 'DNS_REQUEST', null), row('e', hour + 3_600_000n)];
+    const org = orgRollupsOf(rollupsOf(rows));
+    expect(org.map((r) => [r.uid, r.count])).toEqual([
+      [orgRollupUid('o', 'DNS_REQUEST', hour), 3],
+      [orgRollupUid('o', 'DNS_REQUEST', hour + 3_600_000n), 1],
+      [orgRollupUid('o', 'NEW_PROCESS', hour), 1],
+    ]);
+  });
+  it('answer fleet-wide counts from the org level, and anything about a host from the sensor level', () => {
+    expect(rollupLevel('EVENT_TYPE', null, null)).toBe('org');
+    expect(rollupLevel('DAY', 'EVENT_TYPE', { orgIds: ['o'], eventTypes: ['X'], from: 0n })).toBe('org');
+    expect(rollupLevel('EVENT_TYPE', null, { sensorIds: [] })).toBe('org');
+    expect(rollupLevel('EVENT_TYPE', null, { sensorIds: ['s'] })).toBe('sensor');
+    expect(rollupLevel('HOSTNAME', null, null)).toBe('sensor');
+    expect(rollupLevel('HOUR', 'SENSOR', null)).toBe('sensor');
   });
 });

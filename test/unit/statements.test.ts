@@ -89,7 +89,10 @@ const ORGS = ['org-1', 'org-2'];
 const RENDERINGS: Record<string, () => { id: string; query: NamedQuery; params?: Record<string, unknown> }[]> = {
   'trees.ts descendantsQuery': () => [{ id: 'depth 3', query: descendantsQuery(3) }],
   'trees.ts descendantsPageQuery': () => [{ id: 'page, depth 3', query: descendantsPageQuery(3) }],
-  'search.ts rollupCountQuery': () => [{ id: 'rollups by type then hour', query: rollupCountQuery('EVENT_TYPE', 'HOUR') }],
+  'search.ts rollupCountQuery': () => [
+    { id: 'rollups by type then hour', query: rollupCountQuery('EVENT_TYPE', 'HOUR', 'sensor') },
+    { id: 'org rollups by type then hour', query: rollupCountQuery('EVENT_TYPE', 'HOUR', 'org') },
+  ],
   'lateral.ts pathQuery': () => [{ id: '4 hops', query: pathQuery(4) }],
   'lateral.ts crossHostPathQuery': () => [{ id: '4 hops', query: crossHostPathQuery(4) }],
   'search.ts searchQuery': () => {

@@ -18,7 +18,7 @@
 import type { NamedQuery } from '../executor';
 import { GOING_LABEL } from '../reader/scope';
 import { DETECTION_ROLLUP_KEYS_CYPHER } from '../writer/detection-rollups';
-import { ROLLUP_UID_CYPHER } from '../writer/rollups';
+import { ORG_ROLLUP_UID_CYPHER, ROLLUP_UID_CYPHER } from '../writer/rollups';
 
 /**
  * How many events and detections a prune would take (dry run and the progress bar's total): those
@@ -239,17 +239,22 @@ WHERE e.sid IS NOT NULL AND e.time IS NOT NULL
 RETURN e.oid + '/' + e.sid AS uid, count(*) AS count`,
 };
 
-/** The marked events off their count rollups; a rollup left at zero goes. */
-export const UNCOUNT_ROLLUPS: NamedQuery = {
-  name: 'prune: uncount rollups',
-  cypher: `
+/** The marked events off the count rollups of one level (`label`, keyed by `key`); a rollup left at zero goes. */
+function uncountRollups(level: string, label: 'EventRollup' | 'OrgEventRollup', key: string): NamedQuery {
+  return {
+    name: `prune: uncount ${level} rollups`,
+    cypher: `
 UNWIND $uids AS uid
 MATCH (e:Event {uid: uid})
 WHERE e.time IS NOT NULL AND e.type IS NOT NULL
-WITH ${ROLLUP_UID_CYPHER} AS key, count(*) AS n
+WITH ${key} AS key, count(*) AS n
 ORDER BY key
-MATCH (r:EventRollup {uid: key})
+MATCH (r:${label} {uid: key})
 SET r.count = r.count - n
 WITH r WHERE r.count <= 0
 DELETE r`,
-};
+  };
+}
+
+export const UNCOUNT_ROLLUPS = uncountRollups('sensor', 'EventRollup', ROLLUP_UID_CYPHER);
+export const UNCOUNT_ORG_ROLLUPS = uncountRollups('org', 'OrgEventRollup', ORG_ROLLUP_UID_CYPHER);

@@ -10,7 +10,7 @@ import { AppError, ErrorCode } from '../../errors/codes';
 import { closest } from '../../domain/suggest';
 import { compileEventFilter, hostnameMatch, unmatchedHostnames, type Compiled, type EventFilter } from './event-filter';
 import { type OrgScope, toEventNode } from './events';
-import { EVENT_ROLLUPS_MARKER } from '../writer/rollup-state';
+import { EVENT_ROLLUPS_MARKER, ORG_EVENT_ROLLUPS_MARKER } from '../writer/rollup-state';
 import type { Page } from './trees';
 import { toBigInt as big, toStr as str } from './values';
 import { orgScope } from './scope';
@@ -106,18 +106,33 @@ export function rollupsAnswer(group: CountGroup, then: CountGroup | null, filter
   return aligned(f.from) && aligned(f.to);
 }
 
-/** eventCounts summed from the rollups: the same buckets, in the same order, as countQuery. */
-export function rollupCountQuery(group: CountGroup, then: CountGroup | null): NamedQuery {
+/** Which rollups answer a count: per sensor, or per org (types x hours, whatever the fleet's size). */
+export type RollupLevel = 'sensor' | 'org';
+
+/**
+ * The org level answers when nothing asks for a host: not grouped by host or sensor, no sensor
+ * filter. Callers have checked rollupsAnswer first.
+ */
+export function rollupLevel(group: CountGroup, then: CountGroup | null, filter: EventFilter | null): RollupLevel {
   const byHost = HOST_GROUPS.has(group) || (then !== null && HOST_GROUPS.has(then));
+  return byHost || (filter?.sensorIds?.length ?? 0) > 0 ? 'sensor' : 'org';
+}
+
+const ROLLUP_LABELS: Record<RollupLevel, string> = { sensor: 'EventRollup', org: 'OrgEventRollup' };
+
+/** eventCounts summed from the rollups: the same buckets, in the same order, as countQuery. */
+export function rollupCountQuery(group: CountGroup, then: CountGroup | null, level: RollupLevel): NamedQuery {
+  const byHost = HOST_GROUPS.has(group) || (then !== null && HOST_GROUPS.has(then));
+  if (byHost && level === 'org') throw new Error(`org rollups hold no host: ${group}${then ? ` x ${then}` : ''}`);
   const order = TIME_GROUPS.has(group)
     ? `key ASC, ${then && TIME_GROUPS.has(then) ? 'thenKey ASC, ' : ''}n DESC, thenKey ASC, org ASC, sid ASC`
     : `n DESC, key ASC, thenKey ASC, org ASC, sid ASC`;
   return {
-    name: `event counts from rollups (${group}${then ? ` x ${then}` : ''})`,
+    name: `event counts from ${level} rollups (${group}${then ? ` x ${then}` : ''})`,
     cypher: `
 CALL () {
-  MATCH (r:EventRollup)
-  WHERE ${orgScope('r')} AND ($orgIds IS NULL OR r.oid IN $orgIds) AND ($sids IS NULL OR r.sid IN $sids)
+  MATCH (r:${ROLLUP_LABELS[level]})
+  WHERE ${orgScope('r')} AND ($orgIds IS NULL OR r.oid IN $orgIds)${level === 'sensor' ? ' AND ($sids IS NULL OR r.sid IN $sids)' : ''}
     AND ($types IS NULL OR r.type IN $types) AND ($from IS NULL OR r.hour >= $from) AND ($to IS NULL OR r.hour < $to)
   WITH r.oid AS org, ${ROLLUP_KEYS[group]!} AS key, ${then ? ROLLUP_KEYS[then]! : 'null'} AS thenKey, ${byHost ? 'r.sid' : 'null'} AS sid, sum(r.count) AS n
   WHERE key IS NOT NULL${then ? ' AND thenKey IS NOT NULL' : ''} AND n > 0
@@ -234,24 +249,32 @@ export class SearchReader {
     return { totalCount: Number(record?.get('total') ?? 0), edges, hasNextPage: nodes.length > first };
   }
 
-  /** Whether the rollups hold every stored event (a positive answer is kept: it never turns back). */
-  private rollupsReady = false;
+  /** Which rollup levels hold every stored event (a positive answer is kept: it never turns back). */
+  private readonly rollupsReady: Record<RollupLevel, boolean> = { sensor: false, org: false };
 
-  private async useRollups(group: CountGroup, then: CountGroup | null, filter: EventFilter | null): Promise<boolean> {
-    if (!rollupsAnswer(group, then, filter)) return false;
-    if (!this.rollupsReady) {
-      const result = await this.executor.read(EVENT_ROLLUPS_MARKER.ready);
-      this.rollupsReady = result.records[0]?.get('ready') === true;
+  private async ready(level: RollupLevel): Promise<boolean> {
+    if (!this.rollupsReady[level]) {
+      const result = await this.executor.read(level === 'org' ? ORG_EVENT_ROLLUPS_MARKER.ready : EVENT_ROLLUPS_MARKER.ready);
+      this.rollupsReady[level] = result.records[0]?.get('ready') === true;
     }
-    return this.rollupsReady;
+    return this.rollupsReady[level];
+  }
+
+  /** The rollups that answer this count exactly, the org level first; null: read the events. */
+  private async useRollups(group: CountGroup, then: CountGroup | null, filter: EventFilter | null): Promise<RollupLevel | null> {
+    if (!rollupsAnswer(group, then, filter)) return null;
+    const level = rollupLevel(group, then, filter);
+    if (level === 'org' && (await this.ready('org'))) return 'org';
+    return (await this.ready('sensor')) ? 'sensor' : null;
   }
 
   /** Buckets, most `limit`; `hasMore` says the limit cut some off. From the rollups when they answer exactly. */
   async counts(group: CountGroup, then: CountGroup | null, filter: EventFilter | null, limit: number, orgs: OrgScope): Promise<{ buckets: CountBucket[]; hasMore: boolean }> {
     let result;
-    if (await this.useRollups(group, then, filter)) {
+    const level = await this.useRollups(group, then, filter);
+    if (level !== null) {
       const list = <T>(v: readonly T[] | null | undefined) => (v && v.length > 0 ? [...v] : null);
-      result = await this.executor.read(rollupCountQuery(group, then), {
+      result = await this.executor.read(rollupCountQuery(group, then, level), {
         orgs,
         orgIds: list(filter?.orgIds),
         sids: list(filter?.sensorIds),

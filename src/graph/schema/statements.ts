@@ -34,6 +34,15 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
     cypher: 'CREATE INDEX event_rollup_org_hour IF NOT EXISTS FOR (r:EventRollup) ON (r.oid, r.hour)',
   },
   {
+    name: 'constraint org_event_rollup_uid',
+    cypher: 'CREATE CONSTRAINT org_event_rollup_uid IF NOT EXISTS FOR (r:OrgEventRollup) REQUIRE r.uid IS UNIQUE',
+  },
+  {
+    // Fleet-wide eventCounts: an org's hours, without reading each host's rollups.
+    name: 'index org_event_rollup_org_hour',
+    cypher: 'CREATE INDEX org_event_rollup_org_hour IF NOT EXISTS FOR (r:OrgEventRollup) ON (r.oid, r.hour)',
+  },
+  {
     name: 'constraint detection_rollup_uid',
     cypher: 'CREATE CONSTRAINT detection_rollup_uid IF NOT EXISTS FOR (r:DetectionRollup) REQUIRE r.uid IS UNIQUE',
   },

@@ -8,8 +8,8 @@
 import { writeInBatches } from '../batches';
 import type { GraphExecutor, NamedQuery } from '../executor';
 import { BUILD_DETECTION_ROLLUPS, BUILD_DETECTION_TAG_ROLLUPS, DROP_DETECTION_ROLLUPS } from './detection-rollups';
-import { DETECTION_ROLLUPS_MARKER, EVENT_ROLLUPS_MARKER, type RollupMarker } from './rollup-state';
-import { BUILD_ROLLUPS, DROP_ROLLUPS, HOUR_MS } from './rollups';
+import { DETECTION_ROLLUPS_MARKER, EVENT_ROLLUPS_MARKER, ORG_EVENT_ROLLUPS_MARKER, type RollupMarker } from './rollup-state';
+import { BUILD_ORG_ROLLUPS, BUILD_ROLLUPS, DROP_ORG_ROLLUPS, DROP_ROLLUPS, HOUR_MS, ROLLUP_HOUR_SPAN } from './rollups';
 
 /** One window of time per transaction: a day of a large fleet is a few million events. */
 const WINDOW_MS = HOUR_MS * 6n;
@@ -27,7 +27,8 @@ RETURN first, last`,
 
 /** What a rebuild of one kind of rollup runs, in order. */
 interface RollupRebuild {
-  marker: RollupMarker;
+  /** What the rebuild makes whole; each is marked at the end (and unmarked first with unmarkFirst). */
+  markers: readonly RollupMarker[];
   /** Take the marker off first, so a server reads the stored nodes rather than half-built rollups. */
   unmarkFirst: boolean;
   /** Deletes up to $limit rollups, returning `n`. */
@@ -39,17 +40,28 @@ interface RollupRebuild {
   counted: string;
 }
 
+/** Both levels: per sensor from the events of each window, then per org from those rollups. */
 const EVENT_ROLLUPS: RollupRebuild = {
-  marker: EVENT_ROLLUPS_MARKER,
+  markers: [EVENT_ROLLUPS_MARKER, ORG_EVENT_ROLLUPS_MARKER],
   unmarkFirst: false,
   drop: DROP_ROLLUPS,
   span: timeSpan('Event'),
-  build: [BUILD_ROLLUPS],
+  build: [BUILD_ROLLUPS, BUILD_ORG_ROLLUPS],
+  counted: 'events',
+};
+
+/** The org level alone, summed from the per-sensor rollups (a graph counted before it existed). */
+const ORG_EVENT_ROLLUPS: RollupRebuild = {
+  markers: [ORG_EVENT_ROLLUPS_MARKER],
+  unmarkFirst: true,
+  drop: DROP_ORG_ROLLUPS,
+  span: ROLLUP_HOUR_SPAN,
+  build: [BUILD_ORG_ROLLUPS],
   counted: 'events',
 };
 
 const DETECTION_ROLLUPS: RollupRebuild = {
-  marker: DETECTION_ROLLUPS_MARKER,
+  markers: [DETECTION_ROLLUPS_MARKER],
   unmarkFirst: true,
   drop: DROP_DETECTION_ROLLUPS,
   span: timeSpan('Detection'),
@@ -59,7 +71,7 @@ const DETECTION_ROLLUPS: RollupRebuild = {
 
 /** Returns the number of nodes counted. */
 async function rebuild(executor: GraphExecutor, kind: RollupRebuild): Promise<number> {
-  if (kind.unmarkFirst) await executor.write(kind.marker.unmark);
+  if (kind.unmarkFirst) for (const marker of kind.markers) await executor.write(marker.unmark);
   await writeInBatches(executor, kind.drop);
   const span = (await executor.read(kind.span)).records[0];
   let counted = 0;
@@ -74,13 +86,24 @@ async function rebuild(executor: GraphExecutor, kind: RollupRebuild): Promise<nu
       counted += Number(built.records[0]?.get(kind.counted) ?? 0);
     }
   }
-  await executor.write(kind.marker.mark);
+  for (const marker of kind.markers) await executor.write(marker.mark);
   return counted;
 }
 
 /** Returns the number of events counted. */
 export function rebuildEventRollups(executor: GraphExecutor): Promise<number> {
   return rebuild(executor, EVENT_ROLLUPS);
+}
+
+/**
+ * Migrate: sums the org rollups from the per-sensor ones when the per-sensor ones are whole and
+ * the org ones are not yet (a graph counted before they existed). Returns the events counted, or
+ * null when there was nothing to do.
+ */
+export async function completeOrgEventRollups(executor: GraphExecutor): Promise<number | null> {
+  const ready = async (marker: RollupMarker) => (await executor.read(marker.ready)).records[0]?.get('ready') === true;
+  if ((await ready(ORG_EVENT_ROLLUPS_MARKER)) || !(await ready(EVENT_ROLLUPS_MARKER))) return null;
+  return rebuild(executor, ORG_EVENT_ROLLUPS);
 }
 
 /** Returns the number of detections counted. Unmarked first, so a server that has not yet trusted them reads detections meanwhile. */

@@ -8,7 +8,7 @@ import type { GraphExecutor } from '../executor';
 import type { FeedLogWriter } from '../feed-log';
 import { encodeRow } from './columns';
 import type { EventRow } from './rows';
-import { rollupsOf, UPDATE_ROLLUPS } from './rollups';
+import { orgRollupsOf, rollupsOf, UPDATE_ORG_ROLLUPS, UPDATE_ROLLUPS } from './rollups';
 import { placeholderReports, REPORT } from './snapshots';
 import { DESCRIBE_PLACEHOLDERS, FORGET_SNAPSHOTS, LINK_CARRIED, UPDATE_SENSORS, UPDATE_SIGHTINGS, WRITE_EVENTS } from './statements';
 
@@ -76,7 +76,10 @@ export async function writeBatch(executor: GraphExecutor, rows: readonly EventRo
     if (sightings.length > 0) await run(UPDATE_SIGHTINGS, { sightings });
     // In key order, so two batches in flight lock shared rollups in the same order (no deadlock).
     const rollups = rollupsOf(fresh).sort(byKey((r) => r.uid));
-    if (rollups.length > 0) await run(UPDATE_ROLLUPS, { rollups });
+    if (rollups.length > 0) {
+      await run(UPDATE_ROLLUPS, { rollups });
+      await run(UPDATE_ORG_ROLLUPS, { rollups: orgRollupsOf(rollups) });
+    }
     if (feedLog) await feedLog.record(run, 'events', fresh.map((r) => r.uid));
     return fresh;
   }));
