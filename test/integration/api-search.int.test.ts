@@ -109,6 +109,33 @@ describe('search and dashboards through GraphQL', () => {
     expect(c.nodes.find((n) => n.sensorId === dataset[0]!.routing['sid'])?.platform).toBe('WINDOWS');
   });
 
+  it('pages the hosts in key order, and counts them only when totalCount is asked for', async () => {
+    const queries: string[] = [];
+    const stop = runtime.executor.observe(({ name }) => queries.push(name));
+    try {
+      const all = await run(`query($o: [String!]) { sensors(filter: { orgIds: $o }, first: 500) { totalCount nodes { sensorId } } }`, { o: [org] });
+      const ids = (all.data?.['sensors'] as { nodes: { sensorId: string }[] }).nodes.map((n) => n.sensorId);
+      expect(ids.length).toBe((all.data?.['sensors'] as { totalCount: number }).totalCount);
+      expect(queries).toContain('sensors total');
+      queries.length = 0;
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 20; i++) {
+        const page = await run(`query($o: [String!], $a: String) { sensors(filter: { orgIds: $o }, first: 2, after: $a) { nodes { sensorId } pageInfo { hasNextPage endCursor } } }`, { o: [org], a: after });
+        expect(page.errors).toBeUndefined();
+        const c = page.data?.['sensors'] as { nodes: { sensorId: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+        seen.push(...c.nodes.map((n) => n.sensorId));
+        if (!c.pageInfo.hasNextPage) break;
+        after = c.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(ids);
+      expect(queries).toContain('sensors page');
+      expect(queries).not.toContain('sensors total');
+    } finally {
+      stop();
+    }
+  });
+
   it('keeps injection attempts as plain values', async () => {
     const evil = `") OR 1=1 WITH e MATCH (n) DETACH DELETE n //`;
     const result = await run(`query($v: String!) { events(filter: { commandLine: { contains: $v, in: [$v] }, filePath: { endsWithAny: [$v] } }) { totalCount } }`, { v: evil });

@@ -1,6 +1,7 @@
 import { AppError, ErrorCode } from '../../errors/codes';
 import { toConnection } from '../events/connection';
 import { checkedFilter } from '../filters';
+import { selects } from '../selection';
 import { warn } from '../warnings';
 import { architectureOf, platformOf } from '../events/view';
 import type { QueryResolvers, SensorResolvers } from '../generated/resolvers-types';
@@ -19,9 +20,9 @@ export const eventCounts: QueryResolvers['eventCounts'] = async (_parent, args, 
   return buckets;
 };
 
-export const sensors: QueryResolvers['sensors'] = async (_parent, args, ctx) => {
+export const sensors: QueryResolvers['sensors'] = async (_parent, args, ctx, info) => {
   const first = args.first ?? 50;
-  const page = await ctx.search.sensors(args.filter ?? null, first, args.after ?? null, ctx.orgScope);
+  const page = await ctx.search.sensors(args.filter ?? null, first, args.after ?? null, ctx.orgScope, selects(info, 'totalCount'));
   return { totalCount: page.totalCount, nodes: page.nodes, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
 };
 

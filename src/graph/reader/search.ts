@@ -168,17 +168,42 @@ UNWIND $types AS t
 RETURN t AS type, EXISTS { MATCH (e:Event) WHERE e.type = t AND ${orgScope('e')} } AS stored`,
 };
 
-export const SENSORS: NamedQuery = {
-  name: 'sensors',
+/**
+ * Sensors filtered by hostname: every match is read, since the names that matched nothing are an
+ * error the caller reports (UNKNOWN_HOST). A small set: one org's hosts of those names.
+ */
+export const SENSORS_BY_HOSTNAME: NamedQuery = {
+  name: 'sensors by hostname',
   cypher: `
 MATCH (s:Sensor)
 WHERE ${orgScope('s')}
   AND ($orgIds IS NULL OR s.oid IN $orgIds)
-  AND ($hostnames IS NULL OR ${hostnameMatch('s.hostname', '$hostnames')})
+  AND ${hostnameMatch('s.hostname', '$hostnames')}
 WITH s ORDER BY s.uid
 WITH collect(s) AS rows
 RETURN size(rows) AS total, [x IN rows WHERE $after IS NULL OR x.uid > $after][0..$limit] AS page,
-       CASE WHEN $hostnames IS NULL THEN null ELSE [x IN rows | toLower(x.hostname)] END AS hostNames`,
+       [x IN rows | toLower(x.hostname)] AS hostNames`,
+};
+
+/**
+ * A page of sensors in key order, read from the uid index in order from the cursor: its cost does
+ * not grow with the fleet. The total is a separate question, asked only when the client selects it.
+ */
+export const SENSORS_PAGE: NamedQuery = {
+  name: 'sensors page',
+  cypher: `
+MATCH (s:Sensor)
+WHERE s.uid > coalesce($after, '') AND ${orgScope('s')} AND ($orgIds IS NULL OR s.oid IN $orgIds)
+WITH s ORDER BY s.uid LIMIT $limit
+RETURN collect(s) AS page`,
+};
+
+export const SENSORS_TOTAL: NamedQuery = {
+  name: 'sensors total',
+  cypher: `
+MATCH (s:Sensor)
+WHERE ${orgScope('s')} AND ($orgIds IS NULL OR s.oid IN $orgIds)
+RETURN count(s) AS total`,
 };
 
 export const SENSORS_BY_UID: NamedQuery = {
@@ -344,25 +369,38 @@ export class SearchReader {
     return uids.map((uid) => found.get(uid) ?? null);
   }
 
-  async sensors(filter: { orgIds?: readonly string[] | null; hostnames?: readonly string[] | null } | null, first: number, after: string | null, orgs: OrgScope) {
-    const result = await this.executor.read(SENSORS, {
-      orgs,
-      orgIds: filter?.orgIds?.length ? filter.orgIds : null,
-      hostnames: filter?.hostnames?.length ? filter.hostnames.map((h) => h.toLowerCase()) : null,
-      after: decodeCursor('sensors', after)?.uid ?? null,
-      limit: BigInt(first + 1),
-    });
-    const record = result.records[0];
-    await this.checkHosts(filter?.hostnames, record?.get('hostNames'), orgs);
-    const nodes = ((record?.get('page') as Node[] | undefined) ?? []).map(toSensorNode);
-    const page = nodes.slice(0, first);
+  async sensors(
+    filter: { orgIds?: readonly string[] | null; hostnames?: readonly string[] | null } | null,
+    first: number,
+    after: string | null,
+    orgs: OrgScope,
+    withTotal = true,
+  ) {
+    const params = { orgs, orgIds: filter?.orgIds?.length ? filter.orgIds : null, after: decodeCursor('sensors', after)?.uid ?? null, limit: BigInt(first + 1) };
+    let nodes: SensorNode[];
+    let totalCount = 0;
+    if (filter?.hostnames?.length) {
+      const record = (await this.executor.read(SENSORS_BY_HOSTNAME, { ...params, hostnames: filter.hostnames.map((h) => h.toLowerCase()) })).records[0];
+      await this.checkHosts(filter.hostnames, record?.get('hostNames'), orgs);
+      nodes = ((record?.get('page') as Node[] | undefined) ?? []).map(toSensorNode);
+      totalCount = Number(record?.get('total') ?? 0);
+    } else {
+      const [page, total] = await Promise.all([
+        this.executor.read(SENSORS_PAGE, params),
+        withTotal ? this.executor.read(SENSORS_TOTAL, params) : null,
+      ]);
+      nodes = ((page.records[0]?.get('page') as Node[] | undefined) ?? []).map(toSensorNode);
+      totalCount = Number(total?.records[0]?.get('total') ?? 0);
+    }
+    const slice = nodes.slice(0, first);
     // first: 0 is a count-only question: an empty page, and no cursor to continue from.
-    const last = page[page.length - 1];
+    const last = slice[slice.length - 1];
     return {
-      totalCount: Number(record?.get('total') ?? 0),
-      nodes: page,
+      totalCount,
+      nodes: slice,
       hasNextPage: nodes.length > first,
       endCursor: last ? encodeCursor('sensors', { uid: last.uid }) : null,
     };
   }
+
 }
