@@ -131,7 +131,10 @@ async function measureSize(events: number): Promise<SizeResult | null> {
       'events page (host + type)': async () => (await search.events({ hostnames: [hostname], eventTypes: ['DNS_REQUEST'] }, 'TIME_DESC', 50, null, null)).edges.length,
       'eventCounts fleet-wide by type': async () => (await search.counts('EVENT_TYPE', null, null, 100, null)).buckets.length,
       'eventCounts fleet-wide by hour': async () => (await search.counts('HOUR', null, null, 500, null)).buckets.length,
-      'sensors (first 50)': async () => (await search.sensors(null, 50, null, null)).nodes.length,
+      // Per host: its answer has a bucket per host, so it reads every host's rollups by nature.
+      'eventCounts fleet-wide by sensor (top 100)': async () => (await search.counts('SENSOR', null, null, 100, null)).buckets.length,
+      'sensors (first 50)': async () => (await search.sensors(null, 50, null, null, false)).nodes.length,
+      'sensors (first 50, totalCount)': async () => (await search.sensors(null, 50, null, null, true)).totalCount,
     };
     const timings = new Map<string, number[]>();
     const answers = new Map<string, number>();
