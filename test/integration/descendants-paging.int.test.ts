@@ -183,4 +183,34 @@ describe('descendants paging', () => {
       expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
   }, 300_000);
+  it('pages inside a level of 22,500 processes, in order from the cursor', async () => {
+    // A page from the middle of a wide level: the statement sorts the level whole and cuts (it once
+    // kept the best rows of a collected list, which Neo4j's memory accounting counted once per
+    // kept row, and a 100k-wide level failed at the transaction memory limit; bench:tree-pages).
+    const org = uniqueOrg('wide');
+    const root = atom();
+    const line = (self: string, parent: string | null, time: number) =>
+      JSON.stringify({ routing: { oid: org, sid: 'sensor-1', hostname: 'h1', event_type: 'NEW_PROCESS', event_time: time, this: self, ...(parent ? { parent } : {}) }, event: { FILE_PATH: 'C:\\x.exe' } });
+    const lines = [line(root, null, 1_699_999_999_000)];
+    const level2: { atom: string; time: number }[] = [];
+    for (let i = 0; i < 150; i++) {
+      const a = atom();
+      lines.push(line(a, root, 1_700_000_000_000 + i));
+      for (let j = 0; j < 150; j++) {
+        const c = { atom: atom(), time: 1_700_000_001_000 + ((i * 150 + j) % 997) };
+        level2.push(c);
+        lines.push(line(c.atom, a, c.time));
+      }
+    }
+    await ingestLines(runtime.executor, lines, 2000);
+    const order = [...level2].sort((a, b) => a.time - b.time || (`${org}/${a.atom}` < `${org}/${b.atom}` ? -1 : 1));
+    const at = 12_345;
+    const before = order[at - 1]!;
+    const after = encodeCursor('descendants', { d: 2, t: String(before.time), uid: `${org}/${before.atom}` });
+    const res = await run('query($a: ID!, $after: String) { descendants(atom: $a, first: 100, after: $after) { pageInfo { hasNextPage } nodes { atom } } }', { a: root, after });
+    expect(res.errors).toBeUndefined();
+    const page = res.data?.['descendants'] as { pageInfo: { hasNextPage: boolean }; nodes: { atom: string }[] };
+    expect(page.nodes.map((n) => n.atom)).toEqual(order.slice(at, at + 100).map((c) => c.atom));
+    expect(page.pageInfo.hasNextPage).toBe(true);
+  }, 300_000);
 });
