@@ -61,8 +61,10 @@ RETURN size(rows) AS total,
 
 /**
  * A page of descendants without totalCount: what follows the cursor, sorted and cut to the page,
- * not the whole tree sorted and counted; and `deeper`, whether a node at the bound has a child
- * the walk would follow (a deeper walk could find more; checked edge by edge, not walked). The walk's bound is the caller's choice:
+ * not the whole tree sorted and counted; and `deeper`, whether a walk one level past the bound
+ * reaches a node (a deeper walk could find more; asked only of a page that did not fill). In a
+ * PARENT cycle it may say yes where no new node lies: that costs one more try, never a row.
+ * The walk's bound is the caller's choice:
  * TreeReader asks it only down to the levels the page can reach (see pageBounds), not to
  * maxDepth. A node's depth is the shortest walk to it, so a walk bounded at B gives every node of
  * depth <= B the depth the maxDepth walk gives it, and none deeper: its rows are exactly the
@@ -75,20 +77,22 @@ export function descendantsPageQuery(depth: number): NamedQuery {
   if (!query) {
     query = {
       name: `descendants page (depth ${depth})`,
-      // Sorted whole, then cut: a top-k over a collected list would carry the list on each kept
-      // row, which Neo4j's memory accounting counts per row (101 x the list: 445 MB at 11k
-      // descendants, over the transaction limit at 100k); this sort holds one small row per node.
-      // `deeper` matters only to a page that did not fill (TreeReader then walks deeper), so the
-      // children of the bound level are looked for only then, and only until one is found.
+      // The cursor filters the walk as it streams and a top-k keeps the page: no list of the
+      // whole walk is made (a top-k over a collected list carried the list on every kept row,
+      // which Neo4j's memory accounting counts per row: a page inside a 100k-wide level failed at
+      // the transaction memory limit). `deeper` matters only to a page that did not fill
+      // (TreeReader then walks deeper), so only then is a path one level past the bound sought.
       cypher: `
 ${descendantsWalk(depth)}
-WITH d, depth, t,
-     $after IS NULL OR depth > $after.d OR (depth = $after.d AND (t > $after.t OR (t = $after.t AND d.uid > $after.uid))) AS next
-ORDER BY depth, t, d.uid
-WITH collect(CASE WHEN depth = ${depth} THEN d END) AS bound, collect(CASE WHEN next THEN {d: d, depth: depth, t: t} END) AS rows
-RETURN rows[0..$limit] AS page,
-       CASE WHEN size(rows) < $limit
-            THEN any(b IN bound WHERE EXISTS { (b)<-[:PARENT]-(c:Event WHERE ${live('c')} AND ($types IS NULL OR c.type IN $types)) })
+WHERE $after IS NULL OR depth > $after.d OR (depth = $after.d AND (t > $after.t OR (t = $after.t AND d.uid > $after.uid)))
+WITH d, depth, t ORDER BY depth, t, d.uid LIMIT $limit
+WITH collect({d: d, depth: depth, t: t}) AS page
+RETURN page,
+       CASE WHEN size(page) < $limit
+            THEN EXISTS {
+              MATCH (r:Event {uid: $uid}) (()<-[:PARENT]-(x:Event WHERE $types IS NULL OR x.type IN $types)){${depth}} (y)<-[:PARENT]-(e:Event)
+              WHERE e <> r AND ${live('r')} AND ${live('e')} AND ($types IS NULL OR e.type IN $types)
+            }
             ELSE false END AS deeper`,
     };
     descendantsPageCache.set(depth, query);
