@@ -5,7 +5,9 @@
  * (default ~/.cache/atomgraph/bench-scale/<size>), then each question is asked BENCH_SCALE_ROUNDS
  * times (default 200, after 10 warm-up rounds) through the same readers the API runs (the driver
  * floor: no HTTP, no GraphQL). Reported per size: p50/p99 per question, the store's size on disk
- * per million events, and, last size over first, the ratio of each p50 and p99.
+ * per million events, and, last size over first, the ratio of each p50 and p99. Each graph also
+ * holds a 100k-process tree in an org of its own (bench/lib/big-tree.ts, written once), paged at
+ * page 1, above its widest level and inside it.
  * Results: bench/results/scale-<timestamp>.json and a markdown table on stdout. The kept Neo4j's
  * page cache and heap: BENCH_NEO4J_PAGECACHE and BENCH_NEO4J_HEAP (default 3g each), reported.
  * A load takes hours at 10M events: Ctrl-C (or SIGTERM) stops it after the batches in flight and
@@ -15,6 +17,7 @@
 import { execFileSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { bigTreeOnce, type BigTreeRow } from './lib/big-tree';
 import { keptBenchNeo4j } from './lib/neo4j';
 import { writeResult } from './lib/results';
 import { percentile, round1 } from './lib/stats';
@@ -23,6 +26,7 @@ import { loadFleetOnce } from '../src/demo/load-fleet';
 import { withDefaults } from '../src/generate';
 import { createDriver } from '../src/graph/driver';
 import { GraphExecutor, type NamedQuery } from '../src/graph/executor';
+import { encodeCursor } from '../src/graph/reader/cursor';
 import { EventReader } from '../src/graph/reader/events';
 import { SearchReader } from '../src/graph/reader/search';
 import { SightingReader } from '../src/graph/reader/sightings';
@@ -122,11 +126,24 @@ async function measureSize(events: number): Promise<SizeResult | null> {
       after = page.edges[page.edges.length - 1]!.cursor;
       cursors.push(after);
     }
+    // The 100k-process tree: cursors of pages above its widest level (levels 1-4) and inside it (level 5).
+    const big = await bigTreeOnce(executor, log);
+    const bigRoot = (await reader.byAtom(big.rootAtom, null, null))!;
+    const cursorBefore = (r: BigTreeRow) => encodeCursor('descendants', { d: r.depth, t: String(r.time), uid: r.uid });
+    const bigPages = { above: [] as string[], inside: [] as string[] };
+    for (let p = 2; (p - 1) * TREE_PAGE < big.rows.length; p++) {
+      const last = big.rows[(p - 1) * TREE_PAGE - 1]!;
+      (big.rows[(p - 1) * TREE_PAGE]!.depth < 5 ? bigPages.above : bigPages.inside).push(cursorBefore(last));
+    }
+    const bigPage = async (after: string | null) => (await trees.descendants(bigRoot.uid, TREE_DEPTH, null, TREE_PAGE, after, null, false)).edges.length;
     const questions: Record<string, (round: number) => Promise<number>> = {
       'event by atom': async (r) => Number((await reader.byAtom(atoms[r % atoms.length]!, null, null)) !== null),
       'ancestors (maxDepth 20)': async (r) => (await reader.ancestorsOfAtom(atoms[(r * 7) % atoms.length]!, 20, null, null)).length,
       'tree page 1 (first 100, no totalCount)': async () => (await trees.descendants(root.uid, TREE_DEPTH, null, TREE_PAGE, null, null, false)).edges.length,
       'tree page 2..N': async (r) => (cursors.length === 0 ? 0 : (await trees.descendants(root.uid, TREE_DEPTH, null, TREE_PAGE, cursors[r % cursors.length]!, null, false)).edges.length),
+      '100k tree: page 1': async () => bigPage(null),
+      '100k tree: a page above its widest level': async (r) => bigPage(bigPages.above[(r * 7) % bigPages.above.length]!),
+      '100k tree: a page inside its widest level (100,000 wide)': async (r) => bigPage(bigPages.inside[(r * 97) % bigPages.inside.length]!),
       'sightings of the commonest hash': async () => (await sightings.sightings('HASH', hash, null, 50, null, null)).edges.length,
       'events page (host + type)': async () => (await search.events({ hostnames: [hostname], eventTypes: ['DNS_REQUEST'] }, 'TIME_DESC', 50, null, null)).edges.length,
       'eventCounts fleet-wide by type': async () => (await search.counts('EVENT_TYPE', null, null, 100, null)).buckets.length,
