@@ -135,6 +135,20 @@ describe('count rollups', () => {
     );
     expect(orgRows.filter((r) => Number(r.get('count')) !== Number(r.get('actual'))).map((r) => r.toObject())).toEqual([]);
     expect(orgRows.reduce((n, r) => n + Number(r.get('count')), 0)).toBe(Number(total[0]!.get('stored')));
+    // The host level: each against the events of its sensor, hostname and hour, whatever their type.
+    const hostRows = await cypher(
+      `MATCH (r:HostEventRollup {oid: $org})
+       CALL (r) {
+         MATCH (e:Event {oid: r.oid})
+         WHERE e.placeholder = false AND e.type IS NOT NULL AND e.time >= r.hour AND e.time < r.hour + 3600000
+           AND coalesce(e.sid, '') = coalesce(r.sid, '') AND coalesce(e.hostname, '') = coalesce(r.hostname, '')
+         RETURN count(e) AS actual
+       }
+       RETURN r.uid AS uid, r.count AS count, actual`,
+      { org },
+    );
+    expect(hostRows.filter((r) => Number(r.get('count')) !== Number(r.get('actual'))).map((r) => r.toObject())).toEqual([]);
+    expect(hostRows.reduce((n, r) => n + Number(r.get('count')), 0)).toBe(Number(total[0]!.get('stored')));
   }
 
   /** Every detection rollup of the org against a count over its stored detections, and none left out. */
@@ -176,12 +190,12 @@ describe('count rollups', () => {
 
   /**
    * `field` (eventCounts or detectionCounts) by each group, as expected from the file, and answered
-   * from the rollups: for event counts, the org level unless the group names a host.
+   * from the rollups: for event counts, the org level unless the group names a host, then the host level.
    */
   async function expectCountsFromRollups(field: 'eventCounts' | 'detectionCounts', org: string, expected: Record<string, [string, number][]>) {
     for (const [group, want] of Object.entries(expected)) {
       const rollupQuery =
-        field === 'detectionCounts' ? 'detection counts from rollups' : `event counts from ${group === 'SENSOR' || group === 'HOSTNAME' ? 'sensor' : 'org'} rollups`;
+        field === 'detectionCounts' ? 'detection counts from rollups' : `event counts from ${group === 'SENSOR' || group === 'HOSTNAME' ? 'host' : 'org'} rollups`;
       queries.length = 0;
       const res = await run(`query($o: [String!]) { ${field}(groupBy: ${group}, filter: {orgIds: $o}, limit: 500) { key count } }`, { o: [org] });
       expect(res.errors).toBeUndefined();
@@ -200,6 +214,16 @@ describe('count rollups', () => {
       HOUR: countBy(events, (e) => new Date(Math.floor(e.time / HOUR) * HOUR).toISOString()),
       DAY: countBy(events, (e) => new Date(Math.floor(e.time / DAY) * DAY).toISOString()),
     });
+
+  /** By host and type: the per-sensor level, the only one that holds both. */
+  async function expectHostTypeCountsAsFile(org: string, events: readonly FileEvent[]) {
+    queries.length = 0;
+    const res = await run(`query($o: [String!]) { eventCounts(groupBy: SENSOR, thenBy: EVENT_TYPE, filter: {orgIds: $o}, limit: 500) { key thenKey count } }`, { o: [org] });
+    expect(res.errors).toBeUndefined();
+    const got = (res.data?.['eventCounts'] as { key: string; thenKey: string; count: number }[]).map((b) => [`${b.key} ${b.thenKey}`, Number(b.count)] as [string, number]);
+    expect(got.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(countBy(events, (e) => (e.sid === null ? null : `${e.sid} ${e.type}`)));
+    expect(queries.some((q) => q.startsWith('event counts from sensor rollups'))).toBe(true);
+  }
 
   /** detectionCounts by each group, against the file. */
   const expectDetectionCountsAsFile = (org: string, detections: readonly FileDetection[]) =>
@@ -230,6 +254,7 @@ describe('count rollups', () => {
     await loadInOrder(runtime, shuffled(lines, 1), 300);
     await expectRollupsExact(org);
     await expectCountsAsFile(org, [...all.values()]);
+    await expectHostTypeCountsAsFile(org, [...all.values()]);
     await expectDetectionRollupsExact(org);
     await expectDetectionCountsAsFile(org, detections);
 
@@ -238,6 +263,7 @@ describe('count rollups', () => {
     await loadInOrder(runtime, lines, 2000);
     await expectRollupsExact(org);
     await expectCountsAsFile(org, [...all.values()]);
+    await expectHostTypeCountsAsFile(org, [...all.values()]);
     await expectDetectionRollupsExact(org);
     await expectDetectionCountsAsFile(org, detections);
 
@@ -248,6 +274,7 @@ describe('count rollups', () => {
     await prune(runtime.executor, { before: BigInt(cutoff), orgs: [org], batchSize: 250, settleMs: 0 });
     await expectRollupsExact(org);
     await expectCountsAsFile(org, [...all.values()].filter((e) => e.time >= cutoff));
+    await expectHostTypeCountsAsFile(org, [...all.values()].filter((e) => e.time >= cutoff));
     const kept = detections.filter((d) => d.time >= cutoff);
     expect(kept.length).toBeLessThan(detections.length);
     await expectDetectionRollupsExact(org);

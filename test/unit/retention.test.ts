@@ -1,7 +1,8 @@
 import { parseConfig } from '../../src/config/env';
 import { parseCutoff } from '../../src/domain/time';
 import { rollupLevel, rollupsAnswer } from '../../src/graph/reader/search';
-import { orgRollupsOf, orgRollupUid, rollupUid, rollupsOf } from '../../src/graph/writer/rollups';
+import { rollupUid, rollupsOf } from '../../src/graph/writer/rollups';
+import { HOST_LEVEL, ORG_LEVEL, summedRowsOf, summedUid } from '../../src/graph/writer/summed-rollups';
 import type { EventRow } from '../../src/graph/writer/rows';
 
 describe('prune --before', () => {
@@ -62,22 +63,35 @@ describe('rollups', () => {
     expect(rollupsAnswer('EVENT_TYPE', null, { commandLine: { contains: 'x' } })).toBe(false);
     expect(rollupsAnswer('EVENT_TYPE', null, { hostnames: [] })).toBe(true);
   });
-  it('sum per org, type and hour across sensors, in key order', () => {
+  it('sum per org, type and hour, and per host and hour, in key order', () => {
     const hour = 1_717_200_000_000n - (1_717_200_000_000n % 3_600_000n);
     const rows = [row('a', hour, 'NEW_PROCESS', 's2'), row('b', hour + 5n), row('c', hour + 6n, 'DNS_REQUEST', 's2'), row('d', hour + 7n, 'DNS_REQUEST', null), row('e', hour + 3_600_000n)];
-    const org = orgRollupsOf(rollupsOf(rows));
-    expect(org.map((r) => [r.uid, r.count])).toEqual([
-      [orgRollupUid('o', 'DNS_REQUEST', hour), 3],
-      [orgRollupUid('o', 'DNS_REQUEST', hour + 3_600_000n), 1],
-      [orgRollupUid('o', 'NEW_PROCESS', hour), 1],
+    const rollups = rollupsOf(rows);
+    const key = (type: string, h: bigint) => summedUid(ORG_LEVEL, { oid: 'o', type, sid: null, hostname: null, hour: h });
+    expect(key('DNS_REQUEST', hour)).toBe(`o/DNS_REQUEST|${hour}`);
+    expect(summedRowsOf(ORG_LEVEL, rollups).map((r) => [r.uid, r.count])).toEqual([
+      [key('DNS_REQUEST', hour), 3],
+      [key('DNS_REQUEST', hour + 3_600_000n), 1],
+      [key('NEW_PROCESS', hour), 1],
+    ]);
+    const host = (sid: string | null, h: bigint) => summedUid(HOST_LEVEL, { oid: 'o', sid, hostname: 'h', type: 'X', hour: h });
+    expect(host(null, hour)).toBe(`o/|h|${hour}`);
+    expect(summedRowsOf(HOST_LEVEL, rollups).map((r) => [r.uid, r.count, r.sid, r.type])).toEqual([
+      [host('s1', hour), 1, 's1', undefined],
+      [host('s1', hour + 3_600_000n), 1, 's1', undefined],
+      [host('s2', hour), 2, 's2', undefined],
+      [host(null, hour), 1, null, undefined],
     ]);
   });
-  it('answer fleet-wide counts from the org level, and anything about a host from the sensor level', () => {
+  it('answer from the coarsest level that holds every key the question names', () => {
     expect(rollupLevel('EVENT_TYPE', null, null)).toBe('org');
     expect(rollupLevel('DAY', 'EVENT_TYPE', { orgIds: ['o'], eventTypes: ['X'], from: 0n })).toBe('org');
     expect(rollupLevel('EVENT_TYPE', null, { sensorIds: [] })).toBe('org');
+    expect(rollupLevel('HOSTNAME', null, null)).toBe('host');
+    expect(rollupLevel('HOUR', 'SENSOR', null)).toBe('host');
+    expect(rollupLevel('HOUR', null, { sensorIds: ['s'] })).toBe('host');
     expect(rollupLevel('EVENT_TYPE', null, { sensorIds: ['s'] })).toBe('sensor');
-    expect(rollupLevel('HOSTNAME', null, null)).toBe('sensor');
-    expect(rollupLevel('HOUR', 'SENSOR', null)).toBe('sensor');
+    expect(rollupLevel('SENSOR', null, { eventTypes: ['X'] })).toBe('sensor');
+    expect(rollupLevel('HOSTNAME', 'EVENT_TYPE', null)).toBe('sensor');
   });
 });

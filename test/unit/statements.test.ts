@@ -92,6 +92,7 @@ const RENDERINGS: Record<string, () => { id: string; query: NamedQuery; params?:
   'search.ts rollupCountQuery': () => [
     { id: 'rollups by type then hour', query: rollupCountQuery('EVENT_TYPE', 'HOUR', 'sensor') },
     { id: 'org rollups by type then hour', query: rollupCountQuery('EVENT_TYPE', 'HOUR', 'org') },
+    { id: 'host rollups by sensor then day', query: rollupCountQuery('SENSOR', 'DAY', 'host') },
   ],
   'lateral.ts pathQuery': () => [{ id: '4 hops', query: pathQuery(4) }],
   'lateral.ts crossHostPathQuery': () => [{ id: '4 hops', query: crossHostPathQuery(4) }],

@@ -28,8 +28,8 @@ import {
   PRUNE_EVENTS,
   SENSORS_OF,
   SETTLED_EVENTS,
-  UNCOUNT_ORG_ROLLUPS,
   UNCOUNT_ROLLUPS,
+  UNCOUNT_SUMMED_ROLLUPS,
   UNCOUNT_SENSORS,
   UNCOUNT_SIGHTINGS,
 } from './statements';
@@ -141,7 +141,7 @@ export async function prune(executor: GraphExecutor, options: PruneOptions): Pro
         const sensors = (await run(SENSORS_OF, { uids: marked })).records.map((r) => ({ uid: r.get('uid') as string, count: r.get('count') as bigint | number }));
         await run(UNCOUNT_SIGHTINGS, { uids: marked });
         await run(UNCOUNT_ROLLUPS, { uids: marked });
-        await run(UNCOUNT_ORG_ROLLUPS, { uids: marked });
+        for (const uncount of UNCOUNT_SUMMED_ROLLUPS) await run(uncount, { uids: marked });
         if (sensors.length > 0) await run(UNCOUNT_SENSORS, { sensors });
         const last = rows.reduce((max, r) => {
           const t = BigInt(r.get('time') as bigint | number);

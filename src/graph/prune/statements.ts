@@ -18,7 +18,8 @@
 import type { NamedQuery } from '../executor';
 import { GOING_LABEL } from '../reader/scope';
 import { DETECTION_ROLLUP_KEYS_CYPHER } from '../writer/detection-rollups';
-import { ORG_ROLLUP_UID_CYPHER, ROLLUP_UID_CYPHER } from '../writer/rollups';
+import { ROLLUP_UID_CYPHER } from '../writer/rollups';
+import { eventUidCypher, SUMMED_LEVELS } from '../writer/summed-rollups';
 
 /**
  * How many events and detections a prune would take (dry run and the progress bar's total): those
@@ -240,7 +241,7 @@ RETURN e.oid + '/' + e.sid AS uid, count(*) AS count`,
 };
 
 /** The marked events off the count rollups of one level (`label`, keyed by `key`); a rollup left at zero goes. */
-function uncountRollups(level: string, label: 'EventRollup' | 'OrgEventRollup', key: string): NamedQuery {
+function uncountRollups(level: string, label: 'EventRollup' | 'OrgEventRollup' | 'HostEventRollup', key: string): NamedQuery {
   return {
     name: `prune: uncount ${level} rollups`,
     cypher: `
@@ -257,4 +258,5 @@ DELETE r`,
 }
 
 export const UNCOUNT_ROLLUPS = uncountRollups('sensor', 'EventRollup', ROLLUP_UID_CYPHER);
-export const UNCOUNT_ORG_ROLLUPS = uncountRollups('org', 'OrgEventRollup', ORG_ROLLUP_UID_CYPHER);
+/** The same for each summed level, in SUMMED_LEVELS order. */
+export const UNCOUNT_SUMMED_ROLLUPS: readonly NamedQuery[] = SUMMED_LEVELS.map((l) => uncountRollups(l.name, l.label, eventUidCypher(l)));

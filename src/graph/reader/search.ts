@@ -10,7 +10,8 @@ import { AppError, ErrorCode } from '../../errors/codes';
 import { closest } from '../../domain/suggest';
 import { compileEventFilter, hostnameMatch, unmatchedHostnames, type Compiled, type EventFilter } from './event-filter';
 import { type OrgScope, toEventNode } from './events';
-import { EVENT_ROLLUPS_MARKER, ORG_EVENT_ROLLUPS_MARKER } from '../writer/rollup-state';
+import { EVENT_ROLLUPS_MARKER } from '../writer/rollup-state';
+import { HOST_LEVEL, ORG_LEVEL } from '../writer/summed-rollups';
 import type { Page } from './trees';
 import { toBigInt as big, toStr as str } from './values';
 import { orgScope } from './scope';
@@ -106,24 +107,28 @@ export function rollupsAnswer(group: CountGroup, then: CountGroup | null, filter
   return aligned(f.from) && aligned(f.to);
 }
 
-/** Which rollups answer a count: per sensor, or per org (types x hours, whatever the fleet's size). */
-export type RollupLevel = 'sensor' | 'org';
+/** Which rollups answer a count (summed-rollups.ts): the coarsest that holds every key the question names. */
+export type RollupLevel = 'sensor' | 'host' | 'org';
 
 /**
- * The org level answers when nothing asks for a host: not grouped by host or sensor, no sensor
- * filter. Callers have checked rollupsAnswer first.
+ * org: nothing in the question names a host (group, thenBy, sensorIds). host: no event type in it
+ * (group, thenBy, eventTypes). sensor: both. Callers have checked rollupsAnswer first.
  */
 export function rollupLevel(group: CountGroup, then: CountGroup | null, filter: EventFilter | null): RollupLevel {
-  const byHost = HOST_GROUPS.has(group) || (then !== null && HOST_GROUPS.has(then));
-  return byHost || (filter?.sensorIds?.length ?? 0) > 0 ? 'sensor' : 'org';
+  const names = (keys: ReadonlySet<CountGroup>) => keys.has(group) || (then !== null && keys.has(then));
+  const needsHost = names(HOST_GROUPS) || (filter?.sensorIds?.length ?? 0) > 0;
+  const needsType = names(TYPE_GROUPS) || (filter?.eventTypes?.length ?? 0) > 0;
+  return !needsHost ? 'org' : needsType ? 'sensor' : 'host';
 }
 
-const ROLLUP_LABELS: Record<RollupLevel, string> = { sensor: 'EventRollup', org: 'OrgEventRollup' };
+const TYPE_GROUPS: ReadonlySet<CountGroup> = new Set(['EVENT_TYPE']);
+const ROLLUP_LABELS: Record<RollupLevel, string> = { sensor: 'EventRollup', host: 'HostEventRollup', org: 'OrgEventRollup' };
 
 /** eventCounts summed from the rollups: the same buckets, in the same order, as countQuery. */
 export function rollupCountQuery(group: CountGroup, then: CountGroup | null, level: RollupLevel): NamedQuery {
   const byHost = HOST_GROUPS.has(group) || (then !== null && HOST_GROUPS.has(then));
-  if (byHost && level === 'org') throw new Error(`org rollups hold no host: ${group}${then ? ` x ${then}` : ''}`);
+  const byType = TYPE_GROUPS.has(group) || (then !== null && TYPE_GROUPS.has(then));
+  if ((byHost && level === 'org') || (byType && level === 'host')) throw new Error(`${level} rollups do not hold ${group}${then ? ` x ${then}` : ''}`);
   const order = TIME_GROUPS.has(group)
     ? `key ASC, ${then && TIME_GROUPS.has(then) ? 'thenKey ASC, ' : ''}n DESC, thenKey ASC, org ASC, sid ASC`
     : `n DESC, key ASC, thenKey ASC, org ASC, sid ASC`;
@@ -132,8 +137,8 @@ export function rollupCountQuery(group: CountGroup, then: CountGroup | null, lev
     cypher: `
 CALL () {
   MATCH (r:${ROLLUP_LABELS[level]})
-  WHERE ${orgScope('r')} AND ($orgIds IS NULL OR r.oid IN $orgIds)${level === 'sensor' ? ' AND ($sids IS NULL OR r.sid IN $sids)' : ''}
-    AND ($types IS NULL OR r.type IN $types) AND ($from IS NULL OR r.hour >= $from) AND ($to IS NULL OR r.hour < $to)
+  WHERE ${orgScope('r')} AND ($orgIds IS NULL OR r.oid IN $orgIds)${level !== 'org' ? ' AND ($sids IS NULL OR r.sid IN $sids)' : ''}
+    ${level !== 'host' ? 'AND ($types IS NULL OR r.type IN $types) ' : ''}AND ($from IS NULL OR r.hour >= $from) AND ($to IS NULL OR r.hour < $to)
   WITH r.oid AS org, ${ROLLUP_KEYS[group]!} AS key, ${then ? ROLLUP_KEYS[then]! : 'null'} AS thenKey, ${byHost ? 'r.sid' : 'null'} AS sid, sum(r.count) AS n
   WHERE key IS NOT NULL${then ? ' AND thenKey IS NOT NULL' : ''} AND n > 0
   WITH org, key, thenKey, sid, n ORDER BY ${order} LIMIT $limit
@@ -275,21 +280,22 @@ export class SearchReader {
   }
 
   /** Which rollup levels hold every stored event (a positive answer is kept: it never turns back). */
-  private readonly rollupsReady: Record<RollupLevel, boolean> = { sensor: false, org: false };
+  private readonly rollupsReady: Record<RollupLevel, boolean> = { sensor: false, host: false, org: false };
 
   private async ready(level: RollupLevel): Promise<boolean> {
     if (!this.rollupsReady[level]) {
-      const result = await this.executor.read(level === 'org' ? ORG_EVENT_ROLLUPS_MARKER.ready : EVENT_ROLLUPS_MARKER.ready);
+      const marker = level === 'sensor' ? EVENT_ROLLUPS_MARKER : level === 'host' ? HOST_LEVEL.marker : ORG_LEVEL.marker;
+      const result = await this.executor.read(marker.ready);
       this.rollupsReady[level] = result.records[0]?.get('ready') === true;
     }
     return this.rollupsReady[level];
   }
 
-  /** The rollups that answer this count exactly, the org level first; null: read the events. */
+  /** The rollups that answer this count exactly, the coarsest first; null: read the events. */
   private async useRollups(group: CountGroup, then: CountGroup | null, filter: EventFilter | null): Promise<RollupLevel | null> {
     if (!rollupsAnswer(group, then, filter)) return null;
     const level = rollupLevel(group, then, filter);
-    if (level === 'org' && (await this.ready('org'))) return 'org';
+    if (level !== 'sensor' && (await this.ready(level))) return level;
     return (await this.ready('sensor')) ? 'sensor' : null;
   }
 

@@ -43,6 +43,15 @@ export const SCHEMA_STATEMENTS: readonly NamedQuery[] = [
     cypher: 'CREATE INDEX org_event_rollup_org_hour IF NOT EXISTS FOR (r:OrgEventRollup) ON (r.oid, r.hour)',
   },
   {
+    name: 'constraint host_event_rollup_uid',
+    cypher: 'CREATE CONSTRAINT host_event_rollup_uid IF NOT EXISTS FOR (r:HostEventRollup) REQUIRE r.uid IS UNIQUE',
+  },
+  {
+    // eventCounts by host or sensor without a type: an org's hours, without each type's rollups.
+    name: 'index host_event_rollup_org_hour',
+    cypher: 'CREATE INDEX host_event_rollup_org_hour IF NOT EXISTS FOR (r:HostEventRollup) ON (r.oid, r.hour)',
+  },
+  {
     name: 'constraint detection_rollup_uid',
     cypher: 'CREATE CONSTRAINT detection_rollup_uid IF NOT EXISTS FOR (r:DetectionRollup) REQUIRE r.uid IS UNIQUE',
   },

@@ -8,8 +8,9 @@
 import { writeInBatches } from '../batches';
 import type { GraphExecutor, NamedQuery } from '../executor';
 import { BUILD_DETECTION_ROLLUPS, BUILD_DETECTION_TAG_ROLLUPS, DROP_DETECTION_ROLLUPS } from './detection-rollups';
-import { DETECTION_ROLLUPS_MARKER, EVENT_ROLLUPS_MARKER, ORG_EVENT_ROLLUPS_MARKER, type RollupMarker } from './rollup-state';
-import { BUILD_ORG_ROLLUPS, BUILD_ROLLUPS, DROP_ORG_ROLLUPS, DROP_ROLLUPS, HOUR_MS, ROLLUP_HOUR_SPAN } from './rollups';
+import { DETECTION_ROLLUPS_MARKER, EVENT_ROLLUPS_MARKER, type RollupMarker } from './rollup-state';
+import { BUILD_ROLLUPS, DROP_ROLLUPS, HOUR_MS } from './rollups';
+import { buildSummed, dropSummed, ROLLUP_HOUR_SPAN, SUMMED_LEVELS, type SummedLevel } from './summed-rollups';
 
 /** One window of time per transaction: a day of a large fleet is a few million events. */
 const WINDOW_MS = HOUR_MS * 6n;
@@ -40,25 +41,25 @@ interface RollupRebuild {
   counted: string;
 }
 
-/** Both levels: per sensor from the events of each window, then per org from those rollups. */
+/** Every level: per sensor from the events of each window, then the summed levels from those rollups. */
 const EVENT_ROLLUPS: RollupRebuild = {
-  markers: [EVENT_ROLLUPS_MARKER, ORG_EVENT_ROLLUPS_MARKER],
+  markers: [EVENT_ROLLUPS_MARKER, ...SUMMED_LEVELS.map((l) => l.marker)],
   unmarkFirst: false,
   drop: DROP_ROLLUPS,
   span: timeSpan('Event'),
-  build: [BUILD_ROLLUPS, BUILD_ORG_ROLLUPS],
+  build: [BUILD_ROLLUPS, ...SUMMED_LEVELS.map(buildSummed)],
   counted: 'events',
 };
 
-/** The org level alone, summed from the per-sensor rollups (a graph counted before it existed). */
-const ORG_EVENT_ROLLUPS: RollupRebuild = {
-  markers: [ORG_EVENT_ROLLUPS_MARKER],
+/** One summed level alone, from the per-sensor rollups (a graph counted before it existed). */
+const summedRebuild = (level: SummedLevel): RollupRebuild => ({
+  markers: [level.marker],
   unmarkFirst: true,
-  drop: DROP_ORG_ROLLUPS,
+  drop: dropSummed(level),
   span: ROLLUP_HOUR_SPAN,
-  build: [BUILD_ORG_ROLLUPS],
+  build: [buildSummed(level)],
   counted: 'events',
-};
+});
 
 const DETECTION_ROLLUPS: RollupRebuild = {
   markers: [DETECTION_ROLLUPS_MARKER],
@@ -96,14 +97,19 @@ export function rebuildEventRollups(executor: GraphExecutor): Promise<number> {
 }
 
 /**
- * Migrate: sums the org rollups from the per-sensor ones when the per-sensor ones are whole and
- * the org ones are not yet (a graph counted before they existed). Returns the events counted, or
- * null when there was nothing to do.
+ * Migrate: sums each summed level from the per-sensor rollups when those are whole and the level
+ * is not yet (a graph counted before it existed, or just imported). Returns the levels summed.
  */
-export async function completeOrgEventRollups(executor: GraphExecutor): Promise<number | null> {
+export async function completeSummedRollups(executor: GraphExecutor): Promise<string[]> {
   const ready = async (marker: RollupMarker) => (await executor.read(marker.ready)).records[0]?.get('ready') === true;
-  if ((await ready(ORG_EVENT_ROLLUPS_MARKER)) || !(await ready(EVENT_ROLLUPS_MARKER))) return null;
-  return rebuild(executor, ORG_EVENT_ROLLUPS);
+  if (!(await ready(EVENT_ROLLUPS_MARKER))) return [];
+  const summed: string[] = [];
+  for (const level of SUMMED_LEVELS) {
+    if (await ready(level.marker)) continue;
+    await rebuild(executor, summedRebuild(level));
+    summed.push(level.name);
+  }
+  return summed;
 }
 
 /** Returns the number of detections counted. Unmarked first, so a server that has not yet trusted them reads detections meanwhile. */

@@ -47,6 +47,7 @@ MERGE ${marker}
 }
 
 export const EVENT_ROLLUPS_MARKER = rollupMarker('events', 'Event');
-/** The org level of the event rollups, trusted on its own: a graph counted before it existed gets it at migrate. */
+/** The summed levels of the event rollups (summed-rollups.ts), each trusted on its own: a graph counted before one existed gets it at migrate. */
 export const ORG_EVENT_ROLLUPS_MARKER = rollupMarker('orgEvents', 'Event');
+export const HOST_EVENT_ROLLUPS_MARKER = rollupMarker('hostEvents', 'Event');
 export const DETECTION_ROLLUPS_MARKER = rollupMarker('detections', 'Detection');

@@ -5,10 +5,8 @@
  * counts are: at ingest from the events a batch stored for the first time (replays, duplicates
  * and a carried copy's replacement add nothing), and by prune, which takes its events off.
  *
- * A second level, (:OrgEventRollup) per org, event type and hour, answers the fleet-wide counts
- * (by type, hour or day, no sensor in the filter): they read types x hours, not hosts x types x
- * hours, so they cost the same at 1,000 hosts as at 100. It is kept in the same transactions as
- * the per-sensor level, from the same increments, so the two always agree.
+ * Two coarser levels are summed from these (summed-rollups.ts): per org, type and hour, and per
+ * host and hour.
  */
 import type { NamedQuery } from '../executor';
 import { GOING_LABEL } from '../reader/scope';
@@ -56,37 +54,6 @@ export function rollupsOf(rows: readonly EventRow[]): RollupRow[] {
   return [...out.values()];
 }
 
-/** The key of an org-level rollup; ORG_ROLLUP_UID_CYPHER computes the same from an event node. */
-export function orgRollupUid(oid: string, type: string, hour: bigint): string {
-  return `${oid}/${type}|${hour}`;
-}
-
-/** orgRollupUid in Cypher, from three Cypher expressions. */
-const orgRollupKey = (oid: string, type: string, hour: string) => `${oid} + '/' + ${type} + '|' + toString(${hour})`;
-
-/** orgRollupUid in Cypher, for an event node `e`. */
-export const ORG_ROLLUP_UID_CYPHER = orgRollupKey('e.oid', 'e.type', '(e.time / 3600000) * 3600000');
-
-export interface OrgRollupRow {
-  uid: string;
-  oid: string;
-  type: string;
-  hour: bigint;
-  count: number;
-}
-
-/** The per-sensor increments summed per org, type and hour, in key order (the lock order of two batches in flight). */
-export function orgRollupsOf(rollups: readonly RollupRow[]): OrgRollupRow[] {
-  const out = new Map<string, OrgRollupRow>();
-  for (const r of rollups) {
-    const uid = orgRollupUid(r.oid, r.type, r.hour);
-    const o = out.get(uid);
-    if (o) o.count += r.count;
-    else out.set(uid, { uid, oid: r.oid, type: r.type, hour: r.hour, count: r.count });
-  }
-  return [...out.values()].sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
-}
-
 /** Counts are INTEGER: `count` is a JS number, which the driver sends as FLOAT. */
 export const UPDATE_ROLLUPS: NamedQuery = {
   name: 'ingest: update rollups',
@@ -97,49 +64,10 @@ MERGE (r:EventRollup {uid: x.uid})
 SET r.count = r.count + toInteger(x.count)`,
 };
 
-export const UPDATE_ORG_ROLLUPS: NamedQuery = {
-  name: 'ingest: update org rollups',
-  cypher: `
-UNWIND $rollups AS x
-MERGE (r:OrgEventRollup {uid: x.uid})
-  ON CREATE SET r.oid = x.oid, r.type = x.type, r.hour = x.hour, r.count = 0
-SET r.count = r.count + toInteger(x.count)`,
-};
-
-/** Rebuild, step 1: the rollups there are go (both levels), a batch at a time. */
+/** Rebuild, step 1: the rollups there are go (every level), a batch at a time. */
 export const DROP_ROLLUPS: NamedQuery = {
   name: 'rollups: drop a batch',
-  cypher: `MATCH (r) WHERE r:EventRollup OR r:OrgEventRollup WITH r LIMIT $limit DELETE r RETURN count(*) AS n`,
-};
-
-/** Org rollups only, before they are summed again from the per-sensor ones. */
-export const DROP_ORG_ROLLUPS: NamedQuery = {
-  name: 'rollups: drop a batch of org rollups',
-  cypher: `MATCH (r:OrgEventRollup) WITH r LIMIT $limit DELETE r RETURN count(*) AS n`,
-};
-
-/** The first and last hour of the per-sensor rollups, to sum them into org rollups in windows. */
-export const ROLLUP_HOUR_SPAN: NamedQuery = {
-  name: 'rollups: hour span',
-  cypher: `
-CALL () { MATCH (r:EventRollup) RETURN r.hour AS first ORDER BY r.hour ASC LIMIT 1 }
-CALL () { MATCH (r:EventRollup) RETURN r.hour AS last ORDER BY r.hour DESC LIMIT 1 }
-RETURN first, last`,
-};
-
-/**
- * The org rollups of one window of time, summed from its per-sensor rollups (never from events:
- * a graph counted before org rollups existed gets them without reading an event).
- */
-export const BUILD_ORG_ROLLUPS: NamedQuery = {
-  name: 'rollups: build org rollups of a window',
-  cypher: `
-MATCH (s:EventRollup) WHERE s.hour >= $from AND s.hour < $to
-WITH s.oid AS oid, s.type AS type, s.hour AS hour, sum(s.count) AS n
-MERGE (r:OrgEventRollup {uid: ${orgRollupKey('oid', 'type', 'hour')}})
-  ON CREATE SET r.oid = oid, r.type = type, r.hour = hour, r.count = 0
-SET r.count = r.count + n
-RETURN sum(n) AS events`,
+  cypher: `MATCH (r) WHERE r:EventRollup OR r:OrgEventRollup OR r:HostEventRollup WITH r LIMIT $limit DELETE r RETURN count(*) AS n`,
 };
 
 /** Rebuild, step 2: the rollups of one window of time (whole hours), from its stored events. */

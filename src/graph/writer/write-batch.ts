@@ -8,7 +8,8 @@ import type { GraphExecutor } from '../executor';
 import type { FeedLogWriter } from '../feed-log';
 import { encodeRow } from './columns';
 import type { EventRow } from './rows';
-import { orgRollupsOf, rollupsOf, UPDATE_ORG_ROLLUPS, UPDATE_ROLLUPS } from './rollups';
+import { rollupsOf, UPDATE_ROLLUPS } from './rollups';
+import { SUMMED_LEVELS, summedRowsOf, updateSummed } from './summed-rollups';
 import { placeholderReports, REPORT } from './snapshots';
 import { DESCRIBE_PLACEHOLDERS, FORGET_SNAPSHOTS, LINK_CARRIED, UPDATE_SENSORS, UPDATE_SIGHTINGS, WRITE_EVENTS } from './statements';
 
@@ -78,7 +79,7 @@ export async function writeBatch(executor: GraphExecutor, rows: readonly EventRo
     const rollups = rollupsOf(fresh).sort(byKey((r) => r.uid));
     if (rollups.length > 0) {
       await run(UPDATE_ROLLUPS, { rollups });
-      await run(UPDATE_ORG_ROLLUPS, { rollups: orgRollupsOf(rollups) });
+      for (const level of SUMMED_LEVELS) await run(updateSummed(level), { rollups: summedRowsOf(level, rollups) });
     }
     if (feedLog) await feedLog.record(run, 'events', fresh.map((r) => r.uid));
     return fresh;
