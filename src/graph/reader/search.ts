@@ -408,5 +408,4 @@ export class SearchReader {
       endCursor: last ? encodeCursor('sensors', { uid: last.uid }) : null,
     };
   }
-
 }
