@@ -145,6 +145,7 @@ async function measureSize(events: number): Promise<SizeResult | null> {
       '100k tree: a page above its widest level': async (r) => bigPage(bigPages.above[(r * 7) % bigPages.above.length]!),
       '100k tree: a page inside its widest level (100,000 wide)': async (r) => bigPage(bigPages.inside[(r * 97) % bigPages.inside.length]!),
       'sightings of the commonest hash': async () => (await sightings.sightings('HASH', hash, null, 50, null, null)).edges.length,
+      'sightings of the commonest hash (no totalCount)': async () => (await sightings.sightings('HASH', hash, null, 50, null, null, false)).edges.length,
       'events page (host + type)': async () => (await search.events({ hostnames: [hostname], eventTypes: ['DNS_REQUEST'] }, 'TIME_DESC', 50, null, null)).edges.length,
       'eventCounts fleet-wide by type': async () => (await search.counts('EVENT_TYPE', null, null, 100, null)).buckets.length,
       'eventCounts fleet-wide by hour': async () => (await search.counts('HOUR', null, null, 500, null)).buckets.length,

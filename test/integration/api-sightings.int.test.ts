@@ -62,6 +62,42 @@ describe('sightings and prevalence through GraphQL', () => {
     }
   });
 
+  it('pages the hosts earliest first from its cursors, and counts them only when totalCount is asked for', async () => {
+    // Five hosts of a fresh org saw one hash; two at the same time (the key breaks the tie).
+    const org = uniqueOrg('sightpage');
+    const v = 'ab'.repeat(32);
+    const lines = [3, 1, 2, 2, 5].map((t, i) =>
+      JSON.stringify({ routing: { oid: org, sid: `sensor-${i}`, hostname: `h${i}`, event_type: 'NEW_PROCESS', event_time: 1_700_000_000_000 + t * 1000, this: `${i}`.repeat(32).slice(0, 32) }, event: { FILE_PATH: 'C:\\x.exe', HASH: v } }),
+    );
+    await ingestLines(runtime.executor, lines);
+    const queries: string[] = [];
+    const stop = runtime.executor.observe(({ name }) => queries.push(name));
+    try {
+      const all = await run(`query($v: String!, $o: String) { sightings(kind: HASH, value: $v, orgId: $o, first: 500) { totalCount nodes { sensorId firstSeen } } }`, { v, o: org });
+      const c = all.data?.['sightings'] as { totalCount: number; nodes: { sensorId: string; firstSeen: string }[] };
+      expect(c.nodes.length).toBe(c.totalCount);
+      expect(c.nodes.map((n) => n.sensorId)).toEqual(['sensor-1', 'sensor-2', 'sensor-3', 'sensor-0', 'sensor-4']);
+      expect(c.nodes.map((n) => n.firstSeen)).toEqual([...c.nodes.map((n) => n.firstSeen)].sort());
+      expect(queries).toContain('sightings total');
+      queries.length = 0;
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 50; i++) {
+        const page = await run(`query($v: String!, $o: String, $a: String) { sightings(kind: HASH, value: $v, orgId: $o, first: 2, after: $a) { nodes { sensorId } pageInfo { hasNextPage endCursor } } }`, { v, o: org, a: after });
+        expect(page.errors).toBeUndefined();
+        const p = page.data?.['sightings'] as { nodes: { sensorId: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+        seen.push(...p.nodes.map((n) => n.sensorId));
+        if (!p.pageInfo.hasNextPage) break;
+        after = p.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(c.nodes.map((n) => n.sensorId));
+      expect(queries).toContain('sightings page');
+      expect(queries).not.toContain('sightings total');
+    } finally {
+      stop();
+    }
+  });
+
   it('sees both orgs without an org filter, and never mixes their hosts', async () => {
     const dns = dataset.find((r) => r.routing['event_type'] === 'DNS_REQUEST')!;
     const domain = dns.event['DOMAIN_NAME'] as string;

@@ -1,9 +1,10 @@
 import { toConnection } from '../events/connection';
+import { selects } from '../selection';
 import type { QueryResolvers, SightingResolvers } from '../generated/resolvers-types';
 
-export const sightings: QueryResolvers['sightings'] = async (_parent, args, ctx) => {
+export const sightings: QueryResolvers['sightings'] = async (_parent, args, ctx, info) => {
   const first = args.first ?? 50;
-  const page = await ctx.sightings.sightings(args.kind, args.value, args.orgId ?? null, first, args.after ?? null, ctx.orgScope);
+  const page = await ctx.sightings.sightings(args.kind, args.value, args.orgId ?? null, first, args.after ?? null, ctx.orgScope, selects(info, 'totalCount'));
   return {
     totalCount: page.totalCount,
     edges: page.edges.map((node) => ({ cursor: node.cursor, node })),

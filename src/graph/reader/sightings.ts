@@ -23,16 +23,29 @@ export interface SightingRow {
   cursor: string;
 }
 
-export const SIGHTINGS: NamedQuery = {
-  name: 'sightings',
+/**
+ * A page of the hosts that saw an indicator, earliest first: the cursor filters the SAW edges as
+ * they stream and a top-k keeps the page, so no list of every host is made (a common hash is
+ * seen on most of the fleet). The total is its own question, asked only when selected.
+ */
+export const SIGHTINGS_PAGE: NamedQuery = {
+  name: 'sightings page',
   cypher: `
 MATCH (i:Indicator {key: $key})
 WHERE ${orgScope('i')} AND ${chosenOrg('i')}
 MATCH (s:Sensor)-[w:SAW]->(i)
-WITH i, s, w ORDER BY w.firstSeen, s.uid
-WITH collect({i: i, s: s, w: w}) AS rows
-RETURN size(rows) AS total,
-       [r IN rows WHERE $after IS NULL OR r.w.firstSeen > $after.t OR (r.w.firstSeen = $after.t AND r.s.uid > $after.uid)][0..$limit] AS page`,
+WHERE $after IS NULL OR w.firstSeen > $after.t OR (w.firstSeen = $after.t AND s.uid > $after.uid)
+WITH i, s, w ORDER BY w.firstSeen, s.uid LIMIT $limit
+RETURN collect({i: i, s: s, w: w}) AS page`,
+};
+
+export const SIGHTINGS_TOTAL: NamedQuery = {
+  name: 'sightings total',
+  cypher: `
+MATCH (i:Indicator {key: $key})
+WHERE ${orgScope('i')} AND ${chosenOrg('i')}
+MATCH (:Sensor)-[w:SAW]->(i)
+RETURN count(w) AS total`,
 };
 
 export const PREVALENCE: NamedQuery = {
@@ -96,8 +109,10 @@ const afterParam = (kind: 'sightings' | 'sightingEvents', after: string | null) 
 export class SightingReader {
   constructor(private readonly executor: GraphExecutor) {}
 
-  async sightings(kind: IndicatorKind, value: string, orgId: string | null, first: number, after: string | null, orgs: OrgScope) {
-    const result = await this.executor.read(SIGHTINGS, { key: indicatorKey(kind, value), orgId, orgs, after: afterParam('sightings', after), limit: BigInt(first + 1) });
+  /** `withTotal`: count every host too (only when the client selects totalCount; it is 0 otherwise). */
+  async sightings(kind: IndicatorKind, value: string, orgId: string | null, first: number, after: string | null, orgs: OrgScope, withTotal = true) {
+    const params = { key: indicatorKey(kind, value), orgId, orgs, after: afterParam('sightings', after), limit: BigInt(first + 1) };
+    const [result, total] = await Promise.all([this.executor.read(SIGHTINGS_PAGE, params), withTotal ? this.executor.read(SIGHTINGS_TOTAL, params) : null]);
     const record = result.records[0];
     const rows = (record?.get('page') as { i: Node; s: Node; w: { properties: Record<string, unknown> } }[] | undefined) ?? [];
     const edges: SightingRow[] = rows.slice(0, first).map((r) => {
@@ -115,7 +130,7 @@ export class SightingReader {
         cursor: encodeCursor('sightings', { t: firstSeen.toString(), uid: String(s['uid']) }),
       };
     });
-    return { totalCount: Number(record?.get('total') ?? 0), edges, hasNextPage: rows.length > first };
+    return { totalCount: Number(total?.records[0]?.get('total') ?? 0), edges, hasNextPage: rows.length > first };
   }
 
   async prevalence(kind: IndicatorKind, value: string, orgId: string | null, orgs: OrgScope): Promise<Prevalence> {
