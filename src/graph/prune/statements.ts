@@ -19,7 +19,7 @@ import type { NamedQuery } from '../executor';
 import { GOING_LABEL } from '../reader/scope';
 import { DETECTION_ROLLUP_KEYS_CYPHER } from '../writer/detection-rollups';
 import { ROLLUP_UID_CYPHER } from '../writer/rollups';
-import { eventUidCypher, SUMMED_LEVELS } from '../writer/summed-rollups';
+import { eventUidCypher, SUMMED_LEVELS, type SummedLevel } from '../writer/summed-rollups';
 
 /**
  * How many events and detections a prune would take (dry run and the progress bar's total): those
@@ -241,7 +241,7 @@ RETURN e.oid + '/' + e.sid AS uid, count(*) AS count`,
 };
 
 /** The marked events off the count rollups of one level (`label`, keyed by `key`); a rollup left at zero goes. */
-function uncountRollups(level: string, label: 'EventRollup' | 'OrgEventRollup' | 'HostEventRollup', key: string): NamedQuery {
+function uncountRollups(level: string, label: 'EventRollup' | SummedLevel['label'], key: string): NamedQuery {
   return {
     name: `prune: uncount ${level} rollups`,
     cypher: `

@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { toEventNode, type EventNode, type OrgScope } from './events';
 import { toBigInt, toStr } from './values';
 import { chosenOrg, live, orgIn, orgScope } from './scope';
-import { DETECTION_ROLLUPS_MARKER } from '../writer/rollup-state';
+import { DETECTION_ROLLUPS_MARKER, rollupsReady } from '../writer/rollup-state';
 
 export interface DetectionNode {
   uid: string;
@@ -298,7 +298,7 @@ export class DetectionReader {
 
   private async useRollups(filter: DetectionFilter | null): Promise<boolean> {
     if (!detectionRollupsAnswer(filter)) return false;
-    if (!this.rollupsReady) this.rollupsReady = (await this.executor.read(DETECTION_ROLLUPS_MARKER.ready)).records[0]?.get('ready') === true;
+    if (!this.rollupsReady) this.rollupsReady = await rollupsReady(this.executor, DETECTION_ROLLUPS_MARKER);
     return this.rollupsReady;
   }
 

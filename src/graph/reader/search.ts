@@ -10,7 +10,7 @@ import { AppError, ErrorCode } from '../../errors/codes';
 import { closest } from '../../domain/suggest';
 import { compileEventFilter, hostnameMatch, unmatchedHostnames, type Compiled, type EventFilter } from './event-filter';
 import { type OrgScope, toEventNode } from './events';
-import { EVENT_ROLLUPS_MARKER } from '../writer/rollup-state';
+import { EVENT_ROLLUPS_MARKER, rollupsReady, type RollupMarker } from '../writer/rollup-state';
 import { HOST_LEVEL, ORG_LEVEL } from '../writer/summed-rollups';
 import type { Page } from './trees';
 import { toBigInt as big, toStr as str } from './values';
@@ -122,7 +122,12 @@ export function rollupLevel(group: CountGroup, then: CountGroup | null, filter: 
 }
 
 const TYPE_GROUPS: ReadonlySet<CountGroup> = new Set(['EVENT_TYPE']);
-const ROLLUP_LABELS: Record<RollupLevel, string> = { sensor: 'EventRollup', host: 'HostEventRollup', org: 'OrgEventRollup' };
+/** Each level's label and the marker that says readers may sum it. */
+const LEVELS: Record<RollupLevel, { label: string; marker: RollupMarker }> = {
+  sensor: { label: 'EventRollup', marker: EVENT_ROLLUPS_MARKER },
+  host: HOST_LEVEL,
+  org: ORG_LEVEL,
+};
 
 /** eventCounts summed from the rollups: the same buckets, in the same order, as countQuery. */
 export function rollupCountQuery(group: CountGroup, then: CountGroup | null, level: RollupLevel): NamedQuery {
@@ -136,7 +141,7 @@ export function rollupCountQuery(group: CountGroup, then: CountGroup | null, lev
     name: `event counts from ${level} rollups (${group}${then ? ` x ${then}` : ''})`,
     cypher: `
 CALL () {
-  MATCH (r:${ROLLUP_LABELS[level]})
+  MATCH (r:${LEVELS[level].label})
   WHERE ${orgScope('r')} AND ($orgIds IS NULL OR r.oid IN $orgIds)${level !== 'org' ? ' AND ($sids IS NULL OR r.sid IN $sids)' : ''}
     ${level !== 'host' ? 'AND ($types IS NULL OR r.type IN $types) ' : ''}AND ($from IS NULL OR r.hour >= $from) AND ($to IS NULL OR r.hour < $to)
   WITH r.oid AS org, ${ROLLUP_KEYS[group]!} AS key, ${then ? ROLLUP_KEYS[then]! : 'null'} AS thenKey, ${byHost ? 'r.sid' : 'null'} AS sid, sum(r.count) AS n
@@ -283,11 +288,7 @@ export class SearchReader {
   private readonly rollupsReady: Record<RollupLevel, boolean> = { sensor: false, host: false, org: false };
 
   private async ready(level: RollupLevel): Promise<boolean> {
-    if (!this.rollupsReady[level]) {
-      const marker = level === 'sensor' ? EVENT_ROLLUPS_MARKER : level === 'host' ? HOST_LEVEL.marker : ORG_LEVEL.marker;
-      const result = await this.executor.read(marker.ready);
-      this.rollupsReady[level] = result.records[0]?.get('ready') === true;
-    }
+    if (!this.rollupsReady[level]) this.rollupsReady[level] = await rollupsReady(this.executor, LEVELS[level].marker);
     return this.rollupsReady[level];
   }
 

@@ -8,20 +8,20 @@
 import { writeInBatches } from '../batches';
 import type { GraphExecutor, NamedQuery } from '../executor';
 import { BUILD_DETECTION_ROLLUPS, BUILD_DETECTION_TAG_ROLLUPS, DROP_DETECTION_ROLLUPS } from './detection-rollups';
-import { DETECTION_ROLLUPS_MARKER, EVENT_ROLLUPS_MARKER, type RollupMarker } from './rollup-state';
+import { DETECTION_ROLLUPS_MARKER, EVENT_ROLLUPS_MARKER, rollupsReady, type RollupMarker } from './rollup-state';
 import { BUILD_ROLLUPS, DROP_ROLLUPS, HOUR_MS } from './rollups';
-import { buildSummed, dropSummed, ROLLUP_HOUR_SPAN, SUMMED_LEVELS, type SummedLevel } from './summed-rollups';
+import { buildSummed, dropSummed, SUMMED_LEVELS, type SummedLevel } from './summed-rollups';
 
 /** One window of time per transaction: a day of a large fleet is a few million events. */
 const WINDOW_MS = HOUR_MS * 6n;
 
-/** The first and last stored time of `label` nodes, to walk in windows. */
-function timeSpan(label: 'Event' | 'Detection'): NamedQuery {
+/** The first and last `property` (epoch ms: a node's time, a rollup's hour) of `label` nodes, to walk in windows. */
+function timeSpan(label: 'Event' | 'Detection' | 'EventRollup', property: 'time' | 'hour' = 'time'): NamedQuery {
   return {
-    name: `rollups: ${label === 'Event' ? 'event' : 'detection'} time span`,
+    name: `rollups: ${label} ${property} span`,
     cypher: `
-CALL () { MATCH (n:${label}) WHERE n.time IS NOT NULL RETURN n.time AS first ORDER BY n.time ASC LIMIT 1 }
-CALL () { MATCH (n:${label}) WHERE n.time IS NOT NULL RETURN n.time AS last ORDER BY n.time DESC LIMIT 1 }
+CALL () { MATCH (n:${label}) WHERE n.${property} IS NOT NULL RETURN n.${property} AS first ORDER BY n.${property} ASC LIMIT 1 }
+CALL () { MATCH (n:${label}) WHERE n.${property} IS NOT NULL RETURN n.${property} AS last ORDER BY n.${property} DESC LIMIT 1 }
 RETURN first, last`,
   };
 }
@@ -56,7 +56,7 @@ const summedRebuild = (level: SummedLevel): RollupRebuild => ({
   markers: [level.marker],
   unmarkFirst: true,
   drop: dropSummed(level),
-  span: ROLLUP_HOUR_SPAN,
+  span: timeSpan('EventRollup', 'hour'),
   build: [buildSummed(level)],
   counted: 'events',
 });
@@ -101,11 +101,10 @@ export function rebuildEventRollups(executor: GraphExecutor): Promise<number> {
  * is not yet (a graph counted before it existed, or just imported). Returns the levels summed.
  */
 export async function completeSummedRollups(executor: GraphExecutor): Promise<string[]> {
-  const ready = async (marker: RollupMarker) => (await executor.read(marker.ready)).records[0]?.get('ready') === true;
-  if (!(await ready(EVENT_ROLLUPS_MARKER))) return [];
+  if (!(await rollupsReady(executor, EVENT_ROLLUPS_MARKER))) return [];
   const summed: string[] = [];
   for (const level of SUMMED_LEVELS) {
-    if (await ready(level.marker)) continue;
+    if (await rollupsReady(executor, level.marker)) continue;
     await rebuild(executor, summedRebuild(level));
     summed.push(level.name);
   }

@@ -4,7 +4,7 @@
  * A graph that had events or detections before their rollups existed has no marker until
  * `atomgraph rollups --rebuild`; migrate marks a graph without any of them as counted from the start.
  */
-import type { NamedQuery } from '../executor';
+import type { GraphExecutor, NamedQuery } from '../executor';
 
 /** The node labels a marker can count; the label enters Cypher as text, so only from this list. */
 type CountedLabel = 'Event' | 'Detection';
@@ -51,3 +51,8 @@ export const EVENT_ROLLUPS_MARKER = rollupMarker('events', 'Event');
 export const ORG_EVENT_ROLLUPS_MARKER = rollupMarker('orgEvents', 'Event');
 export const HOST_EVENT_ROLLUPS_MARKER = rollupMarker('hostEvents', 'Event');
 export const DETECTION_ROLLUPS_MARKER = rollupMarker('detections', 'Detection');
+
+/** Whether readers may sum the rollups `marker` stands for. */
+export async function rollupsReady(executor: GraphExecutor, marker: RollupMarker): Promise<boolean> {
+  return (await executor.read(marker.ready)).records[0]?.get('ready') === true;
+}

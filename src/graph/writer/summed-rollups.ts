@@ -102,12 +102,3 @@ SET r.count = r.count + n
 RETURN sum(n) AS events`,
   }));
 }
-
-/** The first and last hour of the per-sensor rollups, to sum them into a level in windows. */
-export const ROLLUP_HOUR_SPAN: NamedQuery = {
-  name: 'rollups: hour span',
-  cypher: `
-CALL () { MATCH (r:EventRollup) RETURN r.hour AS first ORDER BY r.hour ASC LIMIT 1 }
-CALL () { MATCH (r:EventRollup) RETURN r.hour AS last ORDER BY r.hour DESC LIMIT 1 }
-RETURN first, last`,
-};
