@@ -13,7 +13,19 @@ export const DEADLOCK_ATTEMPTS = 20;
 export function isDeadlock(error: unknown): boolean {
   const code = String((error as { code?: unknown } | null)?.code ?? '');
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  return code.includes('DeadlockDetected') || String(cause?.code ?? '').includes('DeadlockDetected');
+  return code.includes('DeadlockDetected') || String(cause?.code ?? '').includes('DeadlockDetected') || isVanished(error);
+}
+
+/**
+ * The same kind of conflict without a lock: a statement matched a node that a concurrent
+ * transaction (a prune) deleted before this one read it, and Neo4j fails the statement with
+ * "Unable to load NODE ..." (seen in prune.int's prune-while-loading test, from the detection
+ * writer). The batch is all or nothing, so it is written again, like a deadlock's victim.
+ */
+function isVanished(error: unknown): boolean {
+  const message = (e: unknown) => String((e as { message?: unknown } | null)?.message ?? '');
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return /^Unable to load (NODE|RELATIONSHIP) /.test(message(error)) || /^Unable to load (NODE|RELATIONSHIP) /.test(message(cause));
 }
 
 export async function retryingDeadlocks<T>(work: () => Promise<T>, attempts = DEADLOCK_ATTEMPTS): Promise<T> {

@@ -42,5 +42,9 @@ describe('retryingDeadlocks', () => {
     expect(isDeadlock(Object.assign(new Error('wrapped'), { cause: deadlock() }))).toBe(true);
     expect(isDeadlock(new Error('DeadlockDetected in the message only'))).toBe(false);
     expect(isDeadlock(null)).toBe(false);
+    // A node a concurrent prune deleted between this statement's match and its read: written again too.
+    expect(isDeadlock(new Error('Unable to load NODE 4:98206971-89b4-4603-9c56-19f5db85bab5:126089.'))).toBe(true);
+    expect(isDeadlock(Object.assign(new Error('wrapped'), { cause: new Error('Unable to load RELATIONSHIP 5:x:1.') }))).toBe(true);
+    expect(isDeadlock(new Error('Unable to load the file'))).toBe(false);
   });
 });
